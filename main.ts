@@ -1,0 +1,33 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError } from "./src/config/errors";
+import { synthesize } from "./src/synth";
+
+/** The embedded default example (synthesizes on a fresh clone, with no AWS account), found from this file up. */
+function defaultClusterFile(): string {
+  const relative = path.join("examples", "default", "cluster.yaml");
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, relative))) return path.join(dir, relative);
+    if (path.dirname(dir) === dir) return relative;
+  }
+}
+
+function main(): number {
+  const configFile = process.env.CLUSTER_CONFIG || defaultClusterFile();
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+  try {
+    const result = synthesize(configFile, outdir);
+    result.warnings.forEach((w) => console.error(w));
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 1;
+    }
+    // Not the user's input: one line, with the trace only on request.
+    console.error(`error: ${(e as Error).message}${process.env.UPI_DEBUG ? `\n${(e as Error).stack}` : ""}`);
+    return 2;
+  }
+}
+
+process.exitCode = main();

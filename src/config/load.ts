@@ -1,0 +1,227 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Document, isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { ConfigError, ConfigProblem, echo } from "./errors";
+import { InstallAssets, InstallDirError, readInstallDir } from "./install-dir";
+import { clusterFileSchema, clusterSchema, ParsedCluster } from "./schema";
+import { semanticProblems, fleetProblems, Finding } from "./validate";
+
+/** A fully resolved cluster: defaults applied, identity known, installDir read. */
+export type ClusterConfig = ParsedCluster & {
+  readonly clusterName: string;
+  readonly infraId: string;
+  readonly region: string;
+  readonly baseDomain: string;
+  /** Assets read from installDir; absent when the file gives the identity fields itself. */
+  readonly assets?: InstallAssets;
+};
+
+export interface LoadResult {
+  readonly clusters: ClusterConfig[];
+  /** Problems that do not stop synth (for example overlapping VPC CIDRs in a fleet). */
+  readonly warnings: string[];
+}
+
+type Segment = string | number;
+
+/** Where a value of the file came from: its line, and the path to print. */
+class Source {
+  private readonly lines = new LineCounter();
+  readonly doc: Document;
+
+  constructor(readonly file: string, text: string) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+  }
+
+  lineAt(offset: number): number {
+    return this.lines.linePos(offset).line;
+  }
+
+  lineOf(segments: readonly Segment[]): number | undefined {
+    // The deepest node that exists, so a missing field points at its parent.
+    for (let n = segments.length; n >= 0; n--) {
+      const node = this.doc.getIn(segments.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === "object" && node.range) return this.lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  }
+
+  /** The line of a key itself (for unknown keys). */
+  keyLine(parent: readonly Segment[], key: string): number | undefined {
+    const map = parent.length ? this.doc.getIn(parent, true) : this.doc.contents;
+    if (isMap(map)) {
+      const pair = map.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) return this.lines.linePos(range[0]).line;
+    }
+    return this.lineOf(parent);
+  }
+
+  problem(segments: readonly Segment[], message: string): ConfigProblem {
+    return { file: this.file, path: formatPath(segments), message, line: this.lineOf(segments) };
+  }
+}
+
+export function formatPath(segments: readonly Segment[]): string {
+  return segments.reduce<string>((out, s) => (typeof s === "number" ? `${out}[${s}]` : out ? `${out}.${s}` : s), "");
+}
+
+function valueAt(root: unknown, segments: readonly Segment[]): unknown {
+  return segments.reduce<any>((v, s) => (v == null ? undefined : v[s]), root);
+}
+
+/** Turns a schema issue into one line that names the field, says what is allowed and echoes the value. */
+function issueProblems(src: Source, raw: unknown, issue: z.core.$ZodIssue): ConfigProblem[] {
+  const segments = issue.path.filter((s): s is Segment => typeof s !== "symbol");
+  const got = valueAt(raw, segments);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const shape = allowedKeys(segments);
+      return issue.keys.map((key) => ({
+        file: src.file,
+        path: formatPath([...segments, key]),
+        message: `unknown field${shape ? ` (allowed here: ${shape})` : ""}`,
+        line: src.keyLine(segments, key),
+      }));
+    }
+    case "invalid_type":
+      return [src.problem(segments, got === undefined ? "is required" : `must be ${article(issue.expected)} (got ${echo(got)})`)];
+    case "invalid_value":
+      return [src.problem(segments, `must be one of ${issue.values.map(String).join(", ")} (got ${echo(got)})`)];
+    case "too_small":
+    case "too_big": {
+      const bound = issue.code === "too_small" ? "at least" : "at most";
+      const limit = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const what = issue.origin === "array" ? ` item${Number(limit) === 1 ? "" : "s"}` : issue.origin === "string" ? " characters" : "";
+      return [src.problem(segments, `must be ${bound} ${limit}${what} (got ${echo(got)})`)];
+    }
+    case "invalid_key":
+      return [src.problem(segments, `${issue.issues.map((i) => i.message).join("; ")} (got ${echo(segments[segments.length - 1])})`)];
+    case "invalid_union":
+      return [src.problem(segments, `${unionHint(segments)} (got ${echo(got)})`)];
+    default:
+      return [src.problem(segments, `${issue.message} (got ${echo(got)})`)];
+  }
+}
+
+const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+
+function unionHint(segments: readonly Segment[]): string {
+  return formatPath(segments).endsWith("availabilityZones")
+    ? "must be a count from 1 to 3, or a list of 1 to 3 AZ names of the region"
+    : "has the wrong form";
+}
+
+/** The keys the schema allows at a path, to help with typos. */
+function allowedKeys(segments: readonly Segment[]): string | undefined {
+  let schema: any = clusterFileSchema;
+  for (const s of segments) {
+    if (typeof s === "number") {
+      schema = schema?.unwrap?.() ?? schema;
+      schema = schema?.def?.element ?? schema?.element;
+      continue;
+    }
+    schema = unwrapObject(schema)?.shape?.[s];
+  }
+  const shape = unwrapObject(schema)?.shape;
+  return shape ? Object.keys(shape).filter((k) => k !== "$schema").join(", ") : undefined;
+}
+
+function unwrapObject(schema: any): any {
+  let s = schema;
+  for (let i = 0; i < 5 && s && !s.shape; i++) s = s.def?.innerType ?? s.def?.in ?? s.unwrap?.();
+  return s;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Fleet entries override the shared defaults field by field; lists replace, maps merge. */
+function merge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code ?? "unreadable";
+    throw new ConfigError([{ file, path: "", message: `cannot read the cluster file (${why})` }]);
+  }
+}
+
+/** Loads, validates and resolves a cluster or fleet file. Throws ConfigError listing every problem. */
+export function loadClusterFile(file: string): LoadResult {
+  const abs = path.resolve(file);
+  const text = readText(abs);
+  if (!text.trim()) throw new ConfigError([{ file, path: "", message: "the cluster file is empty" }]);
+
+  const src = new Source(file, text);
+  if (src.doc.errors.length) {
+    throw new ConfigError(
+      src.doc.errors.map((e) => ({
+        file,
+        path: "",
+        line: src.lineAt(e.pos[0]),
+        message: `malformed YAML/JSON: ${e.message.split("\n")[0]}`,
+      })),
+    );
+  }
+  const raw = src.doc.toJS();
+  if (!isPlainObject(raw)) {
+    throw new ConfigError([{ file, path: "", line: 1, message: `the cluster file must be a mapping of fields (got ${echo(raw)})` }]);
+  }
+
+  const shape = clusterFileSchema.safeParse(raw);
+  if (!shape.success) throw new ConfigError(shape.error.issues.flatMap((i) => issueProblems(src, raw, i)));
+
+  const { clusters: entries, ...defaults } = raw;
+  const list = Array.isArray(entries) ? entries.map((e) => merge(defaults, e)) : [raw];
+  const baseDir = path.dirname(abs);
+  const problems: ConfigProblem[] = [];
+  const candidates: (ClusterConfig | undefined)[] = [];
+
+  list.forEach((entryRaw, index) => {
+    // A field set in the entry is reported at clusters[i].<field>; an inherited one at <field>.
+    const at = (segments: readonly Segment[]) =>
+      Array.isArray(entries) && valueAt(entries[index], segments) !== undefined ? ["clusters", index, ...segments] : [...segments];
+    const report = (f: Finding) => {
+      const segs = at(f.path);
+      problems.push(src.problem(segs, f.message));
+    };
+
+    const parsed = clusterSchema.parse(entryRaw);
+    let assets: InstallAssets | undefined;
+    if (parsed.installDir) {
+      try {
+        assets = readInstallDir(path.resolve(baseDir, parsed.installDir));
+      } catch (e) {
+        if (!(e instanceof InstallDirError)) throw e;
+        report({ path: ["installDir"], message: e.message });
+        return;
+      }
+    }
+    const cluster: ClusterConfig = {
+      ...parsed,
+      clusterName: parsed.clusterName ?? assets?.clusterName,
+      infraId: parsed.infraId ?? assets?.infraId,
+      region: parsed.region ?? assets?.region,
+      baseDomain: parsed.baseDomain ?? assets?.baseDomain,
+      assets,
+    } as ClusterConfig;
+    semanticProblems(cluster).forEach(report);
+    candidates[index] = cluster;
+  });
+
+  // Indexes stay those of the file, also when an entry had problems of its own.
+  const fleet = fleetProblems(candidates);
+  fleet.errors.forEach((f) => problems.push(src.problem(f.path, f.message)));
+  if (problems.length) throw new ConfigError(problems);
+  return { clusters: candidates as ClusterConfig[], warnings: fleet.warnings.map((w) => `${file}: ${w}`) };
+}

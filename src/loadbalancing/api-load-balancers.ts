@@ -1,0 +1,100 @@
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Construct } from "constructs";
+import type { INetwork } from "../network/types";
+import { nameTag } from "../tags/tags";
+
+/** A target group machines register in by private IP, on its own port. */
+export interface ITargetGroup {
+  readonly targetGroupArn: string;
+  readonly port: number;
+  /** A stable short name for ids ("external-api", ...). */
+  readonly purpose: string;
+}
+
+export interface ApiLoadBalancersProps {
+  readonly infraId: string;
+  readonly network: INetwork;
+  /** Internal: no internet-facing load balancer. @default "External" */
+  readonly publish?: "External" | "Internal";
+}
+
+/** One row per listener of 02_cluster_infra.yaml; the health checks are the current template's. */
+const LISTENERS = [
+  { purpose: "external-api", external: true, port: 6443, healthPath: "/readyz" },
+  { purpose: "internal-api", external: false, port: 6443, healthPath: "/readyz" },
+  { purpose: "internal-service", external: false, port: 22623, healthPath: "/healthz" },
+] as const;
+
+/**
+ * The API network load balancers: `<infraId>-ext` (internet-facing, public subnets) and
+ * `<infraId>-int` (internal, private subnets), TCP listeners on 6443 and 22623, each to an
+ * IP target group that machines join with `aws_lb_target_group_attachment`.
+ */
+export class ApiLoadBalancers extends Construct {
+  readonly external?: Lb;
+  readonly internal: Lb;
+  readonly externalApiTargetGroup?: ITargetGroup;
+  readonly internalApiTargetGroup: ITargetGroup;
+  readonly internalServiceTargetGroup: ITargetGroup;
+
+  constructor(scope: Construct, id: string, props: ApiLoadBalancersProps) {
+    super(scope, id);
+    const { infraId, network } = props;
+    const external = (props.publish ?? "External") === "External";
+
+    const balancer = (kind: "ext" | "int") =>
+      new Lb(this, kind === "ext" ? "external" : "internal", {
+        name: `${infraId}-${kind}`,
+        loadBalancerType: "network",
+        internal: kind === "int",
+        ipAddressType: "ipv4",
+        subnets: kind === "ext" ? network.publicSubnetIds : network.privateSubnetIds,
+        tags: nameTag(`${infraId}-${kind}`),
+      });
+    this.external = external ? balancer("ext") : undefined;
+    this.internal = balancer("int");
+
+    const groups: Record<string, ITargetGroup> = {};
+    for (const row of LISTENERS) {
+      const lb = row.external ? this.external : this.internal;
+      if (!lb) continue;
+      const group = new LbTargetGroup(this, `${row.purpose}-target-group`, {
+        // Target group names are limited to 32 characters; infraId is at most 27.
+        name: `${infraId}-${row.purpose === "external-api" ? "aext" : row.purpose === "internal-api" ? "aint" : "sint"}`,
+        port: row.port,
+        protocol: "TCP",
+        targetType: "ip",
+        vpcId: network.vpcId,
+        deregistrationDelay: "60",
+        healthCheck: {
+          protocol: "HTTPS",
+          path: row.healthPath,
+          port: String(row.port),
+          interval: 10,
+          healthyThreshold: 2,
+          unhealthyThreshold: 2,
+        },
+        tags: nameTag(`${infraId}-${row.purpose}`),
+      });
+      new LbListener(this, `${row.purpose}-listener`, {
+        loadBalancerArn: lb.arn,
+        port: row.port,
+        protocol: "TCP",
+        defaultAction: [{ type: "forward", targetGroupArn: group.arn }],
+      });
+      groups[row.purpose] = { targetGroupArn: group.arn, port: row.port, purpose: row.purpose };
+    }
+    this.externalApiTargetGroup = groups["external-api"];
+    this.internalApiTargetGroup = groups["internal-api"];
+    this.internalServiceTargetGroup = groups["internal-service"];
+  }
+
+  /** Every group the bootstrap node and the masters register in. */
+  get controlPlaneTargetGroups(): ITargetGroup[] {
+    return [this.externalApiTargetGroup, this.internalApiTargetGroup, this.internalServiceTargetGroup].filter(
+      (g): g is ITargetGroup => g !== undefined,
+    );
+  }
+}

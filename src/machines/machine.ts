@@ -1,0 +1,74 @@
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
+import { Construct } from "constructs";
+import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
+import { clusterTagKey, nameTag } from "../tags/tags";
+
+export interface RootVolume {
+  /** @default 120 */
+  readonly sizeGiB?: number;
+  /** @default "gp3" */
+  readonly type?: string;
+  /** @default none (the volume type's baseline) */
+  readonly iops?: number | null;
+  /** @default the account's default EBS key */
+  readonly kmsKeyArn?: string | null;
+}
+
+export interface MachineProps {
+  readonly name: string;
+  readonly infraId: string;
+  readonly ami: string;
+  readonly instanceType: string;
+  readonly subnetId: string;
+  readonly securityGroupIds: string[];
+  readonly instanceProfileName: string;
+  readonly userData: string;
+  /** @default false */
+  readonly associatePublicIp?: boolean;
+  /** @default 120 GiB gp3, encrypted */
+  readonly rootVolume?: RootVolume;
+  /** Registered by private IP, each on its own port. @default none */
+  readonly targetGroups?: readonly ITargetGroup[];
+}
+
+/**
+ * One RHCOS instance: IMDSv2 only, an encrypted root volume, and its load-balancer
+ * registrations as plain resources (the templates used a Lambda custom resource).
+ */
+export class Machine extends Construct {
+  readonly instance: Instance;
+  readonly privateIp: string;
+
+  constructor(scope: Construct, id: string, props: MachineProps) {
+    super(scope, id);
+    const volume = props.rootVolume ?? {};
+    this.instance = new Instance(this, "instance", {
+      ami: props.ami,
+      instanceType: props.instanceType,
+      subnetId: props.subnetId,
+      vpcSecurityGroupIds: props.securityGroupIds,
+      iamInstanceProfile: props.instanceProfileName,
+      associatePublicIpAddress: props.associatePublicIp ?? false,
+      userData: props.userData,
+      metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
+      rootBlockDevice: {
+        volumeSize: volume.sizeGiB ?? 120,
+        volumeType: volume.type ?? "gp3",
+        iops: volume.iops ?? undefined,
+        encrypted: true,
+        kmsKeyId: volume.kmsKeyArn ?? undefined,
+        tags: nameTag(props.name),
+      },
+      tags: nameTag(props.name, { [clusterTagKey(props.infraId)]: "owned" }),
+    });
+    this.privateIp = this.instance.privateIp;
+    for (const group of props.targetGroups ?? []) {
+      new LbTargetGroupAttachment(this, `${group.purpose}-target`, {
+        targetGroupArn: group.targetGroupArn,
+        targetId: this.instance.privateIp,
+        port: group.port,
+      });
+    }
+  }
+}

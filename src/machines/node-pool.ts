@@ -1,0 +1,55 @@
+import { Construct } from "constructs";
+import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
+import { machineConfigUrl, nodePointer } from "./ignition";
+import { Machine, RootVolume } from "./machine";
+
+export interface NodePoolProps {
+  readonly role: "master" | "worker";
+  readonly infraId: string;
+  /** `<cluster>.<domain>`: the machine config server is `api-int.` of it. */
+  readonly clusterDomain: string;
+  readonly ami: string;
+  /** The cluster CA (data URL) from master.ign or worker.ign. */
+  readonly caSource: string;
+  /** Machines go round-robin over these. */
+  readonly subnetIds: readonly string[];
+  readonly securityGroupId: string;
+  readonly instanceProfileName: string;
+  /** @default 3 for masters, 2 for workers */
+  readonly replicas?: number;
+  /** @default "m6i.xlarge" for masters, "m6i.large" for workers */
+  readonly instanceType?: string;
+  /** @default 120 GiB gp3, encrypted */
+  readonly rootVolume?: RootVolume;
+  /** Masters: the API target groups. @default none */
+  readonly targetGroups?: readonly ITargetGroup[];
+}
+
+/** Control-plane (05) or compute (06) machines: N instances named `<infraId>-<role>-N`. */
+export class NodePool extends Construct {
+  readonly machines: Machine[];
+  readonly privateIps: string[];
+
+  constructor(scope: Construct, id: string, props: NodePoolProps) {
+    super(scope, id);
+    const replicas = props.replicas ?? (props.role === "master" ? 3 : 2);
+    const userData = nodePointer(machineConfigUrl(props.clusterDomain, props.role), props.caSource);
+    this.machines = Array.from(
+      { length: replicas },
+      (_, i) =>
+        new Machine(this, `${props.role}-${i}`, {
+          name: `${props.infraId}-${props.role}-${i}`,
+          infraId: props.infraId,
+          ami: props.ami,
+          instanceType: props.instanceType ?? (props.role === "master" ? "m6i.xlarge" : "m6i.large"),
+          subnetId: props.subnetIds[i % props.subnetIds.length],
+          securityGroupIds: [props.securityGroupId],
+          instanceProfileName: props.instanceProfileName,
+          userData,
+          rootVolume: props.rootVolume,
+          targetGroups: props.targetGroups,
+        }),
+    );
+    this.privateIps = this.machines.map((m) => m.privateIp);
+  }
+}

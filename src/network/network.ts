@@ -1,0 +1,220 @@
+import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { NetworkAcl } from "@cdktf/provider-aws/lib/network-acl";
+import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { subnetBlock } from "../config/cidr";
+import { clusterTagKey, nameTag } from "../tags/tags";
+import type { INetwork } from "./types";
+
+export type NatGatewayMode = "perAz" | "single" | "none";
+export type VpcEndpointService = "s3" | "ec2" | "elasticloadbalancing";
+
+export interface ClusterNetworkProps {
+  /** Infrastructure ID (metadata.json `infraID`): names and the cluster tag. */
+  readonly infraId: string;
+  readonly region: string;
+  /** @default "10.0.0.0/16" */
+  readonly vpcCidr?: string;
+  /** Host bits per subnet (12 gives /20 subnets). @default 12 */
+  readonly subnetBits?: number;
+  /** How many AZs (the region's first N), or their names. @default 3 */
+  readonly availabilityZones?: number | readonly string[];
+  /** @default "perAz" */
+  readonly natGateways?: NatGatewayMode;
+  /** The documented public-subnet network ACL. @default true */
+  readonly networkAcl?: boolean;
+  /** s3 is a gateway endpoint on every route table; the others are interface endpoints. @default ["s3"] */
+  readonly vpcEndpoints?: readonly VpcEndpointService[];
+}
+
+/** The documented public-subnet ACL, one row per entry (CloudFormation 01_vpc, older version). */
+export const PUBLIC_NETWORK_ACL_RULES = [
+  { ruleNumber: 100, egress: false, fromPort: 80, toPort: 80, what: "HTTP" },
+  { ruleNumber: 101, egress: false, fromPort: 443, toPort: 443, what: "HTTPS" },
+  { ruleNumber: 102, egress: false, fromPort: 22, toPort: 22, what: "SSH" },
+  { ruleNumber: 103, egress: false, fromPort: 1024, toPort: 65535, what: "ephemeral" },
+  { ruleNumber: 100, egress: true, fromPort: 0, toPort: 65535, what: "all" },
+] as const;
+
+/**
+ * The cluster VPC of 01_vpc.yaml: public and private subnets in 1 to 3 AZs with the templates'
+ * fixed block indexes (public 0-2, private 3-5), an internet gateway, NAT gateways, one private
+ * route table per AZ and the VPC endpoints.
+ */
+export class ClusterNetwork extends Construct implements INetwork {
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  readonly availabilityZones: string[];
+  readonly publicSubnetIds: string[];
+  readonly privateSubnetIds: string[];
+  readonly publicRouteTableId: string;
+  readonly privateRouteTableIds: string[];
+  readonly natGatewayIds: string[];
+
+  constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
+    super(scope, id);
+    const { infraId, region } = props;
+    const cidr = props.vpcCidr ?? "10.0.0.0/16";
+    const subnetBits = props.subnetBits ?? 12;
+    const natMode = props.natGateways ?? "perAz";
+    const endpoints = props.vpcEndpoints ?? ["s3"];
+    const azSpec = props.availabilityZones ?? 3;
+
+    if (typeof azSpec === "number") {
+      const zones = new DataAwsAvailabilityZones(this, "zones", {
+        state: "available",
+        filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+      });
+      this.availabilityZones = Array.from({ length: azSpec }, (_, i) => Fn.element(zones.names, i));
+    } else {
+      this.availabilityZones = [...azSpec];
+    }
+    const azs = this.availabilityZones;
+
+    const vpc = new Vpc(this, "vpc", {
+      cidrBlock: cidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: nameTag(`${infraId}-vpc`),
+    });
+    this.vpcId = vpc.id;
+    this.vpcCidr = vpc.cidrBlock;
+
+    // Subnets are shared with the cluster's own controllers (ingress, machine API).
+    const subnet = (kind: "public" | "private", i: number) =>
+      new Subnet(this, `${kind}-subnet-${i}`, {
+        vpcId: vpc.id,
+        cidrBlock: subnetBlock(cidr, subnetBits, kind === "public" ? i : i + 3),
+        availabilityZone: azs[i],
+        tags: nameTag(`${infraId}-${kind}-${azs[i]}`, {
+          [clusterTagKey(infraId)]: "shared",
+          [kind === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1",
+        }),
+      });
+    const publicSubnets = azs.map((_, i) => subnet("public", i));
+    const privateSubnets = azs.map((_, i) => subnet("private", i));
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+
+    const igw = new InternetGateway(this, "internet-gateway", { vpcId: vpc.id, tags: nameTag(`${infraId}-igw`) });
+    const publicRouteTable = new RouteTable(this, "public-route-table", { vpcId: vpc.id, tags: nameTag(`${infraId}-public`) });
+    new Route(this, "public-default-route", {
+      routeTableId: publicRouteTable.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: igw.id,
+    });
+    publicSubnets.forEach(
+      (s, i) => new RouteTableAssociation(this, `public-subnet-${i}-routes`, { subnetId: s.id, routeTableId: publicRouteTable.id }),
+    );
+    this.publicRouteTableId = publicRouteTable.id;
+
+    const natCount = natMode === "perAz" ? azs.length : natMode === "single" ? 1 : 0;
+    const nats = Array.from({ length: natCount }, (_, i) => {
+      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: nameTag(`${infraId}-nat-${azs[i]}`), dependsOn: [igw] });
+      return new NatGateway(this, `nat-gateway-${i}`, {
+        allocationId: eip.allocationId,
+        subnetId: publicSubnets[i].id,
+        tags: nameTag(`${infraId}-nat-${azs[i]}`),
+        dependsOn: [igw],
+      });
+    });
+    this.natGatewayIds = nats.map((n) => n.id);
+
+    const privateRouteTables = privateSubnets.map((s, i) => {
+      const table = new RouteTable(this, `private-route-table-${i}`, { vpcId: vpc.id, tags: nameTag(`${infraId}-private-${azs[i]}`) });
+      new RouteTableAssociation(this, `private-subnet-${i}-routes`, { subnetId: s.id, routeTableId: table.id });
+      if (nats.length) {
+        new Route(this, `private-default-route-${i}`, {
+          routeTableId: table.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: nats[Math.min(i, nats.length - 1)].id,
+        });
+      }
+      return table;
+    });
+    this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+
+    if (endpoints.length) {
+      // cn.com.amazonaws in China: the templates' hard-coded com.amazonaws is not partition-aware.
+      const partition = new DataAwsPartition(this, "partition");
+      const service = (name: string) => `${partition.reverseDnsPrefix}.${region}.${name}`;
+      if (endpoints.includes("s3")) {
+        new VpcEndpoint(this, "s3-endpoint", {
+          vpcId: vpc.id,
+          serviceName: service("s3"),
+          vpcEndpointType: "Gateway",
+          routeTableIds: [publicRouteTable.id, ...privateRouteTables.map((t) => t.id)],
+          tags: nameTag(`${infraId}-s3`),
+        });
+      }
+      const interfaces = endpoints.filter((e) => e !== "s3");
+      if (interfaces.length) {
+        const group = new SecurityGroup(this, "endpoint-security-group", {
+          name: `${infraId}-vpc-endpoints`,
+          description: "VPC interface endpoints: HTTPS from the cluster VPC",
+          vpcId: vpc.id,
+          tags: nameTag(`${infraId}-vpc-endpoints`),
+        });
+        new VpcSecurityGroupIngressRule(this, "endpoint-https-from-vpc", {
+          securityGroupId: group.id,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: vpc.cidrBlock,
+          description: "HTTPS to the AWS APIs from the cluster VPC",
+        });
+        new VpcSecurityGroupEgressRule(this, "endpoint-egress", {
+          securityGroupId: group.id,
+          ipProtocol: "-1",
+          cidrIpv4: "0.0.0.0/0",
+          description: "Replies",
+        });
+        for (const name of interfaces) {
+          new VpcEndpoint(this, `${name}-endpoint`, {
+            vpcId: vpc.id,
+            serviceName: service(name),
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            subnetIds: this.privateSubnetIds,
+            securityGroupIds: [group.id],
+            tags: nameTag(`${infraId}-${name}`),
+          });
+        }
+      }
+    }
+
+    if (props.networkAcl ?? true) {
+      const acl = new NetworkAcl(this, "public-network-acl", {
+        vpcId: vpc.id,
+        subnetIds: this.publicSubnetIds,
+        tags: nameTag(`${infraId}-public`),
+      });
+      for (const rule of PUBLIC_NETWORK_ACL_RULES) {
+        new NetworkAclRule(this, `public-acl-${rule.egress ? "outbound" : "inbound"}-${rule.ruleNumber}`, {
+          networkAclId: acl.id,
+          ruleNumber: rule.ruleNumber,
+          egress: rule.egress,
+          protocol: "tcp",
+          ruleAction: "allow",
+          cidrBlock: "0.0.0.0/0",
+          fromPort: rule.fromPort,
+          toPort: rule.toPort,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Construct } from "constructs";
+import { nameTag } from "../tags/tags";
+
+export type IamPolicyMode = "least-privilege" | "documented";
+
+export interface PolicyStatement {
+  readonly Effect: "Allow";
+  readonly Action: string[];
+  readonly Resource: string | string[];
+}
+
+/** 03_cluster_security.yaml's current master policy (one statement on `*`). */
+export const MASTER_ACTIONS = [
+  "ec2:AttachVolume",
+  "ec2:AuthorizeSecurityGroupIngress",
+  "ec2:CreateSecurityGroup",
+  "ec2:CreateTags",
+  "ec2:CreateVolume",
+  "ec2:DeleteSecurityGroup",
+  "ec2:DeleteVolume",
+  "ec2:Describe*",
+  "ec2:DetachVolume",
+  "ec2:ModifyInstanceAttribute",
+  "ec2:ModifyVolume",
+  "ec2:RevokeSecurityGroupIngress",
+  "elasticloadbalancing:AddTags",
+  "elasticloadbalancing:AttachLoadBalancerToSubnets",
+  "elasticloadbalancing:ApplySecurityGroupsToLoadBalancer",
+  "elasticloadbalancing:CreateListener",
+  "elasticloadbalancing:CreateLoadBalancer",
+  "elasticloadbalancing:CreateLoadBalancerPolicy",
+  "elasticloadbalancing:CreateLoadBalancerListeners",
+  "elasticloadbalancing:CreateTargetGroup",
+  "elasticloadbalancing:ConfigureHealthCheck",
+  "elasticloadbalancing:DeleteListener",
+  "elasticloadbalancing:DeleteLoadBalancer",
+  "elasticloadbalancing:DeleteLoadBalancerListeners",
+  "elasticloadbalancing:DeleteTargetGroup",
+  "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
+  "elasticloadbalancing:DeregisterTargets",
+  "elasticloadbalancing:Describe*",
+  "elasticloadbalancing:DetachLoadBalancerFromSubnets",
+  "elasticloadbalancing:ModifyListener",
+  "elasticloadbalancing:ModifyLoadBalancerAttributes",
+  "elasticloadbalancing:ModifyTargetGroup",
+  "elasticloadbalancing:ModifyTargetGroupAttributes",
+  "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
+  "elasticloadbalancing:RegisterTargets",
+  "elasticloadbalancing:SetLoadBalancerPoliciesForBackendServer",
+  "elasticloadbalancing:SetLoadBalancerPoliciesOfListener",
+  "kms:DescribeKey",
+];
+
+const allow = (actions: string[], resource: string | string[] = "*"): PolicyStatement => ({
+  Effect: "Allow",
+  Action: actions,
+  Resource: resource,
+});
+
+/** Policy statements per role and mode; `documented` is exactly the seed's broad table. */
+export function masterStatements(mode: IamPolicyMode): PolicyStatement[] {
+  return mode === "documented"
+    ? [allow(["ec2:*"]), allow(["elasticloadbalancing:*"]), allow(["iam:PassRole"]), allow(["s3:GetObject"])]
+    : [allow(MASTER_ACTIONS)];
+}
+
+export function workerStatements(mode: IamPolicyMode): PolicyStatement[] {
+  return mode === "documented" ? [allow(["ec2:Describe*"])] : [allow(["ec2:DescribeInstances", "ec2:DescribeRegions"])];
+}
+
+/** `ignitionObjectArn` scopes s3:GetObject to the one object in least-privilege mode. */
+export function bootstrapStatements(mode: IamPolicyMode, ignitionObjectArn: string): PolicyStatement[] {
+  const base = [allow(["ec2:Describe*"]), allow(["ec2:AttachVolume"]), allow(["ec2:DetachVolume"])];
+  return mode === "documented" ? base : [...base, allow(["s3:GetObject"], ignitionObjectArn)];
+}
+
+export interface MachineRoleProps {
+  /** Role, policy and instance profile names: `<name>-role`, `<name>-policy`, `<name>-profile`. */
+  readonly name: string;
+  readonly statements: PolicyStatement[];
+  /** @default none */
+  readonly permissionsBoundaryArn?: string;
+}
+
+/** An EC2 role with one inline policy and its instance profile. */
+export class MachineRole extends Construct {
+  readonly roleName: string;
+  readonly roleArn: string;
+  readonly instanceProfileName: string;
+
+  constructor(scope: Construct, id: string, props: MachineRoleProps) {
+    super(scope, id);
+    const partition = new DataAwsPartition(this, "partition");
+    const role = new IamRole(this, "role", {
+      name: `${props.name}-role`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: `ec2.${partition.dnsSuffix}` }, Action: "sts:AssumeRole" }],
+      }),
+      permissionsBoundary: props.permissionsBoundaryArn,
+      tags: nameTag(`${props.name}-role`),
+    });
+    new IamRolePolicy(this, "policy", {
+      name: `${props.name}-policy`,
+      role: role.id,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: props.statements }),
+    });
+    const profile = new IamInstanceProfile(this, "profile", {
+      name: `${props.name}-profile`,
+      role: role.name,
+      tags: nameTag(`${props.name}-profile`),
+    });
+    this.roleName = role.name;
+    this.roleArn = role.arn;
+    this.instanceProfileName = profile.name;
+  }
+}

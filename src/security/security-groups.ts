@@ -1,0 +1,60 @@
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+import type { INetwork } from "../network/types";
+import { nameTag } from "../tags/tags";
+import { NodeRole, SECURITY_GROUP_RULES } from "./rules";
+
+export interface ClusterSecurityGroupsProps {
+  readonly infraId: string;
+  readonly network: INetwork;
+}
+
+/** A group with allow-all egress: CloudFormation adds it by default, Terraform does not. */
+export function securityGroupWithEgress(scope: Construct, id: string, props: { name: string; description: string; vpcId: string }) {
+  const group = new SecurityGroup(scope, id, { ...props, tags: nameTag(props.name) });
+  new VpcSecurityGroupEgressRule(scope, `${id}-egress`, {
+    securityGroupId: group.id,
+    ipProtocol: "-1",
+    cidrIpv4: "0.0.0.0/0",
+    description: "All outbound traffic",
+  });
+  return group;
+}
+
+/** The master and worker groups with every row of SECURITY_GROUP_RULES as its own ingress rule. */
+export class ClusterSecurityGroups extends Construct {
+  readonly masterSecurityGroupId: string;
+  readonly workerSecurityGroupId: string;
+
+  constructor(scope: Construct, id: string, props: ClusterSecurityGroupsProps) {
+    super(scope, id);
+    const { infraId, network } = props;
+    const groups: Record<NodeRole, SecurityGroup> = {
+      master: securityGroupWithEgress(this, "master", {
+        name: `${infraId}-master-sg`,
+        description: "Cluster master security group",
+        vpcId: network.vpcId,
+      }),
+      worker: securityGroupWithEgress(this, "worker", {
+        name: `${infraId}-worker-sg`,
+        description: "Cluster worker security group",
+        vpcId: network.vpcId,
+      }),
+    };
+    for (const row of SECURITY_GROUP_RULES) {
+      const ports = row.fromPort === undefined ? {} : { fromPort: row.fromPort, toPort: row.toPort };
+      new VpcSecurityGroupIngressRule(this, row.id, {
+        securityGroupId: groups[row.group].id,
+        ipProtocol: row.protocol,
+        ...ports,
+        ...(row.source === "vpc" ? { cidrIpv4: network.vpcCidr } : { referencedSecurityGroupId: groups[row.source].id }),
+        description: row.description,
+        tags: nameTag(`${infraId}-${row.id}`),
+      });
+    }
+    this.masterSecurityGroupId = groups.master.id;
+    this.workerSecurityGroupId = groups.worker.id;
+  }
+}

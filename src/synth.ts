@@ -1,0 +1,59 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { ClusterConfig, loadClusterFile } from "./config/load";
+import { addCluster, ClusterStacks } from "./stacks/stacks";
+
+export interface SynthResult {
+  readonly outdir: string;
+  readonly clusters: ClusterConfig[];
+  readonly stacks: ClusterStacks[];
+  readonly warnings: string[];
+}
+
+/** Builds the app for already-loaded clusters (used by tests and by synthesize). */
+export function buildApp(clusters: readonly ClusterConfig[], outdir: string): { app: App; stacks: ClusterStacks[] } {
+  const app = new App({ outdir });
+  const stacks = clusters.map((c) => addCluster(app, c));
+  return { app, stacks };
+}
+
+/** What `terraform init` left in a stack folder; kept so a new synth needs no new init. */
+const TERRAFORM_WORKDIR_FILES = [".terraform", ".terraform.lock.hcl"];
+
+function keepTerraformWorkdirs(from: string, to: string) {
+  const stacks = path.join(to, "stacks");
+  if (!fs.existsSync(stacks)) return;
+  for (const stack of fs.readdirSync(stacks)) {
+    for (const name of TERRAFORM_WORKDIR_FILES) {
+      const old = path.join(from, "stacks", stack, name);
+      if (fs.existsSync(old)) fs.renameSync(old, path.join(stacks, stack, name));
+    }
+  }
+}
+
+/**
+ * Loads the cluster file and synthesizes every stack. The output is written to a sibling folder
+ * first and swapped in whole, so a failure leaves an earlier output folder exactly as it was.
+ */
+export function synthesize(configFile: string, outdir: string): SynthResult {
+  const { clusters, warnings } = loadClusterFile(configFile);
+  const target = path.resolve(outdir);
+  const staging = `${target}.staging-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    const { app, stacks } = buildApp(clusters, staging);
+    app.synth();
+    const previous = `${target}.previous-${process.pid}`;
+    const hadPrevious = fs.existsSync(target);
+    if (hadPrevious) {
+      keepTerraformWorkdirs(target, staging);
+      fs.renameSync(target, previous);
+    }
+    fs.renameSync(staging, target);
+    if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
+    return { outdir: target, clusters, stacks, warnings };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
