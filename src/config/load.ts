@@ -91,6 +91,11 @@ function issueProblems(src: Source, raw: unknown, issue: z.core.$ZodIssue): Conf
       return [src.problem(segments, `must be one of ${issue.values.map(String).join(", ")} (got ${echo(got)})`)];
     case "too_small":
     case "too_big": {
+      // A message the schema wrote itself says more than the generic bound.
+      if (!/^Too (small|big)/.test(issue.message)) return [src.problem(segments, `${issue.message} (got ${echo(got)})`)];
+      if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) {
+        return [src.problem(segments, "must not be empty")];
+      }
       const bound = issue.code === "too_small" ? "at least" : "at most";
       const limit = issue.code === "too_small" ? issue.minimum : issue.maximum;
       const what = issue.origin === "array" ? ` item${Number(limit) === 1 ? "" : "s"}` : issue.origin === "string" ? " characters" : "";
@@ -98,8 +103,12 @@ function issueProblems(src: Source, raw: unknown, issue: z.core.$ZodIssue): Conf
     }
     case "invalid_key":
       return [src.problem(segments, `${issue.issues.map((i) => i.message).join("; ")} (got ${echo(segments[segments.length - 1])})`)];
-    case "invalid_union":
+    case "invalid_union": {
+      // Report the branch the value was meant for (the one whose type it has), if any.
+      const branch = issue.errors.find((errs) => !errs.some((e) => e.code === "invalid_type" && e.path.length === 0));
+      if (branch) return branch.flatMap((e) => issueProblems(src, raw, { ...e, path: [...issue.path, ...e.path] }));
       return [src.problem(segments, `${unionHint(segments)} (got ${echo(got)})`)];
+    }
     default:
       return [src.problem(segments, `${issue.message} (got ${echo(got)})`)];
   }

@@ -72,10 +72,14 @@ export function workerStatements(mode: IamPolicyMode): PolicyStatement[] {
   return mode === "documented" ? [allow(["ec2:Describe*"])] : [allow(["ec2:DescribeInstances", "ec2:DescribeRegions"])];
 }
 
-/** `ignitionObjectArn` scopes s3:GetObject to the one object in least-privilege mode. */
+/**
+ * `ignitionObjectArn` scopes s3:GetObject to the one object in least-privilege mode. The docs'
+ * table grants it on `*` (the Japanese seed drops that row, but without it the node cannot
+ * fetch its Ignition).
+ */
 export function bootstrapStatements(mode: IamPolicyMode, ignitionObjectArn: string): PolicyStatement[] {
   const base = [allow(["ec2:Describe*"]), allow(["ec2:AttachVolume"]), allow(["ec2:DetachVolume"])];
-  return mode === "documented" ? base : [...base, allow(["s3:GetObject"], ignitionObjectArn)];
+  return [...base, allow(["s3:GetObject"], mode === "documented" ? "*" : ignitionObjectArn)];
 }
 
 export interface MachineRoleProps {

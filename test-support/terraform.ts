@@ -1,0 +1,84 @@
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tempDir } from "./paths";
+
+/**
+ * Terraform for the tests. TERRAFORM_PROVIDER_MIRROR (set by .ci/run) names a filesystem mirror
+ * holding hashicorp/aws; it is passed to Terraform through a CLI config file, Terraform's own
+ * mechanism. Without it Terraform installs from its registry as usual.
+ */
+let cliConfig: string | undefined;
+
+export function terraformEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", ...extra };
+  const mirror = process.env.TERRAFORM_PROVIDER_MIRROR;
+  if (mirror) {
+    if (!cliConfig) {
+      cliConfig = path.join(tempDir("upi-tfrc-"), "terraform.rc");
+      fs.writeFileSync(cliConfig, mirrorCliConfig(mirror));
+    }
+    env.TF_CLI_CONFIG_FILE = cliConfig;
+  }
+  return env;
+}
+
+export function mirrorCliConfig(mirror: string): string {
+  return `provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(mirror)}
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`;
+}
+
+/** Fails loudly (rather than skipping) when a tool the suite needs is missing. */
+export function requireTool(command: string, hint: string): void {
+  const r = spawnSync(command, ["--version"], { encoding: "utf8" });
+  if (r.error || r.status !== 0) throw new Error(`${command} is required for this suite: ${hint}`);
+}
+
+export interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs terraform in `cwd`; resolves with its exit code and output (never rejects on a failure). */
+export function terraform(cwd: string, args: string[], env: Record<string, string> = {}, signalAfterMs?: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("terraform", [...args, "-no-color"], { cwd, env: terraformEnv(env) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    if (signalAfterMs !== undefined) setTimeout(() => child.kill("SIGINT"), signalAfterMs);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Like terraform(), but throws with the output when it fails. */
+export async function terraformOk(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const r = await terraform(cwd, args, env);
+  if (r.code !== 0) throw new Error(`terraform ${args.join(" ")} in ${cwd} failed (${r.code}):\n${r.stderr}\n${r.stdout.slice(-3000)}`);
+  return r;
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+export async function inBatches<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
