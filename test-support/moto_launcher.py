@@ -7,14 +7,26 @@
 2. Security-group rules for an IP protocol without ports (50, ESP) crash with HTTP 500 because
    moto converts the missing ports with int(None). Here a portless protocol other than -1 gets
    ports -1, as EC2 itself reports them.
+3. Route 53: a zone created with a VPC but without HostedZoneConfig.PrivateZone (as the AWS
+   provider sends it) becomes a public zone without the VPC, so the next plan tries to associate
+   the VPC again and fails. In AWS a zone created with a VPC is private; here too.
+4. Security-group rules that reference another group lose their description in
+   DescribeSecurityGroupRules (moto reads it from the CIDR part only), so every plan after the
+   first wants to set it again. Here the description comes from the group pair too.
+5. Instances launched with a network-interface spec (the provider sends one whenever
+   associate_public_ip_address is set) keep their groups on the interface only, and an interface
+   without a public IP reports an empty Association. The provider then reads no groups and a
+   public IP, and plans to replace every machine. Here the instance lists its primary
+   interface's groups, and an interface without a public IP has no Association, as in EC2.
 
 Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_server).
 """
 
 import sys
 
-from moto.ec2.models import security_groups
+from moto.ec2.models import elastic_network_interfaces, instances, security_groups
 from moto.iam import access_control
+from moto.route53 import responses as route53_responses
 from moto.server import main
 
 _statement_permitted = access_control.IAMPolicyStatement.is_action_permitted
@@ -42,6 +54,36 @@ def _rule_init_portless(self, ec2_backend, ip_protocol, group_id, from_port, to_
 
 
 security_groups.SecurityGroupRule.__init__ = _rule_init_portless
+security_groups.SecurityGroupRule.description = property(
+    lambda self: self.ip_range.get("Description") or (self.source_group or {}).get("Description")
+)
+
+_prep_nics = instances.Instance.prep_nics
+
+
+def _prep_nics_with_groups(self, *args, **kwargs):
+    _prep_nics(self, *args, **kwargs)
+    primary = self.nics.get(0)
+    if primary is not None and not self.security_groups:
+        self.security_groups = list(primary._group_set)
+
+
+instances.Instance.prep_nics = _prep_nics_with_groups
+_association = elastic_network_interfaces.NetworkInterface.association
+elastic_network_interfaces.NetworkInterface.association = property(
+    lambda self: _association.fget(self) if self.public_ip else None
+)
+
+_bool_param = route53_responses.Route53._get_bool_param
+
+
+def _private_when_vpc_given(self, name, if_none=None):
+    if name == "HostedZoneConfig.PrivateZone" and self._get_param("VPC.VPCId"):
+        return True
+    return _bool_param(self, name, if_none)
+
+
+route53_responses.Route53._get_bool_param = _private_when_vpc_given
 
 if __name__ == "__main__":
     main(sys.argv[1:])

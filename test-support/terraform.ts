@@ -37,10 +37,14 @@ export function mirrorCliConfig(mirror: string): string {
 }
 
 /** Fails loudly (rather than skipping) when a tool the suite needs is missing. */
-export function requireTool(command: string, hint: string): void {
-  const r = spawnSync(command, ["--version"], { encoding: "utf8" });
-  if (r.error || r.status !== 0) throw new Error(`${command} is required for this suite: ${hint}`);
+export function requireTool(command: string, args: string[], hint: string): void {
+  const r = spawnSync(command, args, { encoding: "utf8" });
+  if (r.error || r.status !== 0) throw new Error(`${[command, ...args].join(" ")} failed; this suite needs it: ${hint}`);
 }
+
+export const requireTerraform = () => requireTool("terraform", ["version"], "install Terraform >= 1.10 (README: prerequisites)");
+export const requireMoto = () =>
+  requireTool("python3", ["-c", "import moto.server"], "install moto 5 with its server: pip install 'moto[server]' (README: prerequisites)");
 
 export interface Run {
   readonly code: number | null;

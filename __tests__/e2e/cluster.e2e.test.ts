@@ -1,0 +1,458 @@
+import {
+  DescribeAddressesCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  Instance,
+  RegisterImageCommand,
+  RouteTable,
+} from "@aws-sdk/client-ec2";
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import { GetRolePolicyCommand, ListInstanceProfilesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import { CreateHostedZoneCommand, GetHostedZoneCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { AwsClients, awsClients, dnsName, filter } from "../../test-support/aws";
+import { runSynth } from "../../test-support/cli";
+import { EXPECTED_RULES } from "../../test-support/expected-rules";
+import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
+import { EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
+import { requireMoto, requireTerraform, terraform, terraformEnv, terraformOk } from "../../test-support/terraform";
+
+/**
+ * One cluster's whole life on the emulator, with state in a real S3 backend: network, then infra
+ * (plain terraform, checked after each), then every stack through `cdktf deploy '*'`, the bootstrap
+ * stack destroyed alone, then `cdktf destroy '*'`. Each step is checked with the AWS SDK.
+ */
+jest.setTimeout(900_000);
+
+const INFRA_ID = "demo-x7k2p";
+const STATE_BUCKET = "e2e-state";
+const STACKS = ["demo-network", "demo-infra", "demo-bootstrap", "demo-machines"] as const;
+
+let emulator: Emulator;
+let aws: AwsClients;
+let dir: string;
+let outdir: string;
+let configFile: string;
+const stackDir = (stack: string) => path.join(outdir, "stacks", stack);
+const timings: Record<string, number> = {};
+
+async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const start = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings[name] = (Date.now() - start) / 1000;
+  }
+}
+
+async function outputs(stack: string): Promise<Record<string, any>> {
+  const r = await terraformOk(stackDir(stack), ["output", "-json"], EMULATOR_ENV);
+  return Object.fromEntries(Object.entries(JSON.parse(r.stdout)).map(([k, v]: [string, any]) => [k, v.value]));
+}
+
+async function applyStack(stack: string) {
+  await terraformOk(stackDir(stack), ["init", "-input=false"], EMULATOR_ENV);
+  await terraformOk(stackDir(stack), ["apply", "-auto-approve", "-input=false"], EMULATOR_ENV);
+}
+
+/**
+ * The real cdktf CLI, from the project root, as a user runs it. With a provider mirror,
+ * `--skip-provider-lock` keeps cdktf from asking the registry for other platforms' checksums.
+ */
+function cdktf(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, "node_modules", ".bin", "cdktf"), [...args, "--output", outdir, "--skip-provider-lock"], {
+      cwd: ROOT,
+      env: terraformEnv({ ...EMULATOR_ENV, CLUSTER_CONFIG: configFile, CI: "1", FORCE_COLOR: "0" }),
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out: out.slice(-6000) }));
+  });
+}
+
+async function instancesByName(): Promise<Record<string, Instance>> {
+  const r = await aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running")] }));
+  const all = (r.Reservations ?? []).flatMap((res) => res.Instances ?? []);
+  return Object.fromEntries(all.map((i) => [i.Tags?.find((t) => t.Key === "Name")?.Value ?? i.InstanceId!, i]));
+}
+
+async function targetCount(arns: string[]): Promise<number[]> {
+  return Promise.all(
+    arns.map(async (arn) => (await aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))).TargetHealthDescriptions?.length ?? 0),
+  );
+}
+
+const tagsOf = (tags?: { Key?: string; Value?: string }[]) => Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
+
+beforeAll(async () => {
+  requireTerraform();
+  requireMoto();
+  emulator = await startEmulator();
+  aws = awsClients(emulator.endpoint);
+  await aws.s3.send(new CreateBucketCommand({ Bucket: STATE_BUCKET }));
+  // The public zone the infra stack looks up by baseDomain.
+  await aws.route53.send(new CreateHostedZoneCommand({ Name: "example.com", CallerReference: "e2e-public" }));
+  // RHCOS stands in as an image registered in the emulator (the provider reads its root device).
+  const image = await aws.ec2.send(
+    new RegisterImageCommand({ Name: "rhcos-e2e", RootDeviceName: "/dev/xvda", Architecture: "x86_64", VirtualizationType: "hvm" }),
+  );
+
+  dir = tempDir("upi-e2e-");
+  outdir = path.join(dir, "cdktf.out");
+  configFile = path.join(dir, "cluster.yaml");
+  const e = emulator.endpoint;
+  fs.writeFileSync(
+    configFile,
+    stringify({
+      installDir: EXAMPLE_INSTALL_DIR,
+      network: { availabilityZones: 3, natGateways: "perAz", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing"] },
+      machines: { rhcosAmi: image.ImageId },
+      tags: { suite: "e2e" },
+      aws: {
+        serviceEndpoints: { ec2: e, elasticloadbalancing: e, s3: e, route53: e, iam: e, sts: e, dynamodb: e },
+        maxRetries: 3,
+        s3UsePathStyle: true,
+        // The emulator serves STS, so the provider learns its account ID as against AWS.
+        skipCredentialsValidation: true,
+      },
+      backend: { type: "s3", s3: { bucket: STATE_BUCKET, keyPrefix: "e2e" } },
+    }),
+  );
+  const synth = runSynth({ CLUSTER_CONFIG: configFile, CDKTF_OUTDIR: outdir });
+  expect(synth.stderr).toBe("");
+  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual([...STACKS].sort());
+});
+
+afterAll(async () => {
+  console.log(`e2e timings (s): ${JSON.stringify(timings)}`);
+  await emulator?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("network stack", () => {
+  let out: Record<string, any>;
+  beforeAll(async () => {
+    await timed("network apply", () => applyStack("demo-network"));
+    out = await outputs("demo-network");
+  });
+
+  test("the VPC: CIDR, DNS support and hostnames, tags", async () => {
+    const { Vpcs } = await aws.ec2.send(new DescribeVpcsCommand({ VpcIds: [out.VpcId] }));
+    expect(Vpcs![0].CidrBlock).toBe("10.0.0.0/16");
+    expect(tagsOf(Vpcs![0].Tags)).toMatchObject({ Name: `${INFRA_ID}-vpc`, suite: "e2e", [`kubernetes.io/cluster/${INFRA_ID}`]: "owned" });
+    const support = await aws.ec2.send(new DescribeVpcAttributeCommand({ VpcId: out.VpcId, Attribute: "enableDnsSupport" }));
+    const hostnames = await aws.ec2.send(new DescribeVpcAttributeCommand({ VpcId: out.VpcId, Attribute: "enableDnsHostnames" }));
+    expect(support.EnableDnsSupport?.Value).toBe(true);
+    expect(hostnames.EnableDnsHostnames?.Value).toBe(true);
+  });
+
+  test("subnets: the templates' CIDRs, one per AZ, with their tags", async () => {
+    const { Subnets } = await aws.ec2.send(new DescribeSubnetsCommand({ Filters: [filter("vpc-id", out.VpcId)] }));
+    const byId = Object.fromEntries(Subnets!.map((s) => [s.SubnetId, s]));
+    const pub = (out.PublicSubnetIds as string[]).map((id) => byId[id]);
+    const priv = (out.PrivateSubnetIds as string[]).map((id) => byId[id]);
+    expect(pub.map((s) => s.CidrBlock)).toEqual(["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]);
+    expect(priv.map((s) => s.CidrBlock)).toEqual(["10.0.48.0/20", "10.0.64.0/20", "10.0.80.0/20"]);
+    expect(new Set(pub.map((s) => s.AvailabilityZone)).size).toBe(3);
+    expect(priv.map((s) => s.AvailabilityZone)).toEqual(pub.map((s) => s.AvailabilityZone));
+    for (const s of pub) expect(tagsOf(s.Tags)).toMatchObject({ [`kubernetes.io/cluster/${INFRA_ID}`]: "shared", "kubernetes.io/role/elb": "1", suite: "e2e" });
+    for (const s of priv) expect(tagsOf(s.Tags)).toMatchObject({ [`kubernetes.io/cluster/${INFRA_ID}`]: "shared", "kubernetes.io/role/internal-elb": "1" });
+  });
+
+  test("routes: public through the internet gateway, each private table through its AZ's NAT", async () => {
+    const { RouteTables } = await aws.ec2.send(new DescribeRouteTablesCommand({ Filters: [filter("vpc-id", out.VpcId)] }));
+    const tables: Record<string, RouteTable> = Object.fromEntries(RouteTables!.map((t) => [t.RouteTableId, t]));
+    const publicDefault = tables[out.PublicRouteTableId].Routes!.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");
+    expect(publicDefault?.GatewayId).toMatch(/^igw-/);
+    const { NatGateways } = await aws.ec2.send(new DescribeNatGatewaysCommand({ Filter: [filter("vpc-id", out.VpcId)] }));
+    const live = NatGateways!.filter((n) => n.State !== "deleted");
+    expect(live).toHaveLength(3);
+    expect(live.map((n) => n.SubnetId).sort()).toEqual([...out.PublicSubnetIds].sort());
+    (out.PrivateRouteTableIds as string[]).forEach((id, i) => {
+      const route = tables[id].Routes!.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");
+      const nat = live.find((n) => n.NatGatewayId === route?.NatGatewayId);
+      expect(nat?.SubnetId).toBe(out.PublicSubnetIds[i]);
+      expect(tables[id].Associations!.map((a) => a.SubnetId)).toContain(out.PrivateSubnetIds[i]);
+    });
+    const { Addresses } = await aws.ec2.send(new DescribeAddressesCommand({}));
+    expect(Addresses!.filter((a) => live.some((n) => n.NatGatewayAddresses?.[0]?.AllocationId === a.AllocationId))).toHaveLength(3);
+  });
+
+  test("endpoints: S3 gateway on every route table, ec2 and ELB interfaces with private DNS", async () => {
+    const { VpcEndpoints } = await aws.ec2.send(new DescribeVpcEndpointsCommand({ Filters: [filter("vpc-id", out.VpcId)] }));
+    const byService = Object.fromEntries(VpcEndpoints!.map((e) => [e.ServiceName!.split(".").pop(), e]));
+    expect(Object.keys(byService).sort()).toEqual(["ec2", "elasticloadbalancing", "s3"]);
+    expect(byService.s3.ServiceName).toBe("com.amazonaws.us-east-1.s3");
+    expect(byService.s3.VpcEndpointType).toBe("Gateway");
+    expect([...byService.s3.RouteTableIds!].sort()).toEqual([out.PublicRouteTableId, ...out.PrivateRouteTableIds].sort());
+    for (const name of ["ec2", "elasticloadbalancing"]) {
+      expect(byService[name].VpcEndpointType).toBe("Interface");
+      expect(byService[name].PrivateDnsEnabled).toBe(true);
+      expect([...byService[name].SubnetIds!].sort()).toEqual([...out.PrivateSubnetIds].sort());
+    }
+  });
+
+  test("the public network ACL entries", async () => {
+    const { NetworkAcls } = await aws.ec2.send(new DescribeNetworkAclsCommand({ Filters: [filter("vpc-id", out.VpcId), filter("default", "false")] }));
+    expect(NetworkAcls).toHaveLength(1);
+    const entries = NetworkAcls![0].Entries!.filter((e) => e.RuleNumber! < 32767)
+      .map((e) => `${e.Egress ? "out" : "in"} ${e.RuleNumber} ${e.Protocol} ${e.PortRange?.From}-${e.PortRange?.To} ${e.CidrBlock} ${e.RuleAction}`)
+      .sort();
+    expect(entries).toEqual(
+      ["in 100 6 80-80", "in 101 6 443-443", "in 102 6 22-22", "in 103 6 1024-65535", "out 100 6 0-65535"].map((e) => `${e} 0.0.0.0/0 allow`).sort(),
+    );
+    expect(NetworkAcls![0].Associations!.map((a) => a.SubnetId).sort()).toEqual([...out.PublicSubnetIds].sort());
+  });
+
+  test("the state object is in the S3 backend", async () => {
+    const { Contents } = await aws.s3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
+    expect(Contents!.map((c) => c.Key)).toContain("e2e/demo-network.tfstate");
+  });
+});
+
+describe("infra stack", () => {
+  let out: Record<string, any>;
+  beforeAll(async () => {
+    await timed("infra apply", () => applyStack("demo-infra"));
+    out = await outputs("demo-infra");
+  });
+
+  test("live security-group rules equal the table", async () => {
+    const groups: Record<string, string> = { [out.MasterSecurityGroupId]: "master", [out.WorkerSecurityGroupId]: "worker" };
+    const { SecurityGroupRules } = await aws.ec2.send(
+      new DescribeSecurityGroupRulesCommand({ Filters: [filter("group-id", out.MasterSecurityGroupId, out.WorkerSecurityGroupId)] }),
+    );
+    const ingress = SecurityGroupRules!.filter((r) => !r.IsEgress);
+    const live = ingress.map((r) => {
+      const ports = r.IpProtocol === "50" ? [null, null] : [r.FromPort, r.ToPort];
+      const source = r.CidrIpv4 ? (r.CidrIpv4 === "10.0.0.0/16" ? "vpc" : r.CidrIpv4) : groups[r.ReferencedGroupInfo!.GroupId!];
+      return [groups[r.GroupId!], source, r.IpProtocol, ...ports].join(" ");
+    });
+    expect(live.sort()).toEqual(EXPECTED_RULES.map((r) => r.join(" ")).sort());
+    const egress = SecurityGroupRules!.filter((r) => r.IsEgress);
+    expect(egress.map((r) => `${groups[r.GroupId!]} ${r.IpProtocol} ${r.CidrIpv4}`).sort()).toEqual(["master -1 0.0.0.0/0", "worker -1 0.0.0.0/0"]);
+  });
+
+  test("listeners and target groups: ports, protocols, health checks", async () => {
+    const { LoadBalancers } = await aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: [`${INFRA_ID}-ext`, `${INFRA_ID}-int`] }));
+    const lbs = Object.fromEntries(LoadBalancers!.map((l) => [l.LoadBalancerName, l]));
+    expect(lbs[`${INFRA_ID}-ext`].Type).toBe("network");
+    // moto leaves Scheme out for internet-facing balancers (the API default).
+    expect(lbs[`${INFRA_ID}-ext`].Scheme ?? "internet-facing").toBe("internet-facing");
+    expect(lbs[`${INFRA_ID}-int`]).toMatchObject({ Type: "network", Scheme: "internal" });
+    const listeners = async (lb: string) =>
+      (await aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbs[lb].LoadBalancerArn }))).Listeners!.map(
+        (l) => `${l.Protocol}:${l.Port}->${l.DefaultActions![0].TargetGroupArn}`,
+      );
+    expect(await listeners(`${INFRA_ID}-ext`)).toEqual([`TCP:6443->${out.ExternalApiTargetGroupArn}`]);
+    expect((await listeners(`${INFRA_ID}-int`)).sort()).toEqual([`TCP:22623->${out.InternalServiceTargetGroupArn}`, `TCP:6443->${out.InternalApiTargetGroupArn}`].sort());
+
+    const { TargetGroups } = await aws.elbv2.send(
+      new DescribeTargetGroupsCommand({ TargetGroupArns: [out.ExternalApiTargetGroupArn, out.InternalApiTargetGroupArn, out.InternalServiceTargetGroupArn] }),
+    );
+    const check = (arn: string) => {
+      const g = TargetGroups!.find((t) => t.TargetGroupArn === arn)!;
+      return [g.Protocol, g.Port, g.TargetType, g.HealthCheckProtocol, g.HealthCheckPath, g.HealthCheckPort, g.HealthCheckIntervalSeconds, g.HealthyThresholdCount, g.UnhealthyThresholdCount];
+    };
+    expect(check(out.ExternalApiTargetGroupArn)).toEqual(["TCP", 6443, "ip", "HTTPS", "/readyz", "6443", 10, 2, 2]);
+    expect(check(out.InternalApiTargetGroupArn)).toEqual(["TCP", 6443, "ip", "HTTPS", "/readyz", "6443", 10, 2, 2]);
+    expect(check(out.InternalServiceTargetGroupArn)).toEqual(["TCP", 22623, "ip", "HTTPS", "/healthz", "22623", 10, 2, 2]);
+  });
+
+  test("records: public api to the external NLB, private api and api-int to the internal one", async () => {
+    const { LoadBalancers } = await aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: [`${INFRA_ID}-ext`, `${INFRA_ID}-int`] }));
+    const dns = Object.fromEntries(LoadBalancers!.map((l) => [l.LoadBalancerName, dnsName(l.DNSName)]));
+    const records = async (zoneId: string) =>
+      Object.fromEntries(
+        (await aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets!.filter((r) => r.Type === "A").map((r) => [
+          dnsName(r.Name),
+          dnsName(r.AliasTarget?.DNSName),
+        ]),
+      );
+    expect(await records(out.PrivateHostedZoneId)).toEqual({
+      "api.demo.example.com": dns[`${INFRA_ID}-int`],
+      "api-int.demo.example.com": dns[`${INFRA_ID}-int`],
+    });
+    const { HostedZones } = await aws.route53.send(new ListHostedZonesCommand({}));
+    const publicZone = HostedZones!.find((z) => dnsName(z.Name) === "example.com")!;
+    expect(await records(publicZone.Id!.replace("/hostedzone/", ""))).toEqual({ "api.demo.example.com": dns[`${INFRA_ID}-ext`] });
+    const privateZone = await aws.route53.send(new GetHostedZoneCommand({ Id: out.PrivateHostedZoneId }));
+    expect(dnsName(privateZone.HostedZone!.Name)).toBe("demo.example.com");
+    expect(privateZone.VPCs!.map((v) => v.VPCId)).toEqual([(await outputs("demo-network")).VpcId]);
+  });
+
+  test("roles carry the least-privilege actions", async () => {
+    const policy = async (role: string) =>
+      JSON.parse(decodeURIComponent((await aws.iam.send(new GetRolePolicyCommand({ RoleName: `${INFRA_ID}-${role}-role`, PolicyName: `${INFRA_ID}-${role}-policy` }))).PolicyDocument!));
+    expect((await policy("worker")).Statement).toEqual([{ Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeRegions"], Resource: "*" }]);
+    const master = (await policy("master")).Statement;
+    expect(master).toHaveLength(1);
+    expect(master[0].Action).toHaveLength(38);
+    expect(master[0].Action).toContain("elasticloadbalancing:RegisterTargets");
+    expect(master[0].Action).toContain("kms:DescribeKey");
+  });
+});
+
+describe("every stack through cdktf deploy, then the bootstrap stack destroyed alone", () => {
+  let infra: Record<string, any>;
+  let groups: string[];
+
+  beforeAll(async () => {
+    const r = await timed("cdktf deploy '*'", () => cdktf(["deploy", "*", "--auto-approve"]));
+    if (r.code !== 0) throw new Error(`cdktf deploy failed:\n${r.out}`);
+    infra = await outputs("demo-infra");
+    groups = [infra.ExternalApiTargetGroupArn, infra.InternalApiTargetGroupArn, infra.InternalServiceTargetGroupArn];
+  });
+
+  test("six running instances with IMDSv2 required, their groups and profiles", async () => {
+    const instances = await instancesByName();
+    const names = Object.keys(instances).filter((n) => n.startsWith(INFRA_ID)).sort();
+    expect(names).toEqual([0, 1, 2].map((i) => `${INFRA_ID}-master-${i}`).concat(`${INFRA_ID}-bootstrap`, `${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`).sort());
+    for (const name of names) expect(instances[name].MetadataOptions?.HttpTokens).toBe("required");
+    const sgs = (n: string) => instances[n].SecurityGroups!.map((g) => g.GroupId).sort();
+    expect(sgs(`${INFRA_ID}-master-1`)).toEqual([infra.MasterSecurityGroupId]);
+    expect(sgs(`${INFRA_ID}-worker-0`)).toEqual([infra.WorkerSecurityGroupId]);
+    expect(sgs(`${INFRA_ID}-bootstrap`)).toContain(infra.MasterSecurityGroupId);
+    expect(sgs(`${INFRA_ID}-bootstrap`)).toHaveLength(2);
+    expect(instances[`${INFRA_ID}-master-0`].IamInstanceProfile?.Arn).toMatch(/instance-profile\/demo-x7k2p-master-profile$/);
+    expect(instances[`${INFRA_ID}-worker-0`].IamInstanceProfile?.Arn).toMatch(/instance-profile\/demo-x7k2p-worker-profile$/);
+    expect(instances[`${INFRA_ID}-bootstrap`].IamInstanceProfile?.Arn).toMatch(/instance-profile\/demo-x7k2p-bootstrap-profile$/);
+    expect(instances[`${INFRA_ID}-bootstrap`].PublicIpAddress).toBeTruthy();
+    expect(instances[`${INFRA_ID}-master-0`].PublicIpAddress).toBeFalsy();
+  });
+
+  test("user data: the pointer configs", async () => {
+    const instances = await instancesByName();
+    const userData = async (name: string) => {
+      const r = await aws.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instances[name].InstanceId, Attribute: "userData" }));
+      return JSON.parse(Buffer.from(r.UserData!.Value!, "base64").toString("utf8"));
+    };
+    const master = await userData(`${INFRA_ID}-master-2`);
+    expect(master.ignition.config.merge[0].source).toBe("https://api-int.demo.example.com:22623/config/master");
+    expect(master.ignition.security.tls.certificateAuthorities[0].source).toMatch(/^data:text\/plain;charset=utf-8;base64,/);
+    const worker = await userData(`${INFRA_ID}-worker-1`);
+    expect(worker.ignition.config.merge[0].source).toBe("https://api-int.demo.example.com:22623/config/worker");
+    const bootstrap = await userData(`${INFRA_ID}-bootstrap`);
+    const bucket = (await outputs("demo-bootstrap")).BootstrapInstanceId && (await aws.s3.send(new ListBucketsCommand({}))).Buckets!.find((b) => b.Name!.startsWith(`${INFRA_ID}-ign-`));
+    expect(bootstrap).toEqual({ ignition: { config: { replace: { source: `s3://${bucket!.Name}/bootstrap.ign` } }, version: "3.1.0" } });
+  });
+
+  test("12 registered targets: bootstrap and 3 masters in each of the three groups", async () => {
+    expect(await targetCount(groups)).toEqual([4, 4, 4]);
+  });
+
+  test("a destroy plan of the bootstrap stack removes exactly its 16 resources; the other stacks then plan no change", async () => {
+    const cwd = stackDir("demo-bootstrap");
+    await terraformOk(cwd, ["init", "-input=false"], EMULATOR_ENV);
+    await terraformOk(cwd, ["plan", "-destroy", "-input=false", "-out=destroy.plan"], EMULATOR_ENV);
+    const plan = JSON.parse((await terraformOk(cwd, ["show", "-json", "destroy.plan"], EMULATOR_ENV)).stdout);
+    const changes = plan.resource_changes.filter((c: any) => c.mode === "managed");
+    expect(changes.every((c: any) => c.change.actions.join() === "delete")).toBe(true);
+    const types = changes.map((c: any) => c.type).sort();
+    expect(types).toEqual(
+      [
+        "aws_iam_instance_profile",
+        "aws_iam_role",
+        "aws_iam_role_policy",
+        "aws_instance",
+        "aws_lb_target_group_attachment",
+        "aws_lb_target_group_attachment",
+        "aws_lb_target_group_attachment",
+        "aws_s3_bucket",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_object",
+        "aws_security_group",
+        "aws_vpc_security_group_egress_rule",
+        "aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_ingress_rule",
+      ].sort(),
+    );
+    await timed("bootstrap destroy", () => terraformOk(cwd, ["apply", "-input=false", "destroy.plan"], EMULATOR_ENV));
+
+    const others = await Promise.all(
+      ["demo-network", "demo-infra", "demo-machines"].map(async (stack) => {
+        await terraformOk(stackDir(stack), ["init", "-input=false"], EMULATOR_ENV);
+        const plan2 = await terraform(stackDir(stack), ["plan", "-detailed-exitcode", "-input=false"], EMULATOR_ENV);
+        return { stack, code: plan2.code, out: plan2.code === 0 ? "" : plan2.stdout.slice(-2000) };
+      }),
+    );
+    for (const o of others) expect(o).toEqual({ stack: o.stack, code: 0, out: "" });
+  });
+
+  test("after it: 9 targets remain, the bootstrap objects are gone, the rest is intact", async () => {
+    expect(await targetCount(groups)).toEqual([3, 3, 3]);
+    const instances = await instancesByName();
+    expect(Object.keys(instances).filter((n) => n.startsWith(INFRA_ID)).sort()).toEqual(
+      [0, 1, 2].map((i) => `${INFRA_ID}-master-${i}`).concat(`${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`).sort(),
+    );
+    const { Buckets } = await aws.s3.send(new ListBucketsCommand({}));
+    expect(Buckets!.map((b) => b.Name)).toEqual([STATE_BUCKET]);
+    const { Roles } = await aws.iam.send(new ListRolesCommand({}));
+    expect(Roles!.map((r) => r.RoleName).filter((n) => n!.startsWith(INFRA_ID)).sort()).toEqual([`${INFRA_ID}-master-role`, `${INFRA_ID}-worker-role`]);
+    const { SecurityGroups } = await aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [filter("group-name", `${INFRA_ID}-bootstrap-sg`)] }));
+    expect(SecurityGroups).toHaveLength(0);
+  });
+});
+
+describe("cdktf destroy '*'", () => {
+  beforeAll(async () => {
+    const r = await timed("cdktf destroy '*'", () => cdktf(["destroy", "*", "--auto-approve"]));
+    if (r.code !== 0) throw new Error(`cdktf destroy failed:\n${r.out}`);
+  });
+
+  test("nothing of the cluster is left", async () => {
+    expect(Object.keys(await instancesByName()).filter((n) => n.startsWith(INFRA_ID))).toEqual([]);
+    const { Vpcs } = await aws.ec2.send(new DescribeVpcsCommand({}));
+    expect(Vpcs!.filter((v) => !v.IsDefault)).toEqual([]);
+    const { LoadBalancers } = await aws.elbv2.send(new DescribeLoadBalancersCommand({}));
+    expect(LoadBalancers).toEqual([]);
+    const { TargetGroups } = await aws.elbv2.send(new DescribeTargetGroupsCommand({}));
+    expect(TargetGroups).toEqual([]);
+    const { Roles } = await aws.iam.send(new ListRolesCommand({}));
+    expect(Roles!.filter((r) => r.RoleName!.startsWith(INFRA_ID))).toEqual([]);
+    const { InstanceProfiles } = await aws.iam.send(new ListInstanceProfilesCommand({}));
+    expect(InstanceProfiles!.filter((p) => p.InstanceProfileName!.startsWith(INFRA_ID))).toEqual([]);
+    const { HostedZones } = await aws.route53.send(new ListHostedZonesCommand({}));
+    expect(HostedZones!.map((z) => dnsName(z.Name))).toEqual(["example.com"]);
+    const { NatGateways } = await aws.ec2.send(new DescribeNatGatewaysCommand({}));
+    expect(NatGateways!.filter((n) => n.State !== "deleted")).toEqual([]);
+    const { Addresses } = await aws.ec2.send(new DescribeAddressesCommand({}));
+    expect(Addresses).toEqual([]);
+    const { SecurityGroups } = await aws.ec2.send(new DescribeSecurityGroupsCommand({}));
+    expect(SecurityGroups!.filter((g) => g.GroupName !== "default")).toEqual([]);
+    const { Buckets } = await aws.s3.send(new ListBucketsCommand({}));
+    expect(Buckets!.map((b) => b.Name)).toEqual([STATE_BUCKET]);
+  });
+
+  test("every stack's state is in the bucket, and empty", async () => {
+    const { Contents } = await aws.s3.send(new ListObjectsV2Command({ Bucket: STATE_BUCKET }));
+    expect(Contents!.map((c) => c.Key).sort()).toEqual(STACKS.map((s) => `e2e/${s}.tfstate`).sort());
+    for (const stack of STACKS) {
+      const state = await terraformOk(stackDir(stack), ["state", "list"], EMULATOR_ENV);
+      expect(state.stdout.trim()).toBe("");
+    }
+  });
+});

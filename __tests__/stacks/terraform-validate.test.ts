@@ -1,0 +1,83 @@
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
+import { tempDir } from "../../test-support/paths";
+import { baseCluster, synthCluster } from "../../test-support/synth";
+import { inBatches, requireMoto, requireTerraform, terraform } from "../../test-support/terraform";
+
+jest.setTimeout(600_000);
+
+/** Each variant is synthesized, then every stack gets a real `terraform init` and `terraform validate`. */
+const variants: [string, (endpoint: string) => Record<string, unknown>][] = [
+  ["default: 3 AZs, local backend", () => baseCluster()],
+  ["1 AZ, single NAT, documented IAM, etcd records", () => baseCluster({ network: { availabilityZones: 1, natGateways: "single" }, iam: { policy: "documented" }, dns: { etcdRecords: true } })],
+  [
+    "restricted: all endpoints, no NAT, Internal, CNAME records, KMS",
+    () =>
+      baseCluster({
+        publish: "Internal",
+        network: { natGateways: "none", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing"], availabilityZones: ["us-east-1a", "us-east-1b"] },
+        dns: { recordType: "cname", publicHostedZoneId: "Z0123456789ABC" },
+        machines: {
+          rhcosAmi: "ami-0123456789abcdef0",
+          bootstrap: { ignitionKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k" },
+          controlPlane: { rootVolume: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k", type: "io2", iops: 3000 } },
+        },
+        iam: { permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/boundary" },
+      }),
+  ],
+  [
+    "existing VPC, bootstrap disabled",
+    () =>
+      baseCluster({
+        network: { existingVpc: { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-a", "subnet-b"], privateSubnetIds: ["subnet-c", "subnet-d"] } },
+        machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { enabled: false } },
+      }),
+  ],
+  [
+    "s3 backend (the emulator)",
+    (endpoint) =>
+      baseCluster({
+        aws: { serviceEndpoints: { s3: endpoint, sts: endpoint }, s3UsePathStyle: true, skipCredentialsValidation: true, skipRequestingAccountId: true },
+        backend: { type: "s3", s3: { bucket: "validate-state" } },
+      }),
+  ],
+  ["cloud backend (init -backend=false)", () => baseCluster({ backend: { type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-" } } })],
+];
+
+describe("terraform init and validate on every synthesized stack", () => {
+  let emulator: Emulator;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    requireTerraform();
+    requireMoto();
+    emulator = await startEmulator();
+    const s3 = new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    await s3.send(new CreateBucketCommand({ Bucket: "validate-state" }));
+  });
+
+  afterAll(async () => {
+    await emulator?.stop();
+    dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+  });
+
+  test.each(variants)("%s", async (name, cluster) => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const result = synthCluster(cluster(emulator.endpoint), dir);
+    const stacks = Object.keys(result.json);
+    expect(stacks.length).toBeGreaterThanOrEqual(3);
+    const backendFlag = name.startsWith("cloud") ? ["-backend=false"] : [];
+    const outcomes = await inBatches(stacks, 3, async (stack) => {
+      const cwd = path.join(result.outdir, "stacks", stack);
+      const init = await terraform(cwd, ["init", "-input=false", ...backendFlag], EMULATOR_ENV);
+      if (init.code !== 0) return { stack, step: "init", out: init.stderr + init.stdout };
+      const validate = await terraform(cwd, ["validate", "-json"], EMULATOR_ENV);
+      const report = JSON.parse(validate.stdout || "{}");
+      return { stack, step: "validate", valid: report.valid, errors: report.error_count, out: validate.stdout };
+    });
+    for (const o of outcomes) expect({ stack: o.stack, step: o.step, valid: (o as any).valid, errors: (o as any).errors }).toEqual({ stack: o.stack, step: "validate", valid: true, errors: 0 });
+  });
+});
