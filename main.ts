@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "./src/config/errors";
+import { GuardrailError } from "./src/policy/guardrails";
 import { synthesize } from "./src/synth";
 
 /** The embedded default example (synthesizes on a fresh clone, with no AWS account), found from this file up. */
@@ -20,7 +21,7 @@ function main(): number {
     result.warnings.forEach((w) => console.error(w));
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof GuardrailError) {
       console.error(e.message);
       return 1;
     }

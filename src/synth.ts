@@ -2,12 +2,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { ClusterConfig, loadClusterFile } from "./config/load";
+import { formatFinding, GuardrailError } from "./policy/guardrails";
+import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
 
 export interface SynthResult {
   readonly outdir: string;
   readonly clusters: ClusterConfig[];
   readonly stacks: ClusterStacks[];
+  /** Fleet warnings and acknowledged guardrail findings. */
   readonly warnings: string[];
 }
 
@@ -44,6 +47,10 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
   try {
     const { app, stacks } = buildApp(clusters, staging);
     app.synth();
+    const findings = app.node.findAll().flatMap((c) => (c instanceof ClusterStack ? c.guardrails.findings : []));
+    const blocking = findings.filter((f) => !f.acknowledged);
+    if (blocking.length) throw new GuardrailError(blocking);
+    warnings.push(...findings.map(formatFinding));
     const previous = `${target}.previous-${process.pid}`;
     const hadPrevious = fs.existsSync(target);
     if (hadPrevious) {

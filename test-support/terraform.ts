@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "./paths";
@@ -52,18 +52,41 @@ export interface Run {
   readonly stderr: string;
 }
 
-/** Runs terraform in `cwd`; resolves with its exit code and output (never rejects on a failure). */
-export function terraform(cwd: string, args: string[], env: Record<string, string> = {}, signalAfterMs?: number): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("terraform", [...args, "-no-color"], { cwd, env: terraformEnv(env) });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+/** A running terraform: its process, its output so far, and its end. */
+export interface TerraformProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  readonly done: Promise<Run>;
+}
+
+export function startTerraform(cwd: string, args: string[], env: Record<string, string> = {}): TerraformProcess {
+  const child = spawn("terraform", [...args, "-no-color"], { cwd, env: terraformEnv(env) });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const done = new Promise<Run>((resolve, reject) => {
     child.on("error", reject);
-    if (signalAfterMs !== undefined) setTimeout(() => child.kill("SIGINT"), signalAfterMs);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, output: () => stdout, done };
+}
+
+/** Runs terraform in `cwd`; resolves with its exit code and output (never rejects on a failure). */
+export function terraform(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return startTerraform(cwd, args, env).done;
+}
+
+/** Resolves once `pattern` appears in the process's output (or rejects when it ends first). */
+export async function waitForOutput(p: TerraformProcess, pattern: RegExp, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let ended = false;
+  void p.done.then(() => (ended = true));
+  while (!pattern.test(p.output())) {
+    if (ended) throw new Error(`terraform ended before printing ${pattern}:\n${p.output().slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Like terraform(), but throws with the output when it fails. */

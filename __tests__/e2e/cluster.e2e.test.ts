@@ -12,7 +12,6 @@ import {
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   Instance,
-  RegisterImageCommand,
   RouteTable,
 } from "@aws-sdk/client-ec2";
 import {
@@ -22,18 +21,17 @@ import {
   DescribeTargetHealthCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetRolePolicyCommand, ListInstanceProfilesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
-import { CreateHostedZoneCommand, GetHostedZoneCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
-import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { GetHostedZoneCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stringify } from "yaml";
-import { AwsClients, awsClients, dnsName, filter } from "../../test-support/aws";
-import { runSynth } from "../../test-support/cli";
+import { AwsClients, dnsName, filter } from "../../test-support/aws";
+import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
 import { EXPECTED_RULES } from "../../test-support/expected-rules";
-import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
-import { EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
-import { requireMoto, requireTerraform, terraform, terraformEnv, terraformOk } from "../../test-support/terraform";
+import { EMULATOR_ENV } from "../../test-support/moto";
+import { ROOT } from "../../test-support/paths";
+import { terraform, terraformEnv, terraformOk } from "../../test-support/terraform";
 
 /**
  * One cluster's whole life on the emulator, with state in a real S3 backend: network, then infra
@@ -46,12 +44,10 @@ const INFRA_ID = "demo-x7k2p";
 const STATE_BUCKET = "e2e-state";
 const STACKS = ["demo-network", "demo-infra", "demo-bootstrap", "demo-machines"] as const;
 
-let emulator: Emulator;
+let env: EmulatorCluster;
 let aws: AwsClients;
-let dir: string;
-let outdir: string;
-let configFile: string;
-const stackDir = (stack: string) => path.join(outdir, "stacks", stack);
+const stackDir = (stack: string) => env.stackDir(stack);
+const outputs = (stack: string) => env.outputs(stack);
 const timings: Record<string, number> = {};
 
 async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -63,25 +59,15 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function outputs(stack: string): Promise<Record<string, any>> {
-  const r = await terraformOk(stackDir(stack), ["output", "-json"], EMULATOR_ENV);
-  return Object.fromEntries(Object.entries(JSON.parse(r.stdout)).map(([k, v]: [string, any]) => [k, v.value]));
-}
-
-async function applyStack(stack: string) {
-  await terraformOk(stackDir(stack), ["init", "-input=false"], EMULATOR_ENV);
-  await terraformOk(stackDir(stack), ["apply", "-auto-approve", "-input=false"], EMULATOR_ENV);
-}
-
 /**
  * The real cdktf CLI, from the project root, as a user runs it. With a provider mirror,
  * `--skip-provider-lock` keeps cdktf from asking the registry for other platforms' checksums.
  */
 function cdktf(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, "node_modules", ".bin", "cdktf"), [...args, "--output", outdir, "--skip-provider-lock"], {
+    const child = spawn(path.join(ROOT, "node_modules", ".bin", "cdktf"), [...args, "--output", env.outdir, "--skip-provider-lock"], {
       cwd: ROOT,
-      env: terraformEnv({ ...EMULATOR_ENV, CLUSTER_CONFIG: configFile, CI: "1", FORCE_COLOR: "0" }),
+      env: terraformEnv({ ...EMULATOR_ENV, CLUSTER_CONFIG: env.configFile, CI: "1", FORCE_COLOR: "0" }),
     });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
@@ -106,54 +92,25 @@ async function targetCount(arns: string[]): Promise<number[]> {
 const tagsOf = (tags?: { Key?: string; Value?: string }[]) => Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
 
 beforeAll(async () => {
-  requireTerraform();
-  requireMoto();
-  emulator = await startEmulator();
-  aws = awsClients(emulator.endpoint);
-  await aws.s3.send(new CreateBucketCommand({ Bucket: STATE_BUCKET }));
-  // The public zone the infra stack looks up by baseDomain.
-  await aws.route53.send(new CreateHostedZoneCommand({ Name: "example.com", CallerReference: "e2e-public" }));
-  // RHCOS stands in as an image registered in the emulator (the provider reads its root device).
-  const image = await aws.ec2.send(
-    new RegisterImageCommand({ Name: "rhcos-e2e", RootDeviceName: "/dev/xvda", Architecture: "x86_64", VirtualizationType: "hvm" }),
-  );
-
-  dir = tempDir("upi-e2e-");
-  outdir = path.join(dir, "cdktf.out");
-  configFile = path.join(dir, "cluster.yaml");
-  const e = emulator.endpoint;
-  fs.writeFileSync(
-    configFile,
-    stringify({
-      installDir: EXAMPLE_INSTALL_DIR,
-      network: { availabilityZones: 3, natGateways: "perAz", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing"] },
-      machines: { rhcosAmi: image.ImageId },
-      tags: { suite: "e2e" },
-      aws: {
-        serviceEndpoints: { ec2: e, elasticloadbalancing: e, s3: e, route53: e, iam: e, sts: e, dynamodb: e },
-        maxRetries: 3,
-        s3UsePathStyle: true,
-        // The emulator serves STS, so the provider learns its account ID as against AWS.
-        skipCredentialsValidation: true,
-      },
-      backend: { type: "s3", s3: { bucket: STATE_BUCKET, keyPrefix: "e2e" } },
-    }),
-  );
-  const synth = runSynth({ CLUSTER_CONFIG: configFile, CDKTF_OUTDIR: outdir });
-  expect(synth.stderr).toBe("");
-  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual([...STACKS].sort());
+  env = await emulatorCluster(STATE_BUCKET);
+  aws = env.aws;
+  env.synth({
+    network: { availabilityZones: 3, natGateways: "perAz", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing"] },
+    tags: { suite: "e2e" },
+    backend: { type: "s3", s3: { bucket: STATE_BUCKET, keyPrefix: "e2e" } },
+  });
+  expect(fs.readdirSync(path.join(env.outdir, "stacks")).sort()).toEqual([...STACKS].sort());
 });
 
 afterAll(async () => {
   console.log(`e2e timings (s): ${JSON.stringify(timings)}`);
-  await emulator?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await env?.close();
 });
 
 describe("network stack", () => {
   let out: Record<string, any>;
   beforeAll(async () => {
-    await timed("network apply", () => applyStack("demo-network"));
+    await timed("network apply", () => env.apply("demo-network"));
     out = await outputs("demo-network");
   });
 
@@ -234,7 +191,7 @@ describe("network stack", () => {
 describe("infra stack", () => {
   let out: Record<string, any>;
   beforeAll(async () => {
-    await timed("infra apply", () => applyStack("demo-infra"));
+    await timed("infra apply", () => env.apply("demo-infra"));
     out = await outputs("demo-infra");
   });
 

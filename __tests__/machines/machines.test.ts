@@ -103,6 +103,28 @@ describe("control plane and compute", () => {
     expect(resources(machines, "aws_route53_record")).toHaveLength(0);
   });
 
+  test("each machine adopts its own orphan (an interrupted RunInstances) and refuses two", () => {
+    const imports = (machines as any).import as any[];
+    expect(imports).toHaveLength(5);
+    const [name, master0] = Object.entries(machines.resource!.aws_instance).find(([, i]) => i.tags.Name === "demo-x7k2p-master-0")!;
+    const block = imports.find((b) => b.to === `aws_instance.${name}`);
+    const lookup = /data\.aws_instances\.([\w-]+)\.ids/.exec(block.for_each)![1];
+    expect(block).toEqual({ for_each: `\${toset(data.aws_instances.${lookup}.ids)}`, id: "\${each.value}", to: `aws_instance.${name}` });
+    expect(machines.data!.aws_instances[lookup]).toMatchObject({
+      filter: [
+        { name: "tag:Name", values: ["demo-x7k2p-master-0"] },
+        { name: "tag:kubernetes.io/cluster/demo-x7k2p", values: ["owned"] },
+      ],
+      instance_state_names: ["pending", "running", "stopping", "stopped"],
+    });
+    expect(master0.lifecycle.precondition).toEqual([
+      {
+        condition: `\${(length(data.aws_instances.${lookup}.ids) <= 1)}`,
+        error_message: "More than one live instance is named demo-x7k2p-master-0; terminate the one that is not in the Terraform state.",
+      },
+    ]);
+  });
+
   test("outputs: the private IPs", () => {
     expect(machines.output!.ControlPlanePrivateIps.value).toHaveLength(3);
     expect(machines.output!.ComputePrivateIps.value).toHaveLength(2);

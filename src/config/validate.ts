@@ -1,4 +1,5 @@
 import { echo } from "./errors";
+import { RULE_IDS } from "../policy/rules";
 import { overlaps, parseBlock } from "./cidr";
 import type { InstallAssets } from "./install-dir";
 import type { ParsedCluster } from "./schema";
@@ -78,6 +79,10 @@ export function semanticProblems(c: Candidate): Finding[] {
     if (v.iops !== null && v.type === "gp2") add(["machines", pool, "rootVolume", "iops"], "cannot be set for gp2 volumes (use gp3, io1 or io2)");
     if (v.iops === null && (v.type === "io1" || v.type === "io2")) add(["machines", pool, "rootVolume", "iops"], `is required for ${v.type} volumes`);
   }
+
+  c.guardrails.acknowledge.forEach((a, i) => {
+    if (!RULE_IDS.includes(a.rule)) add(["guardrails", "acknowledge", i, "rule"], `${echo(a.rule)} is not a rule (rules: ${RULE_IDS.join(", ")})`);
+  });
 
   const backend = c.backend;
   if (backend.type === "s3" && !backend.s3) add(["backend", "s3"], "is required with backend.type: s3 (at least bucket)");

@@ -1,5 +1,7 @@
+import { DataAwsInstances } from "@cdktf/provider-aws/lib/data-aws-instances";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
+import { Fn, Op, TerraformElement } from "cdktf";
 import { Construct } from "constructs";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { clusterTagKey, nameTag } from "../tags/tags";
@@ -32,6 +34,17 @@ export interface MachineProps {
   readonly targetGroups?: readonly ITargetGroup[];
 }
 
+/** A Terraform `import` block with for_each (Terraform >= 1.7): adopts what `ids` finds into `to`. */
+class ImportExisting extends TerraformElement {
+  constructor(scope: Construct, id: string, private readonly to: Instance, private readonly ids: string[]) {
+    super(scope, id);
+  }
+
+  toTerraform(): any {
+    return { import: [{ for_each: Fn.toset(this.ids), to: `${this.to.terraformResourceType}.${this.to.friendlyUniqueId}`, id: "${each.value}" }] };
+  }
+}
+
 /**
  * One RHCOS instance: IMDSv2 only, an encrypted root volume, and its load-balancer
  * registrations as plain resources (the templates used a Lambda custom resource).
@@ -43,6 +56,16 @@ export class Machine extends Construct {
   constructor(scope: Construct, id: string, props: MachineProps) {
     super(scope, id);
     const volume = props.rootVolume ?? {};
+    // An apply interrupted while RunInstances is in flight leaves a running instance that the
+    // state never heard of; the next apply would launch a second one. The live instance with
+    // this machine's name and cluster tag is adopted instead, and two of them stop the plan.
+    const existing = new DataAwsInstances(this, "existing", {
+      filter: [
+        { name: "tag:Name", values: [props.name] },
+        { name: `tag:${clusterTagKey(props.infraId)}`, values: ["owned"] },
+      ],
+      instanceStateNames: ["pending", "running", "stopping", "stopped"],
+    });
     this.instance = new Instance(this, "instance", {
       ami: props.ami,
       instanceType: props.instanceType,
@@ -61,7 +84,16 @@ export class Machine extends Construct {
         tags: nameTag(props.name),
       },
       tags: nameTag(props.name, { [clusterTagKey(props.infraId)]: "owned" }),
+      lifecycle: {
+        precondition: [
+          {
+            condition: Op.lte(Fn.lengthOf(existing.ids), 1),
+            errorMessage: `More than one live instance is named ${props.name}; terminate the one that is not in the Terraform state.`,
+          },
+        ],
+      },
     });
+    new ImportExisting(this, "adopt", this.instance, existing.ids);
     this.privateIp = this.instance.privateIp;
     for (const group of props.targetGroups ?? []) {
       new LbTargetGroupAttachment(this, `${group.purpose}-target`, {

@@ -1,8 +1,9 @@
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { configureBackend } from "../backend/backend";
 import type { ClusterConfig } from "../config/load";
+import { Acknowledgement, Guardrails } from "../policy/guardrails";
 import { defaultTags } from "../tags/tags";
 
 /** install-config service endpoint names to the provider's endpoint keys. */
@@ -21,11 +22,21 @@ function providerEndpoints(endpoints: ClusterConfig["aws"]["serviceEndpoints"]):
   return Object.values(out).some(Boolean) ? [out] : undefined;
 }
 
+/** The file's acknowledgements; choosing the documented IAM table is itself one for the wildcard rule. */
+function acknowledgements(cluster: ClusterConfig): Acknowledgement[] {
+  const acks: Acknowledgement[] = [...cluster.guardrails.acknowledge];
+  if (cluster.iam.policy === "documented" && !acks.some((a) => a.rule === "UPI-IAM-1")) {
+    acks.push({ rule: "UPI-IAM-1", reason: "iam.policy: documented chooses the seed's broad table" });
+  }
+  return acks;
+}
+
 /** A stack of one cluster: its AWS provider (region, default tags, endpoints) and its backend. */
 export class ClusterStack extends TerraformStack {
   readonly cluster: ClusterConfig;
   /** A short description of where the state lives, for the synth summary. */
   readonly backendDescription: string;
+  readonly guardrails: Guardrails;
 
   constructor(scope: Construct, stackName: string, cluster: ClusterConfig) {
     super(scope, stackName);
@@ -41,6 +52,8 @@ export class ClusterStack extends TerraformStack {
       skipRequestingAccountId: aws.skipRequestingAccountId || undefined,
     });
     this.backendDescription = configureBackend(this, cluster, stackName);
+    this.guardrails = new Guardrails({ infraId: cluster.infraId, acknowledge: acknowledgements(cluster) });
+    Aspects.of(this).add(this.guardrails);
   }
 
   /** Outputs keep the CloudFormation templates' names, so scripts and docs carry over. */

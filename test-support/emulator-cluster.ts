@@ -1,0 +1,91 @@
+import { RegisterImageCommand } from "@aws-sdk/client-ec2";
+import { CreateHostedZoneCommand } from "@aws-sdk/client-route-53";
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { AwsClients, awsClients } from "./aws";
+import { runSynth } from "./cli";
+import { EMULATOR_ENV, Emulator, startEmulator } from "./moto";
+import { EXAMPLE_INSTALL_DIR, tempDir } from "./paths";
+import { requireMoto, requireTerraform, terraformOk } from "./terraform";
+
+/** A cluster file pointed at a fresh emulator, with state in its S3, synthesized through the CLI. */
+export interface EmulatorCluster {
+  readonly emulator: Emulator;
+  readonly aws: AwsClients;
+  readonly dir: string;
+  readonly outdir: string;
+  readonly configFile: string;
+  readonly stateBucket: string;
+  stackDir(stack: string): string;
+  /** Writes a cluster file (the emulator settings merged in) and synthesizes it into `outdir`. */
+  synth(overrides: Record<string, unknown>, outdir?: string): string;
+  apply(stack: string): Promise<void>;
+  outputs(stack: string): Promise<Record<string, any>>;
+  close(): Promise<void>;
+}
+
+export async function emulatorCluster(stateBucket: string): Promise<EmulatorCluster> {
+  requireTerraform();
+  requireMoto();
+  const emulator = await startEmulator();
+  const aws = awsClients(emulator.endpoint);
+  await aws.s3.send(new CreateBucketCommand({ Bucket: stateBucket }));
+  // The public zone the infra stack looks up by baseDomain.
+  await aws.route53.send(new CreateHostedZoneCommand({ Name: "example.com", CallerReference: "public" }));
+  // RHCOS stands in as an image registered in the emulator (the provider reads its root device).
+  const image = await aws.ec2.send(
+    new RegisterImageCommand({ Name: "rhcos", RootDeviceName: "/dev/xvda", Architecture: "x86_64", VirtualizationType: "hvm" }),
+  );
+  const dir = tempDir("upi-e2e-");
+  const outdir = path.join(dir, "cdktf.out");
+  const configFile = path.join(dir, "cluster.yaml");
+  const e = emulator.endpoint;
+  const stackDir = (stack: string, out = outdir) => path.join(out, "stacks", stack);
+
+  const cluster: EmulatorCluster = {
+    emulator,
+    aws,
+    dir,
+    outdir,
+    configFile,
+    stateBucket,
+    stackDir,
+    synth(overrides, out = outdir) {
+      const file = out === outdir ? configFile : path.join(dir, `${path.basename(out)}.yaml`);
+      fs.writeFileSync(
+        file,
+        stringify({
+          installDir: EXAMPLE_INSTALL_DIR,
+          machines: { rhcosAmi: image.ImageId },
+          aws: {
+            serviceEndpoints: { ec2: e, elasticloadbalancing: e, s3: e, route53: e, iam: e, sts: e, dynamodb: e },
+            maxRetries: 3,
+            s3UsePathStyle: true,
+            // The emulator serves STS, so the provider learns its account ID as against AWS.
+            skipCredentialsValidation: true,
+          },
+          backend: { type: "s3", s3: { bucket: stateBucket } },
+          ...overrides,
+        }),
+      );
+      const r = runSynth({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: out });
+      if (r.status !== 0) throw new Error(`synth failed:\n${r.stderr}`);
+      return file;
+    },
+    async apply(stack) {
+      await terraformOk(stackDir(stack), ["init", "-input=false"], EMULATOR_ENV);
+      await terraformOk(stackDir(stack), ["apply", "-auto-approve", "-input=false"], EMULATOR_ENV);
+    },
+    async outputs(stack) {
+      const r = await terraformOk(stackDir(stack), ["output", "-json"], EMULATOR_ENV);
+      return Object.fromEntries(Object.entries(JSON.parse(r.stdout)).map(([k, v]: [string, any]) => [k, v.value]));
+    },
+    async close() {
+      await emulator.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return cluster;
+}
