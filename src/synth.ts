@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { ClusterConfig, loadClusterFile } from "./config/load";
-import { formatFinding, GuardrailError } from "./policy/guardrails";
+import { formatFinding, GuardrailError, readSynthesized } from "./policy/guardrails";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
 
@@ -14,9 +14,27 @@ export interface SynthResult {
   readonly warnings: string[];
 }
 
+/**
+ * cdktf records a full stack trace for every token it creates, in case a token error needs one
+ * later: a third of a large synth. Formatting is skipped while synthesizing (an empty trace is
+ * what cdktf expects when there is none); UPI_DEBUG=1 keeps the traces.
+ */
+function withoutStackTraces<T>(fn: () => T): T {
+  if (process.env.UPI_DEBUG) return fn();
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = () => "";
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}
+
 /** Builds the app for already-loaded clusters (used by tests and by synthesize). */
 export function buildApp(clusters: readonly ClusterConfig[], outdir: string): { app: App; stacks: ClusterStacks[] } {
-  const app = new App({ outdir });
+  // Stack-trace metadata costs an Error capture per construct (a third of a fleet's synth) and
+  // never reaches the output.
+  const app = new App({ outdir, stackTraces: false });
   const stacks = clusters.map((c) => addCluster(app, c));
   return { app, stacks };
 }
@@ -45,9 +63,13 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
   const staging = `${target}.staging-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
-    const { app, stacks } = buildApp(clusters, staging);
-    app.synth();
-    const findings = app.node.findAll().flatMap((c) => (c instanceof ClusterStack ? c.guardrails.findings : []));
+    const { app, stacks } = withoutStackTraces(() => {
+      const built = buildApp(clusters, staging);
+      built.app.synth();
+      return built;
+    });
+    const synthesized = readSynthesized(staging);
+    const findings = app.node.findAll().flatMap((c) => (c instanceof ClusterStack ? c.guardrails.check(synthesized) : []));
     const blocking = findings.filter((f) => !f.acknowledged);
     if (blocking.length) throw new GuardrailError(blocking);
     warnings.push(...findings.map(formatFinding));

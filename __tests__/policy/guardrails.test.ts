@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { loadClusterFile } from "../../src/config/load";
-import { formatFinding, Guardrails } from "../../src/policy/guardrails";
+import { formatFinding, Guardrails, readSynthesized } from "../../src/policy/guardrails";
 import { ClusterStack } from "../../src/stacks/cluster-stack";
 import { runSynth } from "../../test-support/cli";
 import { DEFAULT_CLUSTER_FILE, tempDir } from "../../test-support/paths";
@@ -21,11 +21,13 @@ describe("guardrails on synthesized stacks", () => {
 
   test("a non-compliant construct in a cluster stack is found, with its construct path", () => {
     const [cluster] = loadClusterFile(DEFAULT_CLUSTER_FILE).clusters;
-    const app = new App({ outdir: tempDir() });
+    const outdir = tempDir();
+    const app = new App({ outdir });
     const stack = new ClusterStack(app, "demo-extra", cluster);
     new Instance(stack, "legacy", { ami: "ami-0123456789abcdef0", instanceType: "t3.micro", metadataOptions: { httpTokens: "optional" } });
     new S3Bucket(stack, "open-bucket", {});
     app.synth();
+    stack.guardrails.check(readSynthesized(outdir));
     expect(stack.guardrails.blocking.map(formatFinding).sort()).toEqual(
       [
         "[UPI-EC2-1] demo-extra/legacy: the instance metadata service accepts IMDSv1 requests (fix: set metadata_options.http_tokens to \"required\")",
@@ -38,13 +40,15 @@ describe("guardrails on synthesized stacks", () => {
   });
 
   test("the aspect works in any cdktf app, outside the cluster stacks", () => {
-    const app = new App({ outdir: tempDir() });
+    const outdir = tempDir();
+    const app = new App({ outdir });
     const stack = new TerraformStack(app, "mine");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
     const guardrails = new Guardrails({ infraId: "x-1", acknowledge: [{ rule: "UPI-TAG-1", reason: "not a cluster resource" }] });
     Aspects.of(stack).add(guardrails);
     new S3Bucket(stack, "b", { tags: { Name: "b" } });
     app.synth();
+    guardrails.check(readSynthesized(outdir));
     expect(guardrails.findings.filter((f) => f.acknowledged).map((f) => f.rule.id)).toEqual(["UPI-TAG-1"]);
     expect(guardrails.blocking.map((f) => f.rule.id).sort()).toEqual(["UPI-S3-1", "UPI-S3-2", "UPI-S3-3"]);
   });

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { IAspect, TerraformBackend, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { Rule, RULES, RuleContext, Subject } from "./rules";
@@ -36,62 +38,86 @@ export interface GuardrailsProps {
   readonly rules?: readonly Rule[];
 }
 
+/** What the aspect saw of one construct; the rules see it with its synthesized JSON. */
+type Visited =
+  | { readonly kind: "resource"; readonly path: string; readonly type: string; readonly name: string; readonly taggable: boolean }
+  | { readonly kind: "output"; readonly path: string; readonly name: string }
+  | { readonly kind: "backend"; readonly path: string };
+
 /**
- * Applies the rule pack to every resource, output and backend of the stacks it is added to,
- * on the stack's resolved Terraform JSON (what `terraform plan` will see).
+ * Applies the rule pack to every resource, output and backend of the stacks it is added to.
+ * The aspect records each element as synthesis starts; the rules then run on the stack's
+ * synthesized Terraform JSON (what `terraform plan` will see), so the stack is resolved once.
  */
 export class Guardrails implements IAspect {
   readonly findings: GuardrailFinding[] = [];
-  private readonly stacks = new Map<TerraformStack, { json: any; ctx: RuleContext }>();
+  private readonly visited = new Map<TerraformStack, Visited[]>();
 
   constructor(private readonly props: GuardrailsProps) {}
 
   visit(node: IConstruct): void {
-    const subject = this.subjectOf(node);
-    if (!subject) return;
-    const { ctx } = this.stackOf(node);
-    for (const rule of this.props.rules ?? RULES) {
-      for (const what of rule.check(subject, ctx)) {
-        const ack = this.props.acknowledge?.find((a) => a.rule === rule.id);
-        this.findings.push({ rule, path: node.node.path, what, acknowledged: ack?.reason });
+    let seen: Visited | undefined;
+    if (node instanceof TerraformResource) {
+      // Taggable resources expose a `tags` input on their generated class.
+      seen = { kind: "resource", path: node.node.path, type: node.terraformResourceType, name: node.friendlyUniqueId, taggable: "tagsInput" in node };
+    } else if (node instanceof TerraformOutput) {
+      seen = { kind: "output", path: node.node.path, name: node.friendlyUniqueId };
+    } else if (node instanceof TerraformBackend) {
+      seen = { kind: "backend", path: node.node.path };
+    }
+    if (!seen) return;
+    const stack = TerraformStack.of(node);
+    this.visited.set(stack, [...(this.visited.get(stack) ?? []), seen]);
+  }
+
+  /** Runs the rules on every stack visited, given each stack's synthesized JSON; returns the new findings. */
+  check(synthesized: (stack: TerraformStack) => any): GuardrailFinding[] {
+    const found: GuardrailFinding[] = [];
+    for (const [stack, elements] of this.visited) {
+      const json = synthesized(stack);
+      const defaultTags = Object.assign({}, ...(json.provider?.aws ?? []).map((p: any) => p.default_tags?.[0]?.tags ?? {}));
+      const ctx: RuleContext = { infraId: this.props.infraId, defaultTags, resources: json.resource ?? {} };
+      for (const element of elements) {
+        const subject = subjectOf(element, json);
+        if (!subject) continue;
+        for (const rule of this.props.rules ?? RULES) {
+          for (const what of rule.check(subject, ctx)) {
+            const ack = this.props.acknowledge?.find((a) => a.rule === rule.id);
+            found.push({ rule, path: element.path, what, acknowledged: ack?.reason });
+          }
+        }
       }
     }
+    this.visited.clear();
+    this.findings.push(...found);
+    return found;
   }
 
   /** Findings that stop synth. */
   get blocking(): GuardrailFinding[] {
     return this.findings.filter((f) => !f.acknowledged);
   }
+}
 
-  private stackOf(node: IConstruct) {
-    const stack = TerraformStack.of(node);
-    let entry = this.stacks.get(stack);
-    if (!entry) {
-      const json = stack.toTerraform();
-      const defaultTags = Object.assign({}, ...(json.provider?.aws ?? []).map((p: any) => p.default_tags?.[0]?.tags ?? {}));
-      entry = { json, ctx: { infraId: this.props.infraId, defaultTags, resources: json.resource ?? {} } };
-      this.stacks.set(stack, entry);
+function subjectOf(element: Visited, json: any): Subject | undefined {
+  switch (element.kind) {
+    case "resource": {
+      const attrs = json.resource?.[element.type]?.[element.name];
+      return attrs && { kind: "resource", type: element.type, name: element.name, attrs, taggable: element.taggable };
     }
-    return entry;
-  }
-
-  private subjectOf(node: IConstruct): Subject | undefined {
-    if (node instanceof TerraformResource) {
-      const { json } = this.stackOf(node);
-      const attrs = json.resource?.[node.terraformResourceType]?.[node.friendlyUniqueId];
-      // Taggable resources expose a `tags` input on their generated class.
-      return attrs && { kind: "resource", type: node.terraformResourceType, name: node.friendlyUniqueId, attrs, taggable: "tagsInput" in node };
+    case "output": {
+      const output = json.output?.[element.name];
+      return output && { kind: "output", name: element.name, value: output.value };
     }
-    if (node instanceof TerraformOutput) {
-      const { json } = this.stackOf(node);
-      const output = json.output?.[node.friendlyUniqueId];
-      return output && { kind: "output", name: node.friendlyUniqueId, value: output.value };
-    }
-    if (node instanceof TerraformBackend) {
-      const backend = this.stackOf(node).json.terraform?.backend ?? {};
+    case "backend": {
+      const backend = json.terraform?.backend ?? {};
       const [type] = Object.keys(backend);
       return type ? { kind: "backend", type, config: backend[type] } : undefined;
     }
-    return undefined;
   }
+}
+
+/** The JSON a synthesized app wrote for a stack (`<outdir>/stacks/<stack>/cdk.tf.json`). */
+export function readSynthesized(outdir: string): (stack: TerraformStack) => any {
+  return (stack) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"));
 }
