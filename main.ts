@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "./src/config/errors";
 import { GuardrailError } from "./src/policy/guardrails";
+import { formatSummary } from "./src/summary";
 import { synthesize } from "./src/synth";
 
 /** The embedded default example (synthesizes on a fresh clone, with no AWS account), found from this file up. */
@@ -19,6 +20,7 @@ function main(): number {
   try {
     const result = synthesize(configFile, outdir);
     result.warnings.forEach((w) => console.error(w));
+    console.log(formatSummary(result));
     return 0;
   } catch (e) {
     if (e instanceof ConfigError || e instanceof GuardrailError) {

@@ -6,8 +6,16 @@ import { formatFinding, GuardrailError, readSynthesized } from "./policy/guardra
 import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
 
+/** One synthesized stack, for the summary printed after synth. */
+export interface StackSummary {
+  readonly name: string;
+  readonly resources: number;
+  readonly backend: string;
+}
+
 export interface SynthResult {
   readonly outdir: string;
+  readonly summary: StackSummary[];
   readonly clusters: ClusterConfig[];
   readonly stacks: ClusterStacks[];
   /** Fleet warnings and acknowledged guardrail findings. */
@@ -69,7 +77,8 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
       return built;
     });
     const synthesized = readSynthesized(staging);
-    const findings = app.node.findAll().flatMap((c) => (c instanceof ClusterStack ? c.guardrails.check(synthesized) : []));
+    const clusterStacks = app.node.findAll().filter((c): c is ClusterStack => c instanceof ClusterStack);
+    const findings = clusterStacks.flatMap((s) => s.guardrails.check(synthesized));
     const blocking = findings.filter((f) => !f.acknowledged);
     if (blocking.length) throw new GuardrailError(blocking);
     warnings.push(...findings.map(formatFinding));
@@ -81,7 +90,12 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
     }
     fs.renameSync(staging, target);
     if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
-    return { outdir: target, clusters, stacks, warnings };
+    const summary = clusterStacks.map((s) => ({
+      name: s.node.id,
+      resources: Object.values<object>(synthesized(s).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0),
+      backend: s.backendDescription,
+    }));
+    return { outdir: target, summary, clusters, stacks, warnings };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

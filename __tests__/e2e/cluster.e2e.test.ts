@@ -42,7 +42,8 @@ jest.setTimeout(900_000);
 
 const INFRA_ID = "demo-x7k2p";
 const STATE_BUCKET = "e2e-state";
-const STACKS = ["demo-network", "demo-infra", "demo-bootstrap", "demo-machines"] as const;
+const STACKS = ["demo-network", "demo-infra", "demo-bootstrap", "demo-machines", "demo-ingress"] as const;
+const ROUTER = "a1b2c3d4e5f6-1234567890.us-east-1.elb.amazonaws.com";
 
 let env: EmulatorCluster;
 let aws: AwsClients;
@@ -97,6 +98,7 @@ beforeAll(async () => {
   env.synth({
     network: { availabilityZones: 3, natGateways: "perAz", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing"] },
     tags: { suite: "e2e" },
+    ingress: { routerLoadBalancerHostname: ROUTER },
     backend: { type: "s3", s3: { bucket: STATE_BUCKET, keyPrefix: "e2e" } },
   });
   expect(fs.readdirSync(path.join(env.outdir, "stacks")).sort()).toEqual([...STACKS].sort());
@@ -313,6 +315,15 @@ describe("every stack through cdktf deploy, then the bootstrap stack destroyed a
     const bootstrap = await userData(`${INFRA_ID}-bootstrap`);
     const bucket = (await outputs("demo-bootstrap")).BootstrapInstanceId && (await aws.s3.send(new ListBucketsCommand({}))).Buckets!.find((b) => b.Name!.startsWith(`${INFRA_ID}-ign-`));
     expect(bootstrap).toEqual({ ignition: { config: { replace: { source: `s3://${bucket!.Name}/bootstrap.ign` } }, version: "3.1.0" } });
+  });
+
+  test("day 2: *.apps alias records in both zones to the router's load balancer", async () => {
+    const { HostedZones } = await aws.route53.send(new ListHostedZonesCommand({}));
+    for (const zone of HostedZones!.filter((z) => ["example.com", "demo.example.com"].includes(dnsName(z.Name)))) {
+      const { ResourceRecordSets } = await aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }));
+      const apps = ResourceRecordSets!.filter((r) => dnsName(r.Name).replace("\\052", "*") === "*.apps.demo.example.com");
+      expect({ zone: zone.Name, records: apps.map((r) => [r.Type, dnsName(r.AliasTarget?.DNSName)]) }).toEqual({ zone: zone.Name, records: [["A", ROUTER]] });
+    }
   });
 
   test("12 registered targets: bootstrap and 3 masters in each of the three groups", async () => {

@@ -11,7 +11,16 @@ jest.setTimeout(600_000);
 /** Each variant is synthesized, then every stack gets a real `terraform init` and `terraform validate`. */
 const variants: [string, (endpoint: string) => Record<string, unknown>][] = [
   ["default: 3 AZs, local backend", () => baseCluster()],
-  ["1 AZ, single NAT, documented IAM, etcd records", () => baseCluster({ network: { availabilityZones: 1, natGateways: "single" }, iam: { policy: "documented" }, dns: { etcdRecords: true } })],
+  [
+    "1 AZ, single NAT, documented IAM, etcd records, ingress",
+    () =>
+      baseCluster({
+        network: { availabilityZones: 1, natGateways: "single" },
+        iam: { policy: "documented" },
+        dns: { etcdRecords: true },
+        ingress: { routerLoadBalancerHostname: "a1b2c3-123.us-east-1.elb.amazonaws.com" },
+      }),
+  ],
   [
     "restricted: all endpoints, no NAT, Internal, CNAME records, KMS",
     () =>
@@ -25,6 +34,7 @@ const variants: [string, (endpoint: string) => Record<string, unknown>][] = [
           controlPlane: { rootVolume: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k", type: "io2", iops: 3000 } },
         },
         iam: { permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/boundary" },
+        ingress: { routerLoadBalancerHostname: "router-0123.elb.us-east-1.amazonaws.com", loadBalancerType: "network" },
       }),
   ],
   [

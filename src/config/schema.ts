@@ -140,7 +140,12 @@ export const clusterSchema = z
 
     ingress: z
       .strictObject({
-        routerLoadBalancerHostname: z.string().min(1).nullable().default(null),
+        routerLoadBalancerHostname: z
+          .string()
+          .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/i, { error: "must be the load balancer's DNS name (EXTERNAL-IP of router-default)" })
+          .nullable()
+          .default(null)
+          .describe("Day 2: adds the <clusterName>-ingress stack with *.apps records"),
         loadBalancerType: z.enum(["classic", "network"]).default("classic"),
       })
       .prefault({}),

@@ -63,16 +63,29 @@ export class ClusterDns extends Construct {
 
   /** `<label>.<cluster>.<domain>` in the private or public zone, as alias A or CNAME (TTL 10). */
   addRecord(id: string, zone: "private" | "public", label: string, target: DnsTarget): Route53Record {
-    const name = `${label}.${this.clusterDomain}`;
-    const zoneId = zone === "private" ? this.privateZoneId : this.publicZoneId;
-    if ((this.props.recordType ?? "alias") === "cname") {
-      return new Route53Record(this, id, { zoneId, name, type: "CNAME", ttl: 10, records: [target.dnsName] });
-    }
-    return new Route53Record(this, id, {
-      zoneId,
-      name,
-      type: "A",
-      alias: { name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: false },
+    return dnsRecord(this, id, {
+      zoneId: zone === "private" ? this.privateZoneId : this.publicZoneId,
+      name: `${label}.${this.clusterDomain}`,
+      recordType: this.props.recordType,
+      target,
     });
   }
+}
+
+/** An alias A record to a load balancer, or (GovCloud, secret regions) a CNAME with TTL 10. */
+export function dnsRecord(
+  scope: Construct,
+  id: string,
+  props: { zoneId: string; name: string; target: DnsTarget; recordType?: RecordType },
+): Route53Record {
+  const { zoneId, name, target } = props;
+  if ((props.recordType ?? "alias") === "cname") {
+    return new Route53Record(scope, id, { zoneId, name, type: "CNAME", ttl: 10, records: [target.dnsName] });
+  }
+  return new Route53Record(scope, id, {
+    zoneId,
+    name,
+    type: "A",
+    alias: { name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: false },
+  });
 }

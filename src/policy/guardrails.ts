@@ -117,7 +117,11 @@ function subjectOf(element: Visited, json: any): Subject | undefined {
   }
 }
 
-/** The JSON a synthesized app wrote for a stack (`<outdir>/stacks/<stack>/cdk.tf.json`). */
+/** The JSON a synthesized app wrote for a stack (`<outdir>/stacks/<stack>/cdk.tf.json`), read once. */
 export function readSynthesized(outdir: string): (stack: TerraformStack) => any {
-  return (stack) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"));
+  const cache = new Map<TerraformStack, any>();
+  return (stack) => {
+    if (!cache.has(stack)) cache.set(stack, JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8")));
+    return cache.get(stack);
+  };
 }

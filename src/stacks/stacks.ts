@@ -3,6 +3,7 @@ import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Construct } from "constructs";
 import type { ClusterConfig } from "../config/load";
+import { AppsIngress } from "../dns/apps-ingress";
 import { ClusterDns, lbTarget } from "../dns/cluster-dns";
 import { ApiLoadBalancers } from "../loadbalancing/api-load-balancers";
 import { BootstrapNode } from "../machines/bootstrap";
@@ -206,11 +207,30 @@ export class MachinesStack extends ClusterStack {
   }
 }
 
+/** `<clusterName>-ingress` (day 2): the `*.apps` records, once the router has its load balancer. */
+export class IngressStack extends ClusterStack {
+  readonly apps: AppsIngress;
+
+  constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
+    super(scope, `${cluster.clusterName}-ingress`, cluster);
+    this.apps = new AppsIngress(this, "apps", {
+      clusterDomain: infra.dns.clusterDomain,
+      privateZoneId: infra.dns.privateZoneId,
+      publicZoneId: cluster.publish === "External" ? infra.dns.publicZoneId : undefined,
+      routerLoadBalancerHostname: cluster.ingress.routerLoadBalancerHostname!,
+      loadBalancerType: cluster.ingress.loadBalancerType,
+      recordType: cluster.dns.recordType,
+    });
+    this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
+  }
+}
+
 export interface ClusterStacks {
   readonly network?: NetworkStack;
   readonly infra: InfraStack;
   readonly bootstrap: BootstrapStack;
   readonly machines: MachinesStack;
+  readonly ingress?: IngressStack;
 }
 
 /** Every stack of one cluster, wired by typed attributes (cdktf turns them into remote state). */
@@ -219,5 +239,6 @@ export function addCluster(scope: Construct, cluster: ClusterConfig): ClusterSta
   const infra = new InfraStack(scope, cluster, network?.network);
   const bootstrap = new BootstrapStack(scope, cluster, infra);
   const machines = new MachinesStack(scope, cluster, infra);
-  return { network, infra, bootstrap, machines };
+  const ingress = cluster.ingress.routerLoadBalancerHostname ? new IngressStack(scope, cluster, infra) : undefined;
+  return { network, infra, bootstrap, machines, ingress };
 }

@@ -1,0 +1,41 @@
+import { DataAwsElbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-elb-hosted-zone-id";
+import { DataAwsLbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-lb-hosted-zone-id";
+import { Construct } from "constructs";
+import { dnsRecord, RecordType } from "./cluster-dns";
+
+export interface AppsIngressProps {
+  /** `<cluster>.<domain>`: the records are `*.apps.` of it. */
+  readonly clusterDomain: string;
+  readonly privateZoneId: string;
+  /** The public zone; absent with publish: Internal (no public record). @default none */
+  readonly publicZoneId?: string;
+  /** The router's load balancer: `oc -n openshift-ingress get service router-default`. */
+  readonly routerLoadBalancerHostname: string;
+  /** The router Service gets a classic ELB unless it asks for an NLB. @default "classic" */
+  readonly loadBalancerType?: "classic" | "network";
+  /** @default "alias" */
+  readonly recordType?: RecordType;
+}
+
+/**
+ * Day 2: `*.apps.<cluster>.<domain>` to the ingress router's load balancer, in the private zone
+ * and the public one, for clusters whose DNS config was removed from the manifests.
+ */
+export class AppsIngress extends Construct {
+  readonly recordName: string;
+
+  constructor(scope: Construct, id: string, props: AppsIngressProps) {
+    super(scope, id);
+    this.recordName = `*.apps.${props.clusterDomain}`;
+    // The load balancers' canonical zones are per region and type; no lookup of the balancer itself.
+    const zoneId =
+      (props.loadBalancerType ?? "classic") === "network"
+        ? new DataAwsLbHostedZoneId(this, "router-zone", { loadBalancerType: "network" }).id
+        : new DataAwsElbHostedZoneId(this, "router-zone").id;
+    const target = { dnsName: props.routerLoadBalancerHostname, zoneId };
+    const record = (zone: "private" | "public", zoneIdOf: string) =>
+      dnsRecord(this, `apps-${zone}`, { zoneId: zoneIdOf, name: this.recordName, target, recordType: props.recordType });
+    record("private", props.privateZoneId);
+    if (props.publicZoneId) record("public", props.publicZoneId);
+  }
+}

@@ -1,0 +1,21 @@
+import * as path from "node:path";
+import type { SynthResult } from "./synth";
+
+/** What was written and what to run next, in a few lines. */
+export function formatSummary(result: SynthResult, cwd = process.cwd()): string {
+  const outdir = path.relative(cwd, result.outdir) || ".";
+  const width = Math.max(...result.summary.map((s) => s.name.length));
+  const lines = [`Synthesized ${result.summary.length} stacks into ${outdir}/stacks:`];
+  for (const s of result.summary) lines.push(`  ${s.name.padEnd(width)}  ${String(s.resources).padStart(4)} resources  state: ${s.backend}`);
+  const first = result.summary[0]?.name ?? "<stack>";
+  lines.push(
+    "Next:",
+    "  cdktf deploy '*'                      every stack, in dependency order",
+    `  terraform -chdir=${outdir}/stacks/${first} init && terraform -chdir=${outdir}/stacks/${first} apply`,
+    "                                        or stack by stack: network, infra, then bootstrap and machines",
+  );
+  for (const c of result.clusters) {
+    lines.push(`  after \`openshift-install wait-for bootstrap-complete\`: cdktf destroy ${c.clusterName}-bootstrap`);
+  }
+  return lines.join("\n");
+}
