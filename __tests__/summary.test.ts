@@ -3,7 +3,8 @@ import { runSynth } from "../test-support/cli";
 import { tempDir } from "../test-support/paths";
 
 test("after synth: each stack with its resource count and backend, then the next commands", () => {
-  const outdir = path.join(tempDir(), "out");
+  // A folder whose parents do not exist yet.
+  const outdir = path.join(tempDir(), "nested", "out");
   const r = runSynth({ CDKTF_OUTDIR: outdir });
   expect(r.status).toBe(0);
   const lines = r.stdout.trim().split("\n");

@@ -70,6 +70,7 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
   const target = path.resolve(outdir);
   const staging = `${target}.staging-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(target), { recursive: true });
   try {
     const { app, stacks } = withoutStackTraces(() => {
       const built = buildApp(clusters, staging);

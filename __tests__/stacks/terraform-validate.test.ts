@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
 import { tempDir } from "../../test-support/paths";
+import { buildApp } from "../../examples/single-stack/main";
 import { baseCluster, synthCluster } from "../../test-support/synth";
 import { inBatches, requireMoto, requireTerraform, terraform } from "../../test-support/terraform";
 
@@ -71,6 +72,17 @@ describe("terraform init and validate on every synthesized stack", () => {
   afterAll(async () => {
     await emulator?.stop();
     dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+  });
+
+  test("the example app: a whole cluster in one stack", async () => {
+    const outdir = tempDir();
+    dirs.push(outdir);
+    buildApp(outdir).synth();
+    const cwd = path.join(outdir, "stacks", "openshift");
+    const init = await terraform(cwd, ["init", "-input=false"], EMULATOR_ENV);
+    expect(init.stderr).toBe("");
+    const validate = await terraform(cwd, ["validate", "-json"], EMULATOR_ENV);
+    expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
   test.each(variants)("%s", async (name, cluster) => {

@@ -1,0 +1,73 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { clusterDot } from "../../src/diagram/diagram";
+import { runSynth } from "../../test-support/cli";
+import { ROOT, tempDir } from "../../test-support/paths";
+import { baseCluster, resourceValues, synthCluster } from "../../test-support/synth";
+
+describe("the cluster picture", () => {
+  test("the DOT has the VPC, every subnet with its machines, the NLBs with listeners, the zones and records", () => {
+    const { json } = synthCluster(baseCluster({ network: { vpcEndpoints: ["s3", "ec2"] }, ingress: { routerLoadBalancerHostname: "r-1.us-east-1.elb.amazonaws.com" } }));
+    const dot = clusterDot("demo", json);
+    expect(dot).toContain('label="VPC demo-x7k2p-vpc 10.0.0.0/16"');
+    for (const cidr of ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]) expect(dot).toContain(`public subnet ${cidr}`);
+    for (const cidr of ["10.0.48.0/20", "10.0.64.0/20", "10.0.80.0/20"]) expect(dot).toContain(`private subnet ${cidr}`);
+    expect(dot).toContain("NLB demo-x7k2p-ext (internet-facing)\\nTCP 6443");
+    expect(dot).toContain("NLB demo-x7k2p-int (internal)\\nTCP 6443, TCP 22623");
+    expect(dot).toContain("s3 endpoint (Gateway)");
+    expect(dot).toContain("ec2 endpoint (Interface)");
+    expect(dot).toContain("private zone demo.example.com");
+    expect(dot).toContain("A *.apps.demo.example.com");
+    expect(dot.match(/NAT gateway/g)).toHaveLength(3);
+    // master-1 sits in the second private subnet, and both NLBs send it traffic.
+    const machines = resourceValues(json["demo-machines"], "aws_instance");
+    expect(machines).toHaveLength(5);
+    const subnetBlock = dot.slice(dot.indexOf("private subnet 10.0.64.0/20"), dot.indexOf("}", dot.indexOf("private subnet 10.0.64.0/20")));
+    expect(subnetBlock).toContain("demo-x7k2p-master-1");
+    expect(subnetBlock).toContain("demo-x7k2p-worker-1");
+    expect(dot.match(/-> "aws_instance\.control-plane_master-1_instance_[0-9A-F]+"/g)).toHaveLength(2);
+  });
+
+  test("npm run diagram writes an SVG naming every subnet, load balancer and machine", () => {
+    const outdir = path.join(tempDir(), "out");
+    expect(runSynth({ CDKTF_OUTDIR: outdir }).status).toBe(0);
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), "scripts/diagram.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    // Graphviz writes some characters of text as entities (- is &#45;).
+    const svg = fs.readFileSync(path.join(outdir, "demo.svg"), "utf8").replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
+    expect(svg).toMatch(/^<\?xml|^<svg/);
+    for (const text of [
+      "public subnet 10.0.0.0/20",
+      "public subnet 10.0.16.0/20",
+      "public subnet 10.0.32.0/20",
+      "private subnet 10.0.48.0/20",
+      "private subnet 10.0.64.0/20",
+      "private subnet 10.0.80.0/20",
+      "NLB demo-x7k2p-ext",
+      "NLB demo-x7k2p-int",
+      "demo-x7k2p-bootstrap",
+      "demo-x7k2p-master-0",
+      "demo-x7k2p-master-1",
+      "demo-x7k2p-master-2",
+      "demo-x7k2p-worker-0",
+      "demo-x7k2p-worker-1",
+    ]) {
+      expect(svg).toContain(`>${text}`);
+    }
+  });
+
+  test("without a synthesized output it says what to run", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), "scripts/diagram.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: path.join(tempDir(), "none") },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/manifest.json: not found; run npm run synth first/);
+  });
+});

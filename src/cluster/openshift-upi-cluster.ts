@@ -1,0 +1,40 @@
+import { Construct } from "constructs";
+import type { AppsIngress } from "../dns/apps-ingress";
+import type { BootstrapNode } from "../machines/bootstrap";
+import type { NodePool } from "../machines/node-pool";
+import { ExistingNetwork } from "../network/existing-network";
+import { ClusterNetwork } from "../network/network";
+import type { INetwork } from "../network/types";
+import { addBootstrap, addClusterInfra, addIngress, addMachines, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
+
+/**
+ * A whole OpenShift UPI cluster in one scope, for cdktf apps with their own stacks, provider and
+ * backend: network (or an existing VPC), DNS, API load balancers, security groups, IAM, the
+ * bootstrap node, control plane and compute, and the day-2 `*.apps` records.
+ *
+ * The product's own layout puts the same parts in four stacks so that the bootstrap can be
+ * destroyed alone; here, `bootstrap.enabled: false` does that.
+ */
+export class OpenShiftUpiCluster extends Construct {
+  readonly network: INetwork;
+  readonly infra: ClusterInfra;
+  readonly bootstrap?: BootstrapNode;
+  readonly controlPlane: NodePool;
+  readonly compute: NodePool;
+  readonly ingress?: AppsIngress;
+
+  constructor(scope: Construct, id: string, props: OpenShiftUpiClusterProps) {
+    super(scope, id);
+    const net = props.network ?? {};
+    this.network =
+      "existing" in net
+        ? new ExistingNetwork(this, "existing-network", { infraId: props.infraId, ...net.existing })
+        : new ClusterNetwork(this, "network", { ...net, infraId: props.infraId, region: props.region });
+    this.infra = addClusterInfra(this, props, this.network);
+    this.bootstrap = addBootstrap(this, props, this.infra);
+    const { controlPlane, compute } = addMachines(this, props, this.infra);
+    this.controlPlane = controlPlane;
+    this.compute = compute;
+    this.ingress = addIngress(this, props, this.infra);
+  }
+}

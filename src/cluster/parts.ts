@@ -1,0 +1,189 @@
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { Construct } from "constructs";
+import { AppsIngress } from "../dns/apps-ingress";
+import { ClusterDns, lbTarget, RecordType } from "../dns/cluster-dns";
+import { ApiLoadBalancers } from "../loadbalancing/api-load-balancers";
+import { BootstrapNode } from "../machines/bootstrap";
+import type { RootVolume } from "../machines/machine";
+import { NodePool } from "../machines/node-pool";
+import type { ClusterNetworkProps } from "../network/network";
+import type { ExistingNetworkProps } from "../network/existing-network";
+import type { INetwork } from "../network/types";
+import { IamPolicyMode, MachineRole, masterStatements, workerStatements } from "../security/iam";
+import { ClusterSecurityGroups } from "../security/security-groups";
+
+/** What openshift-install's `create ignition-configs` gives the machines. */
+export interface IgnitionAssets {
+  /** bootstrap.ign, uploaded to the ignition bucket. */
+  readonly bootstrapIgnitionFile: string;
+  /** `security.tls.certificateAuthorities[0].source` of master.ign (a data URL). */
+  readonly masterCa: string;
+  /** The same of worker.ign. */
+  readonly workerCa: string;
+}
+
+export interface MachinePoolProps {
+  /** @default 3 for the control plane, 2 for compute */
+  readonly replicas?: number;
+  /** @default "m6i.xlarge" for the control plane, "m6i.large" for compute */
+  readonly instanceType?: string;
+  /** @default 120 GiB gp3, encrypted */
+  readonly rootVolume?: RootVolume;
+}
+
+export interface BootstrapProps {
+  /** false removes every bootstrap resource and nothing else. @default true */
+  readonly enabled?: boolean;
+  /** @default "i3.large" */
+  readonly instanceType?: string;
+  /** Sources for tcp 22 and 19531. @default the VPC CIDR */
+  readonly allowedCidrs?: readonly string[];
+  /** @default SSE-S3 */
+  readonly ignitionKmsKeyArn?: string;
+  /** @default 120 GiB gp3, encrypted */
+  readonly rootVolume?: RootVolume;
+}
+
+/** One OpenShift UPI cluster on AWS: the typed props every part is built from. */
+export interface OpenShiftUpiClusterProps {
+  readonly clusterName: string;
+  readonly baseDomain: string;
+  /** metadata.json `infraID`: names and the cluster tag. */
+  readonly infraId: string;
+  readonly region: string;
+  /** Internal: no public load balancer or records, bootstrap without public IP. @default "External" */
+  readonly publish?: "External" | "Internal";
+  /** A new VPC, or `{ existing }` to bring one. @default a new VPC with ClusterNetwork's defaults */
+  readonly network?: Omit<ClusterNetworkProps, "infraId" | "region"> | { readonly existing: Omit<ExistingNetworkProps, "infraId"> };
+  /** @default public zone looked up by baseDomain, alias records, no etcd records */
+  readonly dns?: { readonly publicHostedZoneId?: string; readonly recordType?: RecordType; readonly etcdRecords?: boolean };
+  /** @default least-privilege, no permissions boundary */
+  readonly iam?: { readonly policy?: IamPolicyMode; readonly permissionsBoundaryArn?: string };
+  /** The RHCOS AMI; required when any machine is created. @default none */
+  readonly rhcosAmi?: string;
+  /** Required when any machine is created. @default none */
+  readonly ignition?: IgnitionAssets;
+  /** @default enabled, i3.large */
+  readonly bootstrap?: BootstrapProps;
+  /** @default 3 x m6i.xlarge */
+  readonly controlPlane?: MachinePoolProps;
+  /** @default 2 x m6i.large */
+  readonly compute?: MachinePoolProps;
+  /** Day 2: `*.apps` records to the router's load balancer. @default none */
+  readonly ingress?: { readonly routerLoadBalancerHostname: string; readonly loadBalancerType?: "classic" | "network" };
+}
+
+/** DNS, API load balancers, security groups and IAM (02 and 03), added to `scope`. */
+export interface ClusterInfra {
+  readonly network: INetwork;
+  readonly dns: ClusterDns;
+  readonly loadBalancers: ApiLoadBalancers;
+  readonly securityGroups: ClusterSecurityGroups;
+  readonly masterRole: MachineRole;
+  readonly workerRole: MachineRole;
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is required when machines are created`);
+  return value;
+}
+
+export function addClusterInfra(scope: Construct, props: OpenShiftUpiClusterProps, network: INetwork): ClusterInfra {
+  const { infraId } = props;
+  const loadBalancers = new ApiLoadBalancers(scope, "api", { infraId, network, publish: props.publish });
+  const dns = new ClusterDns(scope, "dns", {
+    clusterName: props.clusterName,
+    baseDomain: props.baseDomain,
+    infraId,
+    vpcId: network.vpcId,
+    publicHostedZoneId: props.dns?.publicHostedZoneId,
+    recordType: props.dns?.recordType,
+  });
+  const internal = lbTarget(loadBalancers.internal);
+  dns.addRecord("api-private", "private", "api", internal);
+  dns.addRecord("api-int-private", "private", "api-int", internal);
+  if (loadBalancers.external) dns.addRecord("api-public", "public", "api", lbTarget(loadBalancers.external));
+
+  const securityGroups = new ClusterSecurityGroups(scope, "security-groups", { infraId, network });
+  const role = (kind: "master" | "worker") =>
+    new MachineRole(scope, `${kind}-iam`, {
+      name: `${infraId}-${kind}`,
+      statements: (kind === "master" ? masterStatements : workerStatements)(props.iam?.policy ?? "least-privilege"),
+      permissionsBoundaryArn: props.iam?.permissionsBoundaryArn,
+    });
+  return { network, dns, loadBalancers, securityGroups, masterRole: role("master"), workerRole: role("worker") };
+}
+
+/** The bootstrap node and its ignition bucket (04); nothing when disabled. */
+export function addBootstrap(scope: Construct, props: OpenShiftUpiClusterProps, infra: ClusterInfra): BootstrapNode | undefined {
+  const spec = props.bootstrap ?? {};
+  if (spec.enabled === false) return undefined;
+  return new BootstrapNode(scope, "bootstrap", {
+    infraId: props.infraId,
+    network: infra.network,
+    ami: required(props.rhcosAmi, "rhcosAmi"),
+    ignitionFile: required(props.ignition, "ignition").bootstrapIgnitionFile,
+    masterSecurityGroupId: infra.securityGroups.masterSecurityGroupId,
+    targetGroups: infra.loadBalancers.controlPlaneTargetGroups,
+    instanceType: spec.instanceType,
+    allowedCidrs: spec.allowedCidrs,
+    publish: props.publish,
+    iamPolicy: props.iam?.policy,
+    permissionsBoundaryArn: props.iam?.permissionsBoundaryArn,
+    ignitionKmsKeyArn: spec.ignitionKmsKeyArn,
+    rootVolume: spec.rootVolume,
+  });
+}
+
+/** Control plane and compute (05 and 06), and the legacy etcd records when asked. */
+export function addMachines(scope: Construct, props: OpenShiftUpiClusterProps, infra: ClusterInfra): { controlPlane: NodePool; compute: NodePool } {
+  const pool = (role: "master" | "worker", spec: MachinePoolProps = {}) => {
+    const replicas = spec.replicas ?? (role === "master" ? 3 : 2);
+    return new NodePool(scope, role === "master" ? "control-plane" : "compute", {
+      role,
+      infraId: props.infraId,
+      clusterDomain: infra.dns.clusterDomain,
+      ami: replicas ? required(props.rhcosAmi, "rhcosAmi") : "",
+      caSource: replicas ? required(props.ignition, "ignition")[role === "master" ? "masterCa" : "workerCa"] : "",
+      subnetIds: infra.network.privateSubnetIds,
+      replicas,
+      instanceType: spec.instanceType,
+      rootVolume: spec.rootVolume,
+      securityGroupId: role === "master" ? infra.securityGroups.masterSecurityGroupId : infra.securityGroups.workerSecurityGroupId,
+      instanceProfileName: (role === "master" ? infra.masterRole : infra.workerRole).instanceProfileName,
+      targetGroups: role === "master" ? infra.loadBalancers.controlPlaneTargetGroups : undefined,
+    });
+  };
+  const controlPlane = pool("master", props.controlPlane);
+  const compute = pool("worker", props.compute);
+
+  if (props.dns?.etcdRecords && controlPlane.machines.length) {
+    // OpenShift 4.3 and older find etcd members through these.
+    const zoneId = infra.dns.privateZoneId;
+    const domain = infra.dns.clusterDomain;
+    controlPlane.privateIps.forEach(
+      (ip, i) => new Route53Record(scope, `etcd-${i}`, { zoneId, name: `etcd-${i}.${domain}`, type: "A", ttl: 60, records: [ip] }),
+    );
+    new Route53Record(scope, "etcd-srv", {
+      zoneId,
+      name: `_etcd-server-ssl._tcp.${domain}`,
+      type: "SRV",
+      ttl: 60,
+      records: controlPlane.privateIps.map((_, i) => `0 10 2380 etcd-${i}.${domain}`),
+    });
+  }
+  return { controlPlane, compute };
+}
+
+/** Day 2: the `*.apps` records; nothing until the router's hostname is known. */
+export function addIngress(scope: Construct, props: OpenShiftUpiClusterProps, infra: ClusterInfra): AppsIngress | undefined {
+  if (!props.ingress) return undefined;
+  return new AppsIngress(scope, "apps", {
+    clusterDomain: infra.dns.clusterDomain,
+    privateZoneId: infra.dns.privateZoneId,
+    publicZoneId: (props.publish ?? "External") === "External" ? infra.dns.publicZoneId : undefined,
+    routerLoadBalancerHostname: props.ingress.routerLoadBalancerHostname,
+    loadBalancerType: props.ingress.loadBalancerType,
+    recordType: props.dns?.recordType,
+  });
+}

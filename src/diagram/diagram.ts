@@ -1,0 +1,100 @@
+/**
+ * A picture of one synthesized cluster, as Graphviz DOT built from its stacks' Terraform JSON:
+ * the VPC and its AZs with public and private subnets, the NAT gateways and endpoints, the API
+ * load balancers with their listeners, the machines in their subnets, the zones and records.
+ */
+type Json = Record<string, any>;
+
+interface Item {
+  readonly type: string;
+  readonly name: string;
+  readonly attrs: Json;
+}
+
+/** A DOT string; a line break becomes DOT's own `\n`. */
+const quote = (s: string) => `"${s.replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+const nodeId = (item: Item) => quote(`${item.type}.${item.name}`);
+
+/** Whether `value` refers to `item`, in its own stack (`${type.name.attr}`) or through remote state. */
+function refersTo(value: unknown, item: Item): boolean {
+  const text = JSON.stringify(value) ?? "";
+  return text.includes(`${item.type}.${item.name}.`) || text.includes(`cross-stack-output-${item.type}${item.name}`);
+}
+
+/** A readable AZ: the name when it is literal, else its position among the region's zones. */
+function azLabel(az: unknown, index: number): string {
+  return typeof az === "string" && !az.includes("${") ? az : `AZ ${index + 1}`;
+}
+
+export function clusterDot(clusterName: string, stacks: Readonly<Record<string, Json>>): string {
+  const all: Item[] = Object.values(stacks).flatMap((stack) =>
+    Object.entries(stack.resource ?? {}).flatMap(([type, byName]) => Object.entries(byName as Json).map(([name, attrs]) => ({ type, name, attrs }))),
+  );
+  const of = (type: string) => all.filter((i) => i.type === type);
+  const label = (item: Item, fallback: string) => item.attrs.tags?.Name ?? item.attrs.name ?? fallback;
+  const lines = [
+    `digraph ${quote(clusterName)} {`,
+    `  label=${quote(`OpenShift cluster ${clusterName}`)}; labelloc=t; rankdir=LR; compound=true; fontname="Helvetica";`,
+    `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];`,
+  ];
+  const instances = of("aws_instance");
+  const inSubnet = (subnet: Item) => instances.filter((m) => refersTo(m.attrs.subnet_id, subnet));
+  const machine = (m: Item) => `      ${nodeId(m)} [label=${quote(label(m, m.name))}, fillcolor="#e8f0fe"];`;
+
+  const [vpc] = of("aws_vpc");
+  lines.push(`  subgraph "cluster_vpc" {`, `    label=${quote(vpc ? `VPC ${label(vpc, "")} ${vpc.attrs.cidr_block}` : "VPC (existing)")}; style=rounded;`);
+  const subnets = of("aws_subnet");
+  const azs = [...new Set(subnets.map((s) => JSON.stringify(s.attrs.availability_zone)))];
+  azs.forEach((az, i) => {
+    lines.push(`    subgraph ${quote(`cluster_az_${i}`)} {`, `      label=${quote(azLabel(JSON.parse(az), i))}; style=dashed;`);
+    for (const subnet of subnets.filter((s) => JSON.stringify(s.attrs.availability_zone) === az)) {
+      const kind = subnet.name.includes("public") ? "public" : "private";
+      lines.push(
+        `      subgraph ${quote(`cluster_${subnet.name}`)} {`,
+        `        label=${quote(`${kind} subnet ${subnet.attrs.cidr_block}`)}; style="rounded,filled"; fillcolor=${kind === "public" ? '"#fef7e0"' : '"#e6f4ea"'};`,
+        `        ${quote(`anchor.${subnet.name}`)} [shape=point, style=invis];`,
+      );
+      for (const nat of of("aws_nat_gateway").filter((n) => refersTo(n.attrs.subnet_id, subnet))) {
+        lines.push(`        ${nodeId(nat)} [label="NAT gateway", shape=diamond];`);
+      }
+      inSubnet(subnet).forEach((m) => lines.push(`  ${machine(m)}`));
+      lines.push("      }");
+    }
+    lines.push("    }");
+  });
+  // Machines in subnets the cluster did not create (an existing VPC).
+  const placed = new Set(subnets.flatMap(inSubnet));
+  instances.filter((m) => !placed.has(m)).forEach((m) => lines.push(machine(m)));
+  for (const endpoint of of("aws_vpc_endpoint")) {
+    const service = String(endpoint.attrs.service_name).split(".").pop();
+    lines.push(`    ${nodeId(endpoint)} [label=${quote(`${service} endpoint (${endpoint.attrs.vpc_endpoint_type})`)}, shape=cds];`);
+  }
+  lines.push("  }");
+
+  const listeners = of("aws_lb_listener");
+  const groups = of("aws_lb_target_group");
+  for (const lb of of("aws_lb")) {
+    const ports = listeners.filter((l) => refersTo(l.attrs.load_balancer_arn, lb)).map((l) => `${l.attrs.protocol} ${l.attrs.port}`);
+    lines.push(`  ${nodeId(lb)} [label=${quote(`NLB ${lb.attrs.name} (${lb.attrs.internal ? "internal" : "internet-facing"})\n${ports.join(", ")}`)}, fillcolor="#fce8e6"];`);
+    const lbGroups = groups.filter((g) => listeners.some((l) => refersTo(l.attrs.load_balancer_arn, lb) && refersTo(l.attrs.default_action, g)));
+    const targets = instances.filter((m) =>
+      of("aws_lb_target_group_attachment").some((a) => lbGroups.some((g) => refersTo(a.attrs.target_group_arn, g)) && refersTo(a.attrs.target_id, m)),
+    );
+    targets.forEach((m) => lines.push(`  ${nodeId(lb)} -> ${nodeId(m)} [color="#c5221f"];`));
+  }
+
+  const zones = of("aws_route53_zone");
+  const records = of("aws_route53_record");
+  for (const zone of zones) lines.push(`  ${nodeId(zone)} [label=${quote(`private zone ${zone.attrs.name}`)}, shape=folder];`);
+  const publicZone = `"zone.public"`;
+  if (records.some((r) => !zones.some((z) => refersTo(r.attrs.zone_id, z)))) lines.push(`  ${publicZone} [label="public zone", shape=folder];`);
+  for (const record of records) {
+    const zone = zones.find((z) => refersTo(record.attrs.zone_id, z));
+    lines.push(`  ${nodeId(record)} [label=${quote(`${record.attrs.type} ${record.attrs.name}`)}, shape=note];`);
+    lines.push(`  ${zone ? nodeId(zone) : publicZone} -> ${nodeId(record)} [arrowhead=none];`);
+    const target = of("aws_lb").find((lb) => refersTo(record.attrs.alias ?? record.attrs.records, lb));
+    if (target) lines.push(`  ${nodeId(record)} -> ${nodeId(target)};`);
+  }
+  lines.push("}");
+  return lines.join("\n");
+}

@@ -1,0 +1,29 @@
+// The construct library: use these from your own cdktf app, with your own stacks and backend.
+export { OpenShiftUpiCluster } from "./cluster/openshift-upi-cluster";
+export {
+  addBootstrap,
+  addClusterInfra,
+  addIngress,
+  addMachines,
+  BootstrapProps,
+  ClusterInfra,
+  IgnitionAssets,
+  MachinePoolProps,
+  OpenShiftUpiClusterProps,
+} from "./cluster/parts";
+export { ClusterNetwork, ClusterNetworkProps, NatGatewayMode, VpcEndpointService } from "./network/network";
+export { ExistingNetwork, ExistingNetworkProps } from "./network/existing-network";
+export { INetwork } from "./network/types";
+export { ApiLoadBalancers, ApiLoadBalancersProps, ITargetGroup } from "./loadbalancing/api-load-balancers";
+export { ClusterDns, ClusterDnsProps, DnsTarget, RecordType } from "./dns/cluster-dns";
+export { AppsIngress, AppsIngressProps } from "./dns/apps-ingress";
+export { ClusterSecurityGroups, ClusterSecurityGroupsProps } from "./security/security-groups";
+export { SECURITY_GROUP_RULES, IngressRuleRow } from "./security/rules";
+export { MachineRole, MachineRoleProps, IamPolicyMode } from "./security/iam";
+export { BootstrapNode, BootstrapNodeProps } from "./machines/bootstrap";
+export { NodePool, NodePoolProps } from "./machines/node-pool";
+export { Machine, MachineProps, RootVolume } from "./machines/machine";
+export { Guardrails, GuardrailsProps, GuardrailFinding, formatFinding, readSynthesized } from "./policy/guardrails";
+export { RULES, Rule } from "./policy/rules";
+export { readInstallDir, InstallAssets } from "./config/install-dir";
+export { loadClusterFile, ClusterConfig } from "./config/load";
