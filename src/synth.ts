@@ -40,8 +40,7 @@ function withoutStackTraces<T>(fn: () => T): T {
 
 /** Builds the app for already-loaded clusters (used by tests and by synthesize). */
 export function buildApp(clusters: readonly ClusterConfig[], outdir: string): { app: App; stacks: ClusterStacks[] } {
-  // Stack-trace metadata costs an Error capture per construct (a third of a fleet's synth) and
-  // never reaches the output.
+  // Per-construct stack-trace metadata is never written to the output.
   const app = new App({ outdir, stackTraces: false });
   const stacks = clusters.map((c) => addCluster(app, c));
   return { app, stacks };
@@ -83,6 +82,12 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
     const blocking = findings.filter((f) => !f.acknowledged);
     if (blocking.length) throw new GuardrailError(blocking);
     warnings.push(...findings.map(formatFinding));
+    const summary = clusterStacks.map((s) => ({
+      name: s.node.id,
+      resources: Object.values<object>(synthesized(s).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0),
+      backend: s.backendDescription,
+    }));
+
     const previous = `${target}.previous-${process.pid}`;
     const hadPrevious = fs.existsSync(target);
     if (hadPrevious) {
@@ -91,11 +96,6 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
     }
     fs.renameSync(staging, target);
     if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
-    const summary = clusterStacks.map((s) => ({
-      name: s.node.id,
-      resources: Object.values<object>(synthesized(s).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0),
-      backend: s.backendDescription,
-    }));
     return { outdir: target, summary, clusters, stacks, warnings };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

@@ -118,12 +118,23 @@ describe("interrupted applies converge", () => {
     expect({ stack, code: again.code }).toEqual({ stack, code: 0 });
   }
 
+
   const stateList = async (stack: string) => (await terraformOk(env.stackDir(stack), ["state", "list"], EMULATOR_ENV)).stdout.trim().split("\n").filter(Boolean);
 
   beforeAll(async () => {
     await interruptThenApply("demo-infra", /aws_lb\.api_\w+: Creating\.\.\./);
     await env.apply("demo-bootstrap");
     await interruptThenApply("demo-machines", /aws_instance\.[\w-]+: Creating\.\.\./);
+  });
+
+  test("an instance the state never recorded (RunInstances answered after the interrupt) is adopted, not launched again", async () => {
+    const cwd = env.stackDir("demo-machines");
+    const address = (await stateList("demo-machines")).find((a) => /^aws_instance\.compute_worker-1_instance_/.test(a))!;
+    await terraformOk(cwd, ["state", "rm", address], EMULATOR_ENV);
+    const apply = await terraformOk(cwd, ["apply", "-auto-approve", "-input=false"], EMULATOR_ENV);
+    expect(apply.stdout).toMatch(new RegExp(`${address.replace(/\./g, "\\.")}: Importing\\.\\.\\.`));
+    expect(apply.stdout).toMatch(/Resources: 1 imported, 0 added/);
+    expect(await stateList("demo-machines")).toContain(address);
   });
 
   test("no duplicate VPC, load balancer, instance or role; the state lists every live object", async () => {
