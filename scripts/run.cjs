@@ -8,7 +8,8 @@ const path = require("node:path");
 const root = path.join(__dirname, "..");
 const entryArg = process.argv[2] && process.argv[2].endsWith(".ts") ? process.argv.splice(2, 1)[0] : "main.ts";
 const entry = path.resolve(root, entryArg);
-const bundle = path.join(root, ".build", `${path.basename(entry, ".ts")}.cjs`);
+// UPI_BUILD_DIR moves the bundles (tests use a fresh one).
+const bundle = path.join(process.env.UPI_BUILD_DIR || path.join(root, ".build"), `${path.basename(entry, ".ts")}.cjs`);
 
 function newestSource(dir, newest = 0) {
   for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -31,14 +32,18 @@ function isStale() {
 }
 
 if (isStale()) {
+  // Several synths may start at once (parallel tests, fleets of CI jobs): each builds its own file
+  // and renames it into place, so none ever loads a half-written bundle.
+  const partial = `${bundle}.${process.pid}.partial`;
   require("esbuild").buildSync({
     entryPoints: [entry],
-    outfile: bundle,
+    outfile: partial,
     bundle: true,
     platform: "node",
     target: "node20",
     format: "cjs",
     logLevel: "warning",
   });
+  fs.renameSync(partial, bundle);
 }
 require(bundle);
