@@ -25,4 +25,4 @@ test("synths started together with no bundle yet all succeed", async () => {
   );
   expect(runs).toEqual(Array.from({ length: 12 }, () => ({ code: 0, stderr: "" })));
   expect(fs.readdirSync(buildDir).filter((f) => f.endsWith(".partial"))).toEqual([]);
-});
+}, 120_000);

@@ -9,7 +9,9 @@ const root = path.join(__dirname, "..");
 const entryArg = process.argv[2] && process.argv[2].endsWith(".ts") ? process.argv.splice(2, 1)[0] : "main.ts";
 const entry = path.resolve(root, entryArg);
 // UPI_BUILD_DIR moves the bundles (tests use a fresh one).
-const bundle = path.join(process.env.UPI_BUILD_DIR || path.join(root, ".build"), `${path.basename(entry, ".ts")}.cjs`);
+// Named after the entry's path, so main.ts and examples/single-stack/main.ts keep apart.
+const bundleName = path.relative(root, entry).replace(/[\\/]/g, "-").replace(/\.ts$/, ".cjs");
+const bundle = path.join(process.env.UPI_BUILD_DIR || path.join(root, ".build"), bundleName);
 
 function newestSource(dir, newest = 0) {
   for (const item of fs.readdirSync(dir, { withFileTypes: true })) {

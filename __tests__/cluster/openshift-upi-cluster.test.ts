@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack } from "cdktf";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildApp } from "../../examples/single-stack/main";
+import { buildApp } from "../../examples/single-stack/app";
 import { OpenShiftUpiCluster, readInstallDir } from "../../src";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
 import { resources, resourceValues, StackJson } from "../../test-support/synth";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
 import { tempDir } from "../../test-support/paths";
-import { buildApp } from "../../examples/single-stack/main";
+import { buildApp } from "../../examples/single-stack/app";
 import { baseCluster, synthCluster } from "../../test-support/synth";
 import { inBatches, requireMoto, requireTerraform, terraform } from "../../test-support/terraform";
 

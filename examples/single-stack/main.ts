@@ -1,27 +1,3 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { App, LocalBackend, TerraformStack } from "cdktf";
-import * as path from "node:path";
-// From a git install this is `from "openshift-upi-aws-cdktf"`.
-import { OpenShiftUpiCluster, readInstallDir } from "../../src";
+import { buildApp } from "./app";
 
-/** A whole cluster in one stack of your own app, with your own provider and backend. */
-export function buildApp(outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out.example"): App {
-  const app = new App({ outdir });
-  const stack = new TerraformStack(app, "openshift");
-  const assets = readInstallDir(path.join(__dirname, "..", "default", "install"));
-  new AwsProvider(stack, "aws", { region: assets.region, defaultTags: [{ tags: { team: "platform" } }] });
-  new LocalBackend(stack, { path: "terraform.openshift.tfstate" });
-  new OpenShiftUpiCluster(stack, "cluster", {
-    clusterName: assets.clusterName!,
-    baseDomain: assets.baseDomain!,
-    infraId: assets.infraId!,
-    region: assets.region!,
-    network: { availabilityZones: 2, natGateways: "single" },
-    rhcosAmi: "ami-0123456789abcdef0",
-    ignition: assets,
-    compute: { replicas: 3 },
-  });
-  return app;
-}
-
-if (require.main === module) buildApp().synth();
+buildApp().synth();
