@@ -38,8 +38,8 @@ function withoutStackTraces<T>(fn: () => T): T {
   }
 }
 
-/** Builds the app for already-loaded clusters (used by tests and by synthesize). */
-export function buildApp(clusters: readonly ClusterConfig[], outdir: string): { app: App; stacks: ClusterStacks[] } {
+/** The app for already-loaded clusters. */
+function buildApp(clusters: readonly ClusterConfig[], outdir: string): { app: App; stacks: ClusterStacks[] } {
   // Per-construct stack-trace metadata is never written to the output.
   const app = new App({ outdir, stackTraces: false });
   const stacks = clusters.map((c) => addCluster(app, c));

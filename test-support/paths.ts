@@ -6,7 +6,7 @@ export const ROOT = path.join(__dirname, "..");
 export const EXAMPLE_INSTALL_DIR = path.join(ROOT, "examples", "default", "install");
 export const DEFAULT_CLUSTER_FILE = path.join(ROOT, "examples", "default", "cluster.yaml");
 
-/** A fresh temporary folder, removed by the caller's afterAll/afterEach via the returned cleanup. */
+/** A fresh folder under the system's temporary folder. */
 export function tempDir(prefix = "upi-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

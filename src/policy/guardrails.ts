@@ -67,7 +67,9 @@ export class Guardrails implements IAspect {
     }
     if (!seen) return;
     const stack = TerraformStack.of(node);
-    this.visited.set(stack, [...(this.visited.get(stack) ?? []), seen]);
+    const elements = this.visited.get(stack) ?? [];
+    elements.push(seen);
+    this.visited.set(stack, elements);
   }
 
   /** Runs the rules on every stack visited, given each stack's synthesized JSON; returns the new findings. */
