@@ -4,6 +4,9 @@ module.exports = {
   testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/test-support/setup.ts"],
-  // The end-to-end suites apply real plans against the emulator; one of each at a time.
-  maxWorkers: 2,
+  // Two emulator suites, each with its own moto, side by side with the rest. They mostly wait on
+  // the AWS provider's pollers (an NLB create is two 30 s waits), so a third worker on two cores
+  // keeps the short suites from queueing behind them.
+  maxWorkers: 3,
+  testSequencer: "<rootDir>/test-support/sequencer.cjs",
 };

@@ -1,17 +1,20 @@
 import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
-import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ListRolesCommand } from "@aws-sdk/client-iam";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { filter } from "../../test-support/aws";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
 import { EMULATOR_ENV } from "../../test-support/moto";
 import { startTerraform, terraform, terraformOk, waitForOutput } from "../../test-support/terraform";
 
 /**
- * State safety with the S3 backend on the emulator: locks, interrupted applies, and backend
- * settings that are wrong. Its own emulator and a one-AZ cluster; runs beside cluster.e2e.
+ * The UPI flow stack by stack with plain terraform, as a pipeline runs it, with state in the
+ * emulator's S3: backend settings that are wrong, locks, interrupted applies that converge, an
+ * orphaned instance adopted, then the bootstrap stack removed alone. Its own emulator and a
+ * one-AZ cluster; runs beside cluster.e2e, which deploys and destroys everything through cdktf.
  */
 jest.setTimeout(900_000);
 
@@ -26,7 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  console.log(`state-safety timings (s): ${JSON.stringify(timings)}`);
+  console.log(`terraform-lifecycle timings (s): ${JSON.stringify(timings)}`);
   await env?.close();
 });
 
@@ -77,8 +80,9 @@ describe("locking", () => {
   test("while a lock is held, a second plan or apply fails fast with a lock error and the state is unchanged", async () => {
     const cwd = env.stackDir("demo-network");
     const before = await stateObject("demo-network");
-    // A destroy waiting for its confirmation holds the lock.
-    const holder = startTerraform(cwd, ["destroy", "-input=true"], EMULATOR_ENV);
+    // A destroy waiting for its confirmation holds the lock (planned from the state alone, so it
+    // asks at once).
+    const holder = startTerraform(cwd, ["destroy", "-input=true", "-refresh=false"], EMULATOR_ENV);
     await waitForOutput(holder, /Enter a value:/);
     for (const args of [["plan"], ["apply", "-auto-approve"]]) {
       const start = Date.now();
@@ -93,7 +97,7 @@ describe("locking", () => {
     expect(cancelled.stdout + cancelled.stderr).toMatch(/Destroy cancelled/);
     expect(await stateObject("demo-network")).toBe(before);
     // And the lock is released again.
-    await terraformOk(cwd, ["plan", "-input=false", "-lock-timeout=0s"], EMULATOR_ENV);
+    await terraformOk(cwd, ["plan", "-input=false", "-lock-timeout=0s", "-refresh=false"], EMULATOR_ENV);
   });
 });
 
@@ -123,8 +127,8 @@ describe("interrupted applies converge", () => {
 
   beforeAll(async () => {
     await interruptThenApply("demo-infra", /aws_lb\.api_\w+: Creating\.\.\./);
-    await env.apply("demo-bootstrap");
-    await interruptThenApply("demo-machines", /aws_instance\.[\w-]+: Creating\.\.\./);
+    // The two stacks share only infra's outputs, so a pipeline applies them side by side.
+    await Promise.all([env.apply("demo-bootstrap"), interruptThenApply("demo-machines", /aws_instance\.[\w-]+: Creating\.\.\./)]);
   });
 
   test("an instance the state never recorded (RunInstances answered after the interrupt) is adopted, not launched again", async () => {
@@ -164,19 +168,73 @@ describe("interrupted applies converge", () => {
     expect(count("aws_iam_role")).toBe(3);
     expect(count("aws_security_group")).toBe(groups.length);
   });
+});
 
-  test("destroy, in reverse order, leaves nothing", async () => {
-    for (const stack of [...STACKS].reverse()) {
-      await terraformOk(env.stackDir(stack), ["init", "-input=false"], EMULATOR_ENV);
-      await terraformOk(env.stackDir(stack), ["destroy", "-auto-approve", "-input=false"], EMULATOR_ENV);
-    }
-    const { Vpcs } = await env.aws.ec2.send(new DescribeVpcsCommand({}));
-    expect(Vpcs!.filter((v) => !v.IsDefault)).toEqual([]);
-    const { LoadBalancers } = await env.aws.elbv2.send(new DescribeLoadBalancersCommand({}));
-    expect(LoadBalancers).toEqual([]);
+describe("the bootstrap stack removed alone, once the control plane is up", () => {
+  let groups: string[];
+  const targetCounts = () =>
+    Promise.all(groups.map(async (arn) => (await env.aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))).TargetHealthDescriptions?.length ?? 0));
+
+  beforeAll(async () => {
+    const infra = await env.outputs("demo-infra");
+    groups = [infra.ExternalApiTargetGroupArn, infra.InternalApiTargetGroupArn, infra.InternalServiceTargetGroupArn];
+  });
+
+  test("before: the bootstrap node and 3 masters in each of the three groups", async () => {
+    expect(await targetCounts()).toEqual([4, 4, 4]);
+  });
+
+  test("its destroy plan removes exactly its 16 resources; the other stacks then plan no change", async () => {
+    const cwd = env.stackDir("demo-bootstrap");
+    await terraformOk(cwd, ["plan", "-destroy", "-input=false", "-out=destroy.plan"], EMULATOR_ENV);
+    const plan = JSON.parse((await terraformOk(cwd, ["show", "-json", "destroy.plan"], EMULATOR_ENV)).stdout);
+    const changes = plan.resource_changes.filter((c: any) => c.mode === "managed");
+    expect(changes.every((c: any) => c.change.actions.join() === "delete")).toBe(true);
+    expect(changes.map((c: any) => c.type).sort()).toEqual(
+      [
+        "aws_iam_instance_profile",
+        "aws_iam_role",
+        "aws_iam_role_policy",
+        "aws_instance",
+        "aws_lb_target_group_attachment",
+        "aws_lb_target_group_attachment",
+        "aws_lb_target_group_attachment",
+        "aws_s3_bucket",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_object",
+        "aws_security_group",
+        "aws_vpc_security_group_egress_rule",
+        "aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_ingress_rule",
+      ].sort(),
+    );
+    const start = Date.now();
+    await terraformOk(cwd, ["apply", "-input=false", "destroy.plan"], EMULATOR_ENV);
+    timings["bootstrap destroy"] = (Date.now() - start) / 1000;
+
+    const others = await Promise.all(
+      ["demo-network", "demo-infra", "demo-machines"].map(async (stack) => {
+        const again = await terraform(env.stackDir(stack), ["plan", "-detailed-exitcode", "-input=false"], EMULATOR_ENV);
+        return { stack, code: again.code, out: again.code === 0 ? "" : again.stdout.slice(-2000) };
+      }),
+    );
+    for (const o of others) expect(o).toEqual({ stack: o.stack, code: 0, out: "" });
+  });
+
+  test("after: 9 targets remain, the bootstrap node, bucket, role and group are gone, the rest is intact", async () => {
+    expect(await targetCounts()).toEqual([3, 3, 3]);
     const reservations = (await env.aws.ec2.send(new DescribeInstancesCommand({}))).Reservations ?? [];
-    expect(reservations.flatMap((r) => r.Instances ?? []).filter((i) => i.State?.Name !== "terminated")).toEqual([]);
+    const live = reservations.flatMap((r) => r.Instances ?? []).filter((i) => i.State?.Name !== "terminated");
+    expect(live.map((i) => i.Tags?.find((t) => t.Key === "Name")?.Value).sort()).toEqual(
+      [`${INFRA_ID}-master-0`, `${INFRA_ID}-master-1`, `${INFRA_ID}-master-2`, `${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`],
+    );
+    const { Buckets } = await env.aws.s3.send(new ListBucketsCommand({}));
+    expect(Buckets!.map((b) => b.Name)).toEqual([env.stateBucket]);
     const { Roles } = await env.aws.iam.send(new ListRolesCommand({}));
-    expect(Roles!.filter((r) => r.RoleName!.startsWith(INFRA_ID))).toEqual([]);
+    expect(Roles!.map((r) => r.RoleName).filter((n) => n!.startsWith(INFRA_ID)).sort()).toEqual([`${INFRA_ID}-master-role`, `${INFRA_ID}-worker-role`]);
+    const { SecurityGroups } = await env.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [filter("group-name", `${INFRA_ID}-bootstrap-sg`)] }));
+    expect(SecurityGroups).toHaveLength(0);
   });
 });
