@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { clusterFileSchema } from "./schema";
 
 /** The cluster file's JSON Schema for editors (`yaml-language-server: $schema=...`), from the same zod schema. */

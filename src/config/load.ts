@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Document, isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ConfigError, ConfigProblem, echo } from "./errors";
 import { InstallAssets, InstallDirError, readInstallDir } from "./install-dir";
 import { clusterFileSchema, clusterSchema, ParsedCluster } from "./schema";

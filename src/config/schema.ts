@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The cluster file's schema: one definition gives the TypeScript types, the defaults, the
