@@ -1,9 +1,19 @@
 // Runs a TypeScript entry point (main.ts by default) without type-checking or transpiling the whole
 // program on every run, as the stock template's ts-node path does: esbuild bundles it once into
-// .build/<name>.cjs, and again only when a source file or the lockfile changed.
+// .build/<name>.cjs, and again only when a source file or the lockfile changed. The bundle is then
+// loaded through V8's code cache, so later runs skip most of parsing and compiling it.
 // Usage: node scripts/run.cjs [entry.ts] [args...]
 const fs = require("node:fs");
+const Module = require("node:module");
 const path = require("node:path");
+const v8 = require("node:v8");
+const vm = require("node:vm");
+
+// V8 sometimes decides, by timing, to allocate cdktf's short-lived token objects straight into the
+// old generation; a large fleet then runs six full collections and twice the memory (3.4 s and
+// 300 MB instead of 2.2 s and 145 MB, one run in six). Young-generation allocation throughout
+// keeps every run on the fast path.
+v8.setFlagsFromString("--no-allocation-site-pretenuring");
 
 const root = path.join(__dirname, "..");
 const entryArg = process.argv[2] && process.argv[2].endsWith(".ts") ? process.argv.splice(2, 1)[0] : "main.ts";
@@ -44,8 +54,53 @@ if (isStale()) {
     platform: "node",
     target: "node20",
     format: "cjs",
+    // A third less to read and to check against the code cache on every run. Names are kept.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: "warning",
   });
   fs.renameSync(partial, bundle);
 }
-require(bundle);
+
+/**
+ * Loads the bundle as require() would, with a V8 code cache beside it. V8 checks a cache against
+ * the source's length, not its content, so each cache is named after the exact bundle it was made
+ * from (mtime and size); a rebuilt bundle never meets an old cache. The cache is written when the
+ * process exits (the entry may end it with process.exit), so it also holds the functions compiled
+ * while synthesizing.
+ */
+function load(file) {
+  const fd = fs.openSync(file, "r");
+  const { mtimeMs, size } = fs.fstatSync(fd);
+  const source = fs.readFileSync(fd, "utf8");
+  fs.closeSync(fd);
+  const cacheFile = `${file}.${mtimeMs}-${size}.v8cache`;
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // no cache yet
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  if (!cachedData || script.cachedDataRejected) process.once("exit", () => writeCache(script, file, cacheFile));
+  const mod = new Module(file, module);
+  mod.filename = file;
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+}
+
+function writeCache(script, file, cacheFile) {
+  try {
+    const partial = `${cacheFile}.${process.pid}.partial`;
+    fs.writeFileSync(partial, script.createCachedData());
+    fs.renameSync(partial, cacheFile);
+    const dir = path.dirname(file);
+    const prefix = `${path.basename(file)}.`;
+    for (const old of fs.readdirSync(dir)) {
+      if (old.startsWith(prefix) && old.endsWith(".v8cache") && path.join(dir, old) !== cacheFile) fs.rmSync(path.join(dir, old), { force: true });
+    }
+  } catch {
+    // A cache is only an optimisation: a read-only or full disk must not fail the run.
+  }
+}
+
+load(bundle);
