@@ -33,4 +33,9 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+const code = main();
+// Nothing is left to do: exit now rather than wait for Node's teardown of a heap about to be
+// dropped (10 ms of a 0.25 s synth here). Only once stdout and stderr are fully written, so no
+// output is ever cut short.
+if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+process.exitCode = code;

@@ -24,17 +24,22 @@ export interface SynthResult {
 
 /**
  * cdktf records a full stack trace for every token it creates, in case a token error needs one
- * later: a third of a large synth. Formatting is skipped while synthesizing (an empty trace is
- * what cdktf expects when there is none); UPI_DEBUG=1 keeps the traces.
+ * later: a third of a large synth. Traces are neither captured nor formatted while synthesizing
+ * (an empty trace is what cdktf expects when there is none); UPI_DEBUG=1 keeps them.
  */
 function withoutStackTraces<T>(fn: () => T): T {
   if (process.env.UPI_DEBUG) return fn();
-  const previous = Error.prepareStackTrace;
+  const previous = { capture: Error.captureStackTrace, prepare: Error.prepareStackTrace, limit: Error.stackTraceLimit };
+  // cdktf raises the limit itself before capturing, so capturing is what has to be skipped.
+  Error.captureStackTrace = () => undefined;
   Error.prepareStackTrace = () => "";
+  Error.stackTraceLimit = 0;
   try {
     return fn();
   } finally {
-    Error.prepareStackTrace = previous;
+    Error.captureStackTrace = previous.capture;
+    Error.prepareStackTrace = previous.prepare;
+    Error.stackTraceLimit = previous.limit;
   }
 }
 
