@@ -186,7 +186,6 @@ describe("network stack", () => {
     );
     expect(NetworkAcls![0].Associations!.map((a) => a.SubnetId).sort()).toEqual([...out.PublicSubnetIds].sort());
   });
-
 });
 
 describe("infra stack", () => {

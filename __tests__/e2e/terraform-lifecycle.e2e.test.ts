@@ -122,7 +122,6 @@ describe("interrupted applies converge", () => {
     expect({ stack, code: again.code }).toEqual({ stack, code: 0 });
   }
 
-
   const stateList = async (stack: string) => (await terraformOk(env.stackDir(stack), ["state", "list"], EMULATOR_ENV)).stdout.trim().split("\n").filter(Boolean);
 
   beforeAll(async () => {
