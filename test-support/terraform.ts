@@ -77,12 +77,13 @@ export function terraform(cwd: string, args: string[], env: Record<string, strin
   return startTerraform(cwd, args, env).done;
 }
 
-/** Resolves once `pattern` appears in the process's output (or rejects when it ends first). */
-export async function waitForOutput(p: TerraformProcess, pattern: RegExp, timeoutMs = 300_000): Promise<void> {
+/** Resolves once the process's output matches `pattern` (or rejects when it ends first). */
+export async function waitForOutput(p: TerraformProcess, pattern: RegExp | ((output: string) => boolean), timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const matches = typeof pattern === "function" ? pattern : (output: string) => pattern.test(output);
   let ended = false;
   void p.done.then(() => (ended = true));
-  while (!pattern.test(p.output())) {
+  while (!matches(p.output())) {
     if (ended) throw new Error(`terraform ended before printing ${pattern}:\n${p.output().slice(-3000)}`);
     if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
