@@ -1,12 +1,13 @@
 // The emulator suites are the longest by far and spend most of their time in the AWS provider's
 // pollers, not on the CPU: start them first, so the short suites fill the remaining workers
-// around them. Otherwise jest's default order (last run's durations, or file size on a fresh
-// clone) applies.
+// around them. terraform validate is CPU-bound; it goes last, when both emulator suites wait on
+// their load balancers, rather than at the start, when they plan. Otherwise jest's default order
+// (last run's durations, or file size on a fresh clone) applies.
 const Sequencer = require("@jest/test-sequencer").default;
 
-const rank = (test) => (/\.e2e\.test\.ts$/.test(test.path) ? 0 : 1);
+const rank = (test) => (/\.e2e\.test\.ts$/.test(test.path) ? 0 : /terraform-validate\.test\.ts$/.test(test.path) ? 2 : 1);
 
-module.exports = class EmulatorSuitesFirst extends Sequencer {
+module.exports = class SuiteOrder extends Sequencer {
   async sort(tests) {
     // Array.prototype.sort is stable: within a rank, the default order stays.
     return [...(await super.sort(tests))].sort((a, b) => rank(a) - rank(b));
