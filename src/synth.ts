@@ -82,9 +82,10 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
       return built;
     });
     const synthesized = readSynthesized(staging);
-    const clusterStacks = app.node.findAll().filter((c): c is ClusterStack => c instanceof ClusterStack);
+    // Stacks are the app's direct children; no need to walk every construct.
+    const clusterStacks = app.node.children.filter((c): c is ClusterStack => c instanceof ClusterStack);
     const findings = clusterStacks.flatMap((s) => s.guardrails.check(synthesized));
-    const blocking = findings.filter((f) => !f.acknowledged);
+    const blocking = clusterStacks.flatMap((s) => s.guardrails.blocking);
     if (blocking.length) throw new GuardrailError(blocking);
     warnings.push(...findings.map(formatFinding));
     const summary = clusterStacks.map((s) => ({
