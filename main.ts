@@ -1,18 +1,7 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { ConfigError } from "./src/config/errors";
 import { GuardrailError } from "./src/policy/guardrails";
 import { formatSummary } from "./src/summary";
-import { synthesize } from "./src/synth";
-
-/** The embedded default example (synthesizes on a fresh clone, with no AWS account), found from this file up. */
-function defaultClusterFile(): string {
-  const relative = path.join("examples", "default", "cluster.yaml");
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, relative))) return path.join(dir, relative);
-    if (path.dirname(dir) === dir) return relative;
-  }
-}
+import { defaultClusterFile, synthesize } from "./src/synth";
 
 function main(): number {
   const configFile = process.env.CLUSTER_CONFIG || defaultClusterFile();
