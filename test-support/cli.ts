@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { ROOT } from "./paths";
 
@@ -19,13 +19,28 @@ export function runSynth(env: Record<string, string>, cwd = ROOT): CliResult {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs `npm run <script>`'s command (node scripts/run.cjs scripts/<script>.ts <args>) in a child process. */
-export function runScript(script: string, args: readonly string[], env: Record<string, string> = {}, cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), `scripts/${script}.ts`, ...args], {
-    cwd,
+/**
+ * Runs `npm run <script>`'s command (node scripts/run.cjs scripts/<script>.ts <args>) in a child
+ * process, without blocking this one: the emulator's log is read by this process, and a blocked
+ * reader would stall the emulator. On a timeout the script and its Terraform processes are ended.
+ */
+export function runScript(script: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 900_000): Promise<CliResult> {
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), `scripts/${script}.ts`, ...args], {
+    cwd: ROOT,
     env: { ...process.env, ...env },
-    encoding: "utf8",
-    timeout: 600_000,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const timer = setTimeout(() => process.kill(-child.pid!, "SIGTERM"), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

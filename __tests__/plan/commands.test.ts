@@ -34,8 +34,8 @@ function clusterFile(content: Record<string, unknown>): string {
 }
 
 describe("npm run plan -- --check <plan.json>", () => {
-  test("a plan that replaces the masters fails, naming each (the script, as npm runs it)", () => {
-    const r = runScript("plan", ["--check", fixture("machines-root-volume-key")], NO_CONFIG);
+  test("a plan that replaces the masters fails, naming each (the script, as npm runs it)", async () => {
+    const r = await runScript("plan", ["--check", fixture("machines-root-volume-key")], NO_CONFIG);
     expect(r.status).toBe(1);
     const findings = r.stdout.split("\n").filter((l) => l.startsWith("[PLAN-"));
     expect(findings.map((l) => l.split(": ").slice(0, 2).join(": "))).toEqual(

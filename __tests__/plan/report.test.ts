@@ -49,7 +49,7 @@ describe("the report", () => {
         "  stack            create   update  replace   delete  status",
         "  demo-network          0        0        5        0  changes",
         "  demo-infra            -        -        -        -  waits on demo-network",
-        "  demo-bootstrap        -        -        -        -  plan failed (below)",
+        "  demo-bootstrap        -        -        -        -  failed (below)",
         "  demo-machines         -        -        -        -  waits on demo-network, demo-infra",
         "",
         "demo-network replaces:",

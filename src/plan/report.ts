@@ -53,7 +53,7 @@ function statusText(o: StackOutcome): string {
     case "refused":
       return `refused: ${o.reason}`;
     case "failed":
-      return "plan failed (below)";
+      return "failed (below)";
   }
 }
 
