@@ -83,6 +83,8 @@ describe("npm run plan", () => {
 
     test("exits 1 naming the VPC and subnets; the stacks that read the network's outputs wait", async () => {
       const r = await run("plan", [], edit);
+      planJsonFile = path.join(env.dir, "network-plan.json");
+      fs.writeFileSync(planJsonFile, (await terraformOk(env.stackDir("demo-network"), ["show", "-json", "upi.tfplan"], EMULATOR_ENV)).stdout);
       expect(r.status).toBe(1);
       liveFindings = findingLines(r.stdout);
       expect(liveFindings.map((l) => l.split(": ").slice(0, 2).join(": "))).toEqual(replaced.map((a) => `[PLAN-VPC-1] demo-network: ${a}`));
@@ -94,9 +96,6 @@ describe("npm run plan", () => {
       expect(Object.entries(network).filter(([, a]) => a !== "replace")).toEqual([["aws_internet_gateway.network_internet-gateway_E855E801", "update"]]);
       for (const address of replaced) expect(network[address]).toBe("replace");
       expect(r.stdout).not.toMatch(/To apply/);
-
-      planJsonFile = path.join(env.dir, "network-plan.json");
-      fs.writeFileSync(planJsonFile, (await terraformOk(env.stackDir("demo-network"), ["show", "-json", "upi.tfplan"], EMULATOR_ENV)).stdout);
     });
 
     test("--check on the saved plan JSON gives the same verdict", async () => {
@@ -130,6 +129,8 @@ describe("npm run roll", () => {
     const dir = path.relative(ROOT, env.stackDir("demo-machines"));
     expect(r.stdout).toContain(`terraform -chdir=${dir} plan -input=false -replace=${worker} -target=${worker} -out=roll.tfplan -no-color`);
     expect(r.stdout).toContain(`terraform -chdir=${dir} apply -input=false -no-color roll.tfplan`);
+    // The targeted apply leaves the worker's old IP in ComputePrivateIps; a plan of outputs alone records the new one.
+    expect(r.stdout).toContain(`terraform -chdir=${dir} apply -input=false -no-color outputs.tfplan`);
     expect(actionsByAddress((await savedPlan("demo-machines", "roll.tfplan"))!)).toEqual({ [worker]: "replace" });
 
     const after = await liveInstances();

@@ -13,7 +13,7 @@ const command = (o: Extract<StackOutcome, { status: "planned" }>, verb: string) 
 
 describe("counting a plan", () => {
   test("creates, in-place updates, replacements and deletes, with every replaced or deleted address", () => {
-    expect(countChanges(planFixture("machines-replicas-1"))).toMatchObject({ create: 0, update: 0, replace: 0, delete: 8, import: 0, replaced: [] });
+    expect(countChanges(planFixture("machines-replicas-1"))).toMatchObject({ create: 0, update: 0, replace: 0, delete: 8, import: 0, outputs: 1, replaced: [] });
     expect(countChanges(planFixture("machines-replicas-1")).deleted).toHaveLength(8);
     expect(countChanges(planFixture("network-vpc-cidr"))).toEqual({
       create: 0,
@@ -21,6 +21,7 @@ describe("counting a plan", () => {
       replace: 5,
       delete: 0,
       import: 0,
+      outputs: 9,
       replaced: [
         "aws_route_table.network_private-route-table-0_CDB158CA",
         "aws_route_table.network_public-route-table_A6CE870C",
@@ -81,6 +82,15 @@ describe("the report", () => {
       "  demo-machines        0        1        0        0  changes",
     ]);
     expect(text).toMatch(/\nTo apply exactly these plans:\n  terraform -chdir=cdktf.out\/stacks\/demo-machines apply upi.tfplan$/);
+  });
+
+  test("a plan that only records outputs anew (after a targeted apply) is a change, of no object", () => {
+    const plan = planFixture("network-unchanged");
+    const outputsOnly = { ...plan, output_changes: { ...plan.output_changes, ComputePrivateIps: { actions: ["update" as const] } } };
+    const outcome: StackOutcome = { stack: "demo-machines", status: "planned", counts: countChanges(outputsOnly), planFile: "upi.tfplan", stackDir: "cdktf.out/stacks/demo-machines" };
+    const text = formatReport({ outcomes: [outcome], findings: [] }, command);
+    expect(text.split("\n")[1]).toBe("  demo-machines        0        0        0        0  outputs only (no object changes)");
+    expect(text).toContain("terraform -chdir=cdktf.out/stacks/demo-machines apply upi.tfplan");
   });
 
   test("an unchanged cluster says so", () => {

@@ -15,7 +15,7 @@ import { blockingFindings, checkPlan } from "./check";
 import { readDependencies } from "./graph";
 import { parsePlanJson, PlanJsonError } from "./plan-json";
 import { planStacks } from "./plan";
-import { countChanges, formatReport } from "./report";
+import { changesObjects, countChanges, formatReport } from "./report";
 import {
   controlPlaneReplacementNote,
   controlPlaneStopNote,
@@ -173,7 +173,30 @@ async function roll(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const applied = await terraform(stackDir, applyArgs, { stdio: "inherit" });
-  return applied.code === 0 ? 0 : 2;
+  if (applied.code !== 0) return 2;
+  return recordOutputs(stackDir, color);
+}
+
+/**
+ * A targeted apply leaves the stack's outputs as they were (a replaced machine's private IP, say):
+ * plan the whole stack, and apply that plan only when it changes no object.
+ */
+async function recordOutputs(stackDir: string, color: readonly string[]): Promise<number> {
+  const file = "outputs.tfplan";
+  const planArgs = ["plan", "-input=false", `-out=${file}`, ...color];
+  const applyArgs = ["apply", "-input=false", ...color, file];
+  console.log(`\nRecording the stack's outputs anew (a targeted apply leaves them as they were):\n  ${commandLine(stackDir, planArgs)}`);
+  const planned = await terraform(stackDir, planArgs);
+  if (planned.code !== 0) return terraformFailed("plan", planned.stderr || planned.stdout);
+  const counts = countChanges(parsePlanJson(await showPlan(stackDir, file), path.join(stackDir, file)));
+  if (changesObjects(counts) || !counts.outputs) {
+    fs.rmSync(path.join(stackDir, file), { force: true });
+    console.log(changesObjects(counts) ? "Not applied: the stack has other pending changes; see npm run plan." : "The outputs are up to date.");
+    return 0;
+  }
+  console.log(`  ${commandLine(stackDir, applyArgs)}`);
+  const applied = await terraform(stackDir, applyArgs);
+  return applied.code === 0 ? 0 : terraformFailed("apply", applied.stderr || applied.stdout);
 }
 
 async function confirm(question: string): Promise<boolean> {

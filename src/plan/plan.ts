@@ -6,7 +6,7 @@ import { parsePlanJson } from "./plan-json";
 import { planRefusal, StackToPlan } from "./preflight";
 import { countChanges, Report, StackOutcome } from "./report";
 import { lastLines, needsInit, planToFile, showPlan, terraform } from "./terraform";
-import { crossStackInputs, UpstreamState, waitsOn } from "./waits";
+import { crossStackInputs, OutputAction, UpstreamState, waitsOn } from "./waits";
 
 /** The plan file kept in each stack folder, for `terraform apply upi.tfplan`. */
 export const PLAN_FILE = "upi.tfplan";
@@ -23,11 +23,19 @@ export interface PlanStacksOptions {
   readonly progress?: (line: string) => void;
 }
 
+/** What running Terraform in one stack folder gave. */
+type Attempt =
+  | { readonly status: "refused" | "failed"; readonly reason: string }
+  | { readonly status: "planned"; readonly outputs: ReadonlyMap<string, OutputAction> };
+
 /**
- * Plans every stack in dependency order, side by side where the graph allows: `terraform init`
- * when the folder needs it, `terraform plan -out=upi.tfplan`, then `terraform show -json` for the
- * checker and the table. A stack that reads an upstream output which the upstream's plan
- * changes (or that the upstream's state lacks) is not planned and waits on that stack.
+ * Plans every stack: `terraform init` when the folder needs it, `terraform plan -out=upi.tfplan`,
+ * then `terraform show -json` for the checker and the table. Whether a stack's plan counts is
+ * decided in dependency order: a stack that reads an upstream output which the upstream's plan
+ * changes (or that the upstream's state lacks) waits on that stack, and its plan is dropped.
+ * Planning never writes a state, so every stack is planned at once (at most `concurrency`
+ * Terraform processes, upstream stacks first): on an unchanged cluster the time is that of the
+ * slowest stack, not the sum along the dependency chain.
  */
 export async function planStacks(options: PlanStacksOptions): Promise<Report> {
   const { stacks, progress = () => undefined, mayPlan = planRefusal } = options;
@@ -35,57 +43,64 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
   const outcomes = new Map<string, StackOutcome>();
   const findings = new Map<string, PlanFinding[]>();
   const shows: Promise<void>[] = [];
-  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const order = stacks.map((s) => s.name);
+  const started = Date.now();
+  const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
-  const planOne = async (name: string, upstream: ReadonlyMap<string, UpstreamState>): Promise<UpstreamState> => {
-    const stack = byName.get(name)!;
-    const started = Date.now();
-    const stackJson = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
-    // A plan file left from an earlier run must never sit beside a stack that is not planned now.
-    fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });
-    const fail = (status: "refused" | "failed", reason: string): UpstreamState => {
-      outcomes.set(name, { stack: name, status, reason });
-      progress(`${name}: ${status}`);
-      return { planned: false };
-    };
+  const attempt = async (stack: StackToPlan, stackJson: unknown): Promise<Attempt> => {
+    const refusal = await mayPlan(stack);
+    if (refusal) return { status: "refused", reason: refusal };
+    if (needsInit(stack.dir, stackJson)) {
+      const init = await run(() => (progress(`${stack.name}: terraform init`), terraform(stack.dir, ["init", "-input=false", "-no-color"])));
+      if (init.code !== 0) return { status: "failed", reason: `terraform init failed:\n${indent(lastLines(init.stderr || init.stdout))}` };
+    }
+    const plan = await run(() => (progress(`${stack.name}: terraform plan`), planToFile(stack.dir, PLAN_FILE)));
+    if (!plan.ok) return { status: "failed", reason: `terraform plan failed:\n${indent(plan.errors.join("\n"))}` };
+    return { status: "planned", outputs: plan.outputs! };
+  };
 
-    const on = waitsOn(crossStackInputs(stackJson), upstream);
+  const prepared = new Map(
+    stacks.map((stack) => {
+      const stackJson = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+      // A plan file left from an earlier run must never sit beside a stack that is not planned now.
+      fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });
+      const attempted = attempt(stack, stackJson);
+      // Awaited in dependency order; an error is raised from there, never as an unhandled rejection.
+      attempted.catch(() => undefined);
+      return [stack.name, { stack, inputs: crossStackInputs(stackJson), attempt: attempted }];
+    }),
+  );
+
+  const decide = async (name: string, upstream: ReadonlyMap<string, UpstreamState>): Promise<UpstreamState> => {
+    const { stack, inputs, attempt } = prepared.get(name)!;
+    const result = await attempt;
+    const on = waitsOn(inputs, upstream).sort((a, b) => order.indexOf(a) - order.indexOf(b));
     if (on.length) {
+      fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });
       outcomes.set(name, { stack: name, status: "waiting", on });
       progress(`${name}: waits on ${on.join(", ")}`);
       return { planned: false };
     }
-    const refusal = await mayPlan(stack);
-    if (refusal) return fail("refused", refusal);
-    if (needsInit(stack.dir, stackJson)) {
-      progress(`${name}: terraform init`);
-      const init = await run(() => terraform(stack.dir, ["init", "-input=false", "-no-color"]));
-      if (init.code !== 0) return fail("failed", `terraform init failed:\n${indent(lastLines(init.stderr || init.stdout))}`);
+    if (result.status !== "planned") {
+      outcomes.set(name, { stack: name, ...result });
+      progress(`${name}: ${result.status}`);
+      return { planned: false };
     }
-    progress(`${name}: terraform plan`);
-    const plan = await run(() => planToFile(stack.dir, PLAN_FILE));
-    if (!plan.ok) return fail("failed", `terraform plan failed:\n${indent(plan.errors.join("\n"))}`);
-
-    // Downstream stacks start now; the JSON plan is read meanwhile.
     shows.push(
       run(() => showPlan(stack.dir, PLAN_FILE)).then(
         (text) => {
           const planJson = parsePlanJson(text, path.join(stack.dir, PLAN_FILE));
           outcomes.set(name, { stack: name, status: "planned", counts: countChanges(planJson), planFile: PLAN_FILE, stackDir: stack.dir });
           findings.set(name, checkPlan(planJson, name, { acknowledge: stack.cluster.guardrails.acknowledge }));
-          progress(`${name}: planned in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          progress(`${name}: planned (${seconds()})`);
         },
-        (e) => void fail("failed", (e as Error).message),
+        (e) => void outcomes.set(name, { stack: name, status: "failed", reason: (e as Error).message }),
       ),
     );
-    return { planned: true, outputs: plan.outputs! };
+    return { planned: true, outputs: result.outputs };
   };
 
-  await visitInOrder(
-    stacks.map((s) => s.name),
-    options.dependencies,
-    planOne,
-  );
+  await visitInOrder(order, options.dependencies, decide);
   await Promise.all(shows);
   return {
     outcomes: stacks.map((s) => outcomes.get(s.name)!),

@@ -9,12 +9,15 @@ export interface PlanCounts {
   readonly delete: number;
   /** Existing objects adopted into the state (import blocks). */
   readonly import: number;
+  /** Outputs the apply would record anew (after a targeted apply, say), with no object changed. */
+  readonly outputs: number;
   readonly replaced: string[];
   readonly deleted: string[];
 }
 
 export function countChanges(plan: PlanJson): PlanCounts {
-  const counts = { create: 0, update: 0, replace: 0, delete: 0, import: 0, replaced: [] as string[], deleted: [] as string[] };
+  const counts = { create: 0, update: 0, replace: 0, delete: 0, import: 0, outputs: 0, replaced: [] as string[], deleted: [] as string[] };
+  counts.outputs = Object.values(plan.output_changes ?? {}).filter((o) => !o.actions.every((a) => a === "no-op")).length;
   for (const rc of managedChanges(plan)) {
     const kind = kindOf(rc.change.actions);
     if (rc.change.importing) counts.import++;
@@ -27,7 +30,11 @@ export function countChanges(plan: PlanJson): PlanCounts {
   return counts;
 }
 
-export const hasChanges = (c: PlanCounts) => c.create + c.update + c.replace + c.delete + c.import > 0;
+/** Whether the plan changes any object. */
+export const changesObjects = (c: PlanCounts) => c.create + c.update + c.replace + c.delete + c.import > 0;
+
+/** Whether applying the plan changes anything, objects or recorded outputs. */
+export const hasChanges = (c: PlanCounts) => changesObjects(c) || c.outputs > 0;
 
 /** One row of the table: a stack planned, waiting, refused or failed. */
 export type StackOutcome =
@@ -46,7 +53,8 @@ function statusText(o: StackOutcome): string {
   switch (o.status) {
     case "planned": {
       const imports = o.counts.import ? `, ${o.counts.import} to import` : "";
-      return hasChanges(o.counts) ? `changes${imports}` : "no changes";
+      if (changesObjects(o.counts)) return `changes${imports}`;
+      return o.counts.outputs ? "outputs only (no object changes)" : "no changes";
     }
     case "waiting":
       return `waits on ${o.on.join(", ")}`;
