@@ -22,6 +22,7 @@ import {
   DEFAULT_SUBNET_BITS,
   DEFAULT_VPC_CIDR,
   DEFAULT_VPC_ENDPOINTS,
+  EDGE_ZONE_TYPES,
   IAM_POLICY_MODES,
   NAT_GATEWAY_MODES,
   PUBLISH_MODES,
@@ -108,6 +109,21 @@ export const clusterSchema = z
         natGateways: z.enum(NAT_GATEWAY_MODES).default(DEFAULT_NAT_GATEWAYS),
         networkAcl: z.boolean().default(DEFAULT_NETWORK_ACL),
         vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(() => [...DEFAULT_VPC_ENDPOINTS]),
+        edgeZones: z
+          .array(
+            z.strictObject({
+              name: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d-([a-z]+-\d+[a-z]|wl\d+-[a-z]+-wlz-\d+)$/, {
+                error: "must be a Local Zone name such as us-east-1-nyc-1a or a Wavelength Zone name such as us-east-1-wl1-bos-wlz-1",
+              }),
+              type: z.enum(EDGE_ZONE_TYPES),
+              cidr: optional(cidr()).describe("The zone's block, halved into private and public subnets; default: carved from vpcCidr after the regular subnets"),
+            }),
+          )
+          .default([])
+          .describe("Local Zones and Wavelength Zones: a private subnet each, and a public one with publish: External"),
+        publicIpv4Pool: optional(z.string().regex(/^ipv4pool-ec2-[0-9a-f]+$/, { error: "must be a public IPv4 pool id such as ipv4pool-ec2-0123456789abcdef0" })).describe(
+          "A public IPv4 pool of your own: NAT gateway, external API NLB and bootstrap addresses come from it",
+        ),
         existingVpc: z
           .strictObject({
             vpcId: z.string().regex(/^vpc-[0-9a-z]+$/, { error: "must be a VPC id such as vpc-0123abcd" }),

@@ -1,6 +1,8 @@
 import { echo } from "./errors";
 import { RULE_IDS } from "../policy/rules";
-import { overlaps, parseBlock } from "./cidr";
+import { FIRST_EDGE_ZONE_BLOCK } from "../defaults";
+import { parseEdgeZoneName } from "../network/edge-zones";
+import { overlaps, parseBlock, subnetBlock } from "./cidr";
 import type { InstallAssets } from "./install-dir";
 import type { ParsedCluster } from "./schema";
 
@@ -84,6 +86,8 @@ export function semanticProblems(c: Candidate): Finding[] {
     if (!RULE_IDS.includes(a.rule)) add(["guardrails", "acknowledge", i, "rule"], `${echo(a.rule)} is not a rule (rules: ${RULE_IDS.join(", ")})`);
   });
 
+  out.push(...edgeProblems(c));
+
   const backend = c.backend;
   if (backend.type === "s3" && !backend.s3) add(["backend", "s3"], "is required with backend.type: s3 (at least bucket)");
   if (backend.type === "cloud" && !backend.cloud) add(["backend", "cloud"], "is required with backend.type: cloud (at least organization)");
@@ -115,4 +119,57 @@ export function fleetProblems(clusters: readonly (Candidate | undefined)[]): { e
     }),
   );
   return { errors, warnings };
+}
+
+/** Edge zones and the public IPv4 pool: names of the region, types, blocks, and what they need. */
+export function edgeProblems(c: Candidate): Finding[] {
+  const out: Finding[] = [];
+  const add = (path: Finding["path"], message: string) => out.push({ path, message });
+  const net = c.network;
+
+  if (net.publicIpv4Pool) {
+    if (c.publish !== "External") add(["network", "publicIpv4Pool"], "needs publish: External (only public addresses come from the pool)");
+    if ((net as { internetGateway?: boolean }).internetGateway === false) add(["network", "publicIpv4Pool"], "needs network.internetGateway: true");
+  }
+  if (!net.edgeZones.length) return out;
+  if (net.existingVpc) return [...out, { path: ["network", "edgeZones"], message: "cannot be used with network.existingVpc (create the edge subnets in your VPC)" }];
+
+  // Blocks are checked only in a VPC the rules above accept.
+  const vpc = parseBlock(net.vpcCidr);
+  const blocksOk = vpc && !vpc.hostBitsSet && 32 - net.subnetBits - vpc.prefix >= 3;
+  const blockCount = vpc ? 2 ** (32 - net.subnetBits - vpc.prefix) : 0;
+  const zoneCount = typeof net.availabilityZones === "number" ? net.availabilityZones : net.availabilityZones.length;
+  // The regular subnets: public blocks 0..n-1, private 3..3+n-1.
+  const taken = blocksOk
+    ? Array.from({ length: zoneCount }, (_, i) => [
+        { cidr: subnetBlock(net.vpcCidr, net.subnetBits, i), what: `the public subnet of AZ ${i + 1}` },
+        { cidr: subnetBlock(net.vpcCidr, net.subnetBits, i + 3), what: `the private subnet of AZ ${i + 1}` },
+      ]).flat()
+    : [];
+
+  net.edgeZones.forEach((zone, i) => {
+    const at = (field: string) => ["network", "edgeZones", i, field];
+    const parsed = parseEdgeZoneName(zone.name);
+    if (net.edgeZones.findIndex((z) => z.name === zone.name) !== i) add(at("name"), `${echo(zone.name)} is listed twice`);
+    if (parsed && c.region && parsed.region !== c.region) add(at("name"), `${echo(zone.name)} is not a zone of region ${c.region}`);
+    if (parsed && parsed.type !== zone.type) add(at("type"), `${echo(zone.type)} does not match ${zone.name}, which names a ${parsed.type}`);
+    if (!blocksOk) return;
+
+    const index = FIRST_EDGE_ZONE_BLOCK + i;
+    const cidr = zone.cidr ?? (index < blockCount ? subnetBlock(net.vpcCidr, net.subnetBits, index) : undefined);
+    const block = cidr === undefined ? undefined : parseBlock(cidr);
+    let problem: string | undefined;
+    if (cidr === undefined) problem = `is required: ${net.vpcCidr} in /${32 - net.subnetBits} blocks has no block ${index} left for this zone`;
+    else if (!block) problem = `must be a valid IPv4 CIDR (got ${echo(cidr)})`;
+    else if (block.hostBitsSet) problem = `has host bits set (got ${echo(cidr)}); use the network address`;
+    else if (block.prefix > 27) problem = `must be /27 or larger: it is halved into a private and a public subnet of at least /28 (got ${echo(cidr)})`;
+    else if (block.prefix < vpc.prefix || !overlaps(cidr, net.vpcCidr)) problem = `${echo(cidr)} is not inside network.vpcCidr ${net.vpcCidr}`;
+    else {
+      const clash = taken.find((t) => overlaps(t.cidr, cidr));
+      if (clash) problem = `${cidr} overlaps ${clash.what} (${clash.cidr})`;
+      taken.push({ cidr, what: `network.edgeZones[${i}] (${zone.name})` });
+    }
+    if (problem) add(at("cidr"), problem);
+  });
+  return out;
 }
