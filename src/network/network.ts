@@ -74,7 +74,8 @@ export const PUBLIC_NETWORK_ACL_RULES = [
 /**
  * The cluster VPC of 01_vpc.yaml: public and private subnets in 1 to 3 AZs with the templates'
  * fixed block indexes (public 0-2, private 3-5), an internet gateway, NAT gateways, one private
- * route table per AZ and the VPC endpoints.
+ * route table per AZ and the VPC endpoints; with `edgeZones`, the Local Zone and Wavelength Zone
+ * subnets of EdgeZones.
  */
 export class ClusterNetwork extends Construct implements INetwork {
   readonly vpcId: string;
