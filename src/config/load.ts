@@ -37,23 +37,29 @@ export interface LoadResult {
 type Segment = string | number;
 
 /**
- * How deep collections may nest, and how many alias uses a file may expand: a cluster file needs
- * six levels and no aliases, so these only stop hostile input (deep nesting overflows the
- * parser's recursion; an alias bomb expands exponentially).
+ * Bounds on the file's structure: a cluster file nests six levels, holds no mapping or list of
+ * more than a hundred entries and needs no aliases, so these only stop hostile input (deep
+ * nesting overflows the parser's recursion, duplicate-key checks grow with the square of a
+ * mapping's size, an alias bomb expands exponentially).
  */
 const MAX_NESTING = 16;
+const MAX_ENTRIES = 1000;
 const MAX_ALIAS_COUNT = 100;
 const COLLECTIONS = new Set(["block-map", "block-seq", "flow-collection"]);
 
-/** The offset of the first collection nested deeper than MAX_NESTING, found without recursion. */
-function tooDeep(tokens: readonly object[]): number | undefined {
+/** The first collection nested too deep or holding too many entries, found without recursion. */
+function structureProblem(tokens: readonly object[]): { offset: number; message: string } | undefined {
   const stack: [unknown, number][] = tokens.map((t) => [t, 0]);
   while (stack.length) {
     const [node, depth] = stack.pop()!;
     if (!node || typeof node !== "object") continue;
-    const type = (node as { type?: unknown }).type;
-    const level = typeof type === "string" && COLLECTIONS.has(type) ? depth + 1 : depth;
-    if (level > MAX_NESTING) return (node as { offset?: number }).offset ?? 0;
+    const { type, offset = 0, items } = node as { type?: unknown; offset?: number; items?: unknown };
+    const collection = typeof type === "string" && COLLECTIONS.has(type);
+    const level = collection ? depth + 1 : depth;
+    if (level > MAX_NESTING) return { offset, message: `collections nest deeper than ${MAX_NESTING} levels here; a cluster file needs at most 6` };
+    if (collection && Array.isArray(items) && items.length > MAX_ENTRIES) {
+      return { offset, message: `a mapping or list here holds more than ${MAX_ENTRIES} entries; no field of a cluster file needs that many` };
+    }
     for (const child of Object.values(node)) if (child && typeof child === "object") stack.push([child, level]);
   }
   return undefined;
@@ -67,12 +73,8 @@ class Source {
   constructor(readonly file: string, text: string) {
     // parseDocument's two passes, with the nesting bounded between them.
     const tokens = Array.from(new Parser(this.lines.addNewLine).parse(text));
-    const deep = tooDeep(tokens);
-    if (deep !== undefined) {
-      throw new ConfigError([
-        { file, path: "", line: this.lineAt(deep), message: `collections nest deeper than ${MAX_NESTING} levels here; a cluster file needs at most 6` },
-      ]);
-    }
+    const bad = structureProblem(tokens);
+    if (bad) throw new ConfigError([{ file, path: "", line: this.lineAt(bad.offset), message: bad.message }]);
     const docs = Array.from(new Composer({ uniqueKeys: true }).compose(tokens, true, text.length));
     this.doc = docs[0];
     if (docs.length > 1) {
