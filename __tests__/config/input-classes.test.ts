@@ -101,6 +101,7 @@ describe("what terraform validate or AWS would refuse is refused at synth", () =
     ["allowedCidrs with host bits", withBase({ machines: { bootstrap: { allowedCidrs: ["192.168.1.1/24"] } } }), "machines.bootstrap.allowedCidrs[0]", /network address is 192\.168\.1\.0\/24/],
     ["an infraId too long for target groups", withBase({ infraId: "x".repeat(28) }), "infraId", /target groups are named <infraId>-aext and AWS allows 32/],
     ["an infraId IAM refuses", withBase({ infraId: "demo#1" }), "infraId", /only letters, digits and '-'/],
+    ["an infraId that makes a bucket name S3 reserves", withBase({ infraId: "xn--demo" }), "infraId", /ignition bucket is named <infraId>-ign-\.\.\., and S3 reserves that prefix/],
     ["a CA that pushes user data past 16 KB", { ...base, installDir: installDir("big-ca", { masterCa: bigCa }) }, "installDir", /master\.ign's CA makes the user data \d+ bytes; EC2 allows 16384/],
     ["a state key prefix with //", withBase({ backend: { type: "s3", s3: { bucket: "my-state", keyPrefix: "a//b" } } }), "backend.s3.keyPrefix", /must not hold \/\//],
   ];

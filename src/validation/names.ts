@@ -47,6 +47,8 @@ export function infraIdProblem(value: unknown): string | undefined {
   if (lower === "internal" || lower.startsWith("internal-")) {
     return `must not be or start with "internal-": AWS refuses load balancer names (<infraId>-ext) that start with "internal-" (got ${echo(id)})`;
   }
+  const reserved = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => `${lower}-ign-`.startsWith(p));
+  if (reserved) return `must not start with "${reserved}": the ignition bucket is named <infraId>-ign-..., and S3 reserves that prefix (got ${echo(id)})`;
   return undefined;
 }
 
