@@ -321,7 +321,8 @@ export function loadClusterFile(file: string): LoadResult {
   const fleet = fleetProblems(candidates);
   fleet.errors.forEach((f) => problems.push(src.problem(f.path, f.message)));
   const loaded = candidates.filter((c): c is Candidate => c !== undefined);
-  const budget = synthBudgetProblem(list.length, loaded.reduce((n, c) => n + machineCount(c), 0));
+  // Only once every count is within its own bound, so a bad count is reported once.
+  const budget = problems.length ? undefined : synthBudgetProblem(list.length, loaded.reduce((n, c) => n + machineCount(c), 0));
   if (budget) problems.push(src.problem(Array.isArray(entries) ? ["clusters"] : ["machines"], budget));
   if (problems.length) throw new ConfigError(problems);
   warnings.push(...fleet.warnings.map((w) => `${file}: ${w}`));
