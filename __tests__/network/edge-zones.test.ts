@@ -1,4 +1,5 @@
-import { edgeZoneBlocks, parseEdgeZoneName } from "../../src/network/edge-zones";
+import { edgeZoneBlocks } from "../../src/network/edge-zones";
+import { parseEdgeZoneName } from "../../src/validation/edge";
 import { formatSummary } from "../../src/summary";
 import { baseCluster, resources, StackJson, synthCluster } from "../../test-support/synth";
 

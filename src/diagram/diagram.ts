@@ -1,4 +1,4 @@
-import { parseEdgeZoneName } from "../network/edge-zones";
+import { parseEdgeZoneName } from "../validation/edge";
 
 /**
  * A picture of one synthesized cluster, as Graphviz DOT built from its stacks' Terraform JSON:

@@ -6,6 +6,8 @@ import { Construct } from "constructs";
 import { DEFAULT_ROOT_VOLUME_SIZE_GIB, DEFAULT_ROOT_VOLUME_TYPE, VolumeType } from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkMachineProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface RootVolume {
   /** @default 120 */
@@ -56,6 +58,7 @@ export class Machine extends Construct {
 
   constructor(scope: Construct, id: string, props: MachineProps) {
     super(scope, id);
+    assertValidProps(this, checkMachineProps(props));
     const volume = props.rootVolume ?? {};
     // An apply interrupted while RunInstances is in flight leaves a running instance that the
     // state never heard of; the next apply would launch a second one. The live instance with

@@ -9,6 +9,8 @@ import { Construct } from "constructs";
 import { parseBlock, subnetBlock } from "../config/cidr";
 import { EdgeZoneType, FIRST_EDGE_ZONE_BLOCK } from "../defaults";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { edgeZonesProblems } from "../validation/edge";
+import { assertValidProps } from "../validation/problems";
 
 /** One Local Zone or Wavelength Zone of the cluster. */
 export interface EdgeZone {
@@ -20,17 +22,6 @@ export interface EdgeZone {
    * @default block 6 + (the zone's index) of the VPC CIDR cut by subnetBits
    */
   readonly cidr?: string;
-}
-
-// Local Zones: <region>-<location>-<n><letter>; Wavelength Zones: <region>-wl<n>-<location>-wlz-<n>.
-const REGION = "[a-z]{2}(?:-[a-z]+)+-\\d";
-const ZONE_NAME = new RegExp(`^(${REGION})-(?:(wl\\d+-[a-z]+-wlz-\\d+)|([a-z]+-\\d+[a-z]))$`);
-
-/** The region and type a zone name says, or undefined when it names neither kind of zone. */
-export function parseEdgeZoneName(name: string): { region: string; type: EdgeZoneType } | undefined {
-  const m = ZONE_NAME.exec(name);
-  if (!m) return undefined;
-  return { region: m[1], type: m[2] ? "wavelength-zone" : "local-zone" };
 }
 
 /** An edge zone's block and its two halves (private lower, public upper), as the constructs cut them. */
@@ -78,6 +69,8 @@ export class EdgeZones extends Construct {
   constructor(scope: Construct, id: string, props: EdgeZonesProps) {
     super(scope, id);
     const { infraId, region, vpcId } = props;
+    const vpc = { vpcCidr: props.vpcCidr, subnetBits: props.subnetBits, zoneCount: props.availabilityZones.length };
+    assertValidProps(this, edgeZonesProblems(props.zones, region, vpc).map((p) => ({ ...p, prop: ["zones", ...p.prop] })));
 
     let carrierTable: RouteTable | undefined;
     if (props.publicSubnets && props.zones.some((z) => z.type === "wavelength-zone")) {

@@ -30,6 +30,8 @@ import {
   VpcEndpointService,
 } from "../defaults";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkClusterNetworkProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 import { EdgeZone, EdgeZones } from "./edge-zones";
 import type { INetwork } from "./types";
 
@@ -90,6 +92,7 @@ export class ClusterNetwork extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterNetworkProps(props));
     const { infraId, region } = props;
     const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
     const subnetBits = props.subnetBits ?? DEFAULT_SUBNET_BITS;
