@@ -1,4 +1,4 @@
-import { baseCluster, resources, resourceValues, synthCluster } from "../../test-support/synth";
+import { baseCluster, countResources, resources, resourceValues, synthCluster } from "../../test-support/synth";
 
 const net = (network: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   synthCluster(baseCluster({ network, ...extra })).stack("network");
@@ -176,11 +176,12 @@ describe("ClusterNetwork", () => {
     expect(provider.region).toBe("us-east-1");
   });
 
-  test("existingVpc: no network stack, the ids flow to the infra stack and the subnets get the shared tag", () => {
+  test("existingVpc: an empty network stack, the ids flow to the infra stack and the subnets get the shared tag", () => {
     const result = synthCluster(
       baseCluster({ network: { existingVpc: { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-a"], privateSubnetIds: ["subnet-b", "subnet-c"] } } }),
     );
-    expect(Object.keys(result.json).sort()).toEqual(["demo-bootstrap", "demo-infra", "demo-machines"]);
+    expect(Object.keys(result.json).sort()).toEqual(["demo-bootstrap", "demo-infra", "demo-ingress", "demo-machines", "demo-network"]);
+    expect(countResources(result.stack("network"))).toBe(0);
     const infra = result.stack("infra");
     expect(resourceValues(infra, "aws_ec2_tag").map((t) => [t.resource_id, t.key, t.value])).toEqual([
       ["subnet-a", "kubernetes.io/cluster/demo-x7k2p", "shared"],
