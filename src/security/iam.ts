@@ -5,9 +5,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { adoptOrStop } from "../state/own-state";
+import type { IamPolicyMode } from "../defaults";
 import { nameTag } from "../tags/tags";
 
-export type IamPolicyMode = "least-privilege" | "documented";
+export type { IamPolicyMode } from "../defaults";
 
 export interface PolicyStatement {
   readonly Effect: "Allow";
