@@ -138,13 +138,13 @@ describe("control plane and compute", () => {
     const block = imports.find((b) => b.to === `aws_instance.${name}`);
     const lookup = /data\.aws_instances\.([\w-]+)\.ids/.exec(block.for_each)![1];
     // Adopted only by a state that has been applied before: an empty one belongs to no cluster yet.
-    const applied = "(length(data.terraform_remote_state.own-state.outputs) >= 1)";
+    const applied = "anytrue([for s in data.terraform_remote_state.own-state : length(s.outputs) >= 1])";
     expect(block).toEqual({
       for_each: `\${${applied} ? toset(data.aws_instances.${lookup}.ids) : toset([])}`,
       id: "\${each.value}",
       to: `aws_instance.${name}`,
     });
-    expect(machines.data!.terraform_remote_state["own-state"]).toEqual({ backend: "local", config: { path: "../../../terraform.demo-machines.tfstate" }, workspace: "\${terraform.workspace}" });
+    expect(machines.data!.terraform_remote_state["own-state"]).toMatchObject({ backend: "local", config: { path: "../../../terraform.demo-machines.tfstate" } });
     expect(machines.data!.aws_instances[lookup]).toMatchObject({
       filter: [
         { name: "tag:Name", values: ["demo-x7k2p-master-0"] },

@@ -6,7 +6,7 @@ import { baseCluster, StackJson, synthCluster } from "../../test-support/synth";
  * block that adopts only into a state that has been applied before, and two preconditions.
  */
 const result = synthCluster(baseCluster());
-const APPLIED = "(length(data.terraform_remote_state.own-state.outputs) >= 1)";
+const APPLIED = "anytrue([for s in data.terraform_remote_state.own-state : length(s.outputs) >= 1])";
 
 const guarded: [stack: string, type: string, name: string, lookup: RegExp][] = [
   ["network", "aws_vpc", "demo-x7k2p-vpc", /^data\.aws_vpcs\.[\w-]+\.ids$/],
@@ -62,4 +62,32 @@ test("the lookups: by Name and the cluster's owned tag where AWS filters on tags
 
 test("a stack without singular objects reads no state back", () => {
   expect(result.stack("ingress").data).toBeUndefined();
+});
+
+describe("the state is read only when a guarded object is live and the state exists", () => {
+  test("local backend: the state file beside the output folder", () => {
+    const own = result.stack("network").data!.terraform_remote_state["own-state"];
+    expect(own.count).toMatch(/^\$\{min\(1, sum\(\[length\(data\.aws_vpcs\.[\w-]+\.ids\)\]\), fileexists\("\.\.\/\.\.\/\.\.\/terraform\.demo-network\.tfstate"\) \? 1 : 0\)\}$/);
+  });
+
+  test("s3 backend: the state object listed in its bucket, through a provider of the bucket's region when it differs", () => {
+    const s3 = synthCluster(baseCluster({ backend: { type: "s3", s3: { bucket: "tf-state", region: "eu-west-1" } } }));
+    const network = s3.stack("network");
+    const [[name, objects]] = Object.entries(network.data!.aws_s3_objects);
+    expect(objects).toMatchObject({ bucket: "tf-state", prefix: "openshift/demo/demo-network.tfstate", provider: "aws.state" });
+    expect(network.provider.aws.find((p: any) => p.alias === "state")).toMatchObject({ region: "eu-west-1" });
+    expect(network.data!.terraform_remote_state["own-state"].count).toContain(`contains(data.aws_s3_objects.${name}.keys, "openshift/demo/demo-network.tfstate") ? 1 : 0`);
+    const sameRegion = synthCluster(baseCluster({ backend: { type: "s3", s3: { bucket: "tf-state" } } })).stack("network");
+    expect(Object.values(sameRegion.data!.aws_s3_objects)[0].provider).toBeUndefined();
+    expect(sameRegion.provider.aws).toHaveLength(1);
+  });
+
+  test("cloud backend: read whenever a guarded object is live (Terraform stops on a workspace without state)", () => {
+    const cloud = synthCluster(baseCluster({ backend: { type: "cloud", cloud: { organization: "acme" } } })).stack("network");
+    expect(cloud.data!.terraform_remote_state["own-state"]).toMatchObject({
+      backend: "remote",
+      config: { organization: "acme", workspaces: { name: "demo-network" } },
+      count: expect.stringMatching(/^\$\{min\(1, sum\(\[length\(data\.aws_vpcs\.[\w-]+\.ids\)\]\)\)\}$/),
+    });
+  });
 });

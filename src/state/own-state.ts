@@ -6,10 +6,16 @@ import { Construct, IConstruct } from "constructs";
  * the same: a live object that this state lost (an apply interrupted while the object was being
  * created, after which the state has been applied before) and one that another state manages (a
  * changed backend, another checkout: this state was never applied). This tells them apart.
+ *
+ * Terraform fails to read a state that does not exist yet, so the state is read only when a
+ * guarded object already lives in AWS: a new cluster's first plan reads nothing, and a stack
+ * whose backend now points at an empty location stops there, before anything is created.
  */
 export class OwnState {
   private static readonly byStack = new WeakMap<TerraformStack, OwnState>();
+  private readonly lookups: string[][] = [];
   private source?: TerraformRemoteState;
+  private exists?: IResolvable;
 
   static of(scope: IConstruct): OwnState {
     const stack = TerraformStack.of(scope);
@@ -21,16 +27,34 @@ export class OwnState {
   private constructor(private readonly stack: TerraformStack) {}
 
   /**
-   * True once the stack's state holds any output, that is once it has been applied. The data
-   * source is added when first resolved, when the stack's backend is known for certain (a user's
-   * app may add its backend after the constructs).
+   * How to tell that the state exists, where the backend allows it (a local file, an S3 object):
+   * then a live object beside a missing state stops on the guard's own message, naming the
+   * likely owner, rather than on Terraform's "Unable to find remote state".
+   */
+  knowExistenceBy(expression: IResolvable): void {
+    this.exists = expression;
+  }
+
+  /** A lookup of live objects the stack creates once each; any hit makes the state worth reading. */
+  watch(liveIds: string[]): void {
+    this.lookups.push(liveIds);
+  }
+
+  /**
+   * True when the stack's state holds any output, that is when it has been applied. The data
+   * source is added on first resolve, when the stack's backend is certain (a user's app may add
+   * its backend after the constructs) and every lookup is known.
    */
   get applied(): IResolvable {
     return Lazy.anyValue({
       produce: () => {
-        this.source ??= this.stack.ensureBackendExists().getRemoteStateDataSource(this.stack, "own-state", this.stack.node.path);
-        // cdktf renders a literal 0 operand as `undefined`, hence ">= 1" and "< 1".
-        return Op.gte(Fn.lengthOf(ref(`data.terraform_remote_state.${this.source.friendlyUniqueId}.outputs`, this.stack)), 1);
+        if (!this.source) {
+          this.source = this.stack.ensureBackendExists().getRemoteStateDataSource(this.stack, "own-state", this.stack.node.path);
+          const live = Fn.sum(this.lookups.map((ids) => Fn.lengthOf(ids)));
+          // Written out: cdktf renders a literal 0 operand of its operators as `undefined`.
+          this.source.addOverride("count", this.exists ? ref(`min(1, ${live}, ${this.exists} ? 1 : 0)`) : Fn.min([1, live]));
+        }
+        return ref(`anytrue([for s in data.terraform_remote_state.${this.source.friendlyUniqueId} : length(s.outputs) >= 1])`, this.stack);
       },
     });
   }
@@ -67,6 +91,7 @@ export interface SingularObjectProps {
  */
 export function adoptOrStop(resource: TerraformResource, props: SingularObjectProps): void {
   const own = OwnState.of(resource);
+  own.watch(props.liveIds);
   const address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
   const live = props.liveIds;
   const elsewhere = props.previousState
