@@ -281,7 +281,7 @@ describe("bootstrap", () => {
   });
 
   test("outputs", () => {
-    expect(Object.keys(bootstrap.output!).sort()).toEqual(["BootstrapInstanceId", "BootstrapPrivateIp", "BootstrapPublicIp"]);
+    expect(Object.keys(bootstrap.output!).sort()).toEqual(["BootstrapInstanceId", "BootstrapPrivateIp", "BootstrapPublicIp", "StateOwner"]);
   });
 
   test("bootstrap.enabled: false removes every bootstrap resource and changes nothing else", () => {

@@ -91,3 +91,10 @@ describe("the state is read only when a guarded object is live and the state exi
     });
   });
 });
+
+test("a constant output marks a state as applied from the first moment of an apply (an interrupted first apply included)", () => {
+  for (const suffix of ["network", "infra", "bootstrap", "machines"]) {
+    expect(result.stack(suffix).output!.StateOwner.value).toBe(Object.keys(result.json).find((n) => n.endsWith(`-${suffix}`)));
+  }
+  expect(result.stack("ingress").output).toBeUndefined();
+});

@@ -1,4 +1,4 @@
-import { Fn, IResolvable, Lazy, Op, ref, TerraformElement, TerraformRemoteState, TerraformResource, TerraformStack } from "cdktf";
+import { Fn, IResolvable, Lazy, Op, ref, TerraformElement, TerraformOutput, TerraformRemoteState, TerraformResource, TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 
 /**
@@ -41,7 +41,7 @@ export class OwnState {
   }
 
   /**
-   * True when the stack's state holds any output, that is when it has been applied. The data
+   * True when the stack's state holds any output, that is when an apply has started. The data
    * source is added on first resolve, when the stack's backend is certain (a user's app may add
    * its backend after the constructs) and every lookup is known.
    */
@@ -49,6 +49,12 @@ export class OwnState {
     return Lazy.anyValue({
       produce: () => {
         if (!this.source) {
+          // A constant output is written to the state as soon as an apply starts, even one
+          // interrupted before anything else finished: what makes a state "applied" here.
+          new TerraformOutput(this.stack, "StateOwner", {
+            value: this.stack.node.path,
+            description: "The stack this state belongs to; read back by its guards against a second copy of the cluster",
+          });
           this.source = this.stack.ensureBackendExists().getRemoteStateDataSource(this.stack, "own-state", this.stack.node.path);
           const live = Fn.sum(this.lookups.map((ids) => Fn.lengthOf(ids)));
           // Written out: cdktf renders a literal 0 operand of its operators as `undefined`.
