@@ -7,6 +7,8 @@ import { DEFAULT_PUBLISH, PublishMode } from "../defaults";
 import type { INetwork } from "../network/types";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkApiLoadBalancersProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 /** A target group machines register in by private IP, on its own port. */
 export interface ITargetGroup {
@@ -44,6 +46,7 @@ export class ApiLoadBalancers extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiLoadBalancersProps) {
     super(scope, id);
+    assertValidProps(this, checkApiLoadBalancersProps(props));
     const { infraId, network } = props;
     const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
 

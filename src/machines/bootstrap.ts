@@ -14,6 +14,8 @@ import { securityGroupWithEgress } from "../security/security-groups";
 import { nameTag } from "../tags/tags";
 import { bootstrapPointer } from "./ignition";
 import { Machine, RootVolume } from "./machine";
+import { checkBootstrapNodeProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface BootstrapNodeProps {
   readonly infraId: string;
@@ -52,6 +54,7 @@ export class BootstrapNode extends Construct {
 
   constructor(scope: Construct, id: string, props: BootstrapNodeProps) {
     super(scope, id);
+    assertValidProps(this, checkBootstrapNodeProps(props));
     const { infraId, network } = props;
     const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
 

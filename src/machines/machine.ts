@@ -7,6 +7,8 @@ import { DEFAULT_ROOT_VOLUME_SIZE_GIB, DEFAULT_ROOT_VOLUME_TYPE, VolumeType } fr
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkMachineProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface RootVolume {
   /** @default 120 */
@@ -57,6 +59,7 @@ export class Machine extends Construct {
 
   constructor(scope: Construct, id: string, props: MachineProps) {
     super(scope, id);
+    assertValidProps(this, checkMachineProps(props));
     const volume = props.rootVolume ?? {};
     this.instance = new Instance(this, "instance", {
       ami: props.ami,

@@ -9,6 +9,8 @@ import {
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { machineConfigUrl, nodePointer } from "./ignition";
 import { Machine, RootVolume } from "./machine";
+import { checkNodePoolProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface NodePoolProps {
   readonly role: "master" | "worker";
@@ -67,6 +69,7 @@ export class NodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
+    assertValidProps(this, checkNodePoolProps(props));
     const master = props.role === "master";
     const replicas = props.replicas ?? (master ? DEFAULT_CONTROL_PLANE_REPLICAS : DEFAULT_COMPUTE_REPLICAS);
     const userData = nodePointer(machineConfigUrl(props.clusterDomain, props.role), props.caSource);

@@ -30,6 +30,8 @@ import {
 } from "../defaults";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkClusterNetworkProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 import type { INetwork } from "./types";
 
 export type { NatGatewayMode, VpcEndpointService } from "../defaults";
@@ -78,6 +80,7 @@ export class ClusterNetwork extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterNetworkProps(props));
     const { infraId, region } = props;
     const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
     const subnetBits = props.subnetBits ?? DEFAULT_SUBNET_BITS;

@@ -7,6 +7,8 @@ import { Construct } from "constructs";
 import { adoptOrStop } from "../state/own-state";
 import type { IamPolicyMode } from "../defaults";
 import { nameTag } from "../tags/tags";
+import { checkMachineRoleProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export type { IamPolicyMode } from "../defaults";
 
@@ -101,6 +103,7 @@ export class MachineRole extends Construct {
 
   constructor(scope: Construct, id: string, props: MachineRoleProps) {
     super(scope, id);
+    assertValidProps(this, checkMachineRoleProps(props));
     const partition = new DataAwsPartition(this, "partition");
     const role = new IamRole(this, "role", {
       name: `${props.name}-role`,
