@@ -13,7 +13,7 @@ export function formatSummary(result: SynthResult, cwd = process.cwd()): string 
     "Next:",
     "  cdktf deploy '*'                      every stack, in dependency order",
     `  terraform -chdir=${outdir}/stacks/${first} init && terraform -chdir=${outdir}/stacks/${first} apply`,
-    "                                        or stack by stack: network, infra, then bootstrap and machines",
+    "                                        or stack by stack: network, infra, then bootstrap, machines and ingress",
   );
   for (const c of result.clusters) {
     lines.push(`  after \`openshift-install wait-for bootstrap-complete\`: cdktf destroy ${c.clusterName}-bootstrap`);

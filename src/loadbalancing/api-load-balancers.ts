@@ -1,3 +1,4 @@
+import { DataAwsLbs } from "@cdktf/provider-aws/lib/data-aws-lbs";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { Lb, LbSubnetMapping } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
@@ -5,7 +6,8 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
 import { DEFAULT_PUBLISH, PublishMode } from "../defaults";
 import type { INetwork } from "../network/types";
-import { nameTag } from "../tags/tags";
+import { adoptOrStop } from "../state/own-state";
+import { clusterTagKey, nameTag } from "../tags/tags";
 import { checkApiLoadBalancersProps } from "../validation/constructs";
 import { assertValidProps } from "../validation/problems";
 
@@ -60,17 +62,24 @@ export class ApiLoadBalancers extends Construct {
         const eip = new Eip(this, `external-eip-${i}`, { domain: "vpc", publicIpv4Pool: pool, tags: nameTag(`${infraId}-ext-${i}`) });
         return { subnetId, allocationId: eip.allocationId };
       });
-    const balancer = (kind: "ext" | "int") =>
-      new Lb(this, kind === "ext" ? "external" : "internal", {
-        name: `${infraId}-${kind}`,
+    const balancer = (kind: "ext" | "int") => {
+      const id = kind === "ext" ? "external" : "internal";
+      const name = `${infraId}-${kind}`;
+      const lb = new Lb(this, id, {
+        name,
         loadBalancerType: "network",
         internal: kind === "int",
         ipAddressType: "ipv4",
         ...(kind === "ext" && props.publicIpv4Pool
           ? { subnetMapping: poolMappings(props.publicIpv4Pool) }
           : { subnets: kind === "ext" ? network.publicSubnetIds : network.privateSubnetIds }),
-        tags: nameTag(`${infraId}-${kind}`),
+        tags: nameTag(name),
       });
+      // Load-balancer names are unique per region: a second state would otherwise fail late, on a duplicate name.
+      const live = new DataAwsLbs(this, `${id}-live`, { tags: { Name: name, [clusterTagKey(infraId)]: "owned" } });
+      adoptOrStop(lb, { what: `load balancer ${name}`, liveIds: live.arns });
+      return lb;
+    };
     this.external = external ? balancer("ext") : undefined;
     this.internal = balancer("int");
 

@@ -124,6 +124,7 @@ export class BootstrapNode extends Construct {
     });
 
     const group = securityGroupWithEgress(this, "security-group", {
+      infraId,
       name: `${infraId}-bootstrap-sg`,
       description: "Cluster bootstrap security group",
       vpcId: network.vpcId,

@@ -1,5 +1,6 @@
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsVpcs } from "@cdktf/provider-aws/lib/data-aws-vpcs";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
@@ -29,6 +30,7 @@ import {
   PublishMode,
   VpcEndpointService,
 } from "../defaults";
+import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
 import { checkClusterNetworkProps } from "../validation/constructs";
 import { assertValidProps } from "../validation/problems";
@@ -117,6 +119,13 @@ export class ClusterNetwork extends Construct implements INetwork {
       enableDnsHostnames: true,
       tags: nameTag(`${infraId}-vpc`),
     });
+    const liveVpcs = new DataAwsVpcs(this, "live-vpcs", {
+      filter: [
+        { name: "tag:Name", values: [`${infraId}-vpc`] },
+        { name: `tag:${clusterTagKey(infraId)}`, values: ["owned"] },
+      ],
+    });
+    adoptOrStop(vpc, { what: `VPC ${infraId}-vpc`, liveIds: liveVpcs.ids });
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;
 

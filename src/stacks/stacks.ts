@@ -32,15 +32,19 @@ export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
   };
 }
 
-/** `<clusterName>-network`: 01_vpc.yaml. */
+/**
+ * `<clusterName>-network`: 01_vpc.yaml. With `network.existingVpc` it stays, empty: a cluster
+ * that moves onto a VPC of its own sees the old one's removal planned (and stopped by
+ * `npm run plan`) rather than left behind, owned by a state nothing synthesizes any more.
+ */
 export class NetworkStack extends ClusterStack {
-  readonly network: ClusterNetwork;
+  readonly network?: ClusterNetwork;
 
   constructor(scope: Construct, cluster: ClusterConfig) {
     super(scope, `${cluster.clusterName}-network`, cluster);
     const props = clusterProps(cluster);
     const { network = {}, infraId, region, publish, publicIpv4Pool } = props;
-    if ("existing" in network) throw new Error("NetworkStack builds a new VPC; a cluster with existingVpc has no network stack");
+    if ("existing" in network) return;
     // The first stack planned checks the pool for the whole cluster.
     addPublicIpv4PoolCheck(this, props);
     this.network = new ClusterNetwork(this, "network", { ...network, infraId, region, publish, publicIpv4Pool });
@@ -66,7 +70,8 @@ export class InfraStack extends ClusterStack {
   constructor(scope: Construct, cluster: ClusterConfig, network?: INetwork) {
     super(scope, `${cluster.clusterName}-infra`, cluster);
     const props = clusterProps(cluster);
-    // Without a network stack, the user's VPC is described here, and the pool checked.
+    // With existingVpc the network stack is empty and the user's VPC is described here, and the
+    // pool checked.
     if (!network) addPublicIpv4PoolCheck(this, props);
     this.infra = addClusterInfra(this, props, network ?? addNetwork(this, props));
     const { dns, loadBalancers: lbs, securityGroups, masterRole, workerRole } = this.infra;
@@ -116,31 +121,39 @@ export class MachinesStack extends ClusterStack {
   }
 }
 
-/** `<clusterName>-ingress` (day 2): the `*.apps` records, once the router has its load balancer. */
+/**
+ * `<clusterName>-ingress` (day 2): the `*.apps` records, once the router has its load balancer.
+ * Without `ingress.routerLoadBalancerHostname` it stays, empty, like the bootstrap stack, so
+ * turning the records off deletes them on the next apply.
+ */
 export class IngressStack extends ClusterStack {
-  readonly apps: AppsIngress;
+  readonly apps?: AppsIngress;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
     super(scope, `${cluster.clusterName}-ingress`, cluster);
-    this.apps = addIngress(this, clusterProps(cluster), infra.infra)!;
-    this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
+    this.apps = addIngress(this, clusterProps(cluster), infra.infra);
+    if (this.apps) this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
   }
 }
 
+/**
+ * Every stack of one cluster. Each is synthesized whatever the file turns off (then empty), so
+ * that nothing a stack once created is left in a state that no synthesized stack owns.
+ */
 export interface ClusterStacks {
-  readonly network?: NetworkStack;
+  readonly network: NetworkStack;
   readonly infra: InfraStack;
   readonly bootstrap: BootstrapStack;
   readonly machines: MachinesStack;
-  readonly ingress?: IngressStack;
+  readonly ingress: IngressStack;
 }
 
 /** Every stack of one cluster, wired by typed attributes (cdktf turns them into remote state). */
 export function addCluster(scope: Construct, cluster: ClusterConfig): ClusterStacks {
-  const network = cluster.network.existingVpc ? undefined : new NetworkStack(scope, cluster);
-  const infra = new InfraStack(scope, cluster, network?.network);
+  const network = new NetworkStack(scope, cluster);
+  const infra = new InfraStack(scope, cluster, network.network);
   const bootstrap = new BootstrapStack(scope, cluster, infra);
   const machines = new MachinesStack(scope, cluster, infra);
-  const ingress = cluster.ingress.routerLoadBalancerHostname ? new IngressStack(scope, cluster, infra) : undefined;
+  const ingress = new IngressStack(scope, cluster, infra);
   return { network, infra, bootstrap, machines, ingress };
 }
