@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { edgeZoneMtuNote } from "./network/mtu-note";
 import type { SynthResult } from "./synth";
 
 /** What was written and what to run next, in a few lines. */
@@ -16,6 +17,9 @@ export function formatSummary(result: SynthResult, cwd = process.cwd()): string 
   );
   for (const c of result.clusters) {
     lines.push(`  after \`openshift-install wait-for bootstrap-complete\`: cdktf destroy ${c.clusterName}-bootstrap`);
+  }
+  for (const c of result.clusters.filter((c) => c.network.edgeZones.length)) {
+    lines.push(edgeZoneMtuNote(c.clusterName, c.network.edgeZones.map((z) => z.name)));
   }
   return lines.join("\n");
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
+import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
 import type { ClusterConfig } from "../config/load";
 import type { AppsIngress } from "../dns/apps-ingress";
 import type { BootstrapNode } from "../machines/bootstrap";
@@ -10,7 +10,7 @@ import { ClusterStack } from "./cluster-stack";
 
 /** The cluster file's fields as the constructs' typed props: every stack builds from these. */
 export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
-  const { existingVpc, ...network } = c.network;
+  const { existingVpc, publicIpv4Pool, ...network } = c.network;
   const { rhcosAmi, bootstrap, controlPlane, compute } = c.machines;
   const { routerLoadBalancerHostname, loadBalancerType } = c.ingress;
   return {
@@ -20,6 +20,7 @@ export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
     region: c.region,
     publish: c.publish,
     network: existingVpc ? { existing: existingVpc } : network,
+    publicIpv4Pool,
     dns: c.dns,
     iam: c.iam,
     rhcosAmi,
@@ -41,14 +42,24 @@ export class NetworkStack extends ClusterStack {
 
   constructor(scope: Construct, cluster: ClusterConfig) {
     super(scope, `${cluster.clusterName}-network`, cluster);
-    const { network = {}, infraId, region } = clusterProps(cluster);
+    const props = clusterProps(cluster);
+    const { network = {}, infraId, region, publish, publicIpv4Pool } = props;
     if ("existing" in network) return;
-    this.network = new ClusterNetwork(this, "network", { ...network, infraId, region });
+    // The first stack planned checks the pool for the whole cluster.
+    addPublicIpv4PoolCheck(this, props);
+    this.network = new ClusterNetwork(this, "network", { ...network, infraId, region, publish, publicIpv4Pool });
     this.output("VpcId", this.network.vpcId, "The cluster VPC");
     this.output("PublicSubnetIds", this.network.publicSubnetIds, "Public subnets, one per AZ");
     this.output("PrivateSubnetIds", this.network.privateSubnetIds, "Private subnets, one per AZ");
     this.output("PublicRouteTableId", this.network.publicRouteTableId, "The public route table");
     this.output("PrivateRouteTableIds", this.network.privateRouteTableIds, "Private route tables, one per AZ");
+    const edge = this.network.edgeZones;
+    if (edge) {
+      // Keyed by zone name, for the edge MachineSets' subnet.id and zone-group label.
+      this.output("EdgePrivateSubnetIds", edge.privateSubnetIds, "Edge zone name to its private subnet");
+      if (Object.keys(edge.publicSubnetIds).length) this.output("EdgePublicSubnetIds", edge.publicSubnetIds, "Edge zone name to its public subnet");
+      this.output("EdgeZoneGroups", edge.zoneGroups, "Edge zone name to its zone group");
+    }
   }
 }
 
@@ -59,7 +70,9 @@ export class InfraStack extends ClusterStack {
   constructor(scope: Construct, cluster: ClusterConfig, network?: INetwork) {
     super(scope, `${cluster.clusterName}-infra`, cluster);
     const props = clusterProps(cluster);
-    // With existingVpc the network stack is empty and the user's VPC is described here.
+    // With existingVpc the network stack is empty and the user's VPC is described here, and the
+    // pool checked.
+    if (!network) addPublicIpv4PoolCheck(this, props);
     this.infra = addClusterInfra(this, props, network ?? addNetwork(this, props));
     const { dns, loadBalancers: lbs, securityGroups, masterRole, workerRole } = this.infra;
     this.output("PrivateHostedZoneId", dns.privateZoneId, "The cluster's private zone");
