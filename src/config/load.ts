@@ -1,9 +1,9 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Document, isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import type * as z from "zod";
 import { ConfigError, ConfigProblem, echo } from "./errors";
-import { InstallAssets, InstallDirError, readInstallDir } from "./install-dir";
+import { InstallAssets, InstallDirError, readInstallDir, userDataProblems } from "./install-dir";
+import { FileReadError, MiB, readRegularText } from "./read-file";
 import { clusterFileSchema, clusterSchema, ParsedCluster } from "./schema";
 import { semanticProblems, fleetProblems, Finding } from "./validate";
 
@@ -155,20 +155,26 @@ function merge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-function readText(file: string): string {
+/**
+ * A whole fleet of clusters with every field set fits in a few hundred KiB; the cap keeps a
+ * runaway file (a generated 20 MB tags map, /dev/zero) from stalling synth or exhausting memory.
+ */
+export const CLUSTER_FILE_LIMIT = MiB;
+
+function readText(file: string, shownAs: string): string {
   try {
-    return fs.readFileSync(file, "utf8");
+    return readRegularText(file, CLUSTER_FILE_LIMIT, "a cluster file, even for a large fleet, is far smaller");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code ?? "unreadable";
-    throw new ConfigError([{ file, path: "", message: `cannot read the cluster file (${why})` }]);
+    if (!(e instanceof FileReadError)) throw e;
+    const message = e.message.startsWith("cannot read the file") ? e.message.replace("the file", "the cluster file") : `the cluster file ${e.message}`;
+    throw new ConfigError([{ file: shownAs, path: "", message }]);
   }
 }
 
 /** Loads, validates and resolves a cluster or fleet file. Throws ConfigError listing every problem. */
 export function loadClusterFile(file: string): LoadResult {
   const abs = path.resolve(file);
-  const text = readText(abs);
+  const text = readText(abs, file);
   if (!text.trim()) throw new ConfigError([{ file, path: "", message: "the cluster file is empty" }]);
 
   const src = new Source(file, text);
@@ -194,6 +200,11 @@ export function loadClusterFile(file: string): LoadResult {
   const list = Array.isArray(entries) ? entries.map((e) => merge(defaults, e)) : [raw];
   const baseDir = path.dirname(abs);
   const problems: ConfigProblem[] = [];
+  // A problem in an asset file names that file; fleet entries sharing the folder report it once.
+  const reportAsset = (e: InstallDirError) => {
+    const problem = { file: e.file!, path: e.field ?? "", message: e.reason };
+    if (!problems.some((p) => p.file === problem.file && p.path === problem.path && p.message === problem.message)) problems.push(problem);
+  };
   const candidates: (ClusterConfig | undefined)[] = [];
 
   list.forEach((entryRaw, index) => {
@@ -212,7 +223,8 @@ export function loadClusterFile(file: string): LoadResult {
         assets = readInstallDir(path.resolve(baseDir, parsed.installDir));
       } catch (e) {
         if (!(e instanceof InstallDirError)) throw e;
-        report({ path: ["installDir"], message: e.message });
+        if (e.file) reportAsset(e);
+        else report({ path: ["installDir"], message: e.reason });
         return;
       }
     }
@@ -225,6 +237,7 @@ export function loadClusterFile(file: string): LoadResult {
       assets,
     } as ClusterConfig;
     semanticProblems(cluster).forEach(report);
+    if (assets) userDataProblems(`${cluster.clusterName}.${cluster.baseDomain}`, assets).forEach(reportAsset);
     candidates[index] = cluster;
   });
 
