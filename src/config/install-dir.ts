@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { machineConfigUrl, nodePointer } from "../machines/ignition";
-import { FileReadError, KiB, MiB, readRegularFile } from "./read-file";
+import { FileReadError, KiB, MiB, readRegularFile, shownPath } from "./read-file";
 
 /** What the product takes from an `openshift-install create ignition-configs` folder. */
 export interface InstallAssets {
@@ -43,12 +43,6 @@ const SMALL_ASSET_LIMIT = MiB;
 export const BOOTSTRAP_IGNITION_LIMIT = 32 * MiB;
 /** EC2 user data is at most 16 KB before base64 encoding (the AWS provider checks the same). */
 export const USER_DATA_LIMIT = 16 * KiB;
-
-/** An asset's path as the user can open it: relative to the working folder when below it. */
-export function shownPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
-}
 
 function readAsset(file: string, limit: number, why: string): Buffer {
   try {

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 /** Why a file could not be read, in words for a one-line error. */
 export class FileReadError extends Error {}
@@ -27,10 +28,16 @@ const ERRNO_WORDS: Record<string, string> = {
   EACCES: "permission denied",
   EPERM: "permission denied",
   ENOTDIR: "a part of the path is not a folder",
-  ENAMETOOLONG: "the path is too long",
+  ENAMETOOLONG: "the path, or a name in it, is too long for the file system",
   ELOOP: "too many symbolic links",
   EISDIR: "is a folder",
   EIO: "input/output error",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EBUSY: "the folder is in use or a mount point",
+  EEXIST: "something else is already there",
+  ENOTEMPTY: "something else is already there",
 };
 
 /** An errno as a few words ("no such file"), the code itself when there are none. */
@@ -79,4 +86,10 @@ export function readRegularFile(file: string, limit: number, why: string): Buffe
 /** readRegularFile as UTF-8 text. */
 export function readRegularText(file: string, limit: number, why: string): string {
   return readRegularFile(file, limit, why).toString("utf8");
+}
+
+/** A path as the user can open it: relative to the working folder when below it. */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
