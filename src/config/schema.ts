@@ -82,7 +82,7 @@ export const clusterSchema = z
           .default(3)
           .describe("1 to 3, or a list of 1 to 3 AZ names of the region"),
         natGateways: z.enum(NAT_GATEWAY_MODES).default("perAz"),
-        networkAcl: z.boolean().default(true),
+        networkAcl: z.boolean().default(false).describe("The public subnets' network ACL: the documented TCP entries plus DNS, NTP and ICMP through the NAT gateways"),
         vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(["s3"]),
         existingVpc: z
           .strictObject({
