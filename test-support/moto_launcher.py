@@ -1,4 +1,4 @@
-"""Starts moto's server with fixes for two moto 5.2.1 bugs that a correct plan trips.
+"""Starts moto's server with fixes for moto 5.2.1 bugs that a correct plan trips.
 
 1. Bucket policies: moto applies a statement whatever its Condition when the request carries none
    of the condition's keys, so the ignition bucket's TLS-only Deny (aws:SecureTransport = false)
@@ -18,6 +18,9 @@
    without a public IP reports an empty Association. The provider then reads no groups and a
    public IP, and plans to replace every machine. Here the instance lists its primary
    interface's groups, and an interface without a public IP has no Association, as in EC2.
+6. Network ACL entries lose their ICMP type and code: moto reads the request's Icmp.Code and
+   Icmp.Type, but its parser names them after the API member (IcmpTypeCode.Code, .Type). An ICMP
+   entry then reads back without them, and the next plan replaces it. Here both names are read.
 
 Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_server).
 """
@@ -25,6 +28,7 @@ Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_serv
 import sys
 
 from moto.ec2.models import elastic_network_interfaces, instances, security_groups
+from moto.ec2.responses import network_acls as network_acl_responses
 from moto.iam import access_control
 from moto.route53 import responses as route53_responses
 from moto.server import main
@@ -84,6 +88,28 @@ def _private_when_vpc_given(self, name, if_none=None):
 
 
 route53_responses.Route53._get_bool_param = _private_when_vpc_given
+
+
+def _reading_icmp_type_code(handler):
+    def handle(self):
+        get_param = self._get_param
+
+        def _get_param(name, if_none=None):
+            if name in ("Icmp.Code", "Icmp.Type"):
+                return get_param(name.replace("Icmp.", "IcmpTypeCode."), get_param(name, if_none))
+            return get_param(name, if_none)
+
+        self._get_param = _get_param
+        try:
+            return handler(self)
+        finally:
+            del self._get_param
+
+    return handle
+
+
+for _name in ("create_network_acl_entry", "replace_network_acl_entry"):
+    setattr(network_acl_responses.NetworkACLs, _name, _reading_icmp_type_code(getattr(network_acl_responses.NetworkACLs, _name)))
 
 if __name__ == "__main__":
     main(sys.argv[1:])
