@@ -67,6 +67,6 @@ describe("OpenShiftUpiCluster, the composite", () => {
     const stack = new TerraformStack(new App({ outdir: tempDir() }), "s");
     expect(
       () => new OpenShiftUpiCluster(stack, "c", { clusterName: "c", baseDomain: "example.com", infraId: "c-1", region: "us-east-1" }),
-    ).toThrow("rhcosAmi is required when machines are created");
+    ).toThrow(/^s\/c: rhcosAmi: is required when machines are created; get it with: openshift-install coreos print-stream-json .*\ns\/c: ignition: is required/);
   });
 });

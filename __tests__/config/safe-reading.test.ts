@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
-import { InstallAssets, userDataProblems } from "../../src/config/install-dir";
 import { loadClusterFile } from "../../src/config/load";
 import { machineConfigUrl, nodePointer } from "../../src/machines/ignition";
+import { userDataProblem } from "../../src/validation/machines";
 import { runSynth } from "../../test-support/cli";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
 
@@ -57,7 +57,7 @@ const rows: Row[] = [
   ["bootstrap.ign is a named pipe", "bootstrap.ign", "", (i) => replace(path.join(i, "bootstrap.ign"), mkfifo), /^is a named pipe, not a regular file$/],
   ["bootstrap.ign is empty", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), ""), /^is empty; run openshift-install create ignition-configs again$/],
   ["bootstrap.ign is not JSON", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), "not json\n"), /^is not valid JSON \(.*\)$/],
-  ["bootstrap.ign is a JSON list", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), "[]"), /^must be a JSON object \(got a list\)$/],
+  ["bootstrap.ign is a JSON list", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), "[]"), /^must be a JSON object \(got \[\]\)$/],
   ["bootstrap.ign is not Ignition", "bootstrap.ign", "ignition.version", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), '{"kind":"Config"}'), /^must be an Ignition 3 config version such as "3.2.0"/],
   ["bootstrap.ign is Ignition 2", "bootstrap.ign", "ignition.version", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), '{"ignition":{"version":"2.2.0"}}'), /\(got "2.2.0"\)$/],
   ["bootstrap.ign links out of the folder", "bootstrap.ign", "", (i) => replace(path.join(i, "bootstrap.ign"), (f) => fs.symlinkSync("/etc/hostname", f)), /^is a link to \/etc\/hostname, outside the install folder; copy the file into .* instead$/],
@@ -69,7 +69,7 @@ const rows: Row[] = [
     /^is 95\.4 MiB; at most 32 MiB is read \(it is uploaded to S3 and fetched whole at boot; real ones are a few MiB\)$/,
   ],
   ["metadata.json is a named pipe", "metadata.json", "", (i) => replace(path.join(i, "metadata.json"), mkfifo), /^is a named pipe, not a regular file$/],
-  ["metadata.json is null", "metadata.json", "", (i) => fs.writeFileSync(path.join(i, "metadata.json"), "null"), /^must be a JSON object \(got null\)$/],
+  ["metadata.json is null", "metadata.json", "", (i) => fs.writeFileSync(path.join(i, "metadata.json"), "null"), /^must be a JSON object with clusterName, infraID and aws.region \(got null\)$/],
   ["master.ign CA is a private key", "master.ign", CA_FIELD, (i) => setCa(i, PRIVATE_KEY), /^holds a PRIVATE KEY block; only CA certificates \(PEM CERTIFICATE blocks\) belong here$/],
   ["master.ign CA with a private key after it", "master.ign", CA_FIELD, (i) => setCa(i, (ca) => ca + PRIVATE_KEY), /^holds a PRIVATE KEY block/],
   ["master.ign CA is not PEM", "master.ign", CA_FIELD, (i) => setCa(i, "just text"), /^holds no PEM CERTIFICATE block$/],
@@ -85,7 +85,6 @@ const rows: Row[] = [
     },
     /^must be a data URL holding the cluster CA/,
   ],
-  ["master.ign CA too large for user data", "master.ign", CA_FIELD, (i) => setCa(i, (ca) => ca.repeat(16)), /^makes the masters' user data \d+ bytes; EC2 accepts at most 16384 \(16 KB\): keep only the cluster's root CA here$/],
 ];
 
 describe("reading installDir's files", () => {
@@ -113,17 +112,18 @@ describe("reading installDir's files", () => {
     expect(Buffer.from(cluster.assets!.masterCa.split(",")[1], "base64").toString().match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
   });
 
+  test("a CA bundle of valid certificates too large for EC2's 16 KB of user data", () => {
+    const { file, install } = fixture();
+    setCa(install, (ca) => ca.repeat(16));
+    expect(() => loadClusterFile(file)).toThrow(/^\S*cluster\.yaml:1: installDir: master\.ign's CA makes the user data \d+ bytes; EC2 allows 16384 \(16 KB\)/);
+  });
+
   test("user data of exactly EC2's 16384 bytes is accepted, one byte more is not", () => {
-    const domain = "demo.example.com";
-    const pointerBytes = (ca: string) => Buffer.byteLength(nodePointer(machineConfigUrl(domain, "master"), ca));
-    const fill = 16384 - pointerBytes("data:,");
-    const assets = (ca: string): InstallAssets => ({ dir: "/install", bootstrapIgnitionFile: "/install/bootstrap.ign", masterCa: ca, workerCa: "data:," });
-    const atLimit = `data:,${"a".repeat(fill)}`;
-    expect(pointerBytes(atLimit)).toBe(16384);
-    expect(userDataProblems(domain, assets(atLimit))).toEqual([]);
-    expect(userDataProblems(domain, assets(`${atLimit}a`)).map((e) => e.message)).toEqual([
-      `${path.join("/install", "master.ign")}: ${CA_FIELD}: makes the masters' user data 16385 bytes; EC2 accepts at most 16384 (16 KB): keep only the cluster's root CA here`,
-    ]);
+    const pointer = (ca: string) => nodePointer(machineConfigUrl("demo.example.com", "master"), ca);
+    const atLimit = `data:,${"a".repeat(16384 - Buffer.byteLength(pointer("data:,")))}`;
+    expect(Buffer.byteLength(pointer(atLimit))).toBe(16384);
+    expect(userDataProblem(pointer(atLimit))).toBeUndefined();
+    expect(userDataProblem(pointer(`${atLimit}a`))).toBe("makes the user data 16385 bytes; EC2 allows 16384 (16 KB)");
   });
 
   test("a symbolic link inside the folder is followed", () => {

@@ -74,17 +74,19 @@ describe("control plane and compute", () => {
       baseCluster({
         machines: {
           rhcosAmi: "ami-0123456789abcdef0",
-          controlPlane: { replicas: 5, instanceType: "m6i.2xlarge", rootVolume: { sizeGiB: 250, type: "io1", iops: 4000, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" } },
-          compute: { replicas: 0 },
+          controlPlane: { instanceType: "m6i.2xlarge", rootVolume: { sizeGiB: 250, type: "io1", iops: 4000, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" } },
+          compute: { replicas: 5, instanceType: "m6i.4xlarge" },
         },
         network: { availabilityZones: 2 },
       }),
     ).stack("machines");
     const all = Object.values(instances(stack));
-    expect(all).toHaveLength(5);
-    expect(all[4].subnet_id).toMatch(/private-subnet-0/);
-    expect(all[0].root_block_device).toMatchObject({ volume_size: 250, volume_type: "io1", iops: 4000, encrypted: true, kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/abc" });
-    expect(resources(stack, "aws_lb_target_group_attachment")).toHaveLength(15);
+    expect(all).toHaveLength(8);
+    const compute = all.filter((i) => i.tags.Name.includes("-worker-"));
+    expect(compute.map((i) => i.instance_type)).toEqual(Array(5).fill("m6i.4xlarge"));
+    expect(compute[4].subnet_id).toMatch(/private-subnet-0/);
+    expect(instances(stack)["demo-x7k2p-master-0"].root_block_device).toMatchObject({ volume_size: 250, volume_type: "io1", iops: 4000, encrypted: true, kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/abc" });
+    expect(resources(stack, "aws_lb_target_group_attachment")).toHaveLength(9);
   });
 
   test("etcdRecords: SRV and A records for each master, TTL 60, in the private zone", () => {

@@ -1,7 +1,10 @@
-import { baseCluster, resources, resourceValues, synthCluster } from "../../test-support/synth";
+import { Testing } from "cdktf";
+import { ClusterNetwork } from "../../src/network/network";
+import { baseCluster, resources, resourceValues, StackJson, synthCluster } from "../../test-support/synth";
 
-const net = (network: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  synthCluster(baseCluster({ network, ...extra })).stack("network");
+/** The construct alone, as a library user builds it; the stack-level tests below go through the file. */
+const net = (network: Record<string, unknown>): StackJson =>
+  JSON.parse(Testing.synthScope((scope) => void new ClusterNetwork(scope, "network", { infraId: "demo-x7k2p", region: "us-east-1", ...network })));
 
 const subnets = (stack: ReturnType<typeof net>, kind: "public" | "private") =>
   resources(stack, "aws_subnet")
@@ -151,7 +154,7 @@ describe("ClusterNetwork", () => {
   });
 
   test("outputs named like the CloudFormation outputs", () => {
-    const outputs = net({}).output!;
+    const outputs = synthCluster(baseCluster()).stack("network").output!;
     expect(Object.keys(outputs).filter((k) => !k.startsWith("cross-stack")).sort()).toEqual(
       ["VpcId", "PublicSubnetIds", "PrivateSubnetIds", "PublicRouteTableId", "PrivateRouteTableIds"].sort(),
     );

@@ -1,8 +1,8 @@
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { machineConfigUrl, nodePointer } from "../machines/ignition";
-import { FileReadError, KiB, MiB, readRegularFile, shownPath } from "./read-file";
+import { echo } from "./errors";
+import { FileReadError, MiB, readRegularFile, shownPath } from "./read-file";
 
 /** What the product takes from an `openshift-install create ignition-configs` folder. */
 export interface InstallAssets {
@@ -13,25 +13,32 @@ export interface InstallAssets {
   /** From master.ign's `https://api-int.<cluster>.<domain>:22623/config/master` source. */
   readonly baseDomain?: string;
   readonly bootstrapIgnitionFile: string;
+  /**
+   * metadata.json's identity exactly as written (`clusterName`, `infraID`, `aws.region`), types
+   * unchecked: the loader validates it like the cluster file's own fields, naming this file.
+   */
+  readonly metadata: { readonly file: string; readonly clusterName?: unknown; readonly infraId?: unknown; readonly region?: unknown };
   /** `security.tls.certificateAuthorities[0].source` of master.ign and worker.ign (data URLs). */
   readonly masterCa: string;
   readonly workerCa: string;
 }
 
 /**
- * A problem with the folder or one of its files. With `file`, the loader reports it against that
- * file (and `field`, a path inside it); without, against the cluster file's `installDir`.
+ * A problem reading the folder; the loader reports it against the `installDir` field, or against
+ * `source` (a file of the folder and a field in it) when one is given.
  */
 export class InstallDirError extends Error {
   constructor(
-    /** What is wrong, without the file and field. */
-    readonly reason: string,
-    readonly file?: string,
-    readonly field?: string,
+    message: string,
+    readonly source?: { readonly file: string; readonly path: string },
   ) {
-    super(file ? `${file}: ${field ? `${field}: ` : ""}${reason}` : reason);
+    super(message);
   }
 }
+
+const inFile = (file: string, field = "") => ({ file, path: field });
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const asString = (v: unknown) => (typeof v === "string" ? v : undefined);
 
 /** metadata.json, master.ign and worker.ign from openshift-install are a few KiB each. */
 const SMALL_ASSET_LIMIT = MiB;
@@ -41,8 +48,6 @@ const SMALL_ASSET_LIMIT = MiB;
  * largest real one is a wrong file, not a big cluster.
  */
 export const BOOTSTRAP_IGNITION_LIMIT = 32 * MiB;
-/** EC2 user data is at most 16 KB before base64 encoding (the AWS provider checks the same). */
-export const USER_DATA_LIMIT = 16 * KiB;
 
 function readAsset(file: string, limit: number, why: string): Buffer {
   try {
@@ -51,7 +56,7 @@ function readAsset(file: string, limit: number, why: string): Buffer {
     if (!(e instanceof FileReadError)) throw e;
     // A missing asset is the folder's problem (a wrong installDir); anything else, the file's.
     if (!fs.existsSync(file)) throw new InstallDirError(`cannot read ${file} (no such file)`);
-    throw new InstallDirError(e.message, shownPath(file));
+    throw new InstallDirError(e.message, inFile(file));
   }
 }
 
@@ -61,22 +66,21 @@ function oneLine(text: string): string {
   return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped;
 }
 
-function parseJsonObject(file: string, text: string): Record<string, any> {
-  if (!text.trim()) throw new InstallDirError("is empty; run openshift-install create ignition-configs again", shownPath(file));
+/** `what`: what the object holds, for the message. */
+function parseJsonObject(file: string, text: string, what = ""): Record<string, any> {
+  if (!text.trim()) throw new InstallDirError("is empty; run openshift-install create ignition-configs again", inFile(file));
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new InstallDirError(`is not valid JSON (${oneLine((e as Error).message)})`, shownPath(file));
+    throw new InstallDirError(`is not valid JSON (${oneLine((e as Error).message)})`, inFile(file));
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InstallDirError(`must be a JSON object (got ${value === null ? "null" : Array.isArray(value) ? "a list" : typeof value})`, shownPath(file));
-  }
-  return value as Record<string, any>;
+  if (!isObject(value)) throw new InstallDirError(`must be a JSON object${what} (got ${echo(value)})`, inFile(file));
+  return value;
 }
 
-function readJson(file: string): Record<string, any> {
-  return parseJsonObject(file, readAsset(file, SMALL_ASSET_LIMIT, "openshift-install writes a few KiB").toString("utf8"));
+function readJson(file: string, what?: string): Record<string, any> {
+  return parseJsonObject(file, readAsset(file, SMALL_ASSET_LIMIT, "openshift-install writes a few KiB").toString("utf8"), what);
 }
 
 const CA_FIELD = "ignition.security.tls.certificateAuthorities[0].source";
@@ -103,7 +107,7 @@ function dataUrlBytes(url: string): Buffer | undefined {
  */
 function caOf(file: string, ign: Record<string, any>): string {
   const fail = (message: string): never => {
-    throw new InstallDirError(message, shownPath(file), CA_FIELD);
+    throw new InstallDirError(message, inFile(file, CA_FIELD));
   };
   const source: unknown = ign.ignition?.security?.tls?.certificateAuthorities?.[0]?.source;
   if (typeof source !== "string") return fail("is missing; expected the cluster CA as a data URL, as openshift-install writes it");
@@ -137,11 +141,11 @@ function checkBootstrapIgnition(dir: string, file: string): string {
     real = fs.realpathSync(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT" && !fs.existsSync(file)) throw new InstallDirError(`cannot read ${file} (no such file)`);
-    throw new InstallDirError(`cannot read the file (${(e as NodeJS.ErrnoException).code})`, shownPath(file));
+    throw new InstallDirError(`cannot read the file (${(e as NodeJS.ErrnoException).code})`, inFile(file));
   }
   const realDir = fs.realpathSync(dir);
   if (path.relative(realDir, real).startsWith("..") || path.isAbsolute(path.relative(realDir, real))) {
-    throw new InstallDirError(`is a link to ${real}, outside the install folder; copy the file into ${shownPath(dir)} instead`, shownPath(file));
+    throw new InstallDirError(`is a link to ${real}, outside the install folder; copy the file into ${shownPath(dir)} instead`, inFile(file));
   }
   const ign = parseJsonObject(
     file,
@@ -150,7 +154,7 @@ function checkBootstrapIgnition(dir: string, file: string): string {
   const version: unknown = ign.ignition?.version;
   if (typeof version !== "string" || !/^3\.\d+\.\d+/.test(version)) {
     const got = version === undefined ? "" : ` (got ${JSON.stringify(version)})`;
-    throw new InstallDirError(`must be an Ignition 3 config version such as "3.2.0", as openshift-install 4.6 and later writes${got}`, shownPath(file), "ignition.version");
+    throw new InstallDirError(`must be an Ignition 3 config version such as "3.2.0", as openshift-install 4.6 and later writes${got}`, inFile(file, "ignition.version"));
   }
   return real;
 }
@@ -164,17 +168,21 @@ export function readInstallDir(dir: string): InstallAssets {
   }
   if (!stat.isDirectory()) throw new InstallDirError(`${dir} is not a folder; give openshift-install's asset folder`);
 
-  const metadata = readJson(path.join(dir, "metadata.json"));
+  const metadataFile = path.join(dir, "metadata.json");
+  const metadata = readJson(metadataFile, " with clusterName, infraID and aws.region");
+  if (metadata.aws !== undefined && !isObject(metadata.aws)) {
+    throw new InstallDirError(`must be an object holding region (got ${echo(metadata.aws)})`, inFile(metadataFile, "aws"));
+  }
   const masterFile = path.join(dir, "master.ign");
   const master = readJson(masterFile);
   const workerFile = path.join(dir, "worker.ign");
   const worker = readJson(workerFile);
   const bootstrapIgnitionFile = checkBootstrapIgnition(dir, path.join(dir, "bootstrap.ign"));
 
-  const clusterName: string | undefined = metadata.clusterName;
+  const clusterName = asString(metadata.clusterName);
   let baseDomain: string | undefined;
   const source: unknown = master.ignition?.config?.merge?.[0]?.source;
-  if (typeof source === "string" && typeof clusterName === "string" && clusterName) {
+  if (typeof source === "string" && clusterName) {
     const host = /^https:\/\/([^/:]+)/.exec(source)?.[1];
     const prefix = `api-int.${clusterName}.`;
     if (host?.startsWith(prefix)) baseDomain = host.slice(prefix.length);
@@ -182,25 +190,12 @@ export function readInstallDir(dir: string): InstallAssets {
   return {
     dir,
     clusterName,
-    infraId: metadata.infraID,
-    region: metadata.aws?.region,
+    infraId: asString(metadata.infraID),
+    region: asString(metadata.aws?.region),
     baseDomain,
     bootstrapIgnitionFile,
+    metadata: { file: metadataFile, clusterName: metadata.clusterName, infraId: metadata.infraID, region: metadata.aws?.region },
     masterCa: caOf(masterFile, master),
     workerCa: caOf(workerFile, worker),
   };
-}
-
-/**
- * The masters' and workers' user data is a pointer holding the CA; EC2 refuses user data over
- * 16 KB, so a CA bundle that pushes it over is reported against the file it came from.
- */
-export function userDataProblems(clusterDomain: string, assets: InstallAssets): InstallDirError[] {
-  return (["master", "worker"] as const).flatMap((role) => {
-    const bytes = Buffer.byteLength(nodePointer(machineConfigUrl(clusterDomain, role), role === "master" ? assets.masterCa : assets.workerCa));
-    if (bytes <= USER_DATA_LIMIT) return [];
-    const file = shownPath(path.join(assets.dir, `${role}.ign`));
-    const message = `makes the ${role}s' user data ${bytes} bytes; EC2 accepts at most ${USER_DATA_LIMIT} (16 KB): keep only the cluster's root CA here`;
-    return [new InstallDirError(message, file, CA_FIELD)];
-  });
 }

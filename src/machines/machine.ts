@@ -3,18 +3,21 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { Fn, Op, TerraformElement } from "cdktf";
 import { Construct } from "constructs";
+import { DEFAULT_ROOT_VOLUME_SIZE_GIB, DEFAULT_ROOT_VOLUME_TYPE, VolumeType } from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkMachineProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface RootVolume {
   /** @default 120 */
   readonly sizeGiB?: number;
   /** @default "gp3" */
-  readonly type?: string;
+  readonly type?: VolumeType;
   /** @default none (the volume type's baseline) */
-  readonly iops?: number | null;
+  readonly iops?: number;
   /** @default the account's default EBS key */
-  readonly kmsKeyArn?: string | null;
+  readonly kmsKeyArn?: string;
 }
 
 export interface MachineProps {
@@ -55,6 +58,7 @@ export class Machine extends Construct {
 
   constructor(scope: Construct, id: string, props: MachineProps) {
     super(scope, id);
+    assertValidProps(this, checkMachineProps(props));
     const volume = props.rootVolume ?? {};
     // An apply interrupted while RunInstances is in flight leaves a running instance that the
     // state never heard of; the next apply would launch a second one. The live instance with
@@ -76,11 +80,11 @@ export class Machine extends Construct {
       userData: props.userData,
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
       rootBlockDevice: {
-        volumeSize: volume.sizeGiB ?? 120,
-        volumeType: volume.type ?? "gp3",
-        iops: volume.iops ?? undefined,
+        volumeSize: volume.sizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB,
+        volumeType: volume.type ?? DEFAULT_ROOT_VOLUME_TYPE,
+        iops: volume.iops,
         encrypted: true,
-        kmsKeyId: volume.kmsKeyArn ?? undefined,
+        kmsKeyId: volume.kmsKeyArn,
         tags: nameTag(props.name),
       },
       tags: nameTag(props.name, { [clusterTagKey(props.infraId)]: "owned" }),

@@ -3,9 +3,12 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import type { IamPolicyMode } from "../defaults";
 import { nameTag } from "../tags/tags";
+import { checkMachineRoleProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
-export type IamPolicyMode = "least-privilege" | "documented";
+export type { IamPolicyMode } from "../defaults";
 
 export interface PolicyStatement {
   readonly Effect: "Allow";
@@ -98,6 +101,7 @@ export class MachineRole extends Construct {
 
   constructor(scope: Construct, id: string, props: MachineRoleProps) {
     super(scope, id);
+    assertValidProps(this, checkMachineRoleProps(props));
     const partition = new DataAwsPartition(this, "partition");
     const role = new IamRole(this, "role", {
       name: `${props.name}-role`,

@@ -5,6 +5,8 @@ import { Construct } from "constructs";
 import type { INetwork } from "../network/types";
 import { nameTag } from "../tags/tags";
 import { NodeRole, SECURITY_GROUP_RULES } from "./rules";
+import { checkClusterSecurityGroupsProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface ClusterSecurityGroupsProps {
   readonly infraId: string;
@@ -30,6 +32,7 @@ export class ClusterSecurityGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterSecurityGroupsProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterSecurityGroupsProps(props));
     const { infraId, network } = props;
     const groups: Record<NodeRole, SecurityGroup> = {
       master: securityGroupWithEgress(this, "master", {
