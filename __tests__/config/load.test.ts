@@ -20,7 +20,7 @@ describe("loading the cluster file", () => {
     expect(clusters).toHaveLength(1);
     const [c] = clusters;
     expect(c).toMatchObject({ clusterName: "demo", infraId: "demo-x7k2p", region: "us-east-1", baseDomain: "example.com", publish: "External" });
-    expect(c.network).toMatchObject({ vpcCidr: "10.0.0.0/16", subnetBits: 12, availabilityZones: 3, natGateways: "perAz", networkAcl: true, vpcEndpoints: ["s3"] });
+    expect(c.network).toMatchObject({ vpcCidr: "10.0.0.0/16", subnetBits: 12, availabilityZones: 3, natGateways: "perAz", networkAcl: false, vpcEndpoints: ["s3"] });
     expect(c.machines.controlPlane).toMatchObject({ replicas: 3, instanceType: "m6i.xlarge", rootVolume: { sizeGiB: 120, type: "gp3" } });
     expect(c.machines.bootstrap).toMatchObject({ enabled: true, instanceType: "i3.large", allowedCidrs: [] });
     expect(c.assets!.masterCa).toMatch(/^data:text\/plain;charset=utf-8;base64,/);
@@ -44,6 +44,28 @@ describe("loading the cluster file", () => {
     fs.writeFileSync(path.join(dir, "master.ign"), JSON.stringify(master));
     const [c] = loadClusterFile(write({ installDir: dir, machines: { rhcosAmi: "ami-0123456789abcdef0" } })).clusters;
     expect(c.baseDomain).toBe("apps.corp.example.org");
+  });
+
+  test("explicit nulls, as the contract writes them, read as absent", () => {
+    const [c] = loadClusterFile(
+      write({
+        installDir: EXAMPLE_INSTALL_DIR,
+        dns: { publicHostedZoneId: null },
+        iam: { permissionsBoundaryArn: null },
+        machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { ignitionKmsKeyArn: null }, compute: { rootVolume: { iops: null, kmsKeyArn: null } } },
+        ingress: { routerLoadBalancerHostname: null },
+        aws: { maxRetries: null },
+        backend: { type: "s3", s3: { bucket: "my-state", dynamodbTable: null, kmsKeyId: null } },
+      }),
+    ).clusters;
+    expect([c.dns.publicHostedZoneId, c.iam.permissionsBoundaryArn, c.machines.bootstrap.ignitionKmsKeyArn, c.ingress.routerLoadBalancerHostname]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(c.machines.compute.rootVolume).toEqual({ sizeGiB: 120, type: "gp3", iops: undefined, kmsKeyArn: undefined });
+    expect([c.aws.maxRetries, c.backend.s3!.dynamodbTable, c.backend.s3!.kmsKeyId]).toEqual([undefined, undefined, undefined]);
   });
 
   test("a JSON file works the same", () => {
@@ -97,7 +119,7 @@ describe("loading the cluster file", () => {
       `${file}: warning: clusters[0] (a) and clusters[1] (b) have overlapping VPC CIDRs 10.0.0.0/16 and 10.0.0.0/16: they cannot be peered later`,
     );
     expect(fs.readdirSync(path.join(dir, "out", "stacks")).sort()).toEqual(
-      ["a-bootstrap", "a-infra", "a-machines", "a-network", "b-bootstrap", "b-infra", "b-machines", "b-network"],
+      ["a-bootstrap", "a-infra", "a-ingress", "a-machines", "a-network", "b-bootstrap", "b-infra", "b-ingress", "b-machines", "b-network"],
     );
   });
 

@@ -2,10 +2,10 @@ import { Construct } from "constructs";
 import type { AppsIngress } from "../dns/apps-ingress";
 import type { BootstrapNode } from "../machines/bootstrap";
 import type { NodePool } from "../machines/node-pool";
-import { ExistingNetwork } from "../network/existing-network";
-import { ClusterNetwork } from "../network/network";
 import type { INetwork } from "../network/types";
-import { addBootstrap, addClusterInfra, addIngress, addMachines, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
+import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
+import { checkClusterProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 /**
  * A whole OpenShift UPI cluster in one scope, for cdktf apps with their own stacks, provider and
@@ -25,11 +25,9 @@ export class OpenShiftUpiCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: OpenShiftUpiClusterProps) {
     super(scope, id);
-    const net = props.network ?? {};
-    this.network =
-      "existing" in net
-        ? new ExistingNetwork(this, "existing-network", { infraId: props.infraId, ...net.existing })
-        : new ClusterNetwork(this, "network", { ...net, infraId: props.infraId, region: props.region });
+    assertValidProps(this, checkClusterProps(props));
+    addPublicIpv4PoolCheck(this, props);
+    this.network = addNetwork(this, props);
     this.infra = addClusterInfra(this, props, this.network);
     this.bootstrap = addBootstrap(this, props, this.infra);
     const { controlPlane, compute } = addMachines(this, props, this.infra);

@@ -1,15 +1,28 @@
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Construct } from "constructs";
+import {
+  DEFAULT_AVAILABILITY_ZONE_COUNT,
+  DEFAULT_COMPUTE_REPLICAS,
+  DEFAULT_CONTROL_PLANE_REPLICAS,
+  DEFAULT_IAM_POLICY,
+  DEFAULT_NAT_GATEWAYS,
+  DEFAULT_PUBLISH,
+  IamPolicyMode,
+  PublishMode,
+  RecordType,
+  RouterLoadBalancerType,
+} from "../defaults";
 import { AppsIngress } from "../dns/apps-ingress";
-import { ClusterDns, lbTarget, RecordType } from "../dns/cluster-dns";
+import { ClusterDns, lbTarget } from "../dns/cluster-dns";
 import { ApiLoadBalancers } from "../loadbalancing/api-load-balancers";
 import { BootstrapNode } from "../machines/bootstrap";
 import type { RootVolume } from "../machines/machine";
 import { NodePool } from "../machines/node-pool";
-import type { ClusterNetworkProps } from "../network/network";
-import type { ExistingNetworkProps } from "../network/existing-network";
+import { ClusterNetwork, ClusterNetworkProps, natGatewayCount } from "../network/network";
+import { ExistingNetwork, ExistingNetworkProps } from "../network/existing-network";
+import { PublicIpv4PoolCheck, PublicIpv4PoolDemand } from "../network/public-ipv4-pool";
 import type { INetwork } from "../network/types";
-import { IamPolicyMode, MachineRole, masterStatements, workerStatements } from "../security/iam";
+import { MachineRole, masterStatements, workerStatements } from "../security/iam";
 import { ClusterSecurityGroups } from "../security/security-groups";
 
 /** What openshift-install's `create ignition-configs` gives the machines. */
@@ -52,9 +65,14 @@ export interface OpenShiftUpiClusterProps {
   readonly infraId: string;
   readonly region: string;
   /** Internal: no public load balancer or records, bootstrap without public IP. @default "External" */
-  readonly publish?: "External" | "Internal";
+  readonly publish?: PublishMode;
   /** A new VPC, or `{ existing }` to bring one. @default a new VPC with ClusterNetwork's defaults */
-  readonly network?: Omit<ClusterNetworkProps, "infraId" | "region"> | { readonly existing: Omit<ExistingNetworkProps, "infraId"> };
+  readonly network?: Omit<ClusterNetworkProps, "infraId" | "region" | "publish" | "publicIpv4Pool"> | { readonly existing: Omit<ExistingNetworkProps, "infraId"> };
+  /**
+   * A public IPv4 pool of your own (ipv4pool-ec2-...): the NAT gateways, the external API NLB and
+   * the bootstrap node take their addresses from it. @default Amazon's addresses
+   */
+  readonly publicIpv4Pool?: string;
   /** @default public zone looked up by baseDomain, alias records, no etcd records */
   readonly dns?: { readonly publicHostedZoneId?: string; readonly recordType?: RecordType; readonly etcdRecords?: boolean };
   /** @default least-privilege, no permissions boundary */
@@ -70,7 +88,7 @@ export interface OpenShiftUpiClusterProps {
   /** @default 2 x m6i.large */
   readonly compute?: MachinePoolProps;
   /** Day 2: `*.apps` records to the router's load balancer. @default none */
-  readonly ingress?: { readonly routerLoadBalancerHostname: string; readonly loadBalancerType?: "classic" | "network" };
+  readonly ingress?: { readonly routerLoadBalancerHostname: string; readonly loadBalancerType?: RouterLoadBalancerType };
 }
 
 /** DNS, API load balancers, security groups and IAM (02 and 03), added to `scope`. */
@@ -88,9 +106,34 @@ function required<T>(value: T | undefined, what: string): T {
   return value;
 }
 
+/** The network the props ask for: a new VPC (ClusterNetwork), or the user's (`{ existing }`). */
+export function addNetwork(scope: Construct, props: OpenShiftUpiClusterProps): ClusterNetwork | ExistingNetwork {
+  const net = props.network ?? {};
+  return "existing" in net
+    ? new ExistingNetwork(scope, "existing-network", { infraId: props.infraId, ...net.existing })
+    : new ClusterNetwork(scope, "network", { ...net, infraId: props.infraId, region: props.region, publish: props.publish, publicIpv4Pool: props.publicIpv4Pool });
+}
+
+/** The addresses the cluster takes from its public IPv4 pool (the installer docs' count). */
+export function publicIpv4PoolDemand(props: OpenShiftUpiClusterProps): PublicIpv4PoolDemand {
+  const net = props.network ?? {};
+  const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
+  const bootstrap = external && props.bootstrap?.enabled !== false ? 1 : 0;
+  if ("existing" in net) return { natGateways: 0, apiLoadBalancer: external ? net.existing.publicSubnetIds.length : 0, bootstrap };
+  const zones = net.availabilityZones ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
+  const azCount = typeof zones === "number" ? zones : zones.length;
+  return { natGateways: natGatewayCount(net.natGateways ?? DEFAULT_NAT_GATEWAYS, azCount), apiLoadBalancer: external ? azCount : 0, bootstrap };
+}
+
+/** With a public IPv4 pool, the plan-time check that it can give what the cluster still needs. */
+export function addPublicIpv4PoolCheck(scope: Construct, props: OpenShiftUpiClusterProps): PublicIpv4PoolCheck | undefined {
+  if (!props.publicIpv4Pool) return undefined;
+  return new PublicIpv4PoolCheck(scope, "public-ipv4-pool", { infraId: props.infraId, poolId: props.publicIpv4Pool, demand: publicIpv4PoolDemand(props) });
+}
+
 export function addClusterInfra(scope: Construct, props: OpenShiftUpiClusterProps, network: INetwork): ClusterInfra {
   const { infraId } = props;
-  const loadBalancers = new ApiLoadBalancers(scope, "api", { infraId, network, publish: props.publish });
+  const loadBalancers = new ApiLoadBalancers(scope, "api", { infraId, network, publish: props.publish, publicIpv4Pool: props.publicIpv4Pool });
   const dns = new ClusterDns(scope, "dns", {
     clusterName: props.clusterName,
     baseDomain: props.baseDomain,
@@ -108,7 +151,7 @@ export function addClusterInfra(scope: Construct, props: OpenShiftUpiClusterProp
   const role = (kind: "master" | "worker") =>
     new MachineRole(scope, `${kind}-iam`, {
       name: `${infraId}-${kind}`,
-      statements: (kind === "master" ? masterStatements : workerStatements)(props.iam?.policy ?? "least-privilege"),
+      statements: (kind === "master" ? masterStatements : workerStatements)(props.iam?.policy ?? DEFAULT_IAM_POLICY),
       permissionsBoundaryArn: props.iam?.permissionsBoundaryArn,
     });
   return { network, dns, loadBalancers, securityGroups, masterRole: role("master"), workerRole: role("worker") };
@@ -132,13 +175,14 @@ export function addBootstrap(scope: Construct, props: OpenShiftUpiClusterProps, 
     permissionsBoundaryArn: props.iam?.permissionsBoundaryArn,
     ignitionKmsKeyArn: spec.ignitionKmsKeyArn,
     rootVolume: spec.rootVolume,
+    publicIpv4Pool: props.publicIpv4Pool,
   });
 }
 
 /** Control plane and compute (05 and 06), and the legacy etcd records when asked. */
 export function addMachines(scope: Construct, props: OpenShiftUpiClusterProps, infra: ClusterInfra): { controlPlane: NodePool; compute: NodePool } {
   const pool = (role: "master" | "worker", spec: MachinePoolProps = {}) => {
-    const replicas = spec.replicas ?? (role === "master" ? 3 : 2);
+    const replicas = spec.replicas ?? (role === "master" ? DEFAULT_CONTROL_PLANE_REPLICAS : DEFAULT_COMPUTE_REPLICAS);
     return new NodePool(scope, role === "master" ? "control-plane" : "compute", {
       role,
       infraId: props.infraId,
@@ -181,7 +225,7 @@ export function addIngress(scope: Construct, props: OpenShiftUpiClusterProps, in
   return new AppsIngress(scope, "apps", {
     clusterDomain: infra.dns.clusterDomain,
     privateZoneId: infra.dns.privateZoneId,
-    publicZoneId: (props.publish ?? "External") === "External" ? infra.dns.publicZoneId : undefined,
+    publicZoneId: (props.publish ?? DEFAULT_PUBLISH) === "External" ? infra.dns.publicZoneId : undefined,
     routerLoadBalancerHostname: props.ingress.routerLoadBalancerHostname,
     loadBalancerType: props.ingress.loadBalancerType,
     recordType: props.dns?.recordType,

@@ -3,9 +3,12 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Construct } from "constructs";
+import { DEFAULT_RECORD_TYPE, RecordType } from "../defaults";
 import { clusterTagKey } from "../tags/tags";
+import { checkClusterDnsProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
-export type RecordType = "alias" | "cname";
+export type { RecordType } from "../defaults";
 
 /** Where a DNS name points: a load balancer's DNS name and its canonical hosted zone. */
 export interface DnsTarget {
@@ -38,6 +41,7 @@ export class ClusterDns extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterDnsProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterDnsProps(props));
     this.props = props;
     this.clusterDomain = `${props.clusterName}.${props.baseDomain}`;
     const zone = new Route53Zone(this, "private-zone", {
@@ -79,7 +83,7 @@ export function dnsRecord(
   props: { zoneId: string; name: string; target: DnsTarget; recordType?: RecordType },
 ): Route53Record {
   const { zoneId, name, target } = props;
-  if ((props.recordType ?? "alias") === "cname") {
+  if ((props.recordType ?? DEFAULT_RECORD_TYPE) === "cname") {
     return new Route53Record(scope, id, { zoneId, name, type: "CNAME", ttl: 10, records: [target.dnsName] });
   }
   return new Route53Record(scope, id, {

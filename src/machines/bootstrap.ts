@@ -1,3 +1,4 @@
+import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -6,13 +7,16 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { DEFAULT_BOOTSTRAP_INSTANCE_TYPE, DEFAULT_IAM_POLICY, DEFAULT_PUBLISH, IamPolicyMode, PublishMode } from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import type { INetwork } from "../network/types";
-import { bootstrapStatements, IamPolicyMode, MachineRole } from "../security/iam";
+import { bootstrapStatements, MachineRole } from "../security/iam";
 import { securityGroupWithEgress } from "../security/security-groups";
 import { nameTag } from "../tags/tags";
 import { bootstrapPointer } from "./ignition";
 import { Machine, RootVolume } from "./machine";
+import { checkBootstrapNodeProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface BootstrapNodeProps {
   readonly infraId: string;
@@ -28,7 +32,7 @@ export interface BootstrapNodeProps {
   /** Sources for tcp 22 and 19531 (journald gateway). @default the VPC CIDR */
   readonly allowedCidrs?: readonly string[];
   /** External: a public subnet with a public IP; Internal: a private subnet. @default "External" */
-  readonly publish?: "External" | "Internal";
+  readonly publish?: PublishMode;
   /** @default "least-privilege" */
   readonly iamPolicy?: IamPolicyMode;
   /** @default none */
@@ -37,6 +41,8 @@ export interface BootstrapNodeProps {
   readonly ignitionKmsKeyArn?: string;
   /** @default 120 GiB gp3, encrypted */
   readonly rootVolume?: RootVolume;
+  /** External: its public address is an EIP from this pool (ipv4pool-ec2-...). @default an auto-assigned address */
+  readonly publicIpv4Pool?: string;
 }
 
 /**
@@ -51,8 +57,9 @@ export class BootstrapNode extends Construct {
 
   constructor(scope: Construct, id: string, props: BootstrapNodeProps) {
     super(scope, id);
+    assertValidProps(this, checkBootstrapNodeProps(props));
     const { infraId, network } = props;
-    const external = (props.publish ?? "External") === "External";
+    const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
 
     const bucket = new S3Bucket(this, "ignition-bucket", {
       // Bucket names are global and lower-case; the provider adds a unique suffix.
@@ -108,7 +115,7 @@ export class BootstrapNode extends Construct {
     });
     this.ignitionBucketName = bucket.bucket;
 
-    const statements = bootstrapStatements(props.iamPolicy ?? "least-privilege", `${bucket.arn}/${object.key}`);
+    const statements = bootstrapStatements(props.iamPolicy ?? DEFAULT_IAM_POLICY, `${bucket.arn}/${object.key}`);
     if (props.ignitionKmsKeyArn) statements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: props.ignitionKmsKeyArn });
     const role = new MachineRole(this, "iam", {
       name: `${infraId}-bootstrap`,
@@ -117,6 +124,7 @@ export class BootstrapNode extends Construct {
     });
 
     const group = securityGroupWithEgress(this, "security-group", {
+      infraId,
       name: `${infraId}-bootstrap-sg`,
       description: "Cluster bootstrap security group",
       vpcId: network.vpcId,
@@ -142,9 +150,9 @@ export class BootstrapNode extends Construct {
       name: `${infraId}-bootstrap`,
       infraId,
       ami: props.ami,
-      instanceType: props.instanceType ?? "i3.large",
+      instanceType: props.instanceType ?? DEFAULT_BOOTSTRAP_INSTANCE_TYPE,
       subnetId: external ? network.publicSubnetIds[0] : network.privateSubnetIds[0],
-      associatePublicIp: external,
+      associatePublicIp: external && !props.publicIpv4Pool,
       securityGroupIds: [group.id, props.masterSecurityGroupId],
       instanceProfileName: role.instanceProfileName,
       userData: bootstrapPointer(`s3://${bucket.bucket}/${object.key}`),
@@ -153,6 +161,10 @@ export class BootstrapNode extends Construct {
     });
     this.instanceId = machine.instance.id;
     this.privateIp = machine.privateIp;
-    this.publicIp = machine.instance.publicIp;
+    // With a pool of your own, the address is an EIP from it rather than an auto-assigned one.
+    const poolIp = external && props.publicIpv4Pool
+      ? new Eip(this, "public-ip", { domain: "vpc", publicIpv4Pool: props.publicIpv4Pool, instance: machine.instance.id, tags: nameTag(`${infraId}-bootstrap`) })
+      : undefined;
+    this.publicIp = poolIp?.publicIp ?? machine.instance.publicIp;
   }
 }

@@ -1,5 +1,6 @@
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsVpcs } from "@cdktf/provider-aws/lib/data-aws-vpcs";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
@@ -17,11 +18,26 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { subnetBlock } from "../config/cidr";
+import {
+  DEFAULT_AVAILABILITY_ZONE_COUNT,
+  DEFAULT_NAT_GATEWAYS,
+  DEFAULT_NETWORK_ACL,
+  DEFAULT_SUBNET_BITS,
+  DEFAULT_VPC_CIDR,
+  DEFAULT_PUBLISH,
+  DEFAULT_VPC_ENDPOINTS,
+  NatGatewayMode,
+  PublishMode,
+  VpcEndpointService,
+} from "../defaults";
+import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkClusterNetworkProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
+import { EdgeZone, EdgeZones } from "./edge-zones";
 import type { INetwork } from "./types";
 
-export type NatGatewayMode = "perAz" | "single" | "none";
-export type VpcEndpointService = "s3" | "ec2" | "elasticloadbalancing";
+export type { NatGatewayMode, VpcEndpointService } from "../defaults";
 
 export interface ClusterNetworkProps {
   /** Infrastructure ID (metadata.json `infraID`): names and the cluster tag. */
@@ -35,25 +51,65 @@ export interface ClusterNetworkProps {
   readonly availabilityZones?: number | readonly string[];
   /** @default "perAz" */
   readonly natGateways?: NatGatewayMode;
-  /** The documented public-subnet network ACL. @default true */
+  /** The public subnets' network ACL (PUBLIC_NETWORK_ACL_RULES). @default false */
   readonly networkAcl?: boolean;
   /** s3 is a gateway endpoint on every route table; the others are interface endpoints. @default ["s3"] */
   readonly vpcEndpoints?: readonly VpcEndpointService[];
+  /** Local Zones and Wavelength Zones: a private subnet each, and a public one with publish: External. @default none */
+  readonly edgeZones?: readonly EdgeZone[];
+  /** Internal: edge zones get private subnets only. @default "External" */
+  readonly publish?: PublishMode;
+  /** A public IPv4 pool of your own (ipv4pool-ec2-...) for the NAT gateways' addresses. @default Amazon's */
+  readonly publicIpv4Pool?: string;
 }
 
-/** The documented public-subnet ACL, one row per entry (CloudFormation 01_vpc, older version). */
-export const PUBLIC_NETWORK_ACL_RULES = [
-  { ruleNumber: 100, egress: false, fromPort: 80, toPort: 80, what: "HTTP" },
-  { ruleNumber: 101, egress: false, fromPort: 443, toPort: 443, what: "HTTPS" },
-  { ruleNumber: 102, egress: false, fromPort: 22, toPort: 22, what: "SSH" },
-  { ruleNumber: 103, egress: false, fromPort: 1024, toPort: 65535, what: "ephemeral" },
-  { ruleNumber: 100, egress: true, fromPort: 0, toPort: 65535, what: "all" },
-] as const;
+/** NAT gateways for `mode` in `azCount` AZs. */
+export const natGatewayCount = (mode: NatGatewayMode, azCount: number) => (mode === "perAz" ? azCount : mode === "single" ? 1 : 0);
+
+/** One entry of the public subnets' network ACL. */
+export interface NetworkAclEntry {
+  readonly ruleNumber: number;
+  /** Outbound (leaving the public subnets) or inbound. */
+  readonly egress: boolean;
+  readonly protocol: "tcp" | "udp" | "icmp";
+  /** Ports for tcp and udp; ICMP entries take every type and code. */
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  /** The internet (0.0.0.0/0), or the VPC's own CIDR (the private subnets behind the NAT gateways). */
+  readonly peer: "anywhere" | "vpc";
+  readonly why: string;
+}
+
+/**
+ * The public subnets' network ACL (opt-in: Red Hat dropped it from 01_vpc.yaml for breaking the
+ * cluster's ping-based connectivity checks). The ACL is stateless and these subnets hold the NAT
+ * gateways, so every flow of a private machine crosses it twice each way: its request enters
+ * (inbound, from the VPC) and leaves for the internet (outbound); the reply enters from the
+ * internet to the NAT's port (1024-65535) and leaves for the machine's own port. The documented
+ * TCP entries (100-103 in, 100 out) stay as they were; the entries after them let UDP (DNS, NTP)
+ * and ICMP (path-MTU discovery, ping) through the NAT gateways and to the bootstrap node.
+ */
+export const PUBLIC_NETWORK_ACL_RULES: readonly NetworkAclEntry[] = [
+  { ruleNumber: 100, egress: false, protocol: "tcp", fromPort: 80, toPort: 80, peer: "anywhere", why: "HTTP (documented)" },
+  { ruleNumber: 101, egress: false, protocol: "tcp", fromPort: 443, toPort: 443, peer: "anywhere", why: "HTTPS (documented)" },
+  { ruleNumber: 102, egress: false, protocol: "tcp", fromPort: 22, toPort: 22, peer: "anywhere", why: "SSH (documented)" },
+  { ruleNumber: 103, egress: false, protocol: "tcp", fromPort: 1024, toPort: 65535, peer: "anywhere", why: "TCP replies and high ports (documented)" },
+  { ruleNumber: 104, egress: false, protocol: "udp", fromPort: 1024, toPort: 65535, peer: "anywhere", why: "UDP replies to the NAT gateways' and the bootstrap node's ports" },
+  { ruleNumber: 105, egress: false, protocol: "udp", fromPort: 123, toPort: 123, peer: "vpc", why: "NTP from private machines to the NAT gateways" },
+  { ruleNumber: 106, egress: false, protocol: "udp", fromPort: 53, toPort: 53, peer: "vpc", why: "DNS from private machines to the NAT gateways" },
+  { ruleNumber: 107, egress: false, protocol: "icmp", peer: "anywhere", why: "ICMP: fragmentation needed (path MTU), ping and its replies" },
+  { ruleNumber: 100, egress: true, protocol: "tcp", fromPort: 0, toPort: 65535, peer: "anywhere", why: "all TCP (documented)" },
+  { ruleNumber: 101, egress: true, protocol: "udp", fromPort: 1024, toPort: 65535, peer: "anywhere", why: "UDP replies to private machines' ports, and UDP to high ports" },
+  { ruleNumber: 102, egress: true, protocol: "udp", fromPort: 123, toPort: 123, peer: "anywhere", why: "NTP to the internet, and replies to machines that send from port 123" },
+  { ruleNumber: 103, egress: true, protocol: "udp", fromPort: 53, toPort: 53, peer: "anywhere", why: "DNS to the internet" },
+  { ruleNumber: 104, egress: true, protocol: "icmp", peer: "anywhere", why: "ICMP: fragmentation needed (path MTU), ping and its replies" },
+];
 
 /**
  * The cluster VPC of 01_vpc.yaml: public and private subnets in 1 to 3 AZs with the templates'
  * fixed block indexes (public 0-2, private 3-5), an internet gateway, NAT gateways, one private
- * route table per AZ and the VPC endpoints.
+ * route table per AZ and the VPC endpoints; with `edgeZones`, the Local Zone and Wavelength Zone
+ * subnets of EdgeZones.
  */
 export class ClusterNetwork extends Construct implements INetwork {
   readonly vpcId: string;
@@ -64,15 +120,17 @@ export class ClusterNetwork extends Construct implements INetwork {
   readonly publicRouteTableId: string;
   readonly privateRouteTableIds: string[];
   readonly natGatewayIds: string[];
+  readonly edgeZones?: EdgeZones;
 
   constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterNetworkProps(props));
     const { infraId, region } = props;
-    const cidr = props.vpcCidr ?? "10.0.0.0/16";
-    const subnetBits = props.subnetBits ?? 12;
-    const natMode = props.natGateways ?? "perAz";
-    const endpoints = props.vpcEndpoints ?? ["s3"];
-    const azSpec = props.availabilityZones ?? 3;
+    const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
+    const subnetBits = props.subnetBits ?? DEFAULT_SUBNET_BITS;
+    const natMode = props.natGateways ?? DEFAULT_NAT_GATEWAYS;
+    const endpoints = props.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS;
+    const azSpec = props.availabilityZones ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
 
     if (typeof azSpec === "number") {
       const zones = new DataAwsAvailabilityZones(this, "zones", {
@@ -91,6 +149,13 @@ export class ClusterNetwork extends Construct implements INetwork {
       enableDnsHostnames: true,
       tags: nameTag(`${infraId}-vpc`),
     });
+    const liveVpcs = new DataAwsVpcs(this, "live-vpcs", {
+      filter: [
+        { name: "tag:Name", values: [`${infraId}-vpc`] },
+        { name: `tag:${clusterTagKey(infraId)}`, values: ["owned"] },
+      ],
+    });
+    adoptOrStop(vpc, { what: `VPC ${infraId}-vpc`, liveIds: liveVpcs.ids });
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;
 
@@ -122,9 +187,14 @@ export class ClusterNetwork extends Construct implements INetwork {
     );
     this.publicRouteTableId = publicRouteTable.id;
 
-    const natCount = natMode === "perAz" ? azs.length : natMode === "single" ? 1 : 0;
+    const natCount = natGatewayCount(natMode, azs.length);
     const nats = Array.from({ length: natCount }, (_, i) => {
-      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: nameTag(`${infraId}-nat-${azs[i]}`), dependsOn: [igw] });
+      const eip = new Eip(this, `nat-eip-${i}`, {
+        domain: "vpc",
+        publicIpv4Pool: props.publicIpv4Pool,
+        tags: nameTag(`${infraId}-nat-${azs[i]}`),
+        dependsOn: [igw],
+      });
       return new NatGateway(this, `nat-gateway-${i}`, {
         allocationId: eip.allocationId,
         subnetId: publicSubnets[i].id,
@@ -148,6 +218,21 @@ export class ClusterNetwork extends Construct implements INetwork {
     });
     this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
 
+    if (props.edgeZones?.length) {
+      this.edgeZones = new EdgeZones(this, "edge", {
+        infraId,
+        region,
+        vpcId: vpc.id,
+        vpcCidr: cidr,
+        subnetBits,
+        zones: props.edgeZones,
+        publicSubnets: (props.publish ?? DEFAULT_PUBLISH) === "External",
+        availabilityZones: azs,
+        privateRouteTableIds: this.privateRouteTableIds,
+        publicRouteTableId: publicRouteTable.id,
+      });
+    }
+
     if (endpoints.length) {
       // cn.com.amazonaws in China: the templates' hard-coded com.amazonaws is not partition-aware.
       const partition = new DataAwsPartition(this, "partition");
@@ -157,7 +242,7 @@ export class ClusterNetwork extends Construct implements INetwork {
           vpcId: vpc.id,
           serviceName: service("s3"),
           vpcEndpointType: "Gateway",
-          routeTableIds: [publicRouteTable.id, ...privateRouteTables.map((t) => t.id)],
+          routeTableIds: [publicRouteTable.id, ...privateRouteTables.map((t) => t.id), ...(this.edgeZones?.routeTableIds ?? [])],
           tags: nameTag(`${infraId}-s3`),
         });
       }
@@ -197,22 +282,26 @@ export class ClusterNetwork extends Construct implements INetwork {
       }
     }
 
-    if (props.networkAcl ?? true) {
+    if (props.networkAcl ?? DEFAULT_NETWORK_ACL) {
       const acl = new NetworkAcl(this, "public-network-acl", {
         vpcId: vpc.id,
         subnetIds: this.publicSubnetIds,
         tags: nameTag(`${infraId}-public`),
       });
       for (const rule of PUBLIC_NETWORK_ACL_RULES) {
+        const icmp = rule.protocol === "icmp";
         new NetworkAclRule(this, `public-acl-${rule.egress ? "outbound" : "inbound"}-${rule.ruleNumber}`, {
           networkAclId: acl.id,
           ruleNumber: rule.ruleNumber,
           egress: rule.egress,
-          protocol: "tcp",
+          protocol: rule.protocol,
           ruleAction: "allow",
-          cidrBlock: "0.0.0.0/0",
-          fromPort: rule.fromPort,
-          toPort: rule.toPort,
+          cidrBlock: rule.peer === "vpc" ? cidr : "0.0.0.0/0",
+          fromPort: icmp ? undefined : rule.fromPort,
+          toPort: icmp ? undefined : rule.toPort,
+          // -1: every ICMP type and code.
+          icmpType: icmp ? -1 : undefined,
+          icmpCode: icmp ? -1 : undefined,
         });
       }
     }

@@ -1,7 +1,8 @@
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { configureBackend } from "../backend/backend";
+import { configureBackend, StateLocation } from "../backend/backend";
+import { MOVED_FROM_CONTEXT, OwnState } from "../state/own-state";
 import type { ClusterConfig } from "../config/load";
 import { Acknowledgement, Guardrails } from "../policy/guardrails";
 import { defaultTags } from "../tags/tags";
@@ -34,8 +35,8 @@ function acknowledgements(cluster: ClusterConfig): Acknowledgement[] {
 /** A stack of one cluster: its AWS provider (region, default tags, endpoints) and its backend. */
 export class ClusterStack extends TerraformStack {
   readonly cluster: ClusterConfig;
-  /** A short description of where the state lives, for the synth summary. */
-  readonly backendDescription: string;
+  /** Where the state lives. */
+  readonly state: StateLocation;
   readonly guardrails: Guardrails;
 
   constructor(scope: Construct, stackName: string, cluster: ClusterConfig) {
@@ -46,12 +47,15 @@ export class ClusterStack extends TerraformStack {
       region: cluster.region,
       defaultTags: [{ tags: defaultTags(cluster.infraId, cluster.tags) }],
       endpoints: providerEndpoints(aws.serviceEndpoints),
-      maxRetries: aws.maxRetries ?? undefined,
+      maxRetries: aws.maxRetries,
       s3UsePathStyle: aws.s3UsePathStyle || undefined,
       skipCredentialsValidation: aws.skipCredentialsValidation || undefined,
       skipRequestingAccountId: aws.skipRequestingAccountId || undefined,
     });
-    this.backendDescription = configureBackend(this, cluster, stackName);
+    this.state = configureBackend(this, cluster, stackName);
+    // Where the previous synth had this stack's state, when the backend settings changed since:
+    // the state guards name it (src/state/own-state.ts).
+    OwnState.of(this).movedFrom = this.node.tryGetContext(MOVED_FROM_CONTEXT)?.[stackName];
     this.guardrails = new Guardrails({ infraId: cluster.infraId, acknowledge: acknowledgements(cluster) });
     Aspects.of(this).add(this.guardrails);
   }

@@ -1,50 +1,67 @@
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { addBootstrap, addClusterInfra, addIngress, addMachines, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
+import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
 import type { ClusterConfig } from "../config/load";
 import type { AppsIngress } from "../dns/apps-ingress";
 import type { BootstrapNode } from "../machines/bootstrap";
 import type { NodePool } from "../machines/node-pool";
-import { ExistingNetwork } from "../network/existing-network";
 import { ClusterNetwork } from "../network/network";
 import type { INetwork } from "../network/types";
 import { ClusterStack } from "./cluster-stack";
+import { stackName } from "./names";
 
-/** The cluster file's fields as the constructs' typed props. */
+/** The cluster file's fields as the constructs' typed props: every stack builds from these. */
 export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
-  const { bootstrap, controlPlane, compute } = c.machines;
-  const volume = (v: typeof bootstrap.rootVolume) => ({ ...v, iops: v.iops ?? undefined, kmsKeyArn: v.kmsKeyArn ?? undefined });
+  const { existingVpc, publicIpv4Pool, ...network } = c.network;
+  const { rhcosAmi, bootstrap, controlPlane, compute } = c.machines;
+  const { routerLoadBalancerHostname, loadBalancerType } = c.ingress;
   return {
     clusterName: c.clusterName,
     baseDomain: c.baseDomain,
     infraId: c.infraId,
     region: c.region,
     publish: c.publish,
-    network: c.network.existingVpc ? { existing: c.network.existingVpc } : c.network,
-    dns: { publicHostedZoneId: c.dns.publicHostedZoneId ?? undefined, recordType: c.dns.recordType, etcdRecords: c.dns.etcdRecords },
-    iam: { policy: c.iam.policy, permissionsBoundaryArn: c.iam.permissionsBoundaryArn ?? undefined },
-    rhcosAmi: c.machines.rhcosAmi ?? undefined,
+    network: existingVpc ? { existing: existingVpc } : network,
+    publicIpv4Pool,
+    dns: c.dns,
+    iam: c.iam,
+    rhcosAmi,
     ignition: c.assets && { bootstrapIgnitionFile: c.assets.bootstrapIgnitionFile, masterCa: c.assets.masterCa, workerCa: c.assets.workerCa },
-    bootstrap: { ...bootstrap, ignitionKmsKeyArn: bootstrap.ignitionKmsKeyArn ?? undefined, rootVolume: volume(bootstrap.rootVolume) },
-    controlPlane: { ...controlPlane, rootVolume: volume(controlPlane.rootVolume) },
-    compute: { ...compute, rootVolume: volume(compute.rootVolume) },
-    ingress: c.ingress.routerLoadBalancerHostname
-      ? { routerLoadBalancerHostname: c.ingress.routerLoadBalancerHostname, loadBalancerType: c.ingress.loadBalancerType }
-      : undefined,
+    bootstrap,
+    controlPlane,
+    compute,
+    ingress: routerLoadBalancerHostname ? { routerLoadBalancerHostname, loadBalancerType } : undefined,
   };
 }
 
-/** `<clusterName>-network`: 01_vpc.yaml. */
+/**
+ * `<clusterName>-network`: 01_vpc.yaml. With `network.existingVpc` it stays, empty: a cluster
+ * that moves onto a VPC of its own sees the old one's removal planned (and stopped by
+ * `npm run plan`) rather than left behind, owned by a state nothing synthesizes any more.
+ */
 export class NetworkStack extends ClusterStack {
-  readonly network: ClusterNetwork;
+  readonly network?: ClusterNetwork;
 
   constructor(scope: Construct, cluster: ClusterConfig) {
-    super(scope, `${cluster.clusterName}-network`, cluster);
-    this.network = new ClusterNetwork(this, "network", { ...cluster.network, infraId: cluster.infraId, region: cluster.region });
+    super(scope, stackName(cluster.clusterName, "network"), cluster);
+    const props = clusterProps(cluster);
+    const { network = {}, infraId, region, publish, publicIpv4Pool } = props;
+    if ("existing" in network) return;
+    // The first stack planned checks the pool for the whole cluster.
+    addPublicIpv4PoolCheck(this, props);
+    this.network = new ClusterNetwork(this, "network", { ...network, infraId, region, publish, publicIpv4Pool });
     this.output("VpcId", this.network.vpcId, "The cluster VPC");
     this.output("PublicSubnetIds", this.network.publicSubnetIds, "Public subnets, one per AZ");
     this.output("PrivateSubnetIds", this.network.privateSubnetIds, "Private subnets, one per AZ");
     this.output("PublicRouteTableId", this.network.publicRouteTableId, "The public route table");
     this.output("PrivateRouteTableIds", this.network.privateRouteTableIds, "Private route tables, one per AZ");
+    const edge = this.network.edgeZones;
+    if (edge) {
+      // Keyed by zone name, for the edge MachineSets' subnet.id and zone-group label.
+      this.output("EdgePrivateSubnetIds", edge.privateSubnetIds, "Edge zone name to its private subnet");
+      if (Object.keys(edge.publicSubnetIds).length) this.output("EdgePublicSubnetIds", edge.publicSubnetIds, "Edge zone name to its public subnet");
+      this.output("EdgeZoneGroups", edge.zoneGroups, "Edge zone name to its zone group");
+    }
   }
 }
 
@@ -53,13 +70,12 @@ export class InfraStack extends ClusterStack {
   readonly infra: ClusterInfra;
 
   constructor(scope: Construct, cluster: ClusterConfig, network?: INetwork) {
-    super(scope, `${cluster.clusterName}-infra`, cluster);
-    const existing = cluster.network.existingVpc;
-    this.infra = addClusterInfra(
-      this,
-      clusterProps(cluster),
-      network ?? new ExistingNetwork(this, "existing-network", { infraId: cluster.infraId, ...existing! }),
-    );
+    super(scope, stackName(cluster.clusterName, "infra"), cluster);
+    const props = clusterProps(cluster);
+    // With existingVpc the network stack is empty and the user's VPC is described here, and the
+    // pool checked.
+    if (!network) addPublicIpv4PoolCheck(this, props);
+    this.infra = addClusterInfra(this, props, network ?? addNetwork(this, props));
     const { dns, loadBalancers: lbs, securityGroups, masterRole, workerRole } = this.infra;
     this.output("PrivateHostedZoneId", dns.privateZoneId, "The cluster's private zone");
     if (lbs.external) this.output("ExternalApiLoadBalancerName", lbs.external.arnSuffix, "Full name of the external API NLB");
@@ -83,7 +99,7 @@ export class BootstrapStack extends ClusterStack {
   readonly bootstrap?: BootstrapNode;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
-    super(scope, `${cluster.clusterName}-bootstrap`, cluster);
+    super(scope, stackName(cluster.clusterName, "bootstrap"), cluster);
     this.bootstrap = addBootstrap(this, clusterProps(cluster), infra.infra);
     if (!this.bootstrap) return;
     this.output("BootstrapInstanceId", this.bootstrap.instanceId, "The bootstrap instance");
@@ -98,40 +114,51 @@ export class MachinesStack extends ClusterStack {
   readonly compute: NodePool;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
-    super(scope, `${cluster.clusterName}-machines`, cluster);
+    super(scope, stackName(cluster.clusterName, "machines"), cluster);
     const { controlPlane, compute } = addMachines(this, clusterProps(cluster), infra.infra);
     this.controlPlane = controlPlane;
     this.compute = compute;
     this.output("ControlPlanePrivateIps", controlPlane.privateIps, "Master private IPs");
     this.output("ComputePrivateIps", compute.privateIps, "Worker private IPs");
+    // 05_cluster_master_nodes.yaml's own output name and form. 06 has one stack per worker with
+    // a single `PrivateIP`; here all workers share this stack, so they are ComputePrivateIps only.
+    this.output("PrivateIPs", Fn.join(",", controlPlane.privateIps), "Master private IPs, comma-joined, as 05's PrivateIPs");
   }
 }
 
-/** `<clusterName>-ingress` (day 2): the `*.apps` records, once the router has its load balancer. */
+/**
+ * `<clusterName>-ingress` (day 2): the `*.apps` records, once the router has its load balancer.
+ * Without `ingress.routerLoadBalancerHostname` it stays, empty, like the bootstrap stack, so
+ * turning the records off deletes them on the next apply.
+ */
 export class IngressStack extends ClusterStack {
-  readonly apps: AppsIngress;
+  readonly apps?: AppsIngress;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
-    super(scope, `${cluster.clusterName}-ingress`, cluster);
-    this.apps = addIngress(this, clusterProps(cluster), infra.infra)!;
-    this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
+    super(scope, stackName(cluster.clusterName, "ingress"), cluster);
+    this.apps = addIngress(this, clusterProps(cluster), infra.infra);
+    if (this.apps) this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
   }
 }
 
+/**
+ * Every stack of one cluster. Each is synthesized whatever the file turns off (then empty), so
+ * that nothing a stack once created is left in a state that no synthesized stack owns.
+ */
 export interface ClusterStacks {
-  readonly network?: NetworkStack;
+  readonly network: NetworkStack;
   readonly infra: InfraStack;
   readonly bootstrap: BootstrapStack;
   readonly machines: MachinesStack;
-  readonly ingress?: IngressStack;
+  readonly ingress: IngressStack;
 }
 
 /** Every stack of one cluster, wired by typed attributes (cdktf turns them into remote state). */
 export function addCluster(scope: Construct, cluster: ClusterConfig): ClusterStacks {
-  const network = cluster.network.existingVpc ? undefined : new NetworkStack(scope, cluster);
-  const infra = new InfraStack(scope, cluster, network?.network);
+  const network = new NetworkStack(scope, cluster);
+  const infra = new InfraStack(scope, cluster, network.network);
   const bootstrap = new BootstrapStack(scope, cluster, infra);
   const machines = new MachinesStack(scope, cluster, infra);
-  const ingress = cluster.ingress.routerLoadBalancerHostname ? new IngressStack(scope, cluster, infra) : undefined;
+  const ingress = new IngressStack(scope, cluster, infra);
   return { network, infra, bootstrap, machines, ingress };
 }
