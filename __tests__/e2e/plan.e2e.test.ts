@@ -17,7 +17,7 @@ import { parsePlanJson } from "../../src/plan/plan-json";
  */
 jest.setTimeout(1_200_000);
 
-const STACKS = ["demo-network", "demo-infra", "demo-bootstrap", "demo-machines"];
+const STACKS = ["demo-network", "demo-infra", "demo-bootstrap", "demo-machines", "demo-ingress"];
 const BASE = { network: { availabilityZones: 1, natGateways: "single" } };
 let env: EmulatorCluster;
 const timings: Record<string, number> = {};

@@ -69,7 +69,7 @@ function selectClusters(clusters: readonly ClusterConfig[], names: readonly stri
 
 function synthesizeOrExplain(): SynthResult {
   const result = synthesize(configFile(), outdir());
-  result.warnings.forEach((w) => console.error(w));
+  [...result.warnings, ...result.notes].forEach((w) => console.error(w));
   console.error(`Synthesized ${result.summary.length} stacks into ${path.relative(process.cwd(), result.outdir) || "."}/stacks`);
   return result;
 }
