@@ -4,7 +4,7 @@ import { checkPlan, PlanFinding } from "./check";
 import { limiter, visitInOrder } from "./graph";
 import { parsePlanJson } from "./plan-json";
 import { planRefusal, StackToPlan } from "./preflight";
-import { countChanges, Report, StackOutcome } from "./report";
+import { countChanges, PlanCounts, Report, StackOutcome } from "./report";
 import { lastLines, needsInit, planToFile, showPlan, terraform } from "./terraform";
 import { crossStackInputs, OutputAction, UpstreamState, waitsOn } from "./waits";
 
@@ -26,11 +26,12 @@ export interface PlanStacksOptions {
 /** What running Terraform in one stack folder gave. */
 type Attempt =
   | { readonly status: "refused" | "failed"; readonly reason: string }
-  | { readonly status: "planned"; readonly outputs: ReadonlyMap<string, OutputAction> };
+  | { readonly status: "planned"; readonly outputs: ReadonlyMap<string, OutputAction>; readonly unchanged: boolean };
 
 /**
  * Plans every stack: `terraform init` when the folder needs it, `terraform plan -out=upi.tfplan`,
- * then `terraform show -json` for the checker and the table. Whether a stack's plan counts is
+ * then, unless the plan's log says nothing changes, `terraform show -json` for the checker and the
+ * table. Whether a stack's plan counts is
  * decided in dependency order: a stack that reads an upstream output which the upstream's plan
  * changes (or that the upstream's state lacks) waits on that stack, and its plan is dropped.
  * Planning never writes a state, so every stack is planned at once (at most `concurrency`
@@ -56,7 +57,7 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
     }
     const plan = await run(() => (progress(`${stack.name}: terraform plan`), planToFile(stack.dir, PLAN_FILE)));
     if (!plan.ok) return { status: "failed", reason: `terraform plan failed:\n${indent(plan.errors.join("\n"))}` };
-    return { status: "planned", outputs: plan.outputs! };
+    return { status: "planned", outputs: plan.outputs, unchanged: plan.unchanged };
   };
 
   const prepared = new Map(
@@ -86,11 +87,18 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
       progress(`${name}: ${result.status}`);
       return { planned: false };
     }
+    const planned = (counts: PlanCounts) => outcomes.set(name, { stack: name, status: "planned", counts, planFile: PLAN_FILE, stackDir: stack.dir });
+    if (result.unchanged) {
+      // Nothing changes: the JSON plan would have nothing to count or check.
+      planned(countChanges({ format_version: "1.2" }));
+      progress(`${name}: no changes (${seconds()})`);
+      return { planned: true, outputs: result.outputs };
+    }
     shows.push(
       run(() => showPlan(stack.dir, PLAN_FILE)).then(
         (text) => {
           const planJson = parsePlanJson(text, path.join(stack.dir, PLAN_FILE));
-          outcomes.set(name, { stack: name, status: "planned", counts: countChanges(planJson), planFile: PLAN_FILE, stackDir: stack.dir });
+          planned(countChanges(planJson));
           findings.set(name, checkPlan(planJson, name, { acknowledge: stack.cluster.guardrails.acknowledge }));
           progress(`${name}: planned (${seconds()})`);
         },

@@ -75,18 +75,15 @@ export interface PlanRun {
   readonly ok: boolean;
   /** The error diagnostics, one line each, when the plan failed. */
   readonly errors: string[];
-  /** How each output changes, from the plan's machine-readable log (absent on a failure). */
-  readonly outputs?: Map<string, OutputAction>;
+  /** How each output changes (empty on a failure). */
+  readonly outputs: Map<string, OutputAction>;
+  /** The change summary says nothing changes (no object, no output): its JSON plan has nothing to check. */
+  readonly unchanged: boolean;
 }
 
-/**
- * `terraform plan -input=false -out=<planFile> -json`: the machine-readable log says how each
- * output changes as soon as the plan ends, so downstream stacks need not wait for
- * `terraform show -json`.
- */
-export async function planToFile(stackDir: string, planFile: string, extraArgs: readonly string[] = []): Promise<PlanRun> {
-  const run = await terraform(stackDir, ["plan", "-input=false", "-json", `-out=${planFile}`, ...extraArgs]);
-  const messages = run.stdout
+/** What a plan's machine-readable log (`terraform plan -json`) says: its errors, how each output changes, whether anything changes. */
+export function readPlanLog(log: string): Omit<PlanRun, "ok"> {
+  const messages = log
     .split("\n")
     .filter((l) => l.startsWith("{"))
     .map((l) => {
@@ -99,10 +96,25 @@ export async function planToFile(stackDir: string, planFile: string, extraArgs: 
     .filter(Boolean);
   const errors = messages
     .filter((m) => m.type === "diagnostic" && m["@level"] === "error")
-    .map((m) => [m.diagnostic.summary, m.diagnostic.detail].filter(Boolean).join(": ").replace(/\s*\n\s*/g, " "));
-  if (run.code !== 0) return { ok: false, errors: errors.length ? errors : [lastLines(run.stderr || run.stdout)] };
-  const outputs = messages.find((m) => m.type === "outputs")?.outputs ?? {};
-  return { ok: true, errors: [], outputs: new Map(Object.entries<any>(outputs).map(([name, o]) => [name, o.action as OutputAction])) };
+    .map((m) => [m.diagnostic.address, m.diagnostic.summary, m.diagnostic.detail].filter(Boolean).join(": ").replace(/\s*\n\s*/g, " "));
+  const outputs = new Map(Object.entries<any>(messages.find((m) => m.type === "outputs")?.outputs ?? {}).map(([name, o]) => [name, o.action as OutputAction]));
+  // Every count of the summary (add, change, remove, import, and forget where Terraform reports it); no summary, no claim.
+  const summary = messages.find((m) => m.type === "change_summary")?.changes;
+  const counts = Object.entries<unknown>(summary ?? {}).filter(([k]) => k !== "operation");
+  const unchanged = summary !== undefined && counts.every(([, n]) => n === 0) && [...outputs.values()].every((a) => a === "noop");
+  return { errors, outputs, unchanged };
+}
+
+/**
+ * `terraform plan -input=false -out=<planFile> -json`: the machine-readable log says how each
+ * output changes as soon as the plan ends, so downstream stacks need not wait for
+ * `terraform show -json`.
+ */
+export async function planToFile(stackDir: string, planFile: string, extraArgs: readonly string[] = []): Promise<PlanRun> {
+  const run = await terraform(stackDir, ["plan", "-input=false", "-json", `-out=${planFile}`, ...extraArgs]);
+  const log = readPlanLog(run.stdout);
+  if (run.code === 0) return { ok: true, ...log };
+  return { ok: false, ...log, errors: log.errors.length ? log.errors : [lastLines(run.stderr || run.stdout)] };
 }
 
 /** `terraform show -json <planFile>`: the JSON plan, as text. */
