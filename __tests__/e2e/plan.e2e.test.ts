@@ -54,12 +54,8 @@ async function savedPlan(stack: string, file = "upi.tfplan") {
 
 /** `{stack: {address: action}}` of the plans `npm run plan` saved; "not planned" for a stack without one. */
 async function plannedActions(): Promise<Record<string, Record<string, string> | "not planned">> {
-  const out: Record<string, Record<string, string> | "not planned"> = {};
-  for (const stack of STACKS) {
-    const plan = await savedPlan(stack);
-    out[stack] = plan ? actionsByAddress(plan) : "not planned";
-  }
-  return out;
+  const plans = await Promise.all(STACKS.map((stack) => savedPlan(stack)));
+  return Object.fromEntries(STACKS.map((stack, i) => [stack, plans[i] ? actionsByAddress(plans[i]!) : "not planned"]));
 }
 
 /** The table's row of a stack: its four counts and status. */
