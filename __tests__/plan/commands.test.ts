@@ -81,6 +81,11 @@ describe("npm run plan -- --check <plan.json>", () => {
   });
 });
 
+test("--help prints the usage, exit 0", async () => {
+  expect(await run(planMain, ["--help"], NO_CONFIG)).toEqual({ status: 0, stdout: expect.stringMatching(/^usage: npm run plan /), stderr: "" });
+  expect(await run(rollMain, ["-h"], NO_CONFIG)).toEqual({ status: 0, stdout: expect.stringMatching(/^usage: npm run roll /), stderr: "" });
+});
+
 describe("npm run roll: bad arguments stop before anything runs", () => {
   test.each([
     [[], /^usage: npm run roll -- <clusterName> <master-N\|worker-N\|bootstrap>/],

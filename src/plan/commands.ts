@@ -78,7 +78,15 @@ function synthesizeOrExplain(): SynthResult {
 const stacksOf = (result: SynthResult, index: number): string[] =>
   Object.values(result.stacks[index]).flatMap((s) => (s ? [s.node.id] : []));
 
+/** `--help`: the usage line on stdout, exit 0. */
+function helped(argv: readonly string[], usage: string): boolean {
+  if (!argv.includes("--help") && !argv.includes("-h")) return false;
+  console.log(usage);
+  return true;
+}
+
 async function plan(argv: readonly string[]): Promise<number> {
+  if (helped(argv, PLAN_USAGE)) return 0;
   const args = parseArgs(argv, [], ["--check", "--concurrency"], PLAN_USAGE);
   const check = args.values.get("--check");
   if (check !== undefined) return checkSavedPlan(check, args.positional);
@@ -124,6 +132,7 @@ function checkSavedPlan(file: string, clusterNames: readonly string[]): number {
 }
 
 async function roll(argv: readonly string[]): Promise<number> {
+  if (helped(argv, ROLL_USAGE)) return 0;
   const args = parseArgs(argv, ["--replace", "--auto-approve"], [], ROLL_USAGE);
   const [clusterName, machine, ...extra] = args.positional;
   if (!clusterName || !machine || extra.length) throw new UsageError(ROLL_USAGE);
