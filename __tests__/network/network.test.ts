@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { ClusterNetwork } from "../../src/network/network";
-import { baseCluster, resources, resourceValues, StackJson, synthCluster } from "../../test-support/synth";
+import { baseCluster, countResources, resources, resourceValues, StackJson, synthCluster } from "../../test-support/synth";
 
 /** The construct alone, as a library user builds it; the stack-level tests below go through the file. */
 const net = (network: Record<string, unknown>): StackJson =>
@@ -155,7 +155,7 @@ describe("ClusterNetwork", () => {
 
   test("outputs named like the CloudFormation outputs", () => {
     const outputs = synthCluster(baseCluster()).stack("network").output!;
-    expect(Object.keys(outputs).filter((k) => !k.startsWith("cross-stack")).sort()).toEqual(
+    expect(Object.keys(outputs).filter((k) => !k.startsWith("cross-stack") && k !== "StateOwner").sort()).toEqual(
       ["VpcId", "PublicSubnetIds", "PrivateSubnetIds", "PublicRouteTableId", "PrivateRouteTableIds"].sort(),
     );
     expect(outputs.PrivateSubnetIds.value).toHaveLength(3);
@@ -171,11 +171,12 @@ describe("ClusterNetwork", () => {
     expect(provider.region).toBe("us-east-1");
   });
 
-  test("existingVpc: no network stack, the ids flow to the infra stack and the subnets get the shared tag", () => {
+  test("existingVpc: an empty network stack, the ids flow to the infra stack and the subnets get the shared tag", () => {
     const result = synthCluster(
       baseCluster({ network: { existingVpc: { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-a"], privateSubnetIds: ["subnet-b", "subnet-c"] } } }),
     );
-    expect(Object.keys(result.json).sort()).toEqual(["demo-bootstrap", "demo-infra", "demo-machines"]);
+    expect(Object.keys(result.json).sort()).toEqual(["demo-bootstrap", "demo-infra", "demo-ingress", "demo-machines", "demo-network"]);
+    expect(countResources(result.stack("network"))).toBe(0);
     const infra = result.stack("infra");
     expect(resourceValues(infra, "aws_ec2_tag").map((t) => [t.resource_id, t.key, t.value])).toEqual([
       ["subnet-a", "kubernetes.io/cluster/demo-x7k2p", "shared"],

@@ -92,10 +92,11 @@ const rows: Row[] = [
     "state of a stack the new output no longer has",
     "out",
     (d) => {
-      fs.mkdirSync(path.join(d, "out", "stacks", "demo-ingress"));
-      fs.writeFileSync(path.join(d, "out", "stacks", "demo-ingress", "errored.tfstate"), "{}");
+      // A stack an earlier version or an earlier file wrote, with state Terraform could not push.
+      fs.mkdirSync(path.join(d, "out", "stacks", "demo-retired"));
+      fs.writeFileSync(path.join(d, "out", "stacks", "demo-retired", "errored.tfstate"), "{}");
     },
-    `out/stacks/demo-ingress/errored.tfstate: is Terraform state of stack demo-ingress, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
+    `out/stacks/demo-retired/errored.tfstate: is Terraform state of stack demo-retired, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
   ],
   ["a parent that is a file", "notes.txt/out", none, "notes.txt/out: cannot be created: notes.txt is a file, not a folder"],
   ["a name too long", `${"n".repeat(250)}`, none, `${"n".repeat(250)}: cannot be written (the path, or a name in it, is too long for the file system)`],
@@ -142,7 +143,7 @@ describe("an output folder that synth replaces", () => {
     expect(readOutputRecord(path.join(dir, "fresh", "out"))).toEqual({
       product: "openshift-upi-aws",
       format: 1,
-      stacks: Object.fromEntries(["demo-network", "demo-infra", "demo-bootstrap", "demo-machines"].map((s) => [s, { cluster: "demo" }])),
+      stacks: Object.fromEntries(["demo-network", "demo-infra", "demo-bootstrap", "demo-machines", "demo-ingress"].map((s) => [s, { cluster: "demo" }])),
     });
   });
 

@@ -22,6 +22,7 @@ import {
   DEFAULT_SUBNET_BITS,
   DEFAULT_VPC_CIDR,
   DEFAULT_VPC_ENDPOINTS,
+  EDGE_ZONE_TYPES,
   IAM_POLICY_MODES,
   NAT_GATEWAY_MODES,
   PUBLISH_MODES,
@@ -92,6 +93,19 @@ export const clusterSchema = z
         natGateways: z.enum(NAT_GATEWAY_MODES).default(DEFAULT_NAT_GATEWAYS),
         networkAcl: z.boolean().default(DEFAULT_NETWORK_ACL).describe("The public subnets' network ACL: the documented TCP entries plus DNS, NTP and ICMP through the NAT gateways"),
         vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(() => [...DEFAULT_VPC_ENDPOINTS]),
+        edgeZones: z
+          .array(
+            z.strictObject({
+              name: text("A Local Zone such as us-east-1-nyc-1a or a Wavelength Zone such as us-east-1-wl1-bos-wlz-1"),
+              type: z.enum(EDGE_ZONE_TYPES),
+              cidr: optional(text("An IPv4 CIDR, /27 or larger")).describe("The zone's block, halved into private and public subnets; default: carved from vpcCidr after the regular subnets"),
+            }),
+          )
+          .default([])
+          .describe("Local Zones and Wavelength Zones: a private subnet each, and a public one with publish: External"),
+        publicIpv4Pool: optional(text("ipv4pool-ec2-...")).describe(
+          "A public IPv4 pool of your own: NAT gateway, external API NLB and bootstrap addresses come from it",
+        ),
         existingVpc: z
           .strictObject({
             vpcId: text("vpc-..."),

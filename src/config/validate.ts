@@ -63,6 +63,8 @@ function fieldPath(prop: PropPath): (string | number)[] {
       return ["machines", head, ...rest];
     case "ignition":
       return ["installDir"];
+    case "publicIpv4Pool":
+      return ["network", head];
     default:
       return [...prop];
   }
@@ -96,6 +98,8 @@ export function semanticProblems(c: Candidate): Finding[] {
     if (!RULE_ID_PATTERN.test(a.rule)) add(at, `must be a rule id such as UPI-EC2-1 or PLAN-... (got ${echo(a.rule)})`);
     else if (!ACKNOWLEDGEABLE_RULE_IDS.includes(a.rule)) add(at, `${echo(a.rule)} is not a rule (rules: ${ACKNOWLEDGEABLE_RULE_IDS.join(", ")})`);
   });
+
+  out.push(...edgeProblems(c));
 
   const backend = c.backend;
   if (backend.type === "s3" && !backend.s3) add(["backend", "s3"], "is required with backend.type: s3 (at least bucket)");
@@ -186,4 +190,21 @@ export function fleetProblems(clusters: readonly (Candidate | undefined)[]): { e
     }),
   );
   return { errors, warnings };
+}
+
+/**
+ * Edge zones and the public IPv4 pool, where the file says more than the props: the constructs
+ * check the zones and the pool themselves (src/validation/edge.ts).
+ */
+export function edgeProblems(c: Candidate): Finding[] {
+  const out: Finding[] = [];
+  const net = c.network;
+  // clusterProps gives an existing VPC no edge zones, so they would be dropped without a word.
+  if (net.existingVpc && net.edgeZones.length) {
+    out.push({ path: ["network", "edgeZones"], message: "cannot be used with network.existingVpc (create the edge subnets in your VPC)" });
+  }
+  if (net.publicIpv4Pool !== undefined && (net as { internetGateway?: boolean }).internetGateway === false) {
+    out.push({ path: ["network", "publicIpv4Pool"], message: "needs network.internetGateway: true" });
+  }
+  return out;
 }

@@ -52,6 +52,7 @@ import {
   subnetsFitProblem,
   vpcCidrProblem,
 } from "./network";
+import { edgeZonesProblems, publicIpv4PoolIdProblem } from "./edge";
 import { echo, isToken, Problems, PropProblem } from "./problems";
 
 /**
@@ -93,6 +94,11 @@ function vpcProblems(props: Omit<ClusterNetworkProps, "infraId" | "region">, reg
   const zoneProblems = availabilityZonesProblems(zones, typeof region === "string" ? region : undefined);
   p.addAll(["availabilityZones"], zoneProblems);
   if (!p.list.length) p.add(["vpcCidr"], subnetsFitProblem(cidr, bits, typeof zones === "number" ? zones : zones.length));
+  if (props.edgeZones !== undefined) {
+    const vpc = p.list.length ? undefined : { vpcCidr: cidr, subnetBits: bits, zoneCount: typeof zones === "number" ? zones : zones.length };
+    p.addAll(["edgeZones"], edgeZonesProblems(props.edgeZones, typeof region === "string" ? region : undefined, vpc));
+  }
+  if (props.publicIpv4Pool !== undefined) p.add(["publicIpv4Pool"], publicIpv4PoolIdProblem(props.publicIpv4Pool));
   p.add(["natGateways"], oneOf(NAT_GATEWAY_MODES, props.natGateways ?? DEFAULT_NAT_GATEWAYS));
   if (props.networkAcl !== undefined && typeof props.networkAcl !== "boolean") p.add(["networkAcl"], `must be true or false (got ${echo(props.networkAcl)})`);
   const endpoints = props.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS;
@@ -148,7 +154,8 @@ export function checkApiLoadBalancersProps(props: ApiLoadBalancersProps): PropPr
   return new Problems()
     .add(["infraId"], infraIdProblem(props.infraId))
     .add(["publish"], oneOf(PUBLISH_MODES, publish))
-    .addAll(["network"], networkProblems(props.network, publish === "External")).list;
+    .addAll(["network"], networkProblems(props.network, publish === "External"))
+    .add(["publicIpv4Pool"], props.publicIpv4Pool === undefined ? undefined : publicIpv4PoolIdProblem(props.publicIpv4Pool)).list;
 }
 
 export function checkClusterDnsProps(props: ClusterDnsProps): PropProblem[] {
@@ -206,6 +213,7 @@ export function checkBootstrapNodeProps(props: BootstrapNodeProps): PropProblem[
     .add(["ignitionFile"], required(props.ignitionFile))
     .addAll(["network"], networkProblems(props.network, publish === "External"));
   if (!isToken(props.ami)) p.add(["ami"], amiIdProblem(props.ami));
+  if (props.publicIpv4Pool !== undefined) p.add(["publicIpv4Pool"], publicIpv4PoolIdProblem(props.publicIpv4Pool));
   if (props.iamPolicy !== undefined) p.add(["iamPolicy"], oneOf(IAM_POLICY_MODES, props.iamPolicy));
   if (props.permissionsBoundaryArn !== undefined && !isToken(props.permissionsBoundaryArn)) {
     p.add(["permissionsBoundaryArn"], iamPolicyArnProblem(props.permissionsBoundaryArn));
@@ -304,6 +312,10 @@ export function checkClusterProps(props: OpenShiftUpiClusterProps): PropProblem[
     }
   } else {
     p.addAll(["network"], vpcProblems(network as Omit<ClusterNetworkProps, "infraId" | "region">, knownRegion));
+  }
+
+  if (props.publicIpv4Pool !== undefined) {
+    p.add(["publicIpv4Pool"], publicIpv4PoolIdProblem(props.publicIpv4Pool) ?? (publish === "External" ? undefined : "needs publish: External (only public addresses come from the pool)"));
   }
 
   const dns = props.dns ?? {};
