@@ -98,6 +98,9 @@ const rows: Row[] = [
     },
     `out/stacks/demo-retired/errored.tfstate: is Terraform state of stack demo-retired, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
   ],
+  ["a folder inside the project's sources", path.join(ROOT, "src", "out"), none, `${path.join(ROOT, "src", "out")}: cannot lie inside the project's src folder`],
+  ["a folder inside node_modules", path.join(ROOT, "node_modules", "out"), none, `${path.join(ROOT, "node_modules", "out")}: cannot lie inside the project's node_modules folder`],
+  ["the project folder", ROOT, none, `${ROOT}: cannot be the project folder; ${WHOLE}`],
   ["a parent that is a file", "notes.txt/out", none, "notes.txt/out: cannot be created: notes.txt is a file, not a folder"],
   ["a name too long", `${"n".repeat(250)}`, none, `${"n".repeat(250)}: cannot be written (the path, or a name in it, is too long for the file system)`],
   // A recursive mkdir under /proc loops forever in Node; folders are made one by one.
