@@ -126,6 +126,12 @@ describe("reading installDir's files", () => {
     expect(userDataProblem(pointer(`${atLimit}a`))).toBe("makes the user data 16385 bytes; EC2 allows 16384 (16 KB)");
   });
 
+  test("an installDir holding control characters is echoed on one line", () => {
+    const { file } = fixture();
+    fs.writeFileSync(file, CLUSTER.replace("./install", '"\\t\\nnowhere"'));
+    expect(() => loadClusterFile(file)).toThrow(/^\S+cluster\.yaml:1: installDir: cannot read \S+\\t\\nnowhere \(no such folder\)$/);
+  });
+
   test("a symbolic link inside the folder is followed", () => {
     const { file, install } = fixture();
     fs.renameSync(path.join(install, "bootstrap.ign"), path.join(install, "bootstrap-real.ign"));

@@ -102,6 +102,8 @@ const rows: Row[] = [
   ["a folder inside node_modules", path.join(ROOT, "node_modules", "out"), none, `${path.join(ROOT, "node_modules", "out")}: cannot lie inside the project's node_modules folder`],
   ["the project folder", ROOT, none, `${ROOT}: cannot be the project folder; ${WHOLE}`],
   ["a parent that is a file", "notes.txt/out", none, "notes.txt/out: cannot be created: notes.txt is a file, not a folder"],
+  // The name is echoed with its newline escaped: one problem, one line.
+  ["a file whose name holds a newline", "old\nnotes", (d) => fs.writeFileSync(path.join(d, "old\nnotes"), "x"), `old\\nnotes: is a file, not an output folder; ${WHOLE}, so it would be lost`],
   ["a name too long", `${"n".repeat(250)}`, none, `${"n".repeat(250)}: cannot be written (the path, or a name in it, is too long for the file system)`],
   // A recursive mkdir under /proc loops forever in Node; folders are made one by one.
   ["a folder under /proc", "/proc/upi-test/out", none, "/proc/upi-test/out: cannot be written (no such file)"],
