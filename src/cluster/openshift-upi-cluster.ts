@@ -1,3 +1,4 @@
+import { Aspects } from "cdktf";
 import { Construct } from "constructs";
 import type { AppsIngress } from "../dns/apps-ingress";
 import type { BootstrapNode } from "../machines/bootstrap";
@@ -5,6 +6,8 @@ import type { NodePool } from "../machines/node-pool";
 import { ExistingNetwork } from "../network/existing-network";
 import { ClusterNetwork } from "../network/network";
 import type { INetwork } from "../network/types";
+import { Guardrails } from "../policy/guardrails";
+import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
 import { addBootstrap, addClusterInfra, addIngress, addMachines, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
 
 /**
@@ -14,6 +17,10 @@ import { addBootstrap, addClusterInfra, addIngress, addMachines, ClusterInfra, O
  *
  * The product's own layout puts the same parts in four stacks so that the bootstrap can be
  * destroyed alone; here, `bootstrap.enabled: false` does that.
+ *
+ * It brings the guardrails rule pack for everything under it: a synth of the app stops on a
+ * finding, unless `Guardrails.acknowledge(scope, ruleId, reason)` accepts it. The cluster tag
+ * (`kubernetes.io/cluster/<infraId>`) is expected in the provider's default tags (`defaultTags()`).
  */
 export class OpenShiftUpiCluster extends Construct {
   readonly network: INetwork;
@@ -25,6 +32,9 @@ export class OpenShiftUpiCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: OpenShiftUpiClusterProps) {
     super(scope, id);
+    // The rule pack comes with the cluster, and runs at every synth of the app.
+    Aspects.of(this).add(new Guardrails({ infraId: props.infraId }));
+    if (props.iam?.policy === "documented") Guardrails.acknowledge(this, DOCUMENTED_POLICY_ACKNOWLEDGEMENT.rule, DOCUMENTED_POLICY_ACKNOWLEDGEMENT.reason);
     const net = props.network ?? {};
     this.network =
       "existing" in net

@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { configureBackend } from "../backend/backend";
 import type { ClusterConfig } from "../config/load";
 import { Acknowledgement, Guardrails } from "../policy/guardrails";
+import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
 import { defaultTags } from "../tags/tags";
 
 /** install-config service endpoint names to the provider's endpoint keys. */
@@ -25,8 +26,8 @@ function providerEndpoints(endpoints: ClusterConfig["aws"]["serviceEndpoints"]):
 /** The file's acknowledgements; choosing the documented IAM table is itself one for the wildcard rule. */
 function acknowledgements(cluster: ClusterConfig): Acknowledgement[] {
   const acks: Acknowledgement[] = [...cluster.guardrails.acknowledge];
-  if (cluster.iam.policy === "documented" && !acks.some((a) => a.rule === "UPI-IAM-1")) {
-    acks.push({ rule: "UPI-IAM-1", reason: "iam.policy: documented chooses the seed's broad table" });
+  if (cluster.iam.policy === "documented" && !acks.some((a) => a.rule === DOCUMENTED_POLICY_ACKNOWLEDGEMENT.rule)) {
+    acks.push(DOCUMENTED_POLICY_ACKNOWLEDGEMENT);
   }
   return acks;
 }
@@ -52,8 +53,10 @@ export class ClusterStack extends TerraformStack {
       skipRequestingAccountId: aws.skipRequestingAccountId || undefined,
     });
     this.backendDescription = configureBackend(this, cluster, stackName);
-    this.guardrails = new Guardrails({ infraId: cluster.infraId, acknowledge: acknowledgements(cluster) });
+    this.guardrails = new Guardrails({ infraId: cluster.infraId });
     Aspects.of(this).add(this.guardrails);
+    // The file's acknowledgements cover the whole stack.
+    for (const a of acknowledgements(cluster)) Guardrails.acknowledge(this, a.rule, a.reason);
   }
 
   /** Outputs keep the CloudFormation templates' names, so scripts and docs carry over. */
