@@ -46,6 +46,28 @@ describe("loading the cluster file", () => {
     expect(c.baseDomain).toBe("apps.corp.example.org");
   });
 
+  test("explicit nulls, as the contract writes them, read as absent", () => {
+    const [c] = loadClusterFile(
+      write({
+        installDir: EXAMPLE_INSTALL_DIR,
+        dns: { publicHostedZoneId: null },
+        iam: { permissionsBoundaryArn: null },
+        machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { ignitionKmsKeyArn: null }, compute: { rootVolume: { iops: null, kmsKeyArn: null } } },
+        ingress: { routerLoadBalancerHostname: null },
+        aws: { maxRetries: null },
+        backend: { type: "s3", s3: { bucket: "my-state", dynamodbTable: null, kmsKeyId: null } },
+      }),
+    ).clusters;
+    expect([c.dns.publicHostedZoneId, c.iam.permissionsBoundaryArn, c.machines.bootstrap.ignitionKmsKeyArn, c.ingress.routerLoadBalancerHostname]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(c.machines.compute.rootVolume).toEqual({ sizeGiB: 120, type: "gp3", iops: undefined, kmsKeyArn: undefined });
+    expect([c.aws.maxRetries, c.backend.s3!.dynamodbTable, c.backend.s3!.kmsKeyId]).toEqual([undefined, undefined, undefined]);
+  });
+
   test("a JSON file works the same", () => {
     const [c] = loadClusterFile(write({ installDir: EXAMPLE_INSTALL_DIR, machines: { rhcosAmi: "ami-0123456789abcdef0" }, publish: "Internal" }, "c.json")).clusters;
     expect(c.publish).toBe("Internal");

@@ -1,5 +1,6 @@
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import type { ClusterConfig } from "../config/load";
+import { defaultStateKeyPrefix } from "../defaults";
 
 /** Where a stack's state lives, by `backend.type`; cross-stack references follow the same backend. */
 export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, stackName: string): string {
@@ -10,11 +11,11 @@ export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, 
       const endpoints = aws.serviceEndpoints;
       const configured = new S3Backend(stack, {
         bucket: s3.bucket,
-        key: `${s3.keyPrefix ?? `openshift/${cluster.clusterName}`}/${stackName}.tfstate`,
+        key: `${s3.keyPrefix ?? defaultStateKeyPrefix(cluster.clusterName)}/${stackName}.tfstate`,
         region: s3.region ?? cluster.region,
         encrypt: s3.encrypt,
-        kmsKeyId: s3.kmsKeyId ?? undefined,
-        dynamodbTable: s3.dynamodbTable ?? undefined,
+        kmsKeyId: s3.kmsKeyId,
+        dynamodbTable: s3.dynamodbTable,
         endpoints:
           endpoints.s3 || endpoints.dynamodb || endpoints.sts || endpoints.iam
             ? { s3: endpoints.s3, dynamodb: endpoints.dynamodb, sts: endpoints.sts, iam: endpoints.iam }
@@ -22,7 +23,7 @@ export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, 
         usePathStyle: aws.s3UsePathStyle || undefined,
         skipCredentialsValidation: aws.skipCredentialsValidation || undefined,
         skipRequestingAccountId: aws.skipRequestingAccountId || undefined,
-        maxRetries: aws.maxRetries ?? undefined,
+        maxRetries: aws.maxRetries,
       });
       // cdktf 0.21 predates S3-native locking (Terraform >= 1.10); set the attribute directly.
       if (s3.useLockfile) configured.addOverride("use_lockfile", true);
@@ -33,7 +34,7 @@ export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, 
       new CloudBackend(stack, {
         organization: cloud.organization,
         hostname: cloud.hostname,
-        workspaces: new NamedCloudWorkspace(`${cloud.workspacePrefix}${stackName}`, cloud.project ?? undefined),
+        workspaces: new NamedCloudWorkspace(`${cloud.workspacePrefix}${stackName}`, cloud.project),
       });
       return `cloud ${cloud.hostname}/${cloud.organization}`;
     }

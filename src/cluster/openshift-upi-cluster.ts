@@ -3,12 +3,10 @@ import { Construct } from "constructs";
 import type { AppsIngress } from "../dns/apps-ingress";
 import type { BootstrapNode } from "../machines/bootstrap";
 import type { NodePool } from "../machines/node-pool";
-import { ExistingNetwork } from "../network/existing-network";
-import { ClusterNetwork } from "../network/network";
 import type { INetwork } from "../network/types";
 import { Guardrails } from "../policy/guardrails";
 import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
-import { addBootstrap, addClusterInfra, addIngress, addMachines, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
+import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
 
 /**
  * A whole OpenShift UPI cluster in one scope, for cdktf apps with their own stacks, provider and
@@ -35,11 +33,7 @@ export class OpenShiftUpiCluster extends Construct {
     // The rule pack comes with the cluster, and runs at every synth of the app.
     Aspects.of(this).add(new Guardrails({ infraId: props.infraId }));
     if (props.iam?.policy === "documented") Guardrails.acknowledge(this, DOCUMENTED_POLICY_ACKNOWLEDGEMENT.rule, DOCUMENTED_POLICY_ACKNOWLEDGEMENT.reason);
-    const net = props.network ?? {};
-    this.network =
-      "existing" in net
-        ? new ExistingNetwork(this, "existing-network", { infraId: props.infraId, ...net.existing })
-        : new ClusterNetwork(this, "network", { ...net, infraId: props.infraId, region: props.region });
+    this.network = addNetwork(this, props);
     this.infra = addClusterInfra(this, props, this.network);
     this.bootstrap = addBootstrap(this, props, this.infra);
     const { controlPlane, compute } = addMachines(this, props, this.infra);

@@ -1,15 +1,25 @@
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Construct } from "constructs";
+import {
+  DEFAULT_COMPUTE_REPLICAS,
+  DEFAULT_CONTROL_PLANE_REPLICAS,
+  DEFAULT_IAM_POLICY,
+  DEFAULT_PUBLISH,
+  IamPolicyMode,
+  PublishMode,
+  RecordType,
+  RouterLoadBalancerType,
+} from "../defaults";
 import { AppsIngress } from "../dns/apps-ingress";
-import { ClusterDns, lbTarget, RecordType } from "../dns/cluster-dns";
+import { ClusterDns, lbTarget } from "../dns/cluster-dns";
 import { ApiLoadBalancers } from "../loadbalancing/api-load-balancers";
 import { BootstrapNode } from "../machines/bootstrap";
 import type { RootVolume } from "../machines/machine";
 import { NodePool } from "../machines/node-pool";
-import type { ClusterNetworkProps } from "../network/network";
-import type { ExistingNetworkProps } from "../network/existing-network";
+import { ClusterNetwork, ClusterNetworkProps } from "../network/network";
+import { ExistingNetwork, ExistingNetworkProps } from "../network/existing-network";
 import type { INetwork } from "../network/types";
-import { IamPolicyMode, MachineRole, masterStatements, workerStatements } from "../security/iam";
+import { MachineRole, masterStatements, workerStatements } from "../security/iam";
 import { ClusterSecurityGroups } from "../security/security-groups";
 
 /** What openshift-install's `create ignition-configs` gives the machines. */
@@ -52,7 +62,7 @@ export interface OpenShiftUpiClusterProps {
   readonly infraId: string;
   readonly region: string;
   /** Internal: no public load balancer or records, bootstrap without public IP. @default "External" */
-  readonly publish?: "External" | "Internal";
+  readonly publish?: PublishMode;
   /** A new VPC, or `{ existing }` to bring one. @default a new VPC with ClusterNetwork's defaults */
   readonly network?: Omit<ClusterNetworkProps, "infraId" | "region"> | { readonly existing: Omit<ExistingNetworkProps, "infraId"> };
   /** @default public zone looked up by baseDomain, alias records, no etcd records */
@@ -70,7 +80,7 @@ export interface OpenShiftUpiClusterProps {
   /** @default 2 x m6i.large */
   readonly compute?: MachinePoolProps;
   /** Day 2: `*.apps` records to the router's load balancer. @default none */
-  readonly ingress?: { readonly routerLoadBalancerHostname: string; readonly loadBalancerType?: "classic" | "network" };
+  readonly ingress?: { readonly routerLoadBalancerHostname: string; readonly loadBalancerType?: RouterLoadBalancerType };
 }
 
 /** DNS, API load balancers, security groups and IAM (02 and 03), added to `scope`. */
@@ -86,6 +96,14 @@ export interface ClusterInfra {
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} is required when machines are created`);
   return value;
+}
+
+/** The network the props ask for: a new VPC (ClusterNetwork), or the user's (`{ existing }`). */
+export function addNetwork(scope: Construct, props: OpenShiftUpiClusterProps): ClusterNetwork | ExistingNetwork {
+  const net = props.network ?? {};
+  return "existing" in net
+    ? new ExistingNetwork(scope, "existing-network", { infraId: props.infraId, ...net.existing })
+    : new ClusterNetwork(scope, "network", { ...net, infraId: props.infraId, region: props.region });
 }
 
 export function addClusterInfra(scope: Construct, props: OpenShiftUpiClusterProps, network: INetwork): ClusterInfra {
@@ -108,7 +126,7 @@ export function addClusterInfra(scope: Construct, props: OpenShiftUpiClusterProp
   const role = (kind: "master" | "worker") =>
     new MachineRole(scope, `${kind}-iam`, {
       name: `${infraId}-${kind}`,
-      statements: (kind === "master" ? masterStatements : workerStatements)(props.iam?.policy ?? "least-privilege"),
+      statements: (kind === "master" ? masterStatements : workerStatements)(props.iam?.policy ?? DEFAULT_IAM_POLICY),
       permissionsBoundaryArn: props.iam?.permissionsBoundaryArn,
     });
   return { network, dns, loadBalancers, securityGroups, masterRole: role("master"), workerRole: role("worker") };
@@ -138,7 +156,7 @@ export function addBootstrap(scope: Construct, props: OpenShiftUpiClusterProps, 
 /** Control plane and compute (05 and 06), and the legacy etcd records when asked. */
 export function addMachines(scope: Construct, props: OpenShiftUpiClusterProps, infra: ClusterInfra): { controlPlane: NodePool; compute: NodePool } {
   const pool = (role: "master" | "worker", spec: MachinePoolProps = {}) => {
-    const replicas = spec.replicas ?? (role === "master" ? 3 : 2);
+    const replicas = spec.replicas ?? (role === "master" ? DEFAULT_CONTROL_PLANE_REPLICAS : DEFAULT_COMPUTE_REPLICAS);
     return new NodePool(scope, role === "master" ? "control-plane" : "compute", {
       role,
       infraId: props.infraId,
@@ -181,7 +199,7 @@ export function addIngress(scope: Construct, props: OpenShiftUpiClusterProps, in
   return new AppsIngress(scope, "apps", {
     clusterDomain: infra.dns.clusterDomain,
     privateZoneId: infra.dns.privateZoneId,
-    publicZoneId: (props.publish ?? "External") === "External" ? infra.dns.publicZoneId : undefined,
+    publicZoneId: (props.publish ?? DEFAULT_PUBLISH) === "External" ? infra.dns.publicZoneId : undefined,
     routerLoadBalancerHostname: props.ingress.routerLoadBalancerHostname,
     loadBalancerType: props.ingress.loadBalancerType,
     recordType: props.dns?.recordType,

@@ -1,4 +1,36 @@
 import * as z from "zod";
+import {
+  BACKEND_TYPES,
+  DEFAULT_AVAILABILITY_ZONE_COUNT,
+  DEFAULT_BACKEND_TYPE,
+  DEFAULT_BOOTSTRAP_ENABLED,
+  DEFAULT_BOOTSTRAP_INSTANCE_TYPE,
+  DEFAULT_CLOUD_HOSTNAME,
+  DEFAULT_COMPUTE_INSTANCE_TYPE,
+  DEFAULT_COMPUTE_REPLICAS,
+  DEFAULT_CONTROL_PLANE_INSTANCE_TYPE,
+  DEFAULT_CONTROL_PLANE_REPLICAS,
+  DEFAULT_ETCD_RECORDS,
+  DEFAULT_IAM_POLICY,
+  DEFAULT_NAT_GATEWAYS,
+  DEFAULT_NETWORK_ACL,
+  DEFAULT_PUBLISH,
+  DEFAULT_RECORD_TYPE,
+  DEFAULT_ROOT_VOLUME_SIZE_GIB,
+  DEFAULT_ROOT_VOLUME_TYPE,
+  DEFAULT_ROUTER_LOAD_BALANCER_TYPE,
+  DEFAULT_SUBNET_BITS,
+  DEFAULT_VPC_CIDR,
+  DEFAULT_VPC_ENDPOINTS,
+  IAM_POLICY_MODES,
+  NAT_GATEWAY_MODES,
+  PUBLISH_MODES,
+  RECORD_TYPES,
+  ROUTER_LOAD_BALANCER_TYPES,
+  SERVICE_ENDPOINT_NAMES,
+  VOLUME_TYPES,
+  VPC_ENDPOINT_SERVICES,
+} from "../defaults";
 
 /**
  * The cluster file's schema: one definition gives the TypeScript types, the defaults, the
@@ -17,26 +49,18 @@ const arn = (what: string) =>
 const cidr = () =>
   z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" });
 
-export const NAT_GATEWAY_MODES = ["perAz", "single", "none"] as const;
-export const VPC_ENDPOINT_SERVICES = ["s3", "ec2", "elasticloadbalancing"] as const;
-/** install-config's platform.aws.serviceEndpoints names that the product passes on. */
-export const SERVICE_ENDPOINT_NAMES = [
-  "ec2",
-  "elasticloadbalancing",
-  "s3",
-  "route53",
-  "iam",
-  "sts",
-  "dynamodb",
-  "kms",
-] as const;
+/**
+ * An optional field that also takes an explicit `null` (the contract writes `iops: null`); both
+ * come out as absent, so the constructs' optional props take the value as it is.
+ */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
 const rootVolume = z
   .strictObject({
-    sizeGiB: z.number().int().positive().default(120).describe("Root volume size in GiB"),
-    type: z.enum(["gp3", "gp2", "io1", "io2"]).default("gp3"),
-    iops: z.number().int().positive().nullable().default(null).describe("Provisioned IOPS (gp3, io1, io2)"),
-    kmsKeyArn: arn("a KMS key").nullable().default(null).describe("KMS key for the volume; default: the account's EBS key"),
+    sizeGiB: z.number().int().positive().default(DEFAULT_ROOT_VOLUME_SIZE_GIB).describe("Root volume size in GiB"),
+    type: z.enum(VOLUME_TYPES).default(DEFAULT_ROOT_VOLUME_TYPE),
+    iops: optional(z.number().int().positive()).describe("Provisioned IOPS (gp3, io1, io2)"),
+    kmsKeyArn: optional(arn("a KMS key")).describe("KMS key for the volume; default: the account's EBS key"),
   })
   .prefault({});
 
@@ -68,22 +92,22 @@ export const clusterSchema = z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as us-east-1" })
       .optional(),
-    publish: z.enum(["External", "Internal"]).default("External"),
+    publish: z.enum(PUBLISH_MODES).default(DEFAULT_PUBLISH),
 
     network: z
       .strictObject({
-        vpcCidr: cidr().default("10.0.0.0/16"),
-        subnetBits: z.number().int().min(5).max(13).default(12).describe("Host bits per subnet: 12 gives /20"),
+        vpcCidr: cidr().default(DEFAULT_VPC_CIDR),
+        subnetBits: z.number().int().min(5).max(13).default(DEFAULT_SUBNET_BITS).describe("Host bits per subnet: 12 gives /20"),
         availabilityZones: z
           .union([
             z.number().int().min(1).max(3),
             z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be an AZ name such as us-east-1a" })).min(1).max(3),
           ])
-          .default(3)
+          .default(DEFAULT_AVAILABILITY_ZONE_COUNT)
           .describe("1 to 3, or a list of 1 to 3 AZ names of the region"),
-        natGateways: z.enum(NAT_GATEWAY_MODES).default("perAz"),
-        networkAcl: z.boolean().default(true),
-        vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(["s3"]),
+        natGateways: z.enum(NAT_GATEWAY_MODES).default(DEFAULT_NAT_GATEWAYS),
+        networkAcl: z.boolean().default(DEFAULT_NETWORK_ACL),
+        vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(() => [...DEFAULT_VPC_ENDPOINTS]),
         existingVpc: z
           .strictObject({
             vpcId: z.string().regex(/^vpc-[0-9a-z]+$/, { error: "must be a VPC id such as vpc-0123abcd" }),
@@ -97,56 +121,51 @@ export const clusterSchema = z
 
     dns: z
       .strictObject({
-        publicHostedZoneId: z
-          .string()
-          .regex(/^[A-Z0-9]{1,32}$/, { error: "must be a Route 53 zone id such as Z0123456789ABC (without /hostedzone/)" })
-          .nullable()
-          .default(null),
-        recordType: z.enum(["alias", "cname"]).default("alias"),
-        etcdRecords: z.boolean().default(false),
+        publicHostedZoneId: optional(
+          z.string().regex(/^[A-Z0-9]{1,32}$/, { error: "must be a Route 53 zone id such as Z0123456789ABC (without /hostedzone/)" }),
+        ),
+        recordType: z.enum(RECORD_TYPES).default(DEFAULT_RECORD_TYPE),
+        etcdRecords: z.boolean().default(DEFAULT_ETCD_RECORDS),
       })
       .prefault({}),
 
     iam: z
       .strictObject({
-        policy: z.enum(["least-privilege", "documented"]).default("least-privilege"),
-        permissionsBoundaryArn: arn("an IAM policy").nullable().default(null),
+        policy: z.enum(IAM_POLICY_MODES).default(DEFAULT_IAM_POLICY),
+        permissionsBoundaryArn: optional(arn("an IAM policy")),
       })
       .prefault({}),
 
     machines: z
       .strictObject({
-        rhcosAmi: z
-          .string()
-          .regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be an AMI id such as ami-0123456789abcdef0" })
-          .nullable()
-          .default(null),
+        rhcosAmi: optional(
+          z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be an AMI id such as ami-0123456789abcdef0" }),
+        ),
         bootstrap: z
           .strictObject({
-            enabled: z.boolean().default(true),
+            enabled: z.boolean().default(DEFAULT_BOOTSTRAP_ENABLED),
             instanceType: z
               .string()
               .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as i3.large" })
-              .default("i3.large"),
+              .default(DEFAULT_BOOTSTRAP_INSTANCE_TYPE),
             allowedCidrs: z.array(cidr()).default([]).describe("Sources for tcp 22 and 19531; default: the VPC CIDR"),
-            ignitionKmsKeyArn: arn("a KMS key").nullable().default(null).describe("KMS key for the ignition bucket; default: SSE-S3"),
+            ignitionKmsKeyArn: optional(arn("a KMS key")).describe("KMS key for the ignition bucket; default: SSE-S3"),
             rootVolume,
           })
           .prefault({}),
-        controlPlane: machinePool(3, "m6i.xlarge"),
-        compute: machinePool(2, "m6i.large"),
+        controlPlane: machinePool(DEFAULT_CONTROL_PLANE_REPLICAS, DEFAULT_CONTROL_PLANE_INSTANCE_TYPE),
+        compute: machinePool(DEFAULT_COMPUTE_REPLICAS, DEFAULT_COMPUTE_INSTANCE_TYPE),
       })
       .prefault({}),
 
     ingress: z
       .strictObject({
-        routerLoadBalancerHostname: z
-          .string()
-          .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/i, { error: "must be the load balancer's DNS name (EXTERNAL-IP of router-default)" })
-          .nullable()
-          .default(null)
-          .describe("Day 2: adds the <clusterName>-ingress stack with *.apps records"),
-        loadBalancerType: z.enum(["classic", "network"]).default("classic"),
+        routerLoadBalancerHostname: optional(
+          z
+            .string()
+            .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/i, { error: "must be the load balancer's DNS name (EXTERNAL-IP of router-default)" }),
+        ).describe("Day 2: adds the <clusterName>-ingress stack with *.apps records"),
+        loadBalancerType: z.enum(ROUTER_LOAD_BALANCER_TYPES).default(DEFAULT_ROUTER_LOAD_BALANCER_TYPE),
       })
       .prefault({}),
 
@@ -175,7 +194,7 @@ export const clusterSchema = z
         serviceEndpoints: z
           .partialRecord(z.enum(SERVICE_ENDPOINT_NAMES), z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }))
           .default({}),
-        maxRetries: z.number().int().min(0).max(25).nullable().default(null).describe("AWS provider max_retries"),
+        maxRetries: optional(z.number().int().min(0).max(25)).describe("AWS provider max_retries"),
         s3UsePathStyle: z.boolean().default(false).describe("Path-style S3 addressing (S3-compatible endpoints)"),
         skipCredentialsValidation: z.boolean().default(false).describe("For emulators and secret regions without STS"),
         skipRequestingAccountId: z.boolean().default(false).describe("For emulators and secret regions without STS/IAM"),
@@ -184,24 +203,24 @@ export const clusterSchema = z
 
     backend: z
       .strictObject({
-        type: z.enum(["local", "s3", "cloud"]).default("local"),
+        type: z.enum(BACKEND_TYPES).default(DEFAULT_BACKEND_TYPE),
         s3: z
           .strictObject({
             bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name" }),
             keyPrefix: z.string().min(1).regex(/^[^/].*[^/]$|^[^/]$/, { error: "must not start or end with /" }).optional(),
             region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region" }).optional(),
             useLockfile: z.boolean().default(true),
-            dynamodbTable: z.string().min(3).nullable().default(null),
+            dynamodbTable: optional(z.string().min(3)),
             encrypt: z.boolean().default(true),
-            kmsKeyId: z.string().min(1).nullable().default(null),
+            kmsKeyId: optional(z.string().min(1)),
           })
           .optional(),
         cloud: z
           .strictObject({
             organization: z.string().min(1),
-            hostname: z.string().min(1).default("app.terraform.io"),
+            hostname: z.string().min(1).default(DEFAULT_CLOUD_HOSTNAME),
             workspacePrefix: z.string().default(""),
-            project: z.string().min(1).nullable().default(null),
+            project: optional(z.string().min(1)),
           })
           .optional(),
       })

@@ -76,8 +76,8 @@ export function semanticProblems(c: Candidate): Finding[] {
   }
   for (const [pool, spec] of [["bootstrap", bootstrap], ["controlPlane", controlPlane], ["compute", compute]] as const) {
     const v = spec.rootVolume;
-    if (v.iops !== null && v.type === "gp2") add(["machines", pool, "rootVolume", "iops"], "cannot be set for gp2 volumes (use gp3, io1 or io2)");
-    if (v.iops === null && (v.type === "io1" || v.type === "io2")) add(["machines", pool, "rootVolume", "iops"], `is required for ${v.type} volumes`);
+    if (v.iops !== undefined && v.type === "gp2") add(["machines", pool, "rootVolume", "iops"], "cannot be set for gp2 volumes (use gp3, io1 or io2)");
+    if (v.iops === undefined && (v.type === "io1" || v.type === "io2")) add(["machines", pool, "rootVolume", "iops"], `is required for ${v.type} volumes`);
   }
 
   c.guardrails.acknowledge.forEach((a, i) => {

@@ -1,7 +1,8 @@
 import { DataAwsElbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-elb-hosted-zone-id";
 import { DataAwsLbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-lb-hosted-zone-id";
 import { Construct } from "constructs";
-import { dnsRecord, RecordType } from "./cluster-dns";
+import { DEFAULT_ROUTER_LOAD_BALANCER_TYPE, RecordType, RouterLoadBalancerType } from "../defaults";
+import { dnsRecord } from "./cluster-dns";
 
 export interface AppsIngressProps {
   /** `<cluster>.<domain>`: the records are `*.apps.` of it. */
@@ -12,7 +13,7 @@ export interface AppsIngressProps {
   /** The router's load balancer: `oc -n openshift-ingress get service router-default`. */
   readonly routerLoadBalancerHostname: string;
   /** The router Service gets a classic ELB unless it asks for an NLB. @default "classic" */
-  readonly loadBalancerType?: "classic" | "network";
+  readonly loadBalancerType?: RouterLoadBalancerType;
   /** @default "alias" */
   readonly recordType?: RecordType;
 }
@@ -29,7 +30,7 @@ export class AppsIngress extends Construct {
     this.recordName = `*.apps.${props.clusterDomain}`;
     // The load balancers' canonical zones are per region and type; no lookup of the balancer itself.
     const zoneId =
-      (props.loadBalancerType ?? "classic") === "network"
+      (props.loadBalancerType ?? DEFAULT_ROUTER_LOAD_BALANCER_TYPE) === "network"
         ? new DataAwsLbHostedZoneId(this, "router-zone", { loadBalancerType: "network" }).id
         : new DataAwsElbHostedZoneId(this, "router-zone").id;
     const target = { dnsName: props.routerLoadBalancerHostname, zoneId };

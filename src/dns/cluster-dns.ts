@@ -3,9 +3,10 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Construct } from "constructs";
+import { DEFAULT_RECORD_TYPE, RecordType } from "../defaults";
 import { clusterTagKey } from "../tags/tags";
 
-export type RecordType = "alias" | "cname";
+export type { RecordType } from "../defaults";
 
 /** Where a DNS name points: a load balancer's DNS name and its canonical hosted zone. */
 export interface DnsTarget {
@@ -79,7 +80,7 @@ export function dnsRecord(
   props: { zoneId: string; name: string; target: DnsTarget; recordType?: RecordType },
 ): Route53Record {
   const { zoneId, name, target } = props;
-  if ((props.recordType ?? "alias") === "cname") {
+  if ((props.recordType ?? DEFAULT_RECORD_TYPE) === "cname") {
     return new Route53Record(scope, id, { zoneId, name, type: "CNAME", ttl: 10, records: [target.dnsName] });
   }
   return new Route53Record(scope, id, {

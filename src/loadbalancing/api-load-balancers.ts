@@ -2,6 +2,7 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
+import { DEFAULT_PUBLISH, PublishMode } from "../defaults";
 import type { INetwork } from "../network/types";
 import { nameTag } from "../tags/tags";
 
@@ -17,7 +18,7 @@ export interface ApiLoadBalancersProps {
   readonly infraId: string;
   readonly network: INetwork;
   /** Internal: no internet-facing load balancer. @default "External" */
-  readonly publish?: "External" | "Internal";
+  readonly publish?: PublishMode;
 }
 
 /** One row per listener of 02_cluster_infra.yaml; the health checks are the current template's. */
@@ -42,7 +43,7 @@ export class ApiLoadBalancers extends Construct {
   constructor(scope: Construct, id: string, props: ApiLoadBalancersProps) {
     super(scope, id);
     const { infraId, network } = props;
-    const external = (props.publish ?? "External") === "External";
+    const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
 
     const balancer = (kind: "ext" | "int") =>
       new Lb(this, kind === "ext" ? "external" : "internal", {

@@ -6,9 +6,10 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { DEFAULT_BOOTSTRAP_INSTANCE_TYPE, DEFAULT_IAM_POLICY, DEFAULT_PUBLISH, IamPolicyMode, PublishMode } from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import type { INetwork } from "../network/types";
-import { bootstrapStatements, IamPolicyMode, MachineRole } from "../security/iam";
+import { bootstrapStatements, MachineRole } from "../security/iam";
 import { securityGroupWithEgress } from "../security/security-groups";
 import { nameTag } from "../tags/tags";
 import { bootstrapPointer } from "./ignition";
@@ -28,7 +29,7 @@ export interface BootstrapNodeProps {
   /** Sources for tcp 22 and 19531 (journald gateway). @default the VPC CIDR */
   readonly allowedCidrs?: readonly string[];
   /** External: a public subnet with a public IP; Internal: a private subnet. @default "External" */
-  readonly publish?: "External" | "Internal";
+  readonly publish?: PublishMode;
   /** @default "least-privilege" */
   readonly iamPolicy?: IamPolicyMode;
   /** @default none */
@@ -52,7 +53,7 @@ export class BootstrapNode extends Construct {
   constructor(scope: Construct, id: string, props: BootstrapNodeProps) {
     super(scope, id);
     const { infraId, network } = props;
-    const external = (props.publish ?? "External") === "External";
+    const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
 
     const bucket = new S3Bucket(this, "ignition-bucket", {
       // Bucket names are global and lower-case; the provider adds a unique suffix.
@@ -108,7 +109,7 @@ export class BootstrapNode extends Construct {
     });
     this.ignitionBucketName = bucket.bucket;
 
-    const statements = bootstrapStatements(props.iamPolicy ?? "least-privilege", `${bucket.arn}/${object.key}`);
+    const statements = bootstrapStatements(props.iamPolicy ?? DEFAULT_IAM_POLICY, `${bucket.arn}/${object.key}`);
     if (props.ignitionKmsKeyArn) statements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: props.ignitionKmsKeyArn });
     const role = new MachineRole(this, "iam", {
       name: `${infraId}-bootstrap`,
@@ -142,7 +143,7 @@ export class BootstrapNode extends Construct {
       name: `${infraId}-bootstrap`,
       infraId,
       ami: props.ami,
-      instanceType: props.instanceType ?? "i3.large",
+      instanceType: props.instanceType ?? DEFAULT_BOOTSTRAP_INSTANCE_TYPE,
       subnetId: external ? network.publicSubnetIds[0] : network.privateSubnetIds[0],
       associatePublicIp: external,
       securityGroupIds: [group.id, props.masterSecurityGroupId],

@@ -3,6 +3,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { Fn, Op, TerraformElement } from "cdktf";
 import { Construct } from "constructs";
+import { DEFAULT_ROOT_VOLUME_SIZE_GIB, DEFAULT_ROOT_VOLUME_TYPE, VolumeType } from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { clusterTagKey, nameTag } from "../tags/tags";
 
@@ -10,11 +11,11 @@ export interface RootVolume {
   /** @default 120 */
   readonly sizeGiB?: number;
   /** @default "gp3" */
-  readonly type?: string;
+  readonly type?: VolumeType;
   /** @default none (the volume type's baseline) */
-  readonly iops?: number | null;
+  readonly iops?: number;
   /** @default the account's default EBS key */
-  readonly kmsKeyArn?: string | null;
+  readonly kmsKeyArn?: string;
 }
 
 export interface MachineProps {
@@ -76,11 +77,11 @@ export class Machine extends Construct {
       userData: props.userData,
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
       rootBlockDevice: {
-        volumeSize: volume.sizeGiB ?? 120,
-        volumeType: volume.type ?? "gp3",
-        iops: volume.iops ?? undefined,
+        volumeSize: volume.sizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB,
+        volumeType: volume.type ?? DEFAULT_ROOT_VOLUME_TYPE,
+        iops: volume.iops,
         encrypted: true,
-        kmsKeyId: volume.kmsKeyArn ?? undefined,
+        kmsKeyId: volume.kmsKeyArn,
         tags: nameTag(props.name),
       },
       tags: nameTag(props.name, { [clusterTagKey(props.infraId)]: "owned" }),

@@ -1,4 +1,10 @@
 import { Construct } from "constructs";
+import {
+  DEFAULT_COMPUTE_INSTANCE_TYPE,
+  DEFAULT_COMPUTE_REPLICAS,
+  DEFAULT_CONTROL_PLANE_INSTANCE_TYPE,
+  DEFAULT_CONTROL_PLANE_REPLICAS,
+} from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { machineConfigUrl, nodePointer } from "./ignition";
 import { Machine, RootVolume } from "./machine";
@@ -32,7 +38,8 @@ export class NodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
-    const replicas = props.replicas ?? (props.role === "master" ? 3 : 2);
+    const master = props.role === "master";
+    const replicas = props.replicas ?? (master ? DEFAULT_CONTROL_PLANE_REPLICAS : DEFAULT_COMPUTE_REPLICAS);
     const userData = nodePointer(machineConfigUrl(props.clusterDomain, props.role), props.caSource);
     this.machines = Array.from(
       { length: replicas },
@@ -41,7 +48,7 @@ export class NodePool extends Construct {
           name: `${props.infraId}-${props.role}-${i}`,
           infraId: props.infraId,
           ami: props.ami,
-          instanceType: props.instanceType ?? (props.role === "master" ? "m6i.xlarge" : "m6i.large"),
+          instanceType: props.instanceType ?? (master ? DEFAULT_CONTROL_PLANE_INSTANCE_TYPE : DEFAULT_COMPUTE_INSTANCE_TYPE),
           subnetId: props.subnetIds[i % props.subnetIds.length],
           securityGroupIds: [props.securityGroupId],
           instanceProfileName: props.instanceProfileName,

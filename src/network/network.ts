@@ -17,11 +17,20 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { subnetBlock } from "../config/cidr";
+import {
+  DEFAULT_AVAILABILITY_ZONE_COUNT,
+  DEFAULT_NAT_GATEWAYS,
+  DEFAULT_NETWORK_ACL,
+  DEFAULT_SUBNET_BITS,
+  DEFAULT_VPC_CIDR,
+  DEFAULT_VPC_ENDPOINTS,
+  NatGatewayMode,
+  VpcEndpointService,
+} from "../defaults";
 import { clusterTagKey, nameTag } from "../tags/tags";
 import type { INetwork } from "./types";
 
-export type NatGatewayMode = "perAz" | "single" | "none";
-export type VpcEndpointService = "s3" | "ec2" | "elasticloadbalancing";
+export type { NatGatewayMode, VpcEndpointService } from "../defaults";
 
 export interface ClusterNetworkProps {
   /** Infrastructure ID (metadata.json `infraID`): names and the cluster tag. */
@@ -68,11 +77,11 @@ export class ClusterNetwork extends Construct implements INetwork {
   constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
     super(scope, id);
     const { infraId, region } = props;
-    const cidr = props.vpcCidr ?? "10.0.0.0/16";
-    const subnetBits = props.subnetBits ?? 12;
-    const natMode = props.natGateways ?? "perAz";
-    const endpoints = props.vpcEndpoints ?? ["s3"];
-    const azSpec = props.availabilityZones ?? 3;
+    const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
+    const subnetBits = props.subnetBits ?? DEFAULT_SUBNET_BITS;
+    const natMode = props.natGateways ?? DEFAULT_NAT_GATEWAYS;
+    const endpoints = props.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS;
+    const azSpec = props.availabilityZones ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
 
     if (typeof azSpec === "number") {
       const zones = new DataAwsAvailabilityZones(this, "zones", {
@@ -197,7 +206,7 @@ export class ClusterNetwork extends Construct implements INetwork {
       }
     }
 
-    if (props.networkAcl ?? true) {
+    if (props.networkAcl ?? DEFAULT_NETWORK_ACL) {
       const acl = new NetworkAcl(this, "public-network-acl", {
         vpcId: vpc.id,
         subnetIds: this.publicSubnetIds,

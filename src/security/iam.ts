@@ -3,10 +3,11 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import type { IamPolicyMode } from "../defaults";
 import type { Acknowledgement } from "../policy/guardrails";
 import { nameTag } from "../tags/tags";
 
-export type IamPolicyMode = "least-privilege" | "documented";
+export type { IamPolicyMode } from "../defaults";
 
 /** Choosing the documented table is itself the acknowledgement of the wildcard-action guardrail. */
 export const DOCUMENTED_POLICY_ACKNOWLEDGEMENT: Acknowledgement = { rule: "UPI-IAM-1", reason: "iam.policy: documented chooses the seed's broad table" };

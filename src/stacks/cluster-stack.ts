@@ -47,7 +47,7 @@ export class ClusterStack extends TerraformStack {
       region: cluster.region,
       defaultTags: [{ tags: defaultTags(cluster.infraId, cluster.tags) }],
       endpoints: providerEndpoints(aws.serviceEndpoints),
-      maxRetries: aws.maxRetries ?? undefined,
+      maxRetries: aws.maxRetries,
       s3UsePathStyle: aws.s3UsePathStyle || undefined,
       skipCredentialsValidation: aws.skipCredentialsValidation || undefined,
       skipRequestingAccountId: aws.skipRequestingAccountId || undefined,

@@ -1,35 +1,33 @@
 import { Construct } from "constructs";
-import { addBootstrap, addClusterInfra, addIngress, addMachines, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
+import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
 import type { ClusterConfig } from "../config/load";
 import type { AppsIngress } from "../dns/apps-ingress";
 import type { BootstrapNode } from "../machines/bootstrap";
 import type { NodePool } from "../machines/node-pool";
-import { ExistingNetwork } from "../network/existing-network";
 import { ClusterNetwork } from "../network/network";
 import type { INetwork } from "../network/types";
 import { ClusterStack } from "./cluster-stack";
 
-/** The cluster file's fields as the constructs' typed props. */
+/** The cluster file's fields as the constructs' typed props: every stack builds from these. */
 export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
-  const { bootstrap, controlPlane, compute } = c.machines;
-  const volume = (v: typeof bootstrap.rootVolume) => ({ ...v, iops: v.iops ?? undefined, kmsKeyArn: v.kmsKeyArn ?? undefined });
+  const { existingVpc, ...network } = c.network;
+  const { rhcosAmi, bootstrap, controlPlane, compute } = c.machines;
+  const { routerLoadBalancerHostname, loadBalancerType } = c.ingress;
   return {
     clusterName: c.clusterName,
     baseDomain: c.baseDomain,
     infraId: c.infraId,
     region: c.region,
     publish: c.publish,
-    network: c.network.existingVpc ? { existing: c.network.existingVpc } : c.network,
-    dns: { publicHostedZoneId: c.dns.publicHostedZoneId ?? undefined, recordType: c.dns.recordType, etcdRecords: c.dns.etcdRecords },
-    iam: { policy: c.iam.policy, permissionsBoundaryArn: c.iam.permissionsBoundaryArn ?? undefined },
-    rhcosAmi: c.machines.rhcosAmi ?? undefined,
+    network: existingVpc ? { existing: existingVpc } : network,
+    dns: c.dns,
+    iam: c.iam,
+    rhcosAmi,
     ignition: c.assets && { bootstrapIgnitionFile: c.assets.bootstrapIgnitionFile, masterCa: c.assets.masterCa, workerCa: c.assets.workerCa },
-    bootstrap: { ...bootstrap, ignitionKmsKeyArn: bootstrap.ignitionKmsKeyArn ?? undefined, rootVolume: volume(bootstrap.rootVolume) },
-    controlPlane: { ...controlPlane, rootVolume: volume(controlPlane.rootVolume) },
-    compute: { ...compute, rootVolume: volume(compute.rootVolume) },
-    ingress: c.ingress.routerLoadBalancerHostname
-      ? { routerLoadBalancerHostname: c.ingress.routerLoadBalancerHostname, loadBalancerType: c.ingress.loadBalancerType }
-      : undefined,
+    bootstrap,
+    controlPlane,
+    compute,
+    ingress: routerLoadBalancerHostname ? { routerLoadBalancerHostname, loadBalancerType } : undefined,
   };
 }
 
@@ -39,7 +37,9 @@ export class NetworkStack extends ClusterStack {
 
   constructor(scope: Construct, cluster: ClusterConfig) {
     super(scope, `${cluster.clusterName}-network`, cluster);
-    this.network = new ClusterNetwork(this, "network", { ...cluster.network, infraId: cluster.infraId, region: cluster.region });
+    const { network = {}, infraId, region } = clusterProps(cluster);
+    if ("existing" in network) throw new Error("NetworkStack builds a new VPC; a cluster with existingVpc has no network stack");
+    this.network = new ClusterNetwork(this, "network", { ...network, infraId, region });
     this.output("VpcId", this.network.vpcId, "The cluster VPC");
     this.output("PublicSubnetIds", this.network.publicSubnetIds, "Public subnets, one per AZ");
     this.output("PrivateSubnetIds", this.network.privateSubnetIds, "Private subnets, one per AZ");
@@ -54,12 +54,9 @@ export class InfraStack extends ClusterStack {
 
   constructor(scope: Construct, cluster: ClusterConfig, network?: INetwork) {
     super(scope, `${cluster.clusterName}-infra`, cluster);
-    const existing = cluster.network.existingVpc;
-    this.infra = addClusterInfra(
-      this,
-      clusterProps(cluster),
-      network ?? new ExistingNetwork(this, "existing-network", { infraId: cluster.infraId, ...existing! }),
-    );
+    const props = clusterProps(cluster);
+    // Without a network stack, the user's VPC is described here.
+    this.infra = addClusterInfra(this, props, network ?? addNetwork(this, props));
     const { dns, loadBalancers: lbs, securityGroups, masterRole, workerRole } = this.infra;
     this.output("PrivateHostedZoneId", dns.privateZoneId, "The cluster's private zone");
     if (lbs.external) this.output("ExternalApiLoadBalancerName", lbs.external.arnSuffix, "Full name of the external API NLB");
