@@ -164,7 +164,7 @@ if (profile) {
     const dir = path.join(resultsDir, `profile-${name}`);
     fs.rmSync(dir, { recursive: true, force: true });
     // As `npm run synth` runs it; the second run is profiled, with the code cache warm.
-    const profileEnv = env({ CDKTF_OUTDIR: out(name), NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`, ...extra });
+    const profileEnv = env({ CDKTF_OUTDIR: out(name), UPI_NODE_FLAGS: `--cpu-prof --cpu-prof-dir=${dir}`, ...extra });
     spawnSync(...run, { cwd: root, env: profileEnv });
     fs.rmSync(dir, { recursive: true, force: true });
     spawnSync(...run, { cwd: root, env: profileEnv });

@@ -73,7 +73,7 @@ export class Guardrails implements IAspect {
 
   /** Every finding of the app's last synth, from all its rule packs, in stack order. */
   static findingsOf(app: App): readonly GuardrailFinding[] {
-    return validationOf(app).findings;
+    return existingValidation(app)?.findings ?? [];
   }
 
   /** This pack's findings in the last synth (acknowledged ones included). */
@@ -166,7 +166,7 @@ class GuardrailValidation implements IValidation {
   validate(): string[] {
     this.reader = newReader(this.app);
     const acknowledged = (construct: IConstruct, rule: string) => {
-      for (const scope of [...construct.node.scopes].reverse()) {
+      for (const scope of construct.node.scopes.reverse()) {
         const ack = this.acknowledgements.get(scope)?.find((a) => a.rule === rule);
         if (ack) return ack.reason;
       }
@@ -200,11 +200,15 @@ class GuardrailValidation implements IValidation {
 // On the app under a global symbol, so that two copies of this package in one app share it.
 const VALIDATION = Symbol.for("openshift-upi-aws-cdktf.guardrails");
 
+function existingValidation(app: App): GuardrailValidation | undefined {
+  return (app as unknown as { [VALIDATION]?: GuardrailValidation })[VALIDATION];
+}
+
 function validationOf(app: App): GuardrailValidation {
-  const holder = app as unknown as { [VALIDATION]?: GuardrailValidation };
-  let validation = holder[VALIDATION];
+  let validation = existingValidation(app);
   if (!validation) {
-    validation = holder[VALIDATION] = new GuardrailValidation(app);
+    validation = new GuardrailValidation(app);
+    Object.defineProperty(app, VALIDATION, { value: validation });
     app.node.addValidation(validation);
   }
   return validation;
@@ -234,7 +238,7 @@ function subjectOf(element: Visited, json: any): Subject | undefined {
  * more. The guardrails' own reader when they ran in that synth, so nothing is read twice.
  */
 export function readSynthesized(app: App): (stack: TerraformStack) => any {
-  return (app as unknown as { [VALIDATION]?: GuardrailValidation })[VALIDATION]?.reader ?? newReader(app);
+  return existingValidation(app)?.reader ?? newReader(app);
 }
 
 function newReader(app: App): (stack: TerraformStack) => any {
