@@ -27,7 +27,7 @@ describe("cdktf synth --hcl", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(r.outdir, "manifest.json"), "utf8"));
     const stacks = Object.values<{ synthesizedStackPath: string }>(manifest.stacks);
     expect(stacks.map((s) => s.synthesizedStackPath).sort()).toEqual(
-      ["bootstrap", "infra", "machines", "network"].map((s) => path.join("stacks", `demo-${s}`, "cdk.tf")),
+      ["bootstrap", "infra", "ingress", "machines", "network"].map((s) => path.join("stacks", `demo-${s}`, "cdk.tf")),
     );
     const infra = fs.readFileSync(path.join(r.outdir, "stacks", "demo-infra", "cdk.tf"), "utf8");
     expect(infra).toMatch(/resource "aws_lb" "[^"]+" \{/);

@@ -20,6 +20,14 @@ export const DEFAULT_NETWORK_ACL = true;
 export const VPC_ENDPOINT_SERVICES = ["s3", "ec2", "elasticloadbalancing"] as const;
 export type VpcEndpointService = (typeof VPC_ENDPOINT_SERVICES)[number];
 export const DEFAULT_VPC_ENDPOINTS: readonly VpcEndpointService[] = ["s3"];
+/** Local Zones and Wavelength Zones (the zone types of DescribeAvailabilityZones). */
+export const EDGE_ZONE_TYPES = ["local-zone", "wavelength-zone"] as const;
+export type EdgeZoneType = (typeof EDGE_ZONE_TYPES)[number];
+/**
+ * Edge zone i takes block FIRST_EDGE_ZONE_BLOCK + i of the VPC cut by subnetBits when it gives no
+ * cidr: the blocks right after the templates' six (public 0-2, private 3-5).
+ */
+export const FIRST_EDGE_ZONE_BLOCK = 6;
 
 // DNS.
 export const RECORD_TYPES = ["alias", "cname"] as const;

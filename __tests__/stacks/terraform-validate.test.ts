@@ -12,9 +12,10 @@ jest.setTimeout(600_000);
 /**
  * Each variant is synthesized, then every stack gets a real `terraform init` and `terraform
  * validate`. A backend variant differs from the default only in the backend block, the same in
- * every stack, so its network stack alone shows that init accepts it.
+ * every stack, so its network stack alone shows that init accepts it; a feature variant
+ * validates the stacks the feature changes.
  */
-type Scope = "all stacks" | "backend only";
+type Scope = "all stacks" | readonly string[];
 const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][] = [
   ["default: 3 AZs, local backend", () => baseCluster()],
   [
@@ -58,9 +59,16 @@ const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][
         aws: { serviceEndpoints: { s3: endpoint, sts: endpoint }, s3UsePathStyle: true, skipCredentialsValidation: true, skipRequestingAccountId: true },
         backend: { type: "s3", s3: { bucket: "validate-state" } },
       }),
-    "backend only",
+    ["network"],
   ],
-  ["cloud backend (init -backend=false)", () => baseCluster({ backend: { type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-" } } }), "backend only"],
+  ["cloud backend (init -backend=false)", () => baseCluster({ backend: { type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-" } } }), ["network"]],
+  [
+    "a Local Zone, 1 AZ",
+    () => baseCluster({ network: { availabilityZones: 1, edgeZones: [{ name: "us-east-1-nyc-1a", type: "local-zone", cidr: "10.0.128.0/24" }] } }),
+    ["network"],
+  ],
+  ["a Wavelength Zone and its carrier gateway", () => baseCluster({ network: { edgeZones: [{ name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }] } }), ["network"]],
+  ["a public IPv4 pool: NAT gateways, external NLB, bootstrap", () => baseCluster({ network: { publicIpv4Pool: "ipv4pool-ec2-0123456789abcdef0" } }), ["network", "infra", "bootstrap"]],
 ];
 
 describe("terraform init and validate on every synthesized stack", () => {
@@ -97,7 +105,8 @@ describe("terraform init and validate on every synthesized stack", () => {
     const result = synthCluster(cluster(emulator.endpoint), dir);
     const all = Object.keys(result.json);
     expect(all.length).toBeGreaterThanOrEqual(3);
-    const stacks = scope === "backend only" ? all.filter((s) => s.endsWith("-network")) : all;
+    const stacks = scope === "all stacks" ? all : all.filter((s) => scope.some((suffix) => s.endsWith(`-${suffix}`)));
+    expect(stacks).toHaveLength(scope === "all stacks" ? all.length : scope.length);
     const backendFlag = name.startsWith("cloud") ? ["-backend=false"] : [];
     const outcomes = await inBatches(stacks, 3, async (stack) => {
       const cwd = path.join(result.outdir, "stacks", stack);

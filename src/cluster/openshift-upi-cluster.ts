@@ -6,7 +6,9 @@ import type { NodePool } from "../machines/node-pool";
 import type { INetwork } from "../network/types";
 import { Guardrails } from "../policy/guardrails";
 import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
-import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
+import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
+import { checkClusterProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 /**
  * A whole OpenShift UPI cluster in one scope, for cdktf apps with their own stacks, provider and
@@ -30,9 +32,11 @@ export class OpenShiftUpiCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: OpenShiftUpiClusterProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterProps(props));
     // The rule pack comes with the cluster, and runs at every synth of the app.
     Aspects.of(this).add(new Guardrails({ infraId: props.infraId }));
     if (props.iam?.policy === "documented") Guardrails.acknowledge(this, DOCUMENTED_POLICY_ACKNOWLEDGEMENT.rule, DOCUMENTED_POLICY_ACKNOWLEDGEMENT.reason);
+    addPublicIpv4PoolCheck(this, props);
     this.network = addNetwork(this, props);
     this.infra = addClusterInfra(this, props, this.network);
     this.bootstrap = addBootstrap(this, props, this.infra);

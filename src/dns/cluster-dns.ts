@@ -5,6 +5,8 @@ import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Construct } from "constructs";
 import { DEFAULT_RECORD_TYPE, RecordType } from "../defaults";
 import { clusterTagKey } from "../tags/tags";
+import { checkClusterDnsProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export type { RecordType } from "../defaults";
 
@@ -39,6 +41,7 @@ export class ClusterDns extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterDnsProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterDnsProps(props));
     this.props = props;
     this.clusterDomain = `${props.clusterName}.${props.baseDomain}`;
     const zone = new Route53Zone(this, "private-zone", {

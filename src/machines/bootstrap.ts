@@ -1,3 +1,4 @@
+import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -14,6 +15,8 @@ import { securityGroupWithEgress } from "../security/security-groups";
 import { nameTag } from "../tags/tags";
 import { bootstrapPointer } from "./ignition";
 import { Machine, RootVolume } from "./machine";
+import { checkBootstrapNodeProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface BootstrapNodeProps {
   readonly infraId: string;
@@ -38,6 +41,8 @@ export interface BootstrapNodeProps {
   readonly ignitionKmsKeyArn?: string;
   /** @default 120 GiB gp3, encrypted */
   readonly rootVolume?: RootVolume;
+  /** External: its public address is an EIP from this pool (ipv4pool-ec2-...). @default an auto-assigned address */
+  readonly publicIpv4Pool?: string;
 }
 
 /**
@@ -52,6 +57,7 @@ export class BootstrapNode extends Construct {
 
   constructor(scope: Construct, id: string, props: BootstrapNodeProps) {
     super(scope, id);
+    assertValidProps(this, checkBootstrapNodeProps(props));
     const { infraId, network } = props;
     const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
 
@@ -118,6 +124,7 @@ export class BootstrapNode extends Construct {
     });
 
     const group = securityGroupWithEgress(this, "security-group", {
+      infraId,
       name: `${infraId}-bootstrap-sg`,
       description: "Cluster bootstrap security group",
       vpcId: network.vpcId,
@@ -145,7 +152,7 @@ export class BootstrapNode extends Construct {
       ami: props.ami,
       instanceType: props.instanceType ?? DEFAULT_BOOTSTRAP_INSTANCE_TYPE,
       subnetId: external ? network.publicSubnetIds[0] : network.privateSubnetIds[0],
-      associatePublicIp: external,
+      associatePublicIp: external && !props.publicIpv4Pool,
       securityGroupIds: [group.id, props.masterSecurityGroupId],
       instanceProfileName: role.instanceProfileName,
       userData: bootstrapPointer(`s3://${bucket.bucket}/${object.key}`),
@@ -154,6 +161,10 @@ export class BootstrapNode extends Construct {
     });
     this.instanceId = machine.instance.id;
     this.privateIp = machine.privateIp;
-    this.publicIp = machine.instance.publicIp;
+    // With a pool of your own, the address is an EIP from it rather than an auto-assigned one.
+    const poolIp = external && props.publicIpv4Pool
+      ? new Eip(this, "public-ip", { domain: "vpc", publicIpv4Pool: props.publicIpv4Pool, instance: machine.instance.id, tags: nameTag(`${infraId}-bootstrap`) })
+      : undefined;
+    this.publicIp = poolIp?.publicIp ?? machine.instance.publicIp;
   }
 }
