@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { ClusterConfig, loadClusterFile } from "./config/load";
+import { checkOutputFolder, makeFolders, protectedInputs, replaceOutput, writingOutput } from "./output/folder";
+import { newOutputRecord, writeOutputRecord } from "./output/record";
 import { formatFinding, Guardrails, readSynthesized, synthWithGuardrails } from "./policy/guardrails";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
@@ -51,36 +53,30 @@ function buildApp(clusters: readonly ClusterConfig[], outdir: string): { app: Ap
   return { app, stacks };
 }
 
-/** What `terraform init` left in a stack folder; kept so a new synth needs no new init. */
-const TERRAFORM_WORKDIR_FILES = [".terraform", ".terraform.lock.hcl"];
-
-function keepTerraformWorkdirs(from: string, to: string) {
-  const stacks = path.join(to, "stacks");
-  if (!fs.existsSync(stacks)) return;
-  for (const stack of fs.readdirSync(stacks)) {
-    for (const name of TERRAFORM_WORKDIR_FILES) {
-      const old = path.join(from, "stacks", stack, name);
-      if (fs.existsSync(old)) fs.renameSync(old, path.join(stacks, stack, name));
-    }
-  }
-}
-
 /**
  * Loads the cluster file and synthesizes every stack. The output is written to a sibling folder
- * first and swapped in whole, so a failure leaves an earlier output folder exactly as it was.
+ * first and swapped in whole, so a failure leaves an earlier output folder exactly as it was; the
+ * folder replaced is only ever a previous output (src/output/folder.ts).
  */
 export function synthesize(configFile: string, outdir: string): SynthResult {
   const { clusters, warnings } = loadClusterFile(configFile);
-  const target = path.resolve(outdir);
+  const inputs = protectedInputs(configFile, clusters);
+  const { target, notes } = checkOutputFolder(outdir, inputs);
+  warnings.push(...notes);
   const staging = `${target}.staging-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  writingOutput(outdir, target, () => {
+    fs.rmSync(staging, { recursive: true, force: true });
+    makeFolders(path.dirname(target));
+    fs.mkdirSync(staging);
+  });
   try {
-    const { app, stacks } = withoutStackTraces(() => {
-      const built = buildApp(clusters, staging);
-      synthWithGuardrails(built.app);
-      return built;
-    });
+    const { app, stacks } = writingOutput(outdir, target, () =>
+      withoutStackTraces(() => {
+        const built = buildApp(clusters, staging);
+        synthWithGuardrails(built.app);
+        return built;
+      }),
+    );
     // The guardrails ran inside app.synth(); what they accepted is reported as warnings.
     warnings.push(...Guardrails.findingsOf(app).map(formatFinding));
     const synthesized = readSynthesized(app);
@@ -92,15 +88,13 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
       backend: s.state.summary,
     }));
 
-    const previous = `${target}.previous-${process.pid}`;
-    const hadPrevious = fs.existsSync(target);
-    if (hadPrevious) {
-      keepTerraformWorkdirs(target, staging);
-      fs.renameSync(target, previous);
-    }
-    fs.renameSync(staging, target);
-    if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
-    return { outdir: target, summary, clusters, stacks, warnings };
+    writingOutput(outdir, target, () => {
+      writeOutputRecord(staging, newOutputRecord(Object.fromEntries(clusterStacks.map((s) => [s.node.id, { cluster: s.cluster.clusterName }]))));
+      // Again, right before the swap: whatever appeared in the folder meanwhile is refused, not deleted.
+      checkOutputFolder(outdir, inputs);
+      warnings.push(...replaceOutput(staging, target, outdir));
+    });
+    return { outdir: path.resolve(outdir), summary, clusters, stacks, warnings };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

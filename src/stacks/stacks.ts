@@ -1,3 +1,4 @@
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
 import type { ClusterConfig } from "../config/load";
@@ -118,6 +119,9 @@ export class MachinesStack extends ClusterStack {
     this.compute = compute;
     this.output("ControlPlanePrivateIps", controlPlane.privateIps, "Master private IPs");
     this.output("ComputePrivateIps", compute.privateIps, "Worker private IPs");
+    // 05_cluster_master_nodes.yaml's own output name and form. 06 has one stack per worker with
+    // a single `PrivateIP`; here all workers share this stack, so they are ComputePrivateIps only.
+    this.output("PrivateIPs", Fn.join(",", controlPlane.privateIps), "Master private IPs, comma-joined, as 05's PrivateIPs");
   }
 }
 
