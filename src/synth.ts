@@ -3,7 +3,10 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { ClusterConfig, loadClusterFile } from "./config/load";
 import { checkOutputFolder, makeFolders, protectedInputs, replaceOutput, writingOutput } from "./output/folder";
-import { newOutputRecord, writeOutputRecord } from "./output/record";
+import { ConfigError } from "./config/errors";
+import { newOutputRecord, readOutputRecord, writeOutputRecord } from "./output/record";
+import { day2Changes } from "./state/changes";
+import { MOVED_FROM_CONTEXT } from "./state/own-state";
 import { formatFinding, Guardrails, readSynthesized, synthWithGuardrails } from "./policy/guardrails";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
@@ -20,8 +23,10 @@ export interface SynthResult {
   readonly summary: StackSummary[];
   readonly clusters: ClusterConfig[];
   readonly stacks: ClusterStacks[];
-  /** Fleet warnings and acknowledged guardrail findings. */
+  /** Fleet warnings, acknowledged guardrail findings, state moves. */
   readonly warnings: string[];
+  /** What this synth's edits mean for a running cluster (a new AMI, ...), for the summary. */
+  readonly notes: string[];
 }
 
 /**
@@ -46,9 +51,9 @@ function withoutStackTraces<T>(fn: () => T): T {
 }
 
 /** The app for already-loaded clusters. */
-function buildApp(clusters: readonly ClusterConfig[], outdir: string): { app: App; stacks: ClusterStacks[] } {
+function buildApp(clusters: readonly ClusterConfig[], outdir: string, movedFrom: Record<string, string>): { app: App; stacks: ClusterStacks[] } {
   // Per-construct stack-trace metadata is never written to the output.
-  const app = new App({ outdir, stackTraces: false });
+  const app = new App({ outdir, stackTraces: false, context: { [MOVED_FROM_CONTEXT]: movedFrom } });
   const stacks = clusters.map((c) => addCluster(app, c));
   return { app, stacks };
 }
@@ -59,10 +64,16 @@ function buildApp(clusters: readonly ClusterConfig[], outdir: string): { app: Ap
  * folder replaced is only ever a previous output (src/output/folder.ts).
  */
 export function synthesize(configFile: string, outdir: string): SynthResult {
-  const { clusters, warnings } = loadClusterFile(configFile);
+  const loaded = loadClusterFile(configFile);
+  const { clusters, warnings } = loaded;
   const inputs = protectedInputs(configFile, clusters);
   const { target, notes } = checkOutputFolder(outdir, inputs);
   warnings.push(...notes);
+  const shownOutdir = path.relative(process.cwd(), target) || ".";
+  const changes = day2Changes(loaded, readOutputRecord(target), shownOutdir);
+  if (changes.problems.length) throw new ConfigError(changes.problems);
+  warnings.push(...changes.warnings);
+  const movedFrom = Object.fromEntries(Object.entries(changes.stacks).flatMap(([stack, r]) => (r.movedFrom ? [[stack, r.movedFrom]] : [])));
   const staging = `${target}.staging-${process.pid}`;
   writingOutput(outdir, target, () => {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -72,7 +83,7 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
   try {
     const { app, stacks } = writingOutput(outdir, target, () =>
       withoutStackTraces(() => {
-        const built = buildApp(clusters, staging);
+        const built = buildApp(clusters, staging, movedFrom);
         synthWithGuardrails(built.app);
         return built;
       }),
@@ -89,12 +100,12 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
     }));
 
     writingOutput(outdir, target, () => {
-      writeOutputRecord(staging, newOutputRecord(Object.fromEntries(clusterStacks.map((s) => [s.node.id, { cluster: s.cluster.clusterName }]))));
+      writeOutputRecord(staging, newOutputRecord(changes.stacks, changes.clusters));
       // Again, right before the swap: whatever appeared in the folder meanwhile is refused, not deleted.
       checkOutputFolder(outdir, inputs);
       warnings.push(...replaceOutput(staging, target, outdir));
     });
-    return { outdir: path.resolve(outdir), summary, clusters, stacks, warnings };
+    return { outdir: path.resolve(outdir), summary, clusters, stacks, warnings, notes: changes.notes };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

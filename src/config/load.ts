@@ -32,6 +32,8 @@ export interface LoadResult {
   readonly clusters: ClusterConfig[];
   /** Problems that do not stop synth (for example overlapping VPC CIDRs in a fleet). */
   readonly warnings: string[];
+  /** A problem with cluster `index`'s field, placed where the file sets it (for checks made after loading). */
+  problem(index: number, segments: readonly (string | number)[], message: string): ConfigProblem;
 }
 
 type Segment = string | number;
@@ -268,11 +270,12 @@ export function loadClusterFile(file: string): LoadResult {
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
   const candidates: (Candidate | undefined)[] = [];
+  // A field set in a fleet entry is reported at clusters[i].<field>; an inherited one at <field>.
+  const placed = (index: number, segments: readonly Segment[]) =>
+    Array.isArray(entries) && valueAt(entries[index], segments) !== undefined ? ["clusters", index, ...segments] : [...segments];
 
   list.forEach((entryRaw, index) => {
-    // A field set in the entry is reported at clusters[i].<field>; an inherited one at <field>.
-    const at = (segments: readonly Segment[]) =>
-      Array.isArray(entries) && valueAt(entries[index], segments) !== undefined ? ["clusters", index, ...segments] : [...segments];
+    const at = (segments: readonly Segment[]) => placed(index, segments);
     const report = (f: Finding) => {
       // A value read from installDir is reported in its own file, by its own field name.
       if (f.source) problems.push({ file: shownPath(f.source.file), path: f.source.path, message: f.message });
@@ -328,5 +331,5 @@ export function loadClusterFile(file: string): LoadResult {
   if (budget) problems.push(src.problem(Array.isArray(entries) ? ["clusters"] : ["machines"], budget));
   if (problems.length) throw new ConfigError(problems);
   warnings.push(...fleet.warnings.map((w) => `${file}: ${w}`));
-  return { clusters: candidates as ClusterConfig[], warnings };
+  return { clusters: candidates as ClusterConfig[], warnings, problem: (index, segments, message) => src.problem(placed(index, segments), message) };
 }

@@ -16,22 +16,38 @@ export const OUTPUT_FORMAT = 1;
 const stackRecordSchema = z.looseObject({
   /** The clusterName the stack belongs to. */
   cluster: z.string(),
+  /** Where its state lives (src/backend/backend.ts stateLocation). */
+  state: z.string().optional(),
+  /** Where its state lived before the backend settings changed, until the state is migrated. */
+  movedFrom: z.string().optional(),
+});
+
+/** What a later synth compares an edit of a running cluster with (src/state/changes.ts). */
+const clusterRecordSchema = z.looseObject({
+  controlPlaneReplicas: z.number().int().nonnegative(),
+  availabilityZones: z.number().int().nonnegative(),
+  /** Each machine's AZ slot, as its Placement keeps it in the state. */
+  placements: z.record(z.string(), z.number().int().nonnegative()),
+  /** The AMI each pool's new machines boot. */
+  amis: z.looseObject({ bootstrap: z.string().optional(), controlPlane: z.string().optional(), compute: z.string().optional() }),
 });
 
 const outputRecordSchema = z.looseObject({
   product: z.literal(OUTPUT_PRODUCT),
   format: z.number().int().positive(),
   stacks: z.record(z.string(), stackRecordSchema),
+  clusters: z.record(z.string(), clusterRecordSchema).optional(),
 });
 
 export type StackRecord = z.infer<typeof stackRecordSchema>;
+export type ClusterRecord = z.infer<typeof clusterRecordSchema>;
 export type OutputRecord = z.infer<typeof outputRecordSchema>;
 
 /** The folder holds an upi-output.json this product cannot take as its own. */
 export class OutputRecordError extends Error {}
 
-export function newOutputRecord(stacks: Record<string, StackRecord>): OutputRecord {
-  return { product: OUTPUT_PRODUCT, format: OUTPUT_FORMAT, stacks };
+export function newOutputRecord(stacks: Record<string, StackRecord>, clusters?: Record<string, ClusterRecord>): OutputRecord {
+  return { product: OUTPUT_PRODUCT, format: OUTPUT_FORMAT, stacks, ...(clusters ? { clusters } : {}) };
 }
 
 /** The folder's record; undefined when it has none. */

@@ -2,8 +2,10 @@ import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provi
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { configureBackend, StateLocation } from "../backend/backend";
+import { MOVED_FROM_CONTEXT, OwnState } from "../state/own-state";
 import type { ClusterConfig } from "../config/load";
 import { Acknowledgement, Guardrails } from "../policy/guardrails";
+import { RULE_IDS } from "../policy/rules";
 import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
 import { defaultTags } from "../tags/tags";
 
@@ -53,10 +55,14 @@ export class ClusterStack extends TerraformStack {
       skipRequestingAccountId: aws.skipRequestingAccountId || undefined,
     });
     this.state = configureBackend(this, cluster, stackName);
+    // Where the previous synth had this stack's state, when the backend settings changed since:
+    // the state guards name it (src/state/own-state.ts).
+    OwnState.of(this).movedFrom = this.node.tryGetContext(MOVED_FROM_CONTEXT)?.[stackName];
     this.guardrails = new Guardrails({ infraId: cluster.infraId });
     Aspects.of(this).add(this.guardrails);
-    // The file's acknowledgements cover the whole stack.
-    for (const a of acknowledgements(cluster)) Guardrails.acknowledge(this, a.rule, a.reason);
+    // The file's acknowledgements of guardrail rules cover the whole stack (its day-2 and plan
+    // rules are judged before synth and by the plan).
+    for (const a of acknowledgements(cluster)) if (RULE_IDS.includes(a.rule)) Guardrails.acknowledge(this, a.rule, a.reason);
   }
 
   /** Outputs keep the CloudFormation templates' names, so scripts and docs carry over. */

@@ -8,6 +8,7 @@ import type { NodePool } from "../machines/node-pool";
 import { ClusterNetwork } from "../network/network";
 import type { INetwork } from "../network/types";
 import { ClusterStack } from "./cluster-stack";
+import { stackName } from "./names";
 
 /** The cluster file's fields as the constructs' typed props: every stack builds from these. */
 export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
@@ -42,7 +43,7 @@ export class NetworkStack extends ClusterStack {
   readonly network?: ClusterNetwork;
 
   constructor(scope: Construct, cluster: ClusterConfig) {
-    super(scope, `${cluster.clusterName}-network`, cluster);
+    super(scope, stackName(cluster.clusterName, "network"), cluster);
     const props = clusterProps(cluster);
     const { network = {}, infraId, region, publish, publicIpv4Pool } = props;
     if ("existing" in network) return;
@@ -69,7 +70,7 @@ export class InfraStack extends ClusterStack {
   readonly infra: ClusterInfra;
 
   constructor(scope: Construct, cluster: ClusterConfig, network?: INetwork) {
-    super(scope, `${cluster.clusterName}-infra`, cluster);
+    super(scope, stackName(cluster.clusterName, "infra"), cluster);
     const props = clusterProps(cluster);
     // With existingVpc the network stack is empty and the user's VPC is described here, and the
     // pool checked.
@@ -98,7 +99,7 @@ export class BootstrapStack extends ClusterStack {
   readonly bootstrap?: BootstrapNode;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
-    super(scope, `${cluster.clusterName}-bootstrap`, cluster);
+    super(scope, stackName(cluster.clusterName, "bootstrap"), cluster);
     this.bootstrap = addBootstrap(this, clusterProps(cluster), infra.infra);
     if (!this.bootstrap) return;
     this.output("BootstrapInstanceId", this.bootstrap.instanceId, "The bootstrap instance");
@@ -113,7 +114,7 @@ export class MachinesStack extends ClusterStack {
   readonly compute: NodePool;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
-    super(scope, `${cluster.clusterName}-machines`, cluster);
+    super(scope, stackName(cluster.clusterName, "machines"), cluster);
     const { controlPlane, compute } = addMachines(this, clusterProps(cluster), infra.infra);
     this.controlPlane = controlPlane;
     this.compute = compute;
@@ -134,7 +135,7 @@ export class IngressStack extends ClusterStack {
   readonly apps?: AppsIngress;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
-    super(scope, `${cluster.clusterName}-ingress`, cluster);
+    super(scope, stackName(cluster.clusterName, "ingress"), cluster);
     this.apps = addIngress(this, clusterProps(cluster), infra.infra);
     if (this.apps) this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
   }
