@@ -136,3 +136,15 @@ test("npm run synth and cdktf.json's app are the same command", () => {
   expect(pkg.scripts.synth).toBe("sh scripts/run main.ts");
   expect(cdktf.app).toBe(pkg.scripts.synth);
 });
+
+test("synth needs Node alone: no Terraform on PATH (cdktf's own Terraform-version checks stay out of the app)", () => {
+  // A PATH with node, sh and dirname (what scripts/run uses) and nothing else.
+  const bin = tempDir("upi-path-");
+  for (const tool of [process.execPath, "/bin/sh", spawnSync("sh", ["-c", "command -v dirname"], { encoding: "utf8" }).stdout.trim()]) {
+    fs.symlinkSync(tool, path.join(bin, path.basename(tool)));
+  }
+  const outdir = path.join(tempDir(), "out");
+  const r = spawnSync(RUN[0], [RUN[1], "main.ts"], { cwd: ROOT, env: { ...process.env, PATH: bin, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+  expect(fs.readdirSync(path.join(outdir, "stacks"))).toHaveLength(5);
+});
