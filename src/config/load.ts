@@ -5,7 +5,7 @@ import type * as z from "zod";
 import { ConfigError, ConfigProblem, echo } from "./errors";
 import { InstallAssets, InstallDirError, readInstallDir } from "./install-dir";
 import { clusterFileSchema, clusterSchema, ParsedCluster } from "./schema";
-import { semanticProblems, fleetProblems, Finding } from "./validate";
+import { semanticProblems, fleetProblems, Finding, restrictedAccountWarnings } from "./validate";
 
 /** A fully resolved cluster: defaults applied, identity known, installDir read. */
 export type ClusterConfig = ParsedCluster & {
@@ -194,6 +194,7 @@ export function loadClusterFile(file: string): LoadResult {
   const list = Array.isArray(entries) ? entries.map((e) => merge(defaults, e)) : [raw];
   const baseDir = path.dirname(abs);
   const problems: ConfigProblem[] = [];
+  const warnings: string[] = [];
   const candidates: (ClusterConfig | undefined)[] = [];
 
   list.forEach((entryRaw, index) => {
@@ -225,6 +226,10 @@ export function loadClusterFile(file: string): LoadResult {
       assets,
     } as ClusterConfig;
     semanticProblems(cluster).forEach(report);
+    for (const w of restrictedAccountWarnings(cluster)) {
+      const p = src.problem(at(w.path), w.message);
+      warnings.push(`${p.line ? `${file}:${p.line}` : file}: warning: ${p.path}: ${p.message}`);
+    }
     candidates[index] = cluster;
   });
 
@@ -232,5 +237,5 @@ export function loadClusterFile(file: string): LoadResult {
   const fleet = fleetProblems(candidates);
   fleet.errors.forEach((f) => problems.push(src.problem(f.path, f.message)));
   if (problems.length) throw new ConfigError(problems);
-  return { clusters: candidates as ClusterConfig[], warnings: fleet.warnings.map((w) => `${file}: ${w}`) };
+  return { clusters: candidates as ClusterConfig[], warnings: [...warnings, ...fleet.warnings.map((w) => `${file}: ${w}`)] };
 }

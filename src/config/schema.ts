@@ -12,8 +12,10 @@ import {
   DEFAULT_CONTROL_PLANE_REPLICAS,
   DEFAULT_ETCD_RECORDS,
   DEFAULT_IAM_POLICY,
+  DEFAULT_INTERNET_GATEWAY,
   DEFAULT_NAT_GATEWAYS,
   DEFAULT_NETWORK_ACL,
+  DEFAULT_OWN_EGRESS,
   DEFAULT_PUBLISH,
   DEFAULT_RECORD_TYPE,
   DEFAULT_ROOT_VOLUME_SIZE_GIB,
@@ -45,6 +47,11 @@ const name = () => z.string().regex(NAME_PATTERN, { error: NAME_RULE });
 const arn = (what: string) =>
   z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:/, { error: `must be an ARN (arn:<partition>:...) of ${what}` });
 
+const amiId = () => z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be an AMI id such as ami-0123456789abcdef0" });
+const securityGroupId = () => z.string().regex(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be a security group id such as sg-0123456789abcdef0" });
+const hostedZoneId = () =>
+  z.string().regex(/^[A-Z0-9]{1,32}$/, { error: "must be a Route 53 zone id such as Z0123456789ABC (without /hostedzone/)" });
+
 /** IPv4 CIDR syntax only; prefix and host-bit rules are checked with the other network rules. */
 const cidr = () =>
   z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" });
@@ -61,8 +68,18 @@ const rootVolume = z
     type: z.enum(VOLUME_TYPES).default(DEFAULT_ROOT_VOLUME_TYPE),
     iops: optional(z.number().int().positive()).describe("Provisioned IOPS (gp3, io1, io2)"),
     kmsKeyArn: optional(arn("a KMS key")).describe("KMS key for the volume; default: the account's EBS key"),
+    throughput: optional(z.number().int().positive()).describe("gp3 only: throughput in MiB/s, 125 to 2000 and at most a quarter of the IOPS"),
   })
   .prefault({});
+
+/** What every pool (bootstrap, controlPlane, compute) may bring of its own. */
+const poolOverrides = {
+  ami: optional(amiId()).describe("This pool's AMI (an arm64 pool needs its own); default: machines.rhcosAmi"),
+  iamInstanceProfile: optional(
+    z.string().regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an instance profile name (letters, digits and +=,.@_-, 128 at most)" }),
+  ).describe("An existing instance profile: no role, policy or profile is created for this pool"),
+  additionalSecurityGroupIds: z.array(securityGroupId()).default([]).describe("Existing groups added to the pool's own"),
+};
 
 const machinePool = (replicas: number, instanceType: string) =>
   z
@@ -73,6 +90,7 @@ const machinePool = (replicas: number, instanceType: string) =>
         .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as m6i.xlarge" })
         .default(instanceType),
       rootVolume,
+      ...poolOverrides,
     })
     .prefault({});
 
@@ -105,6 +123,14 @@ export const clusterSchema = z
           ])
           .default(DEFAULT_AVAILABILITY_ZONE_COUNT)
           .describe("1 to 3, or a list of 1 to 3 AZ names of the region"),
+        internetGateway: z
+          .boolean()
+          .default(DEFAULT_INTERNET_GATEWAY)
+          .describe("false: no internet gateway, public subnets, NAT or public route (publish: Internal only)"),
+        ownEgress: z
+          .boolean()
+          .default(DEFAULT_OWN_EGRESS)
+          .describe("With internetGateway: false, true says the VPC reaches AWS through your own transit gateway, proxy or endpoints"),
         natGateways: z.enum(NAT_GATEWAY_MODES).default(DEFAULT_NAT_GATEWAYS),
         networkAcl: z.boolean().default(DEFAULT_NETWORK_ACL),
         vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(() => [...DEFAULT_VPC_ENDPOINTS]),
@@ -121,9 +147,11 @@ export const clusterSchema = z
 
     dns: z
       .strictObject({
-        publicHostedZoneId: optional(
-          z.string().regex(/^[A-Z0-9]{1,32}$/, { error: "must be a Route 53 zone id such as Z0123456789ABC (without /hostedzone/)" }),
-        ),
+        publicHostedZoneId: optional(hostedZoneId()),
+        privateHostedZoneId: optional(hostedZoneId()).describe("An existing private zone for <clusterName>.<baseDomain>: records only (needs existingVpc)"),
+        hostedZoneRoleArn: optional(
+          z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { error: "must be an IAM role ARN such as arn:aws:iam::111122223333:role/dns" }),
+        ).describe("Assumed for every record in the private zone (a zone of another account)"),
         recordType: z.enum(RECORD_TYPES).default(DEFAULT_RECORD_TYPE),
         etcdRecords: z.boolean().default(DEFAULT_ETCD_RECORDS),
       })
@@ -138,9 +166,7 @@ export const clusterSchema = z
 
     machines: z
       .strictObject({
-        rhcosAmi: optional(
-          z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be an AMI id such as ami-0123456789abcdef0" }),
-        ),
+        rhcosAmi: optional(amiId()),
         bootstrap: z
           .strictObject({
             enabled: z.boolean().default(DEFAULT_BOOTSTRAP_ENABLED),
@@ -151,6 +177,7 @@ export const clusterSchema = z
             allowedCidrs: z.array(cidr()).default([]).describe("Sources for tcp 22 and 19531; default: the VPC CIDR"),
             ignitionKmsKeyArn: optional(arn("a KMS key")).describe("KMS key for the ignition bucket; default: SSE-S3"),
             rootVolume,
+            ...poolOverrides,
           })
           .prefault({}),
         controlPlane: machinePool(DEFAULT_CONTROL_PLANE_REPLICAS, DEFAULT_CONTROL_PLANE_INSTANCE_TYPE),

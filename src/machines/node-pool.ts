@@ -20,6 +20,8 @@ export interface NodePoolProps {
   /** Machines go round-robin over these. */
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
+  /** Existing groups added to the pool's own. @default none */
+  readonly additionalSecurityGroupIds?: readonly string[];
   readonly instanceProfileName: string;
   /** @default 3 for masters, 2 for workers */
   readonly replicas?: number;
@@ -50,7 +52,7 @@ export class NodePool extends Construct {
           ami: props.ami,
           instanceType: props.instanceType ?? (master ? DEFAULT_CONTROL_PLANE_INSTANCE_TYPE : DEFAULT_COMPUTE_INSTANCE_TYPE),
           subnetId: props.subnetIds[i % props.subnetIds.length],
-          securityGroupIds: [props.securityGroupId],
+          securityGroupIds: [props.securityGroupId, ...(props.additionalSecurityGroupIds ?? [])],
           instanceProfileName: props.instanceProfileName,
           userData,
           rootVolume: props.rootVolume,

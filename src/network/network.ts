@@ -19,6 +19,7 @@ import { Construct } from "constructs";
 import { subnetBlock } from "../config/cidr";
 import {
   DEFAULT_AVAILABILITY_ZONE_COUNT,
+  DEFAULT_INTERNET_GATEWAY,
   DEFAULT_NAT_GATEWAYS,
   DEFAULT_NETWORK_ACL,
   DEFAULT_SUBNET_BITS,
@@ -48,6 +49,11 @@ export interface ClusterNetworkProps {
   readonly networkAcl?: boolean;
   /** s3 is a gateway endpoint on every route table; the others are interface endpoints. @default ["s3"] */
   readonly vpcEndpoints?: readonly VpcEndpointService[];
+  /**
+   * false: a private-only VPC, with no internet gateway, public subnets, NAT gateways or public
+   * route; the cluster reaches AWS through the VPC endpoints or your own transit. @default true
+   */
+  readonly internetGateway?: boolean;
 }
 
 /** The documented public-subnet ACL, one row per entry (CloudFormation 01_vpc, older version). */
@@ -70,7 +76,8 @@ export class ClusterNetwork extends Construct implements INetwork {
   readonly availabilityZones: string[];
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
-  readonly publicRouteTableId: string;
+  /** Absent in a private-only VPC. */
+  readonly publicRouteTableId?: string;
   readonly privateRouteTableIds: string[];
   readonly natGatewayIds: string[];
 
@@ -79,7 +86,9 @@ export class ClusterNetwork extends Construct implements INetwork {
     const { infraId, region } = props;
     const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
     const subnetBits = props.subnetBits ?? DEFAULT_SUBNET_BITS;
-    const natMode = props.natGateways ?? DEFAULT_NAT_GATEWAYS;
+    const withInternet = props.internetGateway ?? DEFAULT_INTERNET_GATEWAY;
+    // A NAT gateway needs an internet gateway; validation says so for the cluster file.
+    const natMode = withInternet ? (props.natGateways ?? DEFAULT_NAT_GATEWAYS) : "none";
     const endpoints = props.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS;
     const azSpec = props.availabilityZones ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
 
@@ -114,31 +123,33 @@ export class ClusterNetwork extends Construct implements INetwork {
           [kind === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1",
         }),
       });
-    const publicSubnets = azs.map((_, i) => subnet("public", i));
+    const publicSubnets = withInternet ? azs.map((_, i) => subnet("public", i)) : [];
     const privateSubnets = azs.map((_, i) => subnet("private", i));
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
 
-    const igw = new InternetGateway(this, "internet-gateway", { vpcId: vpc.id, tags: nameTag(`${infraId}-igw`) });
-    const publicRouteTable = new RouteTable(this, "public-route-table", { vpcId: vpc.id, tags: nameTag(`${infraId}-public`) });
-    new Route(this, "public-default-route", {
-      routeTableId: publicRouteTable.id,
-      destinationCidrBlock: "0.0.0.0/0",
-      gatewayId: igw.id,
-    });
-    publicSubnets.forEach(
-      (s, i) => new RouteTableAssociation(this, `public-subnet-${i}-routes`, { subnetId: s.id, routeTableId: publicRouteTable.id }),
-    );
-    this.publicRouteTableId = publicRouteTable.id;
+    const igw = withInternet ? new InternetGateway(this, "internet-gateway", { vpcId: vpc.id, tags: nameTag(`${infraId}-igw`) }) : undefined;
+    const publicRouteTable = igw && new RouteTable(this, "public-route-table", { vpcId: vpc.id, tags: nameTag(`${infraId}-public`) });
+    if (igw && publicRouteTable) {
+      new Route(this, "public-default-route", {
+        routeTableId: publicRouteTable.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        gatewayId: igw.id,
+      });
+      publicSubnets.forEach(
+        (s, i) => new RouteTableAssociation(this, `public-subnet-${i}-routes`, { subnetId: s.id, routeTableId: publicRouteTable.id }),
+      );
+    }
+    this.publicRouteTableId = publicRouteTable?.id;
 
     const natCount = natMode === "perAz" ? azs.length : natMode === "single" ? 1 : 0;
     const nats = Array.from({ length: natCount }, (_, i) => {
-      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: nameTag(`${infraId}-nat-${azs[i]}`), dependsOn: [igw] });
+      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: nameTag(`${infraId}-nat-${azs[i]}`), dependsOn: [igw!] });
       return new NatGateway(this, `nat-gateway-${i}`, {
         allocationId: eip.allocationId,
         subnetId: publicSubnets[i].id,
         tags: nameTag(`${infraId}-nat-${azs[i]}`),
-        dependsOn: [igw],
+        dependsOn: [igw!],
       });
     });
     this.natGatewayIds = nats.map((n) => n.id);
@@ -166,7 +177,7 @@ export class ClusterNetwork extends Construct implements INetwork {
           vpcId: vpc.id,
           serviceName: service("s3"),
           vpcEndpointType: "Gateway",
-          routeTableIds: [publicRouteTable.id, ...privateRouteTables.map((t) => t.id)],
+          routeTableIds: [...(publicRouteTable ? [publicRouteTable.id] : []), ...privateRouteTables.map((t) => t.id)],
           tags: nameTag(`${infraId}-s3`),
         });
       }
@@ -206,7 +217,7 @@ export class ClusterNetwork extends Construct implements INetwork {
       }
     }
 
-    if (props.networkAcl ?? DEFAULT_NETWORK_ACL) {
+    if ((props.networkAcl ?? DEFAULT_NETWORK_ACL) && publicSubnets.length) {
       const acl = new NetworkAcl(this, "public-network-acl", {
         vpcId: vpc.id,
         subnetIds: this.publicSubnetIds,
