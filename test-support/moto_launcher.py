@@ -1,4 +1,4 @@
-"""Starts moto's server with fixes for two moto 5.2.1 bugs that a correct plan trips.
+"""Starts moto's server with fixes for moto 5.2.1 bugs that a correct plan trips.
 
 1. Bucket policies: moto applies a statement whatever its Condition when the request carries none
    of the condition's keys, so the ignition bucket's TLS-only Deny (aws:SecureTransport = false)
@@ -18,6 +18,9 @@
    without a public IP reports an empty Association. The provider then reads no groups and a
    public IP, and plans to replace every machine. Here the instance lists its primary
    interface's groups, and an interface without a public IP has no Association, as in EC2.
+6. RunInstances drops a block device's Iops and Throughput, so a gp3 root volume with a
+   throughput (machines.<pool>.rootVolume.throughput) reads back without it and every plan after
+   the first wants to modify the volume. Here the created volume keeps both, as in EC2.
 
 Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_server).
 """
@@ -25,6 +28,7 @@ Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_serv
 import sys
 
 from moto.ec2.models import elastic_network_interfaces, instances, security_groups
+from moto.ec2.responses import instances as instance_responses
 from moto.iam import access_control
 from moto.route53 import responses as route53_responses
 from moto.server import main
@@ -73,6 +77,38 @@ _association = elastic_network_interfaces.NetworkInterface.association
 elastic_network_interfaces.NetworkInterface.association = property(
     lambda self: _association.fget(self) if self.public_ip else None
 )
+
+_parse_mappings = instance_responses.InstanceResponse._parse_block_device_mapping
+
+
+def _mappings_with_throughput(self):
+    mappings = _parse_mappings(self)
+    for mapping, requested in zip(mappings, self._get_param("BlockDeviceMappings", [])):
+        mapping["Ebs"]["Throughput"] = (requested.get("Ebs") or {}).get("Throughput")
+    return mappings
+
+
+instance_responses.InstanceResponse._parse_block_device_mapping = _mappings_with_throughput
+_run_instances = instances.InstanceBackend.run_instances
+
+
+def _run_instances_keeping_performance(self, image_id, count, user_data, security_group_names, **kwargs):
+    reservation = _run_instances(self, image_id, count, user_data, security_group_names, **kwargs)
+    for mapping in kwargs.get("block_device_mappings") or []:
+        ebs = mapping.get("Ebs") or {}
+        for instance in reservation.instances:
+            device = instance.block_device_mapping.get(mapping.get("DeviceName"))
+            if device is None:
+                continue
+            volume = self.get_volume(device.volume_id)
+            if ebs.get("Iops"):
+                volume.iops = int(ebs["Iops"])
+            if ebs.get("Throughput"):
+                volume.throughput = int(ebs["Throughput"])
+    return reservation
+
+
+instances.InstanceBackend.run_instances = _run_instances_keeping_performance
 
 _bool_param = route53_responses.Route53._get_bool_param
 

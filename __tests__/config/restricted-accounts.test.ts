@@ -3,8 +3,9 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { ConfigError, formatProblem } from "../../src/config/errors";
 import { loadClusterFile } from "../../src/config/load";
+import { synthesize } from "../../src/synth";
 import { runSynth } from "../../test-support/cli";
-import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
+import { EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
 
 /**
  * restrictedAccountProblems, one row per rule: the file is refused with one line naming the
@@ -195,5 +196,16 @@ describe("restricted-account warnings: what the product does not control", () =>
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/^.*cluster\.yaml:\d+: warning: machines\.compute\.iamInstanceProfile: "ocp-worker" is your own/m);
     expect(r.stdout).toMatch(/^Synthesized 4 stacks/m);
+  });
+});
+
+describe("the restricted-account examples (examples/restricted)", () => {
+  test.each(["shared-vpc", "private-only", "govcloud"])("%s.yaml synthesizes", (name) => {
+    const file = path.join(ROOT, "examples", "restricted", `${name}.yaml`);
+    const result = synthesize(file, path.join(tempDir(), "out"));
+    expect(result.summary.length).toBeGreaterThanOrEqual(3);
+    // Only the warnings these examples are about: your own profiles and groups.
+    for (const w of result.warnings) expect(w).toMatch(/: warning: machines\.\w+\.(iamInstanceProfile|additionalSecurityGroupIds): .* your own/);
+    expect(result.warnings.length).toBe(name === "shared-vpc" ? 5 : 0);
   });
 });

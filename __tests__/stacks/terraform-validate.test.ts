@@ -12,9 +12,10 @@ jest.setTimeout(600_000);
 /**
  * Each variant is synthesized, then every stack gets a real `terraform init` and `terraform
  * validate`. A backend variant differs from the default only in the backend block, the same in
- * every stack, so its network stack alone shows that init accepts it.
+ * every stack, so its network stack alone shows that init accepts it; other variants may name the
+ * stacks they change (by suffix), the rest being the default's.
  */
-type Scope = "all stacks" | "backend only";
+type Scope = "all stacks" | "backend only" | readonly string[];
 const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][] = [
   ["default: 3 AZs, local backend", () => baseCluster()],
   [
@@ -60,6 +61,35 @@ const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][
       }),
     "backend only",
   ],
+  [
+    "private-only VPC: no internet gateway, an STS endpoint, https Ignition on a custom S3 endpoint, own bootstrap profile",
+    () =>
+      baseCluster({
+        publish: "Internal",
+        network: { internetGateway: false, natGateways: "none", availabilityZones: 1, vpcEndpoints: ["s3", "ec2", "elasticloadbalancing", "sts"] },
+        machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { iamInstanceProfile: "ocp-bootstrap", additionalSecurityGroupIds: ["sg-0123abcd"] } },
+        aws: { serviceEndpoints: { s3: "https://bucket.vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com" } },
+      }),
+    ["network", "bootstrap"],
+  ],
+  [
+    "shared VPC in GovCloud: existing private zone through an assumed role, own profiles and groups, per-pool AMI, throughput",
+    () =>
+      baseCluster({
+        region: "us-gov-west-1",
+        publish: "Internal",
+        network: { existingVpc: { vpcId: "vpc-0abc", privateSubnetIds: ["subnet-c"] } },
+        dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/dns", etcdRecords: true },
+        machines: {
+          rhcosAmi: "ami-0123456789abcdef0",
+          controlPlane: { replicas: 1, iamInstanceProfile: "ocp-master", additionalSecurityGroupIds: ["sg-0123abcd"] },
+          compute: { replicas: 1, ami: "ami-0fedcba9876543210", rootVolume: { throughput: 250 } },
+        },
+        ingress: { routerLoadBalancerHostname: "router-0123.elb.us-gov-west-1.amazonaws.com" },
+      }),
+    // An own bootstrap profile is the private-only variant's; the ingress stack's zone provider is the infra stack's.
+    ["infra", "machines"],
+  ],
   ["cloud backend (init -backend=false)", () => baseCluster({ backend: { type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-" } } }), "backend only"],
 ];
 
@@ -97,7 +127,9 @@ describe("terraform init and validate on every synthesized stack", () => {
     const result = synthCluster(cluster(emulator.endpoint), dir);
     const all = Object.keys(result.json);
     expect(all.length).toBeGreaterThanOrEqual(3);
-    const stacks = scope === "backend only" ? all.filter((s) => s.endsWith("-network")) : all;
+    const suffixes = scope === "backend only" ? ["network"] : scope === "all stacks" ? undefined : scope;
+    const stacks = suffixes ? all.filter((s) => suffixes.some((x) => s.endsWith(`-${x}`))) : all;
+    expect(stacks.length).toBe(suffixes?.length ?? all.length);
     const backendFlag = name.startsWith("cloud") ? ["-backend=false"] : [];
     const outcomes = await inBatches(stacks, 3, async (stack) => {
       const cwd = path.join(result.outdir, "stacks", stack);
