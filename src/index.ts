@@ -10,6 +10,7 @@ export {
   IgnitionAssets,
   MachinePoolProps,
   OpenShiftUpiClusterProps,
+  PoolOverrides,
 } from "./cluster/parts";
 export { ClusterNetwork, ClusterNetworkProps, NatGatewayMode, VpcEndpointService } from "./network/network";
 export { ExistingNetwork, ExistingNetworkProps } from "./network/existing-network";
@@ -20,7 +21,9 @@ export { AppsIngress, AppsIngressProps } from "./dns/apps-ingress";
 export { ClusterSecurityGroups, ClusterSecurityGroupsProps } from "./security/security-groups";
 export { SECURITY_GROUP_RULES, IngressRuleRow } from "./security/rules";
 export { MachineRole, MachineRoleProps, IamPolicyMode } from "./security/iam";
-export { BootstrapNode, BootstrapNodeProps } from "./machines/bootstrap";
+export { ExistingInstanceProfile, ExistingInstanceProfileProps } from "./security/existing-instance-profile";
+export { providerAssumingRole } from "./aws/assume-role-provider";
+export { BootstrapNode, BootstrapNodeProps, HttpsIgnitionSource } from "./machines/bootstrap";
 export { NodePool, NodePoolProps } from "./machines/node-pool";
 export { Machine, MachineProps, RootVolume } from "./machines/machine";
 export { Guardrails, GuardrailsProps, GuardrailFinding, formatFinding, readSynthesized } from "./policy/guardrails";

@@ -85,7 +85,7 @@ async function eachStack(outdir: string, fn: (stack: string) => Promise<void>, r
   const steps = reverse ? [...ORDER].reverse() : ORDER;
   for (const step of steps) {
     const stacks = [step].flat().flatMap((suffix) => present.filter((s) => s.endsWith(`-${suffix}`)));
-    await Promise.all(stacks.map(fn));
+    await Promise.all(stacks.map((stack) => timed(`${stack}${reverse ? " destroy" : ""}`, () => fn(stack))));
   }
 }
 
