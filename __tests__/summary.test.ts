@@ -8,12 +8,14 @@ test("after synth: each stack with its resource count and backend, then the next
   const r = runSynth({ CDKTF_OUTDIR: outdir });
   expect(r.status).toBe(0);
   const lines = r.stdout.trim().split("\n");
-  expect(lines[0]).toBe(`Synthesized 4 stacks into ${path.relative(path.join(__dirname, ".."), outdir)}/stacks:`);
-  expect(lines.slice(1, 5).map((l) => l.trim().split(/\s+/))).toEqual([
+  expect(lines[0]).toBe(`Synthesized 5 stacks into ${path.relative(path.join(__dirname, ".."), outdir)}/stacks:`);
+  expect(lines.slice(1, 6).map((l) => l.trim().split(/\s+/))).toEqual([
     ["demo-network", "35", "resources", "state:", "local"],
     ["demo-infra", "69", "resources", "state:", "local"],
     ["demo-bootstrap", "16", "resources", "state:", "local"],
-    ["demo-machines", "14", "resources", "state:", "local"],
+    // 5 instances, their placements and 9 target registrations.
+    ["demo-machines", "19", "resources", "state:", "local"],
+    ["demo-ingress", "0", "resources", "state:", "local"],
   ]);
   expect(r.stdout).toContain("cdktf deploy '*'");
   expect(r.stdout).toContain("after `openshift-install wait-for bootstrap-complete`: cdktf destroy demo-bootstrap");

@@ -25,6 +25,14 @@ export const DEFAULT_INTERNET_GATEWAY = true;
 /** What a cluster without an internet gateway reaches AWS through, unless network.ownEgress says otherwise. */
 export const PRIVATE_ONLY_VPC_ENDPOINTS: readonly VpcEndpointService[] = ["s3", "ec2", "elasticloadbalancing", "sts"];
 export const DEFAULT_OWN_EGRESS = false;
+/** Local Zones and Wavelength Zones (the zone types of DescribeAvailabilityZones). */
+export const EDGE_ZONE_TYPES = ["local-zone", "wavelength-zone"] as const;
+export type EdgeZoneType = (typeof EDGE_ZONE_TYPES)[number];
+/**
+ * Edge zone i takes block FIRST_EDGE_ZONE_BLOCK + i of the VPC cut by subnetBits when it gives no
+ * cidr: the blocks right after the templates' six (public 0-2, private 3-5).
+ */
+export const FIRST_EDGE_ZONE_BLOCK = 6;
 
 // DNS.
 export const RECORD_TYPES = ["auto", "alias", "cname"] as const;

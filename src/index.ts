@@ -5,15 +5,20 @@ export {
   addClusterInfra,
   addIngress,
   addMachines,
+  addPublicIpv4PoolCheck,
   BootstrapProps,
   ClusterInfra,
   IgnitionAssets,
   MachinePoolProps,
   OpenShiftUpiClusterProps,
   PoolOverrides,
+  publicIpv4PoolDemand,
 } from "./cluster/parts";
 export { ClusterNetwork, ClusterNetworkProps, NatGatewayMode, VpcEndpointService } from "./network/network";
 export { ExistingNetwork, ExistingNetworkProps } from "./network/existing-network";
+export { EdgeZone, EdgeZones, EdgeZonesProps } from "./network/edge-zones";
+export { edgeZonesProblems, parseEdgeZoneName, publicIpv4PoolIdProblem } from "./validation/edge";
+export { PublicIpv4PoolCheck, PublicIpv4PoolCheckProps, PublicIpv4PoolDemand } from "./network/public-ipv4-pool";
 export { INetwork } from "./network/types";
 export { ApiLoadBalancers, ApiLoadBalancersProps, ITargetGroup } from "./loadbalancing/api-load-balancers";
 export { ClusterDns, ClusterDnsProps, DnsTarget, RecordType } from "./dns/cluster-dns";

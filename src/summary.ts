@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { edgeZoneMtuNote } from "./network/mtu-note";
 import type { SynthResult } from "./synth";
 
 /** What was written and what to run next, in a few lines. */
@@ -12,10 +13,13 @@ export function formatSummary(result: SynthResult, cwd = process.cwd()): string 
     "Next:",
     "  cdktf deploy '*'                      every stack, in dependency order",
     `  terraform -chdir=${outdir}/stacks/${first} init && terraform -chdir=${outdir}/stacks/${first} apply`,
-    "                                        or stack by stack: network, infra, then bootstrap and machines",
+    "                                        or stack by stack: network, infra, then bootstrap, machines and ingress",
   );
   for (const c of result.clusters) {
     lines.push(`  after \`openshift-install wait-for bootstrap-complete\`: cdktf destroy ${c.clusterName}-bootstrap`);
+  }
+  for (const c of result.clusters.filter((c) => c.network.edgeZones.length)) {
+    lines.push(edgeZoneMtuNote(c.clusterName, c.network.edgeZones.map((z) => z.name)));
   }
   return lines.join("\n");
 }

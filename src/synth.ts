@@ -91,7 +91,7 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
     const summary = clusterStacks.map((s) => ({
       name: s.node.id,
       resources: Object.values<object>(synthesized(s).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0),
-      backend: s.backendDescription,
+      backend: s.state.summary,
     }));
 
     const previous = `${target}.previous-${process.pid}`;

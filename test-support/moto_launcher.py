@@ -18,7 +18,15 @@
    without a public IP reports an empty Association. The provider then reads no groups and a
    public IP, and plans to replace every machine. Here the instance lists its primary
    interface's groups, and an interface without a public IP has no Association, as in EC2.
-6. RunInstances drops a block device's Iops and Throughput, so a gp3 root volume with a
+6. Zones: moto knows only the regular AZs, without OptInStatus, GroupName, NetworkBorderGroup or a
+   parent zone, and ignores the opt-in-status filter. The AWS provider's aws_availability_zone then
+   reads an empty opt-in status and no parent, and no subnet can be made in a Local Zone. Here every
+   zone carries those fields as EC2 reports them (a regular AZ: opt-in-not-required, its region as
+   group), the filter works, and us-east-1 has three edge zones: the Local Zone us-east-1-nyc-1a and
+   the Wavelength Zone us-east-1-wl1-bos-wlz-1 (opted in, parent us-east-1a), and the Local Zone
+   us-east-1-bos-1a (not opted in). The default VPC gets a subnet in each, as in moto's other zones:
+   moto makes the first subnet of a zone its default subnet, with public IPs on launch.
+7. RunInstances drops a block device's Iops and Throughput, so a gp3 root volume with a
    throughput (machines.<pool>.rootVolume.throughput) reads back without it and every plan after
    the first wants to modify the volume. Here the created volume keeps both, as in EC2.
 
@@ -28,6 +36,7 @@ Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_serv
 import sys
 
 from moto.ec2.models import elastic_network_interfaces, instances, security_groups
+from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
 from moto.ec2.responses import instances as instance_responses
 from moto.iam import access_control
 from moto.route53 import responses as route53_responses
@@ -120,6 +129,37 @@ def _private_when_vpc_given(self, name, if_none=None):
 
 
 route53_responses.Route53._get_bool_param = _private_when_vpc_given
+
+Zone.opt_in_status = "opt-in-not-required"
+Zone.group_name = property(lambda self: self.__dict__.get("_group", self.region_name))
+Zone.network_border_group = property(lambda self: self.__dict__.get("_border_group", self.region_name))
+Zone.parent_zone_name = None
+Zone.parent_zone_id = None
+
+
+def _edge_zone(name, zone_id, zone_type, group, opt_in_status):
+    zone = Zone(name=name, region_name="us-east-1", zone_id=zone_id, zone_type=zone_type)
+    zone.__dict__.update(_group=group, _border_group=group if zone_type == "local-zone" else name, opt_in_status=opt_in_status)
+    zone.parent_zone_name, zone.parent_zone_id = "us-east-1a", "use1-az6"
+    return zone
+
+
+RegionsAndZonesBackend.zones["us-east-1"] += [
+    _edge_zone("us-east-1-nyc-1a", "use1-nyc1-az1", "local-zone", "us-east-1-nyc-1", "opted-in"),
+    _edge_zone("us-east-1-wl1-bos-wlz-1", "use1-wl1-bos-wlz1", "wavelength-zone", "us-east-1-wl1", "opted-in"),
+    _edge_zone("us-east-1-bos-1a", "use1-bos1-az1", "local-zone", "us-east-1-bos-1", "not-opted-in"),
+]
+_describe_zones = RegionsAndZonesBackend.describe_availability_zones
+
+
+def _describe_zones_by_opt_in(self, filters=None, zone_names=None, zone_ids=None):
+    filters = dict(filters or {})
+    wanted = filters.pop("opt-in-status", None)
+    zones = _describe_zones(self, filters, zone_names, zone_ids)
+    return zones if wanted is None else [z for z in zones if z.opt_in_status in wanted]
+
+
+RegionsAndZonesBackend.describe_availability_zones = _describe_zones_by_opt_in
 
 if __name__ == "__main__":
     main(sys.argv[1:])

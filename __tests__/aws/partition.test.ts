@@ -1,4 +1,4 @@
-import { cnameOnlyRegion, isSecretRegion, partitionOf } from "../../src/aws/partition";
+import { cnameOnlyRegion, isSecretRegion, partitionOfRegion } from "../../src/aws/partition";
 import { baseCluster, synthCluster } from "../../test-support/synth";
 
 describe("partitions", () => {
@@ -11,8 +11,8 @@ describe("partitions", () => {
     ["us-isob-east-1", "aws-iso-b"],
     ["eu-isoe-west-1", "aws-iso-e"],
     ["us-isof-south-1", "aws-iso-f"],
-  ])("%s is in %s", (region, partition) => {
-    expect(partitionOf(region)).toBe(partition);
+  ])("%s is in %s (the AWS SDK's endpoint metadata)", (region, partition) => {
+    expect(partitionOfRegion(region)).toBe(partition);
   });
 
   test("secret regions and CNAME-only regions", () => {

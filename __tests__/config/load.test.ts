@@ -119,7 +119,7 @@ describe("loading the cluster file", () => {
       `${file}: warning: clusters[0] (a) and clusters[1] (b) have overlapping VPC CIDRs 10.0.0.0/16 and 10.0.0.0/16: they cannot be peered later`,
     );
     expect(fs.readdirSync(path.join(dir, "out", "stacks")).sort()).toEqual(
-      ["a-bootstrap", "a-infra", "a-machines", "a-network", "b-bootstrap", "b-infra", "b-machines", "b-network"],
+      ["a-bootstrap", "a-infra", "a-ingress", "a-machines", "a-network", "b-bootstrap", "b-infra", "b-ingress", "b-machines", "b-network"],
     );
   });
 

@@ -74,8 +74,14 @@ const rows: Row[] = [
   [
     "hostedZoneRoleArn is a role ARN",
     { dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws:iam::111122223333:user/dns" }, network: { existingVpc: VPC }, publish: "Internal" },
-    /: dns\.hostedZoneRoleArn: must be an IAM role ARN such as arn:aws:iam::111122223333:role\/dns \(got "arn:aws:iam::111122223333:user\/dns"\)$/,
-    { dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/net/dns" }, network: { existingVpc: VPC }, publish: "Internal" },
+    /: dns\.hostedZoneRoleArn: must be an IAM role ARN \(arn:<partition>:iam::<account>:role\/<name>\) \(got "arn:aws:iam::111122223333:user\/dns"\)$/,
+    { region: "us-gov-west-1", dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/net/dns" }, network: { existingVpc: VPC }, publish: "Internal" },
+  ],
+  [
+    "hostedZoneRoleArn in the cluster's partition",
+    { region: "us-gov-west-1", dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws:iam::111122223333:role/dns" }, network: { existingVpc: VPC }, publish: "Internal" },
+    /: dns\.hostedZoneRoleArn: is in partition aws, but region us-gov-west-1 is in aws-us-gov \(got "arn:aws:iam::111122223333:role\/dns"\)$/,
+    { region: "us-gov-west-1", dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/dns" }, network: { existingVpc: VPC }, publish: "Internal" },
   ],
   [
     "alias where Route 53 cannot alias to load balancers",
@@ -98,13 +104,13 @@ const rows: Row[] = [
   [
     "iamInstanceProfile is a profile name",
     { machines: { compute: { iamInstanceProfile: "arn:aws:iam::1:instance-profile/x" } } },
-    /: machines\.compute\.iamInstanceProfile: must be an instance profile name .* \(got "arn:aws:iam::1:instance-profile\/x"\)$/,
+    /: machines\.compute\.iamInstanceProfile: may hold only letters, digits and \+ = , \. @ _ - \(IAM names\) \(got "arn:aws:iam::1:instance-profile\/x"\)$/,
     { machines: { compute: { iamInstanceProfile: "ocp_worker+1@a.b" } } },
   ],
   [
     "more security groups than AWS allows per interface",
     { machines: { controlPlane: { additionalSecurityGroupIds: Array.from({ length: 16 }, (_, i) => `sg-0${String(i).padStart(16, "a")}`) } } },
-    /: machines\.controlPlane\.additionalSecurityGroupIds: gives controlPlane machines 17 security groups \(1 of their own and 16 of yours\); AWS allows 16 per network interface at most$/,
+    /: machines\.controlPlane\.additionalSecurityGroupIds: gives control-plane machines 17 security groups \(1 of their own and 16 of yours\); AWS allows 16 per network interface at most$/,
     { machines: { controlPlane: { additionalSecurityGroupIds: Array.from({ length: 15 }, (_, i) => `sg-0${String(i).padStart(16, "a")}`) } } },
   ],
   [
@@ -122,13 +128,13 @@ const rows: Row[] = [
   [
     "throughput on gp3 only",
     { machines: { compute: { rootVolume: { type: "io2", iops: 4000, throughput: 250 } } } },
-    /: machines\.compute\.rootVolume\.throughput: can only be set for gp3 volumes \(got 250 with type io2\)$/,
+    /: machines\.compute\.rootVolume\.throughput: can only be set for gp3 volumes \(got 250 with type "io2"\)$/,
     { machines: { compute: { rootVolume: { type: "gp3", throughput: 250 } } } },
   ],
   [
     "throughput within AWS's range",
     { machines: { bootstrap: { rootVolume: { throughput: 100 } } } },
-    /: machines\.bootstrap\.rootVolume\.throughput: must be 125 to 2000 MiB\/s \(got 100\)$/,
+    /: machines\.bootstrap\.rootVolume\.throughput: must be a whole number from 125 to 2000 MiB\/s \(got 100\)$/,
     { machines: { bootstrap: { rootVolume: { throughput: 125 } } } },
   ],
   [
@@ -195,7 +201,7 @@ describe("restricted-account warnings: what the product does not control", () =>
     const r = runSynth({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: path.join(dir, "out") });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/^.*cluster\.yaml:\d+: warning: machines\.compute\.iamInstanceProfile: "ocp-worker" is your own/m);
-    expect(r.stdout).toMatch(/^Synthesized 4 stacks/m);
+    expect(r.stdout).toMatch(/^Synthesized \d+ stacks/m);
   });
 });
 

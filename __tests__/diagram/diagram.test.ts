@@ -39,6 +39,19 @@ describe("the cluster picture", () => {
     expect(dot.match(/"data\.aws_route53_zone\.[\w-]+" -> "aws_route53_record\./g)).toHaveLength(2);
   });
 
+  test("edge zones: each in its own box with its subnets, and the carrier gateway to the Wavelength public subnet", () => {
+    const { json } = synthCluster(
+      baseCluster({ network: { availabilityZones: 1, edgeZones: [{ name: "us-east-1-nyc-1a", type: "local-zone" }, { name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }] } }),
+    );
+    const dot = clusterDot("demo", json);
+    expect(dot).toContain('label="Local Zone us-east-1-nyc-1a"');
+    expect(dot).toContain('label="Wavelength Zone us-east-1-wl1-bos-wlz-1"');
+    for (const cidr of ["10.0.96.0/21", "10.0.112.0/21"]) expect(dot).toContain(`private subnet ${cidr}`);
+    for (const cidr of ["10.0.104.0/21", "10.0.120.0/21"]) expect(dot).toContain(`public subnet ${cidr}`);
+    expect(dot).toContain('[label="carrier gateway", shape=diamond]');
+    expect(dot.match(/aws_ec2_carrier_gateway\.[^"]+" -> "anchor\.([^"]+)"/)?.[1]).toMatch(/^network_edge_us-east-1-wl1-bos-wlz-1-public-subnet_/);
+  });
+
   test("npm run diagram writes an SVG naming every subnet, load balancer and machine", () => {
     const outdir = path.join(tempDir(), "out");
     expect(runSynth({ CDKTF_OUTDIR: outdir }).status).toBe(0);

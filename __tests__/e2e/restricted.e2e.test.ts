@@ -202,7 +202,7 @@ beforeAll(async () => {
       dns: { privateHostedZoneId: teams.zoneId, hostedZoneRoleArn: ZONE_ROLE },
       machines: {
         rhcosAmi,
-        controlPlane: { replicas: 1 },
+        controlPlane: { replicas: 3 },
         compute: { replicas: 1, ami: teams.armImage, instanceType: "m6g.large", iamInstanceProfile: "ocp-compute", additionalSecurityGroupIds: [teams.securityGroupId], rootVolume: { throughput: 250 } },
       },
       backend: { type: "s3", s3: { bucket: env.stateBucket, keyPrefix: "shared" } },
@@ -214,7 +214,7 @@ beforeAll(async () => {
       ...PRIVATE,
       publish: "Internal",
       network: { vpcCidr: "10.30.0.0/16", availabilityZones: ["us-east-1a"], internetGateway: false, natGateways: "none", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing", "sts"] },
-      machines: { rhcosAmi, controlPlane: { replicas: 1 }, compute: { replicas: 1 } },
+      machines: { rhcosAmi, controlPlane: { replicas: 3 }, compute: { replicas: 1 } },
       backend: { type: "s3", s3: { bucket: env.stateBucket, keyPrefix: "private" } },
     },
     out.private,

@@ -45,10 +45,38 @@ describe("control plane and compute", () => {
     }
   });
 
-  test("masters round-robin over the private subnets; master group and profile", () => {
-    const subnetOf = (n: string) => /private-subnet-(\d)/.exec(byName[n].subnet_id)?.[1];
-    expect(["demo-x7k2p-master-0", "demo-x7k2p-master-1", "demo-x7k2p-master-2"].map(subnetOf)).toEqual(["0", "1", "2"]);
-    expect(["demo-x7k2p-worker-0", "demo-x7k2p-worker-1"].map(subnetOf)).toEqual(["0", "1"]);
+  /** The AZ slot a machine is first placed in, kept in the state by its terraform_data. */
+  const placement = (stack: StackJson, name: string) => {
+    const slot = /terraform_data\.([\w-]+)\.output\.azIndex/.exec(instances(stack)[name].subnet_id)![1];
+    return stack.resource!.terraform_data[slot];
+  };
+
+  test("placement: round-robin when first planned, then kept in the state whatever the AZ count", () => {
+    const slots = (stack: StackJson, names: string[]) => names.map((n) => placement(stack, n).input.azIndex);
+    const all = Object.keys(byName).sort();
+    expect(all.map((n, i) => [n, slots(machines, all)[i]])).toEqual([
+      ["demo-x7k2p-master-0", 0],
+      ["demo-x7k2p-master-1", 1],
+      ["demo-x7k2p-master-2", 2],
+      ["demo-x7k2p-worker-0", 0],
+      ["demo-x7k2p-worker-1", 1],
+    ]);
+    for (const name of all) {
+      expect(placement(machines, name).lifecycle).toEqual({ ignore_changes: ["input"] });
+      // The subnet is picked from the network's private subnets by the recorded slot.
+      expect(byName[name].subnet_id).toMatch(/^\$\{element\(\[.*private-subnet-0.*private-subnet-1.*private-subnet-2.*\], terraform_data\..*\.output\.azIndex\)\}$/);
+    }
+    // A slot the network no longer has stops the plan, naming the machine.
+    const [guard] = byName["demo-x7k2p-master-2"].lifecycle.precondition;
+    expect(guard.condition).toMatch(/^\$\{\(terraform_data\.[\w-]+\.output\.azIndex < length\(\[.*\]\)\)\}$/);
+    expect(guard.error_message).toMatch(/^demo-x7k2p-master-2 lives in the private subnet of availability zone \$\{sum\(.*\)\}, which network\.availabilityZones no longer includes/);
+  });
+
+  test("a new AMI or Ignition pointer applies to machines created from then on: never a replacement or a stop", () => {
+    for (const instance of Object.values(byName)) expect(instance.lifecycle.ignore_changes).toEqual(["ami", "user_data", "user_data_base64"]);
+  });
+
+  test("master group and profile", () => {
     expect(byName["demo-x7k2p-master-0"].instance_type).toBe("m6i.xlarge");
     expect(byName["demo-x7k2p-worker-0"].instance_type).toBe("m6i.large");
     expect(byName["demo-x7k2p-master-0"].vpc_security_group_ids).toHaveLength(1);
@@ -74,17 +102,19 @@ describe("control plane and compute", () => {
       baseCluster({
         machines: {
           rhcosAmi: "ami-0123456789abcdef0",
-          controlPlane: { replicas: 5, instanceType: "m6i.2xlarge", rootVolume: { sizeGiB: 250, type: "io1", iops: 4000, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" } },
-          compute: { replicas: 0 },
+          controlPlane: { instanceType: "m6i.2xlarge", rootVolume: { sizeGiB: 250, type: "io1", iops: 4000, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" } },
+          compute: { replicas: 5, instanceType: "m6i.4xlarge" },
         },
         network: { availabilityZones: 2 },
       }),
     ).stack("machines");
     const all = Object.values(instances(stack));
-    expect(all).toHaveLength(5);
-    expect(all[4].subnet_id).toMatch(/private-subnet-0/);
-    expect(all[0].root_block_device).toMatchObject({ volume_size: 250, volume_type: "io1", iops: 4000, encrypted: true, kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/abc" });
-    expect(resources(stack, "aws_lb_target_group_attachment")).toHaveLength(15);
+    expect(all).toHaveLength(8);
+    const compute = all.filter((i) => i.tags.Name.includes("-worker-"));
+    expect(compute.map((i) => i.instance_type)).toEqual(Array(5).fill("m6i.4xlarge"));
+    expect(compute[4].subnet_id).toMatch(/private-subnet-0/);
+    expect(instances(stack)["demo-x7k2p-master-0"].root_block_device).toMatchObject({ volume_size: 250, volume_type: "io1", iops: 4000, encrypted: true, kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/abc" });
+    expect(resources(stack, "aws_lb_target_group_attachment")).toHaveLength(9);
   });
 
   test("etcdRecords: SRV and A records for each master, TTL 60, in the private zone", () => {
@@ -103,13 +133,20 @@ describe("control plane and compute", () => {
     expect(resources(machines, "aws_route53_record")).toHaveLength(0);
   });
 
-  test("each machine adopts its own orphan (an interrupted RunInstances) and refuses two", () => {
+  test("each machine adopts its own orphan (an interrupted RunInstances), refuses two, and stops when another state has it", () => {
     const imports = (machines as any).import as any[];
     expect(imports).toHaveLength(5);
     const [name, master0] = Object.entries(machines.resource!.aws_instance).find(([, i]) => i.tags.Name === "demo-x7k2p-master-0")!;
     const block = imports.find((b) => b.to === `aws_instance.${name}`);
     const lookup = /data\.aws_instances\.([\w-]+)\.ids/.exec(block.for_each)![1];
-    expect(block).toEqual({ for_each: `\${toset(data.aws_instances.${lookup}.ids)}`, id: "\${each.value}", to: `aws_instance.${name}` });
+    // Adopted only by a state that has been applied before: an empty one belongs to no cluster yet.
+    const applied = "anytrue([for s in data.terraform_remote_state.own-state : length(s.outputs) >= 1])";
+    expect(block).toEqual({
+      for_each: `\${${applied} ? toset(data.aws_instances.${lookup}.ids) : toset([])}`,
+      id: "\${each.value}",
+      to: `aws_instance.${name}`,
+    });
+    expect(machines.data!.terraform_remote_state["own-state"]).toMatchObject({ backend: "local", config: { path: "../../../terraform.demo-machines.tfstate" } });
     expect(machines.data!.aws_instances[lookup]).toMatchObject({
       filter: [
         { name: "tag:Name", values: ["demo-x7k2p-master-0"] },
@@ -117,10 +154,16 @@ describe("control plane and compute", () => {
       ],
       instance_state_names: ["pending", "running", "stopping", "stopped"],
     });
-    expect(master0.lifecycle.precondition).toEqual([
+    expect(master0.lifecycle.precondition.slice(1)).toEqual([
       {
         condition: `\${(length(data.aws_instances.${lookup}.ids) <= 1)}`,
-        error_message: "More than one live instance is named demo-x7k2p-master-0; terminate the one that is not in the Terraform state.",
+        error_message: `More than one live instance demo-x7k2p-master-0 exists (\${join(", ", data.aws_instances.${lookup}.ids)}); delete the one that is not in the Terraform state.`,
+      },
+      {
+        condition: `\${((length(data.aws_instances.${lookup}.ids) < 1) || ${applied})}`,
+        error_message: expect.stringMatching(
+          /^instance demo-x7k2p-master-0 already exists \(.*\) but this stack's state has never been applied: it is managed by another Terraform state .* terraform import 'aws_instance\.control-plane_master-0_instance_\w+' /,
+        ),
       },
     ]);
   });
@@ -240,7 +283,7 @@ describe("bootstrap", () => {
   });
 
   test("outputs", () => {
-    expect(Object.keys(bootstrap.output!).sort()).toEqual(["BootstrapInstanceId", "BootstrapPrivateIp", "BootstrapPublicIp"]);
+    expect(Object.keys(bootstrap.output!).sort()).toEqual(["BootstrapInstanceId", "BootstrapPrivateIp", "BootstrapPublicIp", "StateOwner"]);
   });
 
   test("bootstrap.enabled: false removes every bootstrap resource and changes nothing else", () => {

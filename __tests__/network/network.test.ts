@@ -1,7 +1,10 @@
-import { baseCluster, resources, resourceValues, synthCluster } from "../../test-support/synth";
+import { Testing } from "cdktf";
+import { ClusterNetwork } from "../../src/network/network";
+import { baseCluster, countResources, resources, resourceValues, StackJson, synthCluster } from "../../test-support/synth";
 
-const net = (network: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  synthCluster(baseCluster({ network, ...extra })).stack("network");
+/** The construct alone, as a library user builds it; the stack-level tests below go through the file. */
+const net = (network: Record<string, unknown>): StackJson =>
+  JSON.parse(Testing.synthScope((scope) => void new ClusterNetwork(scope, "network", { infraId: "demo-x7k2p", region: "us-east-1", ...network })));
 
 const subnets = (stack: ReturnType<typeof net>, kind: "public" | "private") =>
   resources(stack, "aws_subnet")
@@ -159,8 +162,8 @@ describe("ClusterNetwork", () => {
   });
 
   test("outputs named like the CloudFormation outputs", () => {
-    const outputs = net({}).output!;
-    expect(Object.keys(outputs).filter((k) => !k.startsWith("cross-stack")).sort()).toEqual(
+    const outputs = synthCluster(baseCluster()).stack("network").output!;
+    expect(Object.keys(outputs).filter((k) => !k.startsWith("cross-stack") && k !== "StateOwner").sort()).toEqual(
       ["VpcId", "PublicSubnetIds", "PrivateSubnetIds", "PublicRouteTableId", "PrivateRouteTableIds"].sort(),
     );
     expect(outputs.PrivateSubnetIds.value).toHaveLength(3);
@@ -176,11 +179,12 @@ describe("ClusterNetwork", () => {
     expect(provider.region).toBe("us-east-1");
   });
 
-  test("existingVpc: no network stack, the ids flow to the infra stack and the subnets get the shared tag", () => {
+  test("existingVpc: an empty network stack, the ids flow to the infra stack and the subnets get the shared tag", () => {
     const result = synthCluster(
       baseCluster({ network: { existingVpc: { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-a"], privateSubnetIds: ["subnet-b", "subnet-c"] } } }),
     );
-    expect(Object.keys(result.json).sort()).toEqual(["demo-bootstrap", "demo-infra", "demo-machines"]);
+    expect(Object.keys(result.json).sort()).toEqual(["demo-bootstrap", "demo-infra", "demo-ingress", "demo-machines", "demo-network"]);
+    expect(countResources(result.stack("network"))).toBe(0);
     const infra = result.stack("infra");
     expect(resourceValues(infra, "aws_ec2_tag").map((t) => [t.resource_id, t.key, t.value])).toEqual([
       ["subnet-a", "kubernetes.io/cluster/demo-x7k2p", "shared"],

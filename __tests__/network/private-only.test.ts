@@ -51,12 +51,16 @@ describe("a private-only VPC (network.internetGateway: false)", () => {
     expect(bootstrap.subnet_id).toMatch(/private-subnet-0/);
   });
 
-  test("natGateways is left out of a private-only VPC even when the construct is asked for it", () => {
-    // The cluster file refuses the combination; a library user's prop is not honoured against AWS either.
+  test("the construct alone: no NAT by default without an internet gateway, and a NAT asked for is refused", () => {
+    const props = { infraId: "x", region: "us-east-1", publish: "Internal", internetGateway: false, availabilityZones: ["us-east-1a"], vpcEndpoints: ["s3", "ec2", "elasticloadbalancing", "sts"] } as const;
     const stack = new TerraformStack(Testing.app(), "s");
-    new ClusterNetwork(stack, "n", { infraId: "x", region: "us-east-1", internetGateway: false, natGateways: "perAz", availabilityZones: ["us-east-1a"] });
+    new ClusterNetwork(stack, "n", props);
     const json = JSON.parse(Testing.synth(stack));
     expect(json.resource.aws_nat_gateway).toBeUndefined();
     expect(json.resource.aws_internet_gateway).toBeUndefined();
+    expect(() => new ClusterNetwork(new TerraformStack(Testing.app(), "t"), "n", { ...props, natGateways: "perAz" })).toThrow(
+      /natGateways: must be none with network\.internetGateway: false, as a NAT gateway needs an internet gateway \(got "perAz"\)/,
+    );
+    expect(() => new ClusterNetwork(new TerraformStack(Testing.app(), "u"), "n", { ...props, publish: "External" })).toThrow(/internetGateway: false needs publish: Internal/);
   });
 });

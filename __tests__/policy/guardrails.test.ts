@@ -75,7 +75,7 @@ describe("a finding stops synth", () => {
     const r = runSynth({ CLUSTER_CONFIG: write(baseCluster(unencrypted)), CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split("\n")).toEqual(
-      ["network", "infra", "bootstrap", "machines"].map(
+      ["network", "infra", "bootstrap", "machines", "ingress"].map(
         (s) => `[UPI-STATE-1] demo-${s}/backend: state is stored unencrypted (fix: set backend.s3.encrypt: true)`,
       ),
     );
@@ -87,7 +87,7 @@ describe("a finding stops synth", () => {
     const acknowledge = [{ rule: "UPI-STATE-1", reason: "the bucket encrypts by default with its own key" }];
     const r = runSynth({ CLUSTER_CONFIG: write(baseCluster({ ...unencrypted, guardrails: { acknowledge } })), CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(0);
-    expect(r.stderr.trim().split("\n")).toHaveLength(4);
+    expect(r.stderr.trim().split("\n")).toHaveLength(5);
     expect(r.stderr).toContain(
       "warning: [UPI-STATE-1] demo-network/backend: state is stored unencrypted (acknowledged: the bucket encrypts by default with its own key)",
     );

@@ -12,10 +12,10 @@ jest.setTimeout(600_000);
 /**
  * Each variant is synthesized, then every stack gets a real `terraform init` and `terraform
  * validate`. A backend variant differs from the default only in the backend block, the same in
- * every stack, so its network stack alone shows that init accepts it; other variants may name the
- * stacks they change (by suffix), the rest being the default's.
+ * every stack, so its network stack alone shows that init accepts it; a feature variant
+ * validates the stacks the feature changes.
  */
-type Scope = "all stacks" | "backend only" | readonly string[];
+type Scope = "all stacks" | readonly string[];
 const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][] = [
   ["default: 3 AZs, local backend", () => baseCluster()],
   [
@@ -59,8 +59,16 @@ const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][
         aws: { serviceEndpoints: { s3: endpoint, sts: endpoint }, s3UsePathStyle: true, skipCredentialsValidation: true, skipRequestingAccountId: true },
         backend: { type: "s3", s3: { bucket: "validate-state" } },
       }),
-    "backend only",
+    ["network"],
   ],
+  ["cloud backend (init -backend=false)", () => baseCluster({ backend: { type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-" } } }), ["network"]],
+  [
+    "a Local Zone, 1 AZ",
+    () => baseCluster({ network: { availabilityZones: 1, edgeZones: [{ name: "us-east-1-nyc-1a", type: "local-zone", cidr: "10.0.128.0/24" }] } }),
+    ["network"],
+  ],
+  ["a Wavelength Zone and its carrier gateway", () => baseCluster({ network: { edgeZones: [{ name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }] } }), ["network"]],
+  ["a public IPv4 pool: NAT gateways, external NLB, bootstrap", () => baseCluster({ network: { publicIpv4Pool: "ipv4pool-ec2-0123456789abcdef0" } }), ["network", "infra", "bootstrap"]],
   [
     "private-only VPC: no internet gateway, an STS endpoint, https Ignition on a custom S3 endpoint, own bootstrap profile",
     () =>
@@ -82,7 +90,7 @@ const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][
         dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/dns", etcdRecords: true },
         machines: {
           rhcosAmi: "ami-0123456789abcdef0",
-          controlPlane: { replicas: 1, iamInstanceProfile: "ocp-master", additionalSecurityGroupIds: ["sg-0123abcd"] },
+          controlPlane: { iamInstanceProfile: "ocp-master", additionalSecurityGroupIds: ["sg-0123abcd"] },
           compute: { replicas: 1, ami: "ami-0fedcba9876543210", rootVolume: { throughput: 250 } },
         },
         ingress: { routerLoadBalancerHostname: "router-0123.elb.us-gov-west-1.amazonaws.com" },
@@ -90,7 +98,6 @@ const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][
     // An own bootstrap profile is the private-only variant's; the ingress stack's zone provider is the infra stack's.
     ["infra", "machines"],
   ],
-  ["cloud backend (init -backend=false)", () => baseCluster({ backend: { type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-" } } }), "backend only"],
 ];
 
 describe("terraform init and validate on every synthesized stack", () => {
@@ -127,9 +134,8 @@ describe("terraform init and validate on every synthesized stack", () => {
     const result = synthCluster(cluster(emulator.endpoint), dir);
     const all = Object.keys(result.json);
     expect(all.length).toBeGreaterThanOrEqual(3);
-    const suffixes = scope === "backend only" ? ["network"] : scope === "all stacks" ? undefined : scope;
-    const stacks = suffixes ? all.filter((s) => suffixes.some((x) => s.endsWith(`-${x}`))) : all;
-    expect(stacks.length).toBe(suffixes?.length ?? all.length);
+    const stacks = scope === "all stacks" ? all : all.filter((s) => scope.some((suffix) => s.endsWith(`-${suffix}`)));
+    expect(stacks).toHaveLength(scope === "all stacks" ? all.length : scope.length);
     const backendFlag = name.startsWith("cloud") ? ["-backend=false"] : [];
     const outcomes = await inBatches(stacks, 3, async (stack) => {
       const cwd = path.join(result.outdir, "stacks", stack);

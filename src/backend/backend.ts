@@ -1,18 +1,31 @@
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import type { ClusterConfig } from "../config/load";
 import { defaultStateKeyPrefix } from "../defaults";
+import { OwnState } from "../state/own-state";
+
+/** Where a stack's state lives. */
+export interface StateLocation {
+  /** For the synth summary: `local`, `s3://<bucket>`, `cloud <host>/<organization>`. */
+  readonly summary: string;
+  /** Exactly where: a changed location means a new, empty state unless the state is migrated. */
+  readonly location: string;
+}
 
 /** Where a stack's state lives, by `backend.type`; cross-stack references follow the same backend. */
-export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, stackName: string): string {
+export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, stackName: string): StateLocation {
   const { backend, aws } = cluster;
   switch (backend.type) {
     case "s3": {
       const s3 = backend.s3!;
       const endpoints = aws.serviceEndpoints;
+      const key = `${s3.keyPrefix ?? defaultStateKeyPrefix(cluster.clusterName)}/${stackName}.tfstate`;
+      const region = s3.region ?? cluster.region;
       const configured = new S3Backend(stack, {
         bucket: s3.bucket,
-        key: `${s3.keyPrefix ?? defaultStateKeyPrefix(cluster.clusterName)}/${stackName}.tfstate`,
-        region: s3.region ?? cluster.region,
+        key,
+        region,
         encrypt: s3.encrypt,
         kmsKeyId: s3.kmsKeyId,
         dynamodbTable: s3.dynamodbTable,
@@ -27,21 +40,41 @@ export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, 
       });
       // cdktf 0.21 predates S3-native locking (Terraform >= 1.10); set the attribute directly.
       if (s3.useLockfile) configured.addOverride("use_lockfile", true);
-      return `s3://${s3.bucket}`;
+      // Whether the state object exists yet, listed with the cluster's own credentials (a bucket
+      // in another region is read through a provider of that region).
+      const provider =
+        region === cluster.region
+          ? undefined
+          : new AwsProvider(stack, "state-bucket-region", {
+              alias: "state",
+              region,
+              endpoints: endpoints.s3 ? [{ s3: endpoints.s3 }] : undefined,
+              maxRetries: aws.maxRetries,
+              s3UsePathStyle: aws.s3UsePathStyle || undefined,
+              skipCredentialsValidation: aws.skipCredentialsValidation || undefined,
+              skipRequestingAccountId: aws.skipRequestingAccountId || undefined,
+            });
+      const objects = new DataAwsS3Objects(stack, "own-state-object", { bucket: s3.bucket, prefix: key, provider });
+      OwnState.of(stack).knowExistenceBy(Fn.contains(objects.keys, key));
+      return { summary: `s3://${s3.bucket}`, location: `s3://${s3.bucket}/${key} (${region}${endpoints.s3 ? `, ${endpoints.s3}` : ""})` };
     }
     case "cloud": {
       const cloud = backend.cloud!;
+      const workspace = `${cloud.workspacePrefix}${stackName}`;
       new CloudBackend(stack, {
         organization: cloud.organization,
         hostname: cloud.hostname,
-        workspaces: new NamedCloudWorkspace(`${cloud.workspacePrefix}${stackName}`, cloud.project),
+        workspaces: new NamedCloudWorkspace(workspace, cloud.project),
       });
-      return `cloud ${cloud.hostname}/${cloud.organization}`;
+      return { summary: `cloud ${cloud.hostname}/${cloud.organization}`, location: `${cloud.hostname}/${cloud.organization}/workspaces/${workspace}` };
     }
-    default:
+    default: {
       // Relative to the stack folder (cdktf.out/stacks/<stack>): beside the output folder, never
       // inside it, and never an absolute path of the machine that synthesized.
-      new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
-      return "local";
+      const path = `../../../terraform.${stackName}.tfstate`;
+      new LocalBackend(stack, { path });
+      OwnState.of(stack).knowExistenceBy(Fn.fileexists(path));
+      return { summary: "local", location: `local ${path.replace("../../../", "")} beside the output folder` };
+    }
   }
 }

@@ -3,7 +3,9 @@ import type { AppsIngress } from "../dns/apps-ingress";
 import type { BootstrapNode } from "../machines/bootstrap";
 import type { NodePool } from "../machines/node-pool";
 import type { INetwork } from "../network/types";
-import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
+import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
+import { checkClusterProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 /**
  * A whole OpenShift UPI cluster in one scope, for cdktf apps with their own stacks, provider and
@@ -23,6 +25,8 @@ export class OpenShiftUpiCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: OpenShiftUpiClusterProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterProps(props));
+    addPublicIpv4PoolCheck(this, props);
     this.network = addNetwork(this, props);
     this.infra = addClusterInfra(this, props, this.network);
     this.bootstrap = addBootstrap(this, props, this.infra);

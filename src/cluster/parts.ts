@@ -1,9 +1,11 @@
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Construct } from "constructs";
 import {
+  DEFAULT_AVAILABILITY_ZONE_COUNT,
   DEFAULT_COMPUTE_REPLICAS,
   DEFAULT_CONTROL_PLANE_REPLICAS,
   DEFAULT_IAM_POLICY,
+  DEFAULT_NAT_GATEWAYS,
   DEFAULT_PUBLISH,
   IamPolicyMode,
   PublishMode,
@@ -17,8 +19,9 @@ import { BootstrapNode } from "../machines/bootstrap";
 import type { RootVolume } from "../machines/machine";
 import { NodePool } from "../machines/node-pool";
 import { bootstrapFetchesOverHttps } from "../machines/ignition";
-import { ClusterNetwork, ClusterNetworkProps } from "../network/network";
+import { ClusterNetwork, ClusterNetworkProps, natGatewayCount } from "../network/network";
 import { ExistingNetwork, ExistingNetworkProps } from "../network/existing-network";
+import { PublicIpv4PoolCheck, PublicIpv4PoolDemand } from "../network/public-ipv4-pool";
 import type { INetwork } from "../network/types";
 import { ExistingInstanceProfile } from "../security/existing-instance-profile";
 import { MachineRole, masterStatements, workerStatements } from "../security/iam";
@@ -76,7 +79,12 @@ export interface OpenShiftUpiClusterProps {
   /** Internal: no public load balancer or records, bootstrap without public IP. @default "External" */
   readonly publish?: PublishMode;
   /** A new VPC, or `{ existing }` to bring one. @default a new VPC with ClusterNetwork's defaults */
-  readonly network?: Omit<ClusterNetworkProps, "infraId" | "region"> | { readonly existing: Omit<ExistingNetworkProps, "infraId"> };
+  readonly network?: Omit<ClusterNetworkProps, "infraId" | "region" | "publish" | "publicIpv4Pool"> | { readonly existing: Omit<ExistingNetworkProps, "infraId"> };
+  /**
+   * A public IPv4 pool of your own (ipv4pool-ec2-...): the NAT gateways, the external API NLB and
+   * the bootstrap node take their addresses from it. @default Amazon's addresses
+   */
+  readonly publicIpv4Pool?: string;
   /**
    * An existing private zone (with existing networks only) and the role its records are written
    * with. @default public zone looked up by baseDomain, a new private zone, auto records, no etcd records
@@ -133,12 +141,29 @@ export function addNetwork(scope: Construct, props: OpenShiftUpiClusterProps): C
   const net = props.network ?? {};
   return "existing" in net
     ? new ExistingNetwork(scope, "existing-network", { infraId: props.infraId, ...net.existing })
-    : new ClusterNetwork(scope, "network", { ...net, infraId: props.infraId, region: props.region });
+    : new ClusterNetwork(scope, "network", { ...net, infraId: props.infraId, region: props.region, publish: props.publish, publicIpv4Pool: props.publicIpv4Pool });
+}
+
+/** The addresses the cluster takes from its public IPv4 pool (the installer docs' count). */
+export function publicIpv4PoolDemand(props: OpenShiftUpiClusterProps): PublicIpv4PoolDemand {
+  const net = props.network ?? {};
+  const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
+  const bootstrap = external && props.bootstrap?.enabled !== false ? 1 : 0;
+  if ("existing" in net) return { natGateways: 0, apiLoadBalancer: external ? net.existing.publicSubnetIds.length : 0, bootstrap };
+  const zones = net.availabilityZones ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
+  const azCount = typeof zones === "number" ? zones : zones.length;
+  return { natGateways: natGatewayCount(net.natGateways ?? DEFAULT_NAT_GATEWAYS, azCount), apiLoadBalancer: external ? azCount : 0, bootstrap };
+}
+
+/** With a public IPv4 pool, the plan-time check that it can give what the cluster still needs. */
+export function addPublicIpv4PoolCheck(scope: Construct, props: OpenShiftUpiClusterProps): PublicIpv4PoolCheck | undefined {
+  if (!props.publicIpv4Pool) return undefined;
+  return new PublicIpv4PoolCheck(scope, "public-ipv4-pool", { infraId: props.infraId, poolId: props.publicIpv4Pool, demand: publicIpv4PoolDemand(props) });
 }
 
 export function addClusterInfra(scope: Construct, props: OpenShiftUpiClusterProps, network: INetwork): ClusterInfra {
   const { infraId } = props;
-  const loadBalancers = new ApiLoadBalancers(scope, "api", { infraId, network, publish: props.publish });
+  const loadBalancers = new ApiLoadBalancers(scope, "api", { infraId, network, publish: props.publish, publicIpv4Pool: props.publicIpv4Pool });
   const dns = new ClusterDns(scope, "dns", {
     clusterName: props.clusterName,
     baseDomain: props.baseDomain,
@@ -197,6 +222,7 @@ export function addBootstrap(scope: Construct, props: OpenShiftUpiClusterProps, 
     permissionsBoundaryArn: props.iam?.permissionsBoundaryArn,
     ignitionKmsKeyArn: spec.ignitionKmsKeyArn,
     rootVolume: spec.rootVolume,
+    publicIpv4Pool: props.publicIpv4Pool,
     iamInstanceProfile: spec.iamInstanceProfile,
     additionalSecurityGroupIds: spec.additionalSecurityGroupIds,
     httpsIgnition: bootstrapFetchesOverHttps(props.region, props.s3Endpoint?.url)

@@ -10,13 +10,31 @@ export interface InstallAssets {
   /** From master.ign's `https://api-int.<cluster>.<domain>:22623/config/master` source. */
   readonly baseDomain?: string;
   readonly bootstrapIgnitionFile: string;
+  /**
+   * metadata.json's identity exactly as written (`clusterName`, `infraID`, `aws.region`), types
+   * unchecked: the loader validates it like the cluster file's own fields, naming this file.
+   */
+  readonly metadata: { readonly file: string; readonly clusterName?: unknown; readonly infraId?: unknown; readonly region?: unknown };
   /** `security.tls.certificateAuthorities[0].source` of master.ign and worker.ign (data URLs). */
   readonly masterCa: string;
   readonly workerCa: string;
 }
 
-/** A problem reading the folder; the loader reports it against the `installDir` field. */
-export class InstallDirError extends Error {}
+/**
+ * A problem reading the folder; the loader reports it against the `installDir` field, or against
+ * `source` (a file of the folder and a field in it) when one is given.
+ */
+export class InstallDirError extends Error {
+  constructor(
+    message: string,
+    readonly source?: { readonly file: string; readonly path: string },
+  ) {
+    super(message);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const asString = (v: unknown) => (typeof v === "string" ? v : undefined);
 
 function readJson(file: string): any {
   let text: string;
@@ -42,7 +60,14 @@ function caOf(file: string, ign: any): string {
 }
 
 export function readInstallDir(dir: string): InstallAssets {
-  const metadata = readJson(path.join(dir, "metadata.json"));
+  const metadataFile = path.join(dir, "metadata.json");
+  const metadata = readJson(metadataFile);
+  if (!isObject(metadata)) {
+    throw new InstallDirError(`must be a JSON object with clusterName, infraID and aws.region (got ${JSON.stringify(metadata)})`, { file: metadataFile, path: "" });
+  }
+  if (metadata.aws !== undefined && !isObject(metadata.aws)) {
+    throw new InstallDirError(`must be an object holding region (got ${JSON.stringify(metadata.aws)?.slice(0, 60)})`, { file: metadataFile, path: "aws" });
+  }
   const masterFile = path.join(dir, "master.ign");
   const master = readJson(masterFile);
   const workerFile = path.join(dir, "worker.ign");
@@ -52,7 +77,7 @@ export function readInstallDir(dir: string): InstallAssets {
     throw new InstallDirError(`cannot read ${bootstrapIgnitionFile} (no such file)`);
   }
 
-  const clusterName: string | undefined = metadata.clusterName;
+  const clusterName = asString(metadata.clusterName);
   let baseDomain: string | undefined;
   const source: unknown = master?.ignition?.config?.merge?.[0]?.source;
   if (typeof source === "string" && clusterName) {
@@ -63,10 +88,11 @@ export function readInstallDir(dir: string): InstallAssets {
   return {
     dir,
     clusterName,
-    infraId: metadata.infraID,
-    region: metadata.aws?.region,
+    infraId: asString(metadata.infraID),
+    region: asString(metadata.aws?.region),
     baseDomain,
     bootstrapIgnitionFile,
+    metadata: { file: metadataFile, clusterName: metadata.clusterName, infraId: metadata.infraID, region: metadata.aws?.region },
     masterCa: caOf(masterFile, master),
     workerCa: caOf(workerFile, worker),
   };

@@ -1,11 +1,22 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Document, isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
+import { Composer, Document, isMap, isPair, isScalar, LineCounter, Parser, YAMLParseError } from "yaml";
 import type * as z from "zod";
 import { ConfigError, ConfigProblem, echo } from "./errors";
 import { InstallAssets, InstallDirError, readInstallDir } from "./install-dir";
 import { clusterFileSchema, clusterSchema, ParsedCluster } from "./schema";
-import { semanticProblems, fleetProblems, Finding, restrictedAccountWarnings } from "./validate";
+import {
+  Candidate,
+  clusterWarnings,
+  FLEET_MAX,
+  fleetProblems,
+  Finding,
+  IdentityField,
+  machineCount,
+  semanticProblems,
+  synthBudgetProblem,
+  ValueSource,
+} from "./validate";
 
 /** A fully resolved cluster: defaults applied, identity known, installDir read. */
 export type ClusterConfig = ParsedCluster & {
@@ -25,13 +36,62 @@ export interface LoadResult {
 
 type Segment = string | number;
 
+/**
+ * Bounds on the file's structure: a cluster file nests six levels, holds no mapping or list of
+ * more than a hundred entries and needs no aliases, so these only stop hostile input (deep
+ * nesting overflows the parser's recursion, duplicate-key checks grow with the square of a
+ * mapping's size, an alias bomb expands exponentially).
+ */
+const MAX_NESTING = 16;
+const MAX_ENTRIES = 1000;
+const MAX_ALIAS_COUNT = 100;
+const COLLECTIONS = new Set(["block-map", "block-seq", "flow-collection"]);
+
+/** The first collection nested too deep or holding too many entries, found without recursion. */
+function structureProblem(tokens: readonly object[]): { offset: number; message: string } | undefined {
+  const stack: [unknown, number][] = tokens.map((t) => [t, 0]);
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!node || typeof node !== "object") continue;
+    const { type, offset = 0, items } = node as { type?: unknown; offset?: number; items?: unknown };
+    const collection = typeof type === "string" && COLLECTIONS.has(type);
+    const level = collection ? depth + 1 : depth;
+    if (level > MAX_NESTING) return { offset, message: `collections nest deeper than ${MAX_NESTING} levels here; a cluster file needs at most 6` };
+    if (collection && Array.isArray(items) && items.length > MAX_ENTRIES) {
+      return { offset, message: `a mapping or list here holds more than ${MAX_ENTRIES} entries; no field of a cluster file needs that many` };
+    }
+    for (const child of Object.values(node)) if (child && typeof child === "object") stack.push([child, level]);
+  }
+  return undefined;
+}
+
 /** Where a value of the file came from: its line, and the path to print. */
 class Source {
   private readonly lines = new LineCounter();
   readonly doc: Document;
 
   constructor(readonly file: string, text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+    // parseDocument's two passes, with the nesting bounded between them.
+    const tokens = Array.from(new Parser(this.lines.addNewLine).parse(text));
+    const bad = structureProblem(tokens);
+    if (bad) throw new ConfigError([{ file, path: "", line: this.lineAt(bad.offset), message: bad.message }]);
+    const docs = Array.from(new Composer({ uniqueKeys: true }).compose(tokens, true, text.length));
+    this.doc = docs[0];
+    if (docs.length > 1) {
+      this.doc.errors.push(new YAMLParseError(docs[1].range.slice(0, 2) as [number, number], "MULTIPLE_DOCS", "Source contains multiple documents"));
+    }
+  }
+
+  /** The file as plain values; an alias bomb is a problem with the file, not a crash. */
+  toJS(): unknown {
+    try {
+      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      if (!(e instanceof ReferenceError)) throw e;
+      throw new ConfigError([
+        { file: this.file, path: "", message: `YAML aliases expand to too many values (more than ${MAX_ALIAS_COUNT} uses); write the values out` },
+      ]);
+    }
   }
 
   lineAt(offset: number): number {
@@ -151,7 +211,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 function merge(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  // defineProperty: a key named __proto__ is data here, never the object's prototype.
+  for (const [k, v] of Object.entries(over)) {
+    Object.defineProperty(out, k, { value: merge(Object.hasOwn(base, k) ? base[k] : undefined, v), enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 
@@ -182,7 +245,7 @@ export function loadClusterFile(file: string): LoadResult {
       })),
     );
   }
-  const raw = src.doc.toJS();
+  const raw = src.toJS();
   if (!isPlainObject(raw)) {
     throw new ConfigError([{ file, path: "", line: 1, message: `the cluster file must be a mapping of fields (got ${echo(raw)})` }]);
   }
@@ -191,19 +254,27 @@ export function loadClusterFile(file: string): LoadResult {
   if (!shape.success) throw new ConfigError(shape.error.issues.flatMap((i) => issueProblems(src, raw, i)));
 
   const { clusters: entries, ...defaults } = raw;
+  if (Array.isArray(entries) && entries.length > FLEET_MAX) {
+    throw new ConfigError([src.problem(["clusters"], `must hold ${FLEET_MAX} clusters at most (got ${entries.length}): ${synthBudgetProblem(entries.length, 0)}`)]);
+  }
   const list = Array.isArray(entries) ? entries.map((e) => merge(defaults, e)) : [raw];
   const baseDir = path.dirname(abs);
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
-  const candidates: (ClusterConfig | undefined)[] = [];
+  const candidates: (Candidate | undefined)[] = [];
+  // A value read from installDir is reported in its own file, by its own field name.
+  const shown = (absolute: string) => {
+    const relative = path.relative(process.cwd(), absolute);
+    return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : absolute;
+  };
 
   list.forEach((entryRaw, index) => {
     // A field set in the entry is reported at clusters[i].<field>; an inherited one at <field>.
     const at = (segments: readonly Segment[]) =>
       Array.isArray(entries) && valueAt(entries[index], segments) !== undefined ? ["clusters", index, ...segments] : [...segments];
     const report = (f: Finding) => {
-      const segs = at(f.path);
-      problems.push(src.problem(segs, f.message));
+      if (f.source) problems.push({ file: shown(f.source.file), path: f.source.path, message: f.message });
+      else problems.push(src.problem(at(f.path), f.message));
     };
 
     const parsed = clusterSchema.parse(entryRaw);
@@ -213,20 +284,33 @@ export function loadClusterFile(file: string): LoadResult {
         assets = readInstallDir(path.resolve(baseDir, parsed.installDir));
       } catch (e) {
         if (!(e instanceof InstallDirError)) throw e;
-        report({ path: ["installDir"], message: e.message });
+        report({ path: ["installDir"], message: e.message, source: e.source });
         return;
       }
     }
-    const cluster: ClusterConfig = {
+    // Identity from metadata.json, as written, unless the file gives it: validated the same way.
+    const sources: Partial<Record<IdentityField, ValueSource>> = {};
+    const identity = (field: IdentityField, explicit: unknown, fromAssets: unknown, source: ValueSource) => {
+      if (explicit !== undefined || fromAssets === undefined) return explicit;
+      sources[field] = source;
+      return fromAssets;
+    };
+    const metadata = assets?.metadata;
+    const metadataSource = (p: string) => ({ file: metadata?.file ?? "", path: p });
+    const cluster: Candidate = {
       ...parsed,
-      clusterName: parsed.clusterName ?? assets?.clusterName,
-      infraId: parsed.infraId ?? assets?.infraId,
-      region: parsed.region ?? assets?.region,
-      baseDomain: parsed.baseDomain ?? assets?.baseDomain,
+      clusterName: identity("clusterName", parsed.clusterName, metadata?.clusterName, metadataSource("clusterName")),
+      infraId: identity("infraId", parsed.infraId, metadata?.infraId, metadataSource("infraID")),
+      region: identity("region", parsed.region, metadata?.region, metadataSource("aws.region")),
+      baseDomain: identity("baseDomain", parsed.baseDomain, assets?.baseDomain, {
+        file: path.join(assets?.dir ?? "", "master.ign"),
+        path: "ignition.config.merge[0].source",
+      }),
       assets,
-    } as ClusterConfig;
+      sources,
+    };
     semanticProblems(cluster).forEach(report);
-    for (const w of restrictedAccountWarnings(cluster)) {
+    for (const w of clusterWarnings(cluster)) {
       const p = src.problem(at(w.path), w.message);
       warnings.push(`${p.line ? `${file}:${p.line}` : file}: warning: ${p.path}: ${p.message}`);
     }
@@ -236,6 +320,11 @@ export function loadClusterFile(file: string): LoadResult {
   // Indexes stay those of the file, also when an entry had problems of its own.
   const fleet = fleetProblems(candidates);
   fleet.errors.forEach((f) => problems.push(src.problem(f.path, f.message)));
+  const loaded = candidates.filter((c): c is Candidate => c !== undefined);
+  // Only once every count is within its own bound, so a bad count is reported once.
+  const budget = problems.length ? undefined : synthBudgetProblem(list.length, loaded.reduce((n, c) => n + machineCount(c), 0));
+  if (budget) problems.push(src.problem(Array.isArray(entries) ? ["clusters"] : ["machines"], budget));
   if (problems.length) throw new ConfigError(problems);
-  return { clusters: candidates as ClusterConfig[], warnings: [...warnings, ...fleet.warnings.map((w) => `${file}: ${w}`)] };
+  warnings.push(...fleet.warnings.map((w) => `${file}: ${w}`));
+  return { clusters: candidates as ClusterConfig[], warnings };
 }

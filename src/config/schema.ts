@@ -24,6 +24,7 @@ import {
   DEFAULT_SUBNET_BITS,
   DEFAULT_VPC_CIDR,
   DEFAULT_VPC_ENDPOINTS,
+  EDGE_ZONE_TYPES,
   IAM_POLICY_MODES,
   NAT_GATEWAY_MODES,
   PUBLISH_MODES,
@@ -33,28 +34,21 @@ import {
   VOLUME_TYPES,
   VPC_ENDPOINT_SERVICES,
 } from "../defaults";
+import { NAME_MAX_LENGTH, NAME_PATTERN } from "../validation/names";
 
 /**
- * The cluster file's schema: one definition gives the TypeScript types, the defaults, the
- * validation and the committed JSON Schema (`schema/cluster.schema.json`).
+ * The cluster file's schema: one definition gives the TypeScript types, the defaults, the shapes
+ * (types, choices, known fields) and the committed JSON Schema (`schema/cluster.schema.json`).
+ * The rules on values (names, CIDRs, counts, ARNs) are the constructs' own checks, run on the
+ * parsed file by validate.ts, so the file and the construct library cannot disagree.
  * Field names follow ../shared/spec/cluster-config.md, which is a contract: extend, never rename.
  */
 
-const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{0,26}$/;
-const NAME_RULE = "must start with a letter and hold only letters, digits and '-', 27 characters at most";
-const name = () => z.string().regex(NAME_PATTERN, { error: NAME_RULE });
-
-const arn = (what: string) =>
-  z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:/, { error: `must be an ARN (arn:<partition>:...) of ${what}` });
-
-const amiId = () => z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be an AMI id such as ami-0123456789abcdef0" });
-const securityGroupId = () => z.string().regex(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, { error: "must be a security group id such as sg-0123456789abcdef0" });
-const hostedZoneId = () =>
-  z.string().regex(/^[A-Z0-9]{1,32}$/, { error: "must be a Route 53 zone id such as Z0123456789ABC (without /hostedzone/)" });
-
-/** IPv4 CIDR syntax only; prefix and host-bit rules are checked with the other network rules. */
-const cidr = () =>
-  z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" });
+/** A string whose form the constructs' checks decide; `hint` is the form, for editors. */
+const text = (hint?: string) => (hint ? z.string().describe(hint) : z.string());
+/** A whole number whose range the constructs' checks decide (an integer in the JSON Schema). */
+const count = () => z.number().meta({ type: "integer" });
+const name = () => z.string().meta({ pattern: NAME_PATTERN.source }).describe(`Letters, digits and '-', ${NAME_MAX_LENGTH} characters at most`);
 
 /**
  * An optional field that also takes an explicit `null` (the contract writes `iops: null`); both
@@ -64,31 +58,26 @@ const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform(
 
 const rootVolume = z
   .strictObject({
-    sizeGiB: z.number().int().positive().default(DEFAULT_ROOT_VOLUME_SIZE_GIB).describe("Root volume size in GiB"),
+    sizeGiB: count().default(DEFAULT_ROOT_VOLUME_SIZE_GIB).describe("Root volume size in GiB (gp2, gp3: 1 to 16384; io1: 4 to 16384; io2: 4 to 65536)"),
     type: z.enum(VOLUME_TYPES).default(DEFAULT_ROOT_VOLUME_TYPE),
-    iops: optional(z.number().int().positive()).describe("Provisioned IOPS (gp3, io1, io2)"),
-    kmsKeyArn: optional(arn("a KMS key")).describe("KMS key for the volume; default: the account's EBS key"),
-    throughput: optional(z.number().int().positive()).describe("gp3 only: throughput in MiB/s, 125 to 2000 and at most a quarter of the IOPS"),
+    iops: optional(count()).describe("Provisioned IOPS (gp3: 3000 to 16000; io1: 100 to 64000; io2: 100 to 256000)"),
+    kmsKeyArn: optional(text("arn:<partition>:kms:<region>:<account>:key/<id>")).describe("KMS key for the volume; default: the account's EBS key"),
+    throughput: optional(count()).describe("gp3 only: MiB/s, 125 to 2000 and at most a quarter of the IOPS"),
   })
   .prefault({});
 
-/** What every pool (bootstrap, controlPlane, compute) may bring of its own. */
+/** What every pool (bootstrap, controlPlane, compute) may bring of its own in a restricted account. */
 const poolOverrides = {
-  ami: optional(amiId()).describe("This pool's AMI (an arm64 pool needs its own); default: machines.rhcosAmi"),
-  iamInstanceProfile: optional(
-    z.string().regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an instance profile name (letters, digits and +=,.@_-, 128 at most)" }),
-  ).describe("An existing instance profile: no role, policy or profile is created for this pool"),
-  additionalSecurityGroupIds: z.array(securityGroupId()).default([]).describe("Existing groups added to the pool's own"),
+  ami: optional(text("An AMI id such as ami-0123456789abcdef0")).describe("This pool's AMI (an arm64 pool needs its own); default: machines.rhcosAmi"),
+  iamInstanceProfile: optional(text("An instance profile name")).describe("An existing instance profile: no role, policy or profile is created for this pool"),
+  additionalSecurityGroupIds: z.array(text("sg-...")).default([]).describe("Existing security groups added to the pool's own (AWS allows 5 per interface unless raised, 16 at most)"),
 };
 
-const machinePool = (replicas: number, instanceType: string) =>
+const machinePool = (replicas: number, instanceType: string, replicasHint: string) =>
   z
     .strictObject({
-      replicas: z.number().int().min(0).default(replicas),
-      instanceType: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as m6i.xlarge" })
-        .default(instanceType),
+      replicas: count().default(replicas).describe(replicasHint),
+      instanceType: text("An EC2 instance type such as m6i.xlarge").default(instanceType),
       rootVolume,
       ...poolOverrides,
     })
@@ -99,46 +88,48 @@ export const clusterSchema = z
     $schema: z.string().optional().describe("Editor hint; ignored"),
     installDir: z.string().min(1).optional().describe("openshift-install asset folder (metadata.json, *.ign)"),
     clusterName: name().optional(),
-    baseDomain: z
-      .string()
-      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-        error: "must be a lower-case DNS domain such as example.com, without a trailing dot",
-      })
-      .optional(),
+    baseDomain: text("A lower-case DNS domain such as example.com, without a trailing dot").optional(),
     infraId: name().optional(),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as us-east-1" })
-      .optional(),
+    region: text("An AWS region such as us-east-1").optional(),
     publish: z.enum(PUBLISH_MODES).default(DEFAULT_PUBLISH),
 
     network: z
       .strictObject({
-        vpcCidr: cidr().default(DEFAULT_VPC_CIDR),
-        subnetBits: z.number().int().min(5).max(13).default(DEFAULT_SUBNET_BITS).describe("Host bits per subnet: 12 gives /20"),
+        vpcCidr: text("An IPv4 CIDR, /16 to /24").default(DEFAULT_VPC_CIDR),
+        subnetBits: count().default(DEFAULT_SUBNET_BITS).describe("Host bits per subnet, 5 to 13: 12 gives /20"),
         availabilityZones: z
-          .union([
-            z.number().int().min(1).max(3),
-            z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be an AZ name such as us-east-1a" })).min(1).max(3),
-          ])
+          .union([count(), z.array(z.string())])
           .default(DEFAULT_AVAILABILITY_ZONE_COUNT)
           .describe("1 to 3, or a list of 1 to 3 AZ names of the region"),
         internetGateway: z
           .boolean()
           .default(DEFAULT_INTERNET_GATEWAY)
-          .describe("false: no internet gateway, public subnets, NAT or public route (publish: Internal only)"),
+          .describe("false: no internet gateway, public subnets, NAT or public route (publish: Internal, natGateways: none)"),
         ownEgress: z
           .boolean()
           .default(DEFAULT_OWN_EGRESS)
-          .describe("With internetGateway: false, true says the VPC reaches AWS through your own transit gateway, proxy or endpoints"),
+          .describe("With internetGateway: false, true says your own transit gateway, proxy or endpoints carry the traffic to AWS"),
         natGateways: z.enum(NAT_GATEWAY_MODES).default(DEFAULT_NAT_GATEWAYS),
         networkAcl: z.boolean().default(DEFAULT_NETWORK_ACL),
         vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(() => [...DEFAULT_VPC_ENDPOINTS]),
+        edgeZones: z
+          .array(
+            z.strictObject({
+              name: text("A Local Zone such as us-east-1-nyc-1a or a Wavelength Zone such as us-east-1-wl1-bos-wlz-1"),
+              type: z.enum(EDGE_ZONE_TYPES),
+              cidr: optional(text("An IPv4 CIDR, /27 or larger")).describe("The zone's block, halved into private and public subnets; default: carved from vpcCidr after the regular subnets"),
+            }),
+          )
+          .default([])
+          .describe("Local Zones and Wavelength Zones: a private subnet each, and a public one with publish: External"),
+        publicIpv4Pool: optional(text("ipv4pool-ec2-...")).describe(
+          "A public IPv4 pool of your own: NAT gateway, external API NLB and bootstrap addresses come from it",
+        ),
         existingVpc: z
           .strictObject({
-            vpcId: z.string().regex(/^vpc-[0-9a-z]+$/, { error: "must be a VPC id such as vpc-0123abcd" }),
-            publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-z]+$/, { error: "must be a subnet id" })).max(3).default([]),
-            privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-z]+$/, { error: "must be a subnet id" })).min(1).max(3),
+            vpcId: text("vpc-..."),
+            publicSubnetIds: z.array(text("subnet-...")).default([]),
+            privateSubnetIds: z.array(text("subnet-...")),
           })
           .optional()
           .describe("Bring your own VPC: no network stack is created"),
@@ -147,11 +138,13 @@ export const clusterSchema = z
 
     dns: z
       .strictObject({
-        publicHostedZoneId: optional(hostedZoneId()),
-        privateHostedZoneId: optional(hostedZoneId()).describe("An existing private zone for <clusterName>.<baseDomain>: records only (needs existingVpc)"),
-        hostedZoneRoleArn: optional(
-          z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { error: "must be an IAM role ARN such as arn:aws:iam::111122223333:role/dns" }),
-        ).describe("Assumed for every record in the private zone (a zone of another account)"),
+        publicHostedZoneId: optional(text("A Route 53 zone id such as Z0123456789ABC")),
+        privateHostedZoneId: optional(text("A Route 53 zone id such as Z0123456789ABC")).describe(
+          "An existing private zone for <clusterName>.<baseDomain>, associated with the VPC: records only (needs existingVpc)",
+        ),
+        hostedZoneRoleArn: optional(text("arn:<partition>:iam::<account>:role/<name>")).describe(
+          "Assumed for every record in the private zone (a zone of another account; needs privateHostedZoneId)",
+        ),
         recordType: z.enum(RECORD_TYPES).default(DEFAULT_RECORD_TYPE),
         etcdRecords: z.boolean().default(DEFAULT_ETCD_RECORDS),
       })
@@ -160,55 +153,45 @@ export const clusterSchema = z
     iam: z
       .strictObject({
         policy: z.enum(IAM_POLICY_MODES).default(DEFAULT_IAM_POLICY),
-        permissionsBoundaryArn: optional(arn("an IAM policy")),
+        permissionsBoundaryArn: optional(text("arn:<partition>:iam::<account>:policy/<name>")),
       })
       .prefault({}),
 
     machines: z
       .strictObject({
-        rhcosAmi: optional(amiId()),
+        rhcosAmi: optional(text("An AMI id such as ami-0123456789abcdef0")),
         bootstrap: z
           .strictObject({
             enabled: z.boolean().default(DEFAULT_BOOTSTRAP_ENABLED),
-            instanceType: z
-              .string()
-              .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "must be an EC2 instance type such as i3.large" })
-              .default(DEFAULT_BOOTSTRAP_INSTANCE_TYPE),
-            allowedCidrs: z.array(cidr()).default([]).describe("Sources for tcp 22 and 19531; default: the VPC CIDR"),
-            ignitionKmsKeyArn: optional(arn("a KMS key")).describe("KMS key for the ignition bucket; default: SSE-S3"),
+            instanceType: text("An EC2 instance type such as i3.large").default(DEFAULT_BOOTSTRAP_INSTANCE_TYPE),
+            allowedCidrs: z.array(z.string()).default([]).describe("Sources for tcp 22 and 19531 (at most 30); default: the VPC CIDR"),
+            ignitionKmsKeyArn: optional(text("arn:<partition>:kms:<region>:<account>:key/<id>")).describe("KMS key for the ignition bucket; default: SSE-S3"),
             rootVolume,
             ...poolOverrides,
           })
           .prefault({}),
-        controlPlane: machinePool(DEFAULT_CONTROL_PLANE_REPLICAS, DEFAULT_CONTROL_PLANE_INSTANCE_TYPE),
-        compute: machinePool(DEFAULT_COMPUTE_REPLICAS, DEFAULT_COMPUTE_INSTANCE_TYPE),
+        controlPlane: machinePool(DEFAULT_CONTROL_PLANE_REPLICAS, DEFAULT_CONTROL_PLANE_INSTANCE_TYPE, "3, or 0 to create none here"),
+        compute: machinePool(DEFAULT_COMPUTE_REPLICAS, DEFAULT_COMPUTE_INSTANCE_TYPE, "0 to 500"),
       })
       .prefault({}),
 
     ingress: z
       .strictObject({
-        routerLoadBalancerHostname: optional(
-          z
-            .string()
-            .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/i, { error: "must be the load balancer's DNS name (EXTERNAL-IP of router-default)" }),
-        ).describe("Day 2: adds the <clusterName>-ingress stack with *.apps records"),
+        routerLoadBalancerHostname: optional(text("The router's load balancer DNS name")).describe(
+          "Day 2: adds the <clusterName>-ingress stack with *.apps records",
+        ),
         loadBalancerType: z.enum(ROUTER_LOAD_BALANCER_TYPES).default(DEFAULT_ROUTER_LOAD_BALANCER_TYPE),
       })
       .prefault({}),
 
-    tags: z
-      .record(
-        z.string().min(1).max(128).regex(/^(?!aws:)/, { error: "tag keys may not start with aws:" }),
-        z.string().max(256),
-      )
-      .default({}),
+    tags: z.record(z.string(), z.string()).default({}).describe("Added to every taggable resource (47 at most, keys not starting with aws:)"),
 
     guardrails: z
       .strictObject({
         acknowledge: z
           .array(
             z.strictObject({
-              rule: z.string().regex(/^UPI-[A-Z0-9]+-\d+$/, { error: "must be a rule id such as UPI-EC2-1" }),
+              rule: text("A rule id such as UPI-EC2-1 or PLAN-..."),
               reason: z.string().trim().min(1, { error: "must say why the finding is accepted" }),
             }),
           )
@@ -233,21 +216,21 @@ export const clusterSchema = z
         type: z.enum(BACKEND_TYPES).default(DEFAULT_BACKEND_TYPE),
         s3: z
           .strictObject({
-            bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name" }),
-            keyPrefix: z.string().min(1).regex(/^[^/].*[^/]$|^[^/]$/, { error: "must not start or end with /" }).optional(),
-            region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region" }).optional(),
+            bucket: text("An S3 bucket name"),
+            keyPrefix: text("Folder of the state keys, without leading or trailing /").optional(),
+            region: text("An AWS region").optional(),
             useLockfile: z.boolean().default(true),
-            dynamodbTable: optional(z.string().min(3)),
+            dynamodbTable: optional(text("A DynamoDB table name")),
             encrypt: z.boolean().default(true),
-            kmsKeyId: optional(z.string().min(1)),
+            kmsKeyId: optional(text("A KMS key or alias ARN")),
           })
           .optional(),
         cloud: z
           .strictObject({
-            organization: z.string().min(1),
-            hostname: z.string().min(1).default(DEFAULT_CLOUD_HOSTNAME),
-            workspacePrefix: z.string().default(""),
-            project: optional(z.string().min(1)),
+            organization: text("An HCP Terraform organization"),
+            hostname: text().default(DEFAULT_CLOUD_HOSTNAME),
+            workspacePrefix: text("Letters, digits, '-' and '_'").default(""),
+            project: optional(text()),
           })
           .optional(),
       })

@@ -1,9 +1,21 @@
-import { echo } from "./errors";
-import { cnameOnlyRegion } from "../aws/partition";
-import { GP3_BASELINE_IOPS, GP3_THROUGHPUT_RANGE, PRIVATE_ONLY_VPC_ENDPOINTS, SECURITY_GROUPS_PER_INTERFACE } from "../defaults";
-import { bootstrapFetchesOverHttps } from "../machines/ignition";
-import { RULE_IDS } from "../policy/rules";
-import { overlaps, parseBlock } from "./cidr";
+import { defaultStateKeyPrefix, SECURITY_GROUPS_PER_INTERFACE } from "../defaults";
+import { clusterProps } from "../stacks/stacks";
+import { stateKmsKeyProblem, regionProblem } from "../validation/aws";
+import {
+  dynamodbTableProblem,
+  hostnameProblem,
+  organizationProblem,
+  projectProblem,
+  s3BucketNameProblem,
+  stateKeyPrefixProblem,
+  workspacePrefixProblem,
+} from "../validation/backend";
+import { checkClusterProps } from "../validation/constructs";
+import { echo, PropPath } from "../validation/problems";
+import { ACKNOWLEDGEABLE_RULE_IDS, RULE_ID_PATTERN } from "../validation/rule-ids";
+import { OWN_SECURITY_GROUPS } from "../validation/restricted";
+import { tagsProblems } from "../validation/tags";
+import { overlaps } from "./cidr";
 import type { InstallAssets } from "./install-dir";
 import type { ParsedCluster } from "./schema";
 
@@ -11,174 +23,121 @@ import type { ParsedCluster } from "./schema";
 export interface Finding {
   readonly path: (string | number)[];
   readonly message: string;
+  /** Set when the value came from a file of installDir rather than the cluster file. */
+  readonly source?: ValueSource;
 }
 
-type Candidate = ParsedCluster & {
-  clusterName?: string;
-  infraId?: string;
-  region?: string;
-  baseDomain?: string;
+/** Where a value read from installDir came from: the file and the field in it. */
+export interface ValueSource {
+  readonly file: string;
+  readonly path: string;
+}
+
+export type IdentityField = "clusterName" | "infraId" | "region" | "baseDomain";
+
+export type Candidate = Omit<ParsedCluster, IdentityField> & {
+  clusterName?: unknown;
+  infraId?: unknown;
+  region?: unknown;
+  baseDomain?: unknown;
   assets?: InstallAssets;
+  /** Identity fields taken from installDir, and where from. */
+  sources?: Partial<Record<IdentityField, ValueSource>>;
 };
 
-/** Rules that span fields or need the installDir assets; shapes are the schema's job. */
+/** The names of the stacks a cluster gets; the longest bounds state keys and workspace names. */
+const longestStackName = (clusterName: unknown) => `${typeof clusterName === "string" ? clusterName : ""}-bootstrap`;
+
+/**
+ * Maps a path in OpenShiftUpiClusterProps (what checkClusterProps reports) to the cluster file's
+ * field: the props are the file's fields, regrouped (clusterProps in src/stacks/stacks.ts).
+ */
+function fieldPath(prop: PropPath): (string | number)[] {
+  const [head, ...rest] = prop;
+  switch (head) {
+    case "network":
+      return rest[0] === "existing" ? ["network", "existingVpc", ...rest.slice(1)] : ["network", ...rest];
+    case "rhcosAmi":
+    case "bootstrap":
+    case "controlPlane":
+    case "compute":
+      return ["machines", head, ...rest];
+    case "ignition":
+      return ["installDir"];
+    case "publicIpv4Pool":
+      return ["network", head];
+    case "s3Endpoint":
+      return ["aws", "serviceEndpoints", "s3"];
+    default:
+      return [...prop];
+  }
+}
+
+/** Extra words for a props message when it is read in the cluster file. */
+function fileMessage(prop: PropPath, message: string): string {
+  const [head, field] = prop;
+  if (message === "is required" && (head === "clusterName" || head === "infraId" || head === "region" || head === "baseDomain")) {
+    return "is required (or give installDir, where it is read from openshift-install's assets)";
+  }
+  if (head === "ignition" && field) return `${field === "masterCa" ? "master.ign" : "worker.ign"}'s CA ${message}`;
+  return message;
+}
+
+/** The cluster's rules: the constructs' own checks on the file's props, then the file-only ones. */
 export function semanticProblems(c: Candidate): Finding[] {
   const out: Finding[] = [];
-  const add = (path: Finding["path"], message: string) => out.push({ path, message });
+  const add = (path: Finding["path"], message: string | undefined) => message && out.push({ path, message });
 
-  for (const field of ["clusterName", "infraId", "region", "baseDomain"] as const) {
-    if (!c[field]) add([field], "is required (or give installDir, where it is read from openshift-install's assets)");
+  const props = clusterProps(c as Parameters<typeof clusterProps>[0]);
+  for (const problem of checkClusterProps(props)) {
+    const [head] = problem.prop;
+    const source = typeof head === "string" ? c.sources?.[head as IdentityField] : undefined;
+    out.push({ path: fieldPath(problem.prop), message: fileMessage(problem.prop, problem.message), source });
   }
-
-  const net = c.network;
-  const vpc = parseBlock(net.vpcCidr);
-  if (!vpc) {
-    add(["network", "vpcCidr"], `must be a valid IPv4 CIDR (got ${echo(net.vpcCidr)})`);
-  } else if (!net.existingVpc) {
-    if (vpc.prefix < 16 || vpc.prefix > 24) {
-      add(["network", "vpcCidr"], `prefix must be /16 to /24 (got ${echo(net.vpcCidr)})`);
-    } else if (vpc.hostBitsSet) {
-      add(["network", "vpcCidr"], `has host bits set (got ${echo(net.vpcCidr)}); use the network address`);
-    } else if (32 - net.subnetBits - vpc.prefix < 3) {
-      // Six blocks (3 public, 3 private) need at least 3 more prefix bits than the VPC.
-      add(
-        ["network", "vpcCidr"],
-        `${net.vpcCidr} cannot hold six subnets of network.subnetBits ${net.subnetBits} (/${32 - net.subnetBits}); use a /${29 - net.subnetBits} or larger VPC, or subnetBits ${29 - vpc.prefix} or less`,
-      );
-    }
-  }
-
-  const zones = net.availabilityZones;
-  if (Array.isArray(zones)) {
-    zones.forEach((az, i) => {
-      if (c.region && !new RegExp(`^${c.region}[a-z]$`).test(az)) {
-        add(["network", "availabilityZones", i], `${echo(az)} is not an availability zone of region ${c.region}`);
-      }
-      if (zones.indexOf(az) !== i) add(["network", "availabilityZones", i], `${echo(az)} is listed twice`);
-    });
-  }
-  if (net.existingVpc && net.existingVpc.publicSubnetIds.length === 0 && c.publish === "External") {
-    add(["network", "existingVpc", "publicSubnetIds"], "is required with publish: External (the external API load balancer lives there)");
-  }
-
-  c.machines.bootstrap.allowedCidrs.forEach((cidr, i) => {
-    if (!parseBlock(cidr)) add(["machines", "bootstrap", "allowedCidrs", i], `must be a valid IPv4 CIDR (got ${echo(cidr)})`);
-    else if (cidr.endsWith("/0")) add(["machines", "bootstrap", "allowedCidrs", i], "must not be the whole internet (0.0.0.0/0); name the admin network");
-  });
-
-  const { bootstrap, controlPlane, compute } = c.machines;
-  const createsMachines = bootstrap.enabled || controlPlane.replicas > 0 || compute.replicas > 0;
-  if (createsMachines) {
-    // A pool with its own ami needs no rhcosAmi.
-    const withoutAmi = [bootstrap.enabled && !bootstrap.ami, controlPlane.replicas > 0 && !controlPlane.ami, compute.replicas > 0 && !compute.ami];
-    if (!c.machines.rhcosAmi && withoutAmi.some(Boolean)) {
-      add(
-        ["machines", "rhcosAmi"],
-        `is required when machines are created; get it with: openshift-install coreos print-stream-json | jq -r '.architectures.x86_64.images.aws.regions["${c.region ?? "<region>"}"].image'`,
-      );
-    }
-    if (!c.assets) add(["installDir"], "is required when machines are created (bootstrap.ign and the CAs of master.ign and worker.ign are read from it)");
-  }
-  for (const [pool, spec] of [["bootstrap", bootstrap], ["controlPlane", controlPlane], ["compute", compute]] as const) {
-    const v = spec.rootVolume;
-    if (v.iops !== undefined && v.type === "gp2") add(["machines", pool, "rootVolume", "iops"], "cannot be set for gp2 volumes (use gp3, io1 or io2)");
-    if (v.iops === undefined && (v.type === "io1" || v.type === "io2")) add(["machines", pool, "rootVolume", "iops"], `is required for ${v.type} volumes`);
-  }
+  for (const t of tagsProblems(c.tags, typeof c.infraId === "string" ? c.infraId : undefined)) out.push({ path: ["tags", ...t.prop], message: t.message });
 
   c.guardrails.acknowledge.forEach((a, i) => {
-    if (!RULE_IDS.includes(a.rule)) add(["guardrails", "acknowledge", i, "rule"], `${echo(a.rule)} is not a rule (rules: ${RULE_IDS.join(", ")})`);
+    const at = ["guardrails", "acknowledge", i, "rule"];
+    if (!RULE_ID_PATTERN.test(a.rule)) add(at, `must be a rule id such as UPI-EC2-1 or PLAN-... (got ${echo(a.rule)})`);
+    else if (!ACKNOWLEDGEABLE_RULE_IDS.includes(a.rule)) add(at, `${echo(a.rule)} is not a rule (rules: ${ACKNOWLEDGEABLE_RULE_IDS.join(", ")})`);
   });
 
-  out.push(...restrictedAccountProblems(c));
+  out.push(...edgeProblems(c));
 
   const backend = c.backend;
   if (backend.type === "s3" && !backend.s3) add(["backend", "s3"], "is required with backend.type: s3 (at least bucket)");
   if (backend.type === "cloud" && !backend.cloud) add(["backend", "cloud"], "is required with backend.type: cloud (at least organization)");
+  const stack = longestStackName(c.clusterName);
+  if (backend.s3) {
+    const s3 = backend.s3;
+    add(["backend", "s3", "bucket"], s3BucketNameProblem(s3.bucket));
+    const prefix = s3.keyPrefix ?? (typeof c.clusterName === "string" ? defaultStateKeyPrefix(c.clusterName) : undefined);
+    if (s3.keyPrefix !== undefined) add(["backend", "s3", "keyPrefix"], stateKeyPrefixProblem(prefix, stack));
+    if (s3.region !== undefined) add(["backend", "s3", "region"], regionProblem(s3.region));
+    if (s3.dynamodbTable !== undefined) add(["backend", "s3", "dynamodbTable"], dynamodbTableProblem(s3.dynamodbTable));
+    const stateRegion = s3.region ?? (typeof c.region === "string" ? c.region : undefined);
+    if (s3.kmsKeyId !== undefined) add(["backend", "s3", "kmsKeyId"], stateKmsKeyProblem(s3.kmsKeyId, regionProblem(stateRegion) ? undefined : stateRegion));
+  }
+  if (backend.cloud) {
+    const cloud = backend.cloud;
+    add(["backend", "cloud", "organization"], organizationProblem(cloud.organization));
+    add(["backend", "cloud", "hostname"], hostnameProblem(cloud.hostname));
+    add(["backend", "cloud", "workspacePrefix"], workspacePrefixProblem(cloud.workspacePrefix, stack));
+    if (cloud.project !== undefined) add(["backend", "cloud", "project"], projectProblem(cloud.project));
+  }
   return out;
 }
 
-type Pool = "bootstrap" | "controlPlane" | "compute";
-const POOLS: readonly Pool[] = ["bootstrap", "controlPlane", "compute"];
-
-/** Groups each pool's machines get from the product itself (bootstrap: its own and the master group). */
-const OWN_SECURITY_GROUPS: Record<Pool, number> = { bootstrap: 2, controlPlane: 1, compute: 1 };
-
-const poolCreatesMachines = (c: Candidate, pool: Pool) => (pool === "bootstrap" ? c.machines.bootstrap.enabled : c.machines[pool].replicas > 0);
-
-/**
- * Restricted accounts (a private-only VPC, a shared VPC's DNS, your own IAM and security groups,
- * GovCloud and the secret regions): the new fields against each other, the region and the network.
- */
-export function restrictedAccountProblems(c: Candidate): Finding[] {
+/** Legal, but almost surely not what was meant: printed, and synth goes on. */
+export function clusterWarnings(c: Candidate): Finding[] {
   const out: Finding[] = [];
-  const add = (path: Finding["path"], message: string) => out.push({ path, message });
-  const { network: net, dns } = c;
-
-  if (!net.internetGateway && !net.existingVpc) {
-    if (c.publish === "External") {
-      add(["network", "internetGateway"], `false needs publish: Internal: an External cluster's API load balancer and bootstrap node live in public subnets (got publish: ${echo(c.publish)})`);
-    }
-    if (net.natGateways !== "none") {
-      add(["network", "natGateways"], `must be none with network.internetGateway: false, as a NAT gateway needs an internet gateway (got ${echo(net.natGateways)})`);
-    }
-    const missing = PRIVATE_ONLY_VPC_ENDPOINTS.filter((e) => !net.vpcEndpoints.includes(e));
-    if (missing.length && !net.ownEgress) {
-      add(
-        ["network", "vpcEndpoints"],
-        `must include ${PRIVATE_ONLY_VPC_ENDPOINTS.join(", ")} with network.internetGateway: false, the cluster's only way to the AWS APIs (missing ${missing.join(", ")}); or set network.ownEgress: true when your own transit gateway or proxy carries that traffic (got ${echo(net.vpcEndpoints)})`,
-      );
-    }
-  }
-  const s3Endpoint = c.aws.serviceEndpoints.s3;
-  if (!net.existingVpc && c.machines.bootstrap.enabled && c.region && bootstrapFetchesOverHttps(c.region, s3Endpoint) && !net.vpcEndpoints.includes("s3")) {
-    add(
-      ["network", "vpcEndpoints"],
-      `must include s3 ${s3Endpoint ? "with aws.serviceEndpoints.s3" : `in ${c.region}`}: the bootstrap node fetches its Ignition config over https through the VPC's S3 endpoint (got ${echo(net.vpcEndpoints)})`,
-    );
-  }
-
-  for (const field of ["privateHostedZoneId", "hostedZoneRoleArn"] as const) {
-    if (dns[field] && !net.existingVpc) {
-      add(["dns", field], `needs network.existingVpc: an existing private zone must already be associated with the cluster's VPC, and a new VPC gets a zone of its own (got ${echo(dns[field])})`);
-    }
-  }
-  if (dns.hostedZoneRoleArn && !dns.privateHostedZoneId) {
-    add(["dns", "hostedZoneRoleArn"], `needs dns.privateHostedZoneId: the role is assumed for the records in that zone (got ${echo(dns.hostedZoneRoleArn)})`);
-  }
-  if (dns.recordType === "alias" && c.region && cnameOnlyRegion(c.region)) {
-    add(["dns", "recordType"], `alias cannot be used in ${c.region}, where Route 53 records to the load balancers are CNAMEs; use auto or cname (got "alias")`);
-  }
-
-  for (const pool of POOLS) {
-    const spec = c.machines[pool];
-    if (spec.iamInstanceProfile && c.iam.permissionsBoundaryArn) {
-      add(
-        ["machines", pool, "iamInstanceProfile"],
-        `cannot be combined with iam.permissionsBoundaryArn: no role is created for this pool, so the boundary would not reach it; put the boundary on your profile's role, or leave one of the two out (got ${echo(spec.iamInstanceProfile)})`,
-      );
-    }
-    const groups = OWN_SECURITY_GROUPS[pool] + spec.additionalSecurityGroupIds.length;
-    if (groups > SECURITY_GROUPS_PER_INTERFACE.max) {
-      add(
-        ["machines", pool, "additionalSecurityGroupIds"],
-        `gives ${pool} machines ${groups} security groups (${OWN_SECURITY_GROUPS[pool]} of their own and ${spec.additionalSecurityGroupIds.length} of yours); AWS allows ${SECURITY_GROUPS_PER_INTERFACE.max} per network interface at most`,
-      );
-    }
-    spec.additionalSecurityGroupIds.forEach((id, i) => {
-      if (spec.additionalSecurityGroupIds.indexOf(id) !== i) add(["machines", pool, "additionalSecurityGroupIds", i], `${echo(id)} is listed twice`);
+  if (c.publish === "Internal" && c.dns.publicHostedZoneId !== undefined) {
+    out.push({
+      path: ["dns", "publicHostedZoneId"],
+      message: "is ignored with publish: Internal (no public records are made); remove it, or publish: External",
     });
-    const v = spec.rootVolume;
-    if (v.throughput !== undefined) {
-      const at = ["machines", pool, "rootVolume", "throughput"];
-      const iops = v.iops ?? GP3_BASELINE_IOPS;
-      if (v.type !== "gp3") add(at, `can only be set for gp3 volumes (got ${v.throughput} with type ${v.type})`);
-      else if (v.throughput < GP3_THROUGHPUT_RANGE.min || v.throughput > GP3_THROUGHPUT_RANGE.max) {
-        add(at, `must be ${GP3_THROUGHPUT_RANGE.min} to ${GP3_THROUGHPUT_RANGE.max} MiB/s (got ${v.throughput})`);
-      } else if (v.throughput > iops / 4) {
-        add(at, `must be at most a quarter of the volume's IOPS (${iops}${v.iops === undefined ? ", the gp3 baseline" : ""}), so ${Math.floor(iops / 4)} MiB/s; raise rootVolume.iops to ${v.throughput * 4} or more (got ${v.throughput})`);
-      }
-    }
   }
+  out.push(...restrictedAccountWarnings(c));
   return out;
 }
 
@@ -187,50 +146,80 @@ export function restrictedAccountProblems(c: Candidate): Finding[] {
  * profiles and security groups are outside the guardrails, and more than AWS's default number of
  * groups per interface needs a raised quota.
  */
-export function restrictedAccountWarnings(c: Candidate): Finding[] {
+function restrictedAccountWarnings(c: Candidate): Finding[] {
   const out: Finding[] = [];
-  for (const pool of POOLS) {
-    if (!poolCreatesMachines(c, pool)) continue;
-    const spec = c.machines[pool];
+  const pools = [
+    ["bootstrap", c.machines.bootstrap, c.machines.bootstrap.enabled, OWN_SECURITY_GROUPS.bootstrap],
+    ["controlPlane", c.machines.controlPlane, c.machines.controlPlane.replicas > 0, OWN_SECURITY_GROUPS.master],
+    ["compute", c.machines.compute, c.machines.compute.replicas > 0, OWN_SECURITY_GROUPS.worker],
+  ] as const;
+  for (const [pool, spec, createsMachines, own] of pools) {
+    if (!createsMachines) continue;
     if (spec.iamInstanceProfile) {
+      const kms = pool === "bootstrap" && c.machines.bootstrap.ignitionKmsKeyArn;
       out.push({
         path: ["machines", pool, "iamInstanceProfile"],
-        message: `${echo(spec.iamInstanceProfile)} is your own: its role's policies are outside this product's guardrails (UPI-IAM-1 checks only the roles it creates)${
-          pool === "bootstrap" && c.machines.bootstrap.ignitionKmsKeyArn ? `; the role also needs kms:Decrypt on ${c.machines.bootstrap.ignitionKmsKeyArn}` : ""
-        }`,
+        message: `${echo(spec.iamInstanceProfile)} is your own: its role's policies are outside this product's guardrails (UPI-IAM-1 checks only the roles it creates)${kms ? `; the role also needs kms:Decrypt on ${kms}` : ""}`,
       });
     }
     const extra = spec.additionalSecurityGroupIds;
-    if (extra.length) {
-      out.push({
-        path: ["machines", pool, "additionalSecurityGroupIds"],
-        message: `${echo(extra)} are your own: their rules are outside this product's guardrails (UPI-SG-1 checks only the groups it creates)`,
-      });
-    }
-    const groups = OWN_SECURITY_GROUPS[pool] + extra.length;
+    if (!extra.length) continue;
+    out.push({
+      path: ["machines", pool, "additionalSecurityGroupIds"],
+      message: `${echo(extra)} are your own: their rules are outside this product's guardrails (UPI-SG-1 checks only the groups it creates)`,
+    });
+    const groups = own + extra.length;
     if (groups > SECURITY_GROUPS_PER_INTERFACE.quota && groups <= SECURITY_GROUPS_PER_INTERFACE.max) {
       out.push({
         path: ["machines", pool, "additionalSecurityGroupIds"],
-        message: `gives ${pool} machines ${groups} security groups (${OWN_SECURITY_GROUPS[pool]} of their own and ${extra.length} of yours); AWS allows ${SECURITY_GROUPS_PER_INTERFACE.quota} per network interface unless the account's quota "Security groups per network interface" was raised`,
+        message: `gives ${pool} machines ${groups} security groups (${own} of their own and ${extra.length} of yours); AWS allows ${SECURITY_GROUPS_PER_INTERFACE.quota} per network interface unless the account's quota "Security groups per network interface" was raised`,
       });
     }
   }
   return out;
 }
 
-/** Fleet rules: names and infra IDs unique (errors), VPC CIDRs apart (warnings). */
+/** Machines a cluster creates, for the synthesis budget. */
+export function machineCount(c: Candidate): number {
+  const { bootstrap, controlPlane, compute } = c.machines;
+  const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
+  return (bootstrap.enabled ? 1 : 0) + n(controlPlane.replicas) + n(compute.replicas);
+}
+
+/**
+ * Synthesis is bounded to about 2 s (npm run bench's machine): a cluster's four stacks, network,
+ * load balancers, groups and roles cost about as much as 15 machines, and each machine is its own
+ * instance, lookup, import and registrations. 1100 units is the benchmark's 50-cluster fleet
+ * (7 machines each), which synthesizes in 2.3 s there.
+ */
+export const SYNTH_BUDGET = { perCluster: 15, total: 1100 } as const;
+export const FLEET_MAX = Math.floor(SYNTH_BUDGET.total / SYNTH_BUDGET.perCluster);
+
+export function synthBudgetProblem(clusters: number, machines: number): string | undefined {
+  const units = clusters * SYNTH_BUDGET.perCluster + machines;
+  if (units <= SYNTH_BUDGET.total) return undefined;
+  return `${clusters} cluster${clusters === 1 ? "" : "s"} with ${machines} machines in all are more than one synth handles in about 2 s (each cluster counts as ${SYNTH_BUDGET.perCluster} machines; at most ${SYNTH_BUDGET.total}, such as 50 clusters of 7 machines); split the fleet into several files or lower the replicas`;
+}
+
+/** Fleet rules: names and infra IDs unique, also ignoring case (errors), VPC CIDRs apart (warnings). */
 export function fleetProblems(clusters: readonly (Candidate | undefined)[]): { errors: Finding[]; warnings: string[] } {
   const errors: Finding[] = [];
   const warnings: string[] = [];
   if (clusters.length < 2) return { errors, warnings };
   for (const field of ["clusterName", "infraId"] as const) {
-    const seen = new Map<string, number>();
+    const seen = new Map<string, { index: number; value: string }>();
     clusters.forEach((c, i) => {
       const v = c?.[field];
-      if (!v) return;
-      const first = seen.get(v);
-      if (first === undefined) seen.set(v, i);
-      else errors.push({ path: ["clusters", i, field], message: `${echo(v)} is also used by clusters[${first}]; each cluster needs its own` });
+      if (typeof v !== "string" || !v) return;
+      const first = seen.get(v.toLowerCase());
+      if (!first) seen.set(v.toLowerCase(), { index: i, value: v });
+      else if (first.value === v) errors.push({ path: ["clusters", i, field], message: `${echo(v)} is also used by clusters[${first.index}]; each cluster needs its own` });
+      else {
+        errors.push({
+          path: ["clusters", i, field],
+          message: `${echo(v)} differs from clusters[${first.index}]'s ${echo(first.value)} only in case; DNS and IAM names ignore case, so they would collide`,
+        });
+      }
     });
   }
   clusters.forEach((a, i) =>
@@ -243,4 +232,21 @@ export function fleetProblems(clusters: readonly (Candidate | undefined)[]): { e
     }),
   );
   return { errors, warnings };
+}
+
+/**
+ * Edge zones and the public IPv4 pool, where the file says more than the props: the constructs
+ * check the zones and the pool themselves (src/validation/edge.ts).
+ */
+export function edgeProblems(c: Candidate): Finding[] {
+  const out: Finding[] = [];
+  const net = c.network;
+  // clusterProps gives an existing VPC no edge zones, so they would be dropped without a word.
+  if (net.existingVpc && net.edgeZones.length) {
+    out.push({ path: ["network", "edgeZones"], message: "cannot be used with network.existingVpc (create the edge subnets in your VPC)" });
+  }
+  if (net.publicIpv4Pool !== undefined && (net as { internetGateway?: boolean }).internetGateway === false) {
+    out.push({ path: ["network", "publicIpv4Pool"], message: "needs network.internetGateway: true" });
+  }
+  return out;
 }

@@ -1,6 +1,9 @@
+import { parseEdgeZoneName } from "../validation/edge";
+
 /**
  * A picture of one synthesized cluster, as Graphviz DOT built from its stacks' Terraform JSON:
- * the VPC and its AZs with public and private subnets, the NAT gateways and endpoints, the API
+ * the VPC and its AZs with public and private subnets, the Local Zones and Wavelength Zones with
+ * theirs and the carrier gateway, the NAT gateways and endpoints, the API
  * load balancers with their listeners, the machines in their subnets, the zones and records.
  */
 type Json = Record<string, any>;
@@ -21,9 +24,11 @@ function refersTo(value: unknown, item: Item): boolean {
   return text.includes(`${item.type}.${item.name}.`) || text.includes(`cross-stack-output-${item.type}${item.name}`);
 }
 
-/** A readable AZ: the name when it is literal, else its position among the region's zones. */
+/** A readable zone: the name when it is literal (with its kind for an edge zone), else its position among the region's AZs. */
 function azLabel(az: unknown, index: number): string {
-  return typeof az === "string" && !az.includes("${") ? az : `AZ ${index + 1}`;
+  if (typeof az !== "string" || az.includes("${")) return `AZ ${index + 1}`;
+  const edge = parseEdgeZoneName(az)?.type;
+  return edge ? `${edge === "local-zone" ? "Local Zone" : "Wavelength Zone"} ${az}` : az;
 }
 
 export function clusterDot(clusterName: string, stacks: Readonly<Record<string, Json>>): string {
@@ -62,6 +67,15 @@ export function clusterDot(clusterName: string, stacks: Readonly<Record<string, 
     }
     lines.push("    }");
   });
+  // The carrier gateway, to the subnets whose route table sends the internet to it.
+  for (const gateway of of("aws_ec2_carrier_gateway")) {
+    lines.push(`    ${nodeId(gateway)} [label="carrier gateway", shape=diamond];`);
+    const tables = of("aws_route").filter((r) => refersTo(r.attrs.carrier_gateway_id, gateway)).map((r) => r.attrs.route_table_id);
+    const served = of("aws_route_table_association").filter((a) => tables.some((t) => JSON.stringify(t) === JSON.stringify(a.attrs.route_table_id)));
+    for (const subnet of subnets.filter((s) => served.some((a) => refersTo(a.attrs.subnet_id, s)))) {
+      lines.push(`    ${nodeId(gateway)} -> ${quote(`anchor.${subnet.name}`)} [lhead=${quote(`cluster_${subnet.name}`)}, arrowhead=none];`);
+    }
+  }
   // Machines in subnets the cluster did not create (an existing VPC).
   const placed = new Set(subnets.flatMap(inSubnet));
   instances.filter((m) => !placed.has(m)).forEach((m) => lines.push(machine(m)));

@@ -3,6 +3,8 @@ import { DataAwsLbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-lb-hoste
 import { Construct } from "constructs";
 import { DEFAULT_ROUTER_LOAD_BALANCER_TYPE, RecordType, RouterLoadBalancerType } from "../defaults";
 import { dnsRecord, privateZoneProvider, resolveRecordType } from "./cluster-dns";
+import { checkAppsIngressProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface AppsIngressProps {
   /** `<cluster>.<domain>`: the records are `*.apps.` of it. */
@@ -31,6 +33,7 @@ export class AppsIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: AppsIngressProps) {
     super(scope, id);
+    assertValidProps(this, checkAppsIngressProps(props));
     this.recordName = `*.apps.${props.clusterDomain}`;
     // The load balancers' canonical zones are per region and type; no lookup of the balancer itself.
     const zoneId =

@@ -8,6 +8,8 @@ import { providerAssumingRole } from "../aws/assume-role-provider";
 import { cnameOnlyRegion } from "../aws/partition";
 import { DEFAULT_RECORD_TYPE, RecordType } from "../defaults";
 import { clusterTagKey } from "../tags/tags";
+import { checkClusterDnsProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export type { RecordType } from "../defaults";
 
@@ -65,6 +67,7 @@ export class ClusterDns extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterDnsProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterDnsProps(props));
     this.props = props;
     this.clusterDomain = `${props.clusterName}.${props.baseDomain}`;
     this.privateZoneProvider = privateZoneProvider(this, props.hostedZoneRoleArn, props.region);

@@ -1,10 +1,15 @@
-import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { DataAwsLbs } from "@cdktf/provider-aws/lib/data-aws-lbs";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { Lb, LbSubnetMapping } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
 import { DEFAULT_PUBLISH, PublishMode } from "../defaults";
 import type { INetwork } from "../network/types";
-import { nameTag } from "../tags/tags";
+import { adoptOrStop } from "../state/own-state";
+import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkApiLoadBalancersProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 /** A target group machines register in by private IP, on its own port. */
 export interface ITargetGroup {
@@ -19,6 +24,11 @@ export interface ApiLoadBalancersProps {
   readonly network: INetwork;
   /** Internal: no internet-facing load balancer. @default "External" */
   readonly publish?: PublishMode;
+  /**
+   * A public IPv4 pool of your own (ipv4pool-ec2-...): the external NLB gets one address from it
+   * per public subnet. @default Amazon's addresses
+   */
+  readonly publicIpv4Pool?: string;
 }
 
 /** One row per listener of 02_cluster_infra.yaml; the health checks are the current template's. */
@@ -42,18 +52,34 @@ export class ApiLoadBalancers extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiLoadBalancersProps) {
     super(scope, id);
+    assertValidProps(this, checkApiLoadBalancersProps(props));
     const { infraId, network } = props;
     const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
 
-    const balancer = (kind: "ext" | "int") =>
-      new Lb(this, kind === "ext" ? "external" : "internal", {
-        name: `${infraId}-${kind}`,
+    // Only a pool cluster maps its subnets: for the others the NLB is planned exactly as before.
+    const poolMappings = (pool: string): LbSubnetMapping[] =>
+      network.publicSubnetIds.map((subnetId, i) => {
+        const eip = new Eip(this, `external-eip-${i}`, { domain: "vpc", publicIpv4Pool: pool, tags: nameTag(`${infraId}-ext-${i}`) });
+        return { subnetId, allocationId: eip.allocationId };
+      });
+    const balancer = (kind: "ext" | "int") => {
+      const id = kind === "ext" ? "external" : "internal";
+      const name = `${infraId}-${kind}`;
+      const lb = new Lb(this, id, {
+        name,
         loadBalancerType: "network",
         internal: kind === "int",
         ipAddressType: "ipv4",
-        subnets: kind === "ext" ? network.publicSubnetIds : network.privateSubnetIds,
-        tags: nameTag(`${infraId}-${kind}`),
+        ...(kind === "ext" && props.publicIpv4Pool
+          ? { subnetMapping: poolMappings(props.publicIpv4Pool) }
+          : { subnets: kind === "ext" ? network.publicSubnetIds : network.privateSubnetIds }),
+        tags: nameTag(name),
       });
+      // Load-balancer names are unique per region: a second state would otherwise fail late, on a duplicate name.
+      const live = new DataAwsLbs(this, `${id}-live`, { tags: { Name: name, [clusterTagKey(infraId)]: "owned" } });
+      adoptOrStop(lb, { what: `load balancer ${name}`, liveIds: live.arns });
+      return lb;
+    };
     this.external = external ? balancer("ext") : undefined;
     this.internal = balancer("int");
 

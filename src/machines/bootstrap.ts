@@ -1,4 +1,5 @@
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -16,6 +17,8 @@ import { securityGroupWithEgress } from "../security/security-groups";
 import { nameTag } from "../tags/tags";
 import { bootstrapPointer, httpsObjectUrl } from "./ignition";
 import { Machine, RootVolume } from "./machine";
+import { checkBootstrapNodeProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface BootstrapNodeProps {
   readonly infraId: string;
@@ -40,6 +43,8 @@ export interface BootstrapNodeProps {
   readonly ignitionKmsKeyArn?: string;
   /** @default 120 GiB gp3, encrypted */
   readonly rootVolume?: RootVolume;
+  /** External: its public address is an EIP from this pool (ipv4pool-ec2-...). @default an auto-assigned address */
+  readonly publicIpv4Pool?: string;
   /** An existing instance profile: no role, policy or profile is created. @default a new one */
   readonly iamInstanceProfile?: string;
   /** Existing groups added to the node's own two. @default none */
@@ -71,6 +76,7 @@ export class BootstrapNode extends Construct {
 
   constructor(scope: Construct, id: string, props: BootstrapNodeProps) {
     super(scope, id);
+    assertValidProps(this, checkBootstrapNodeProps(props));
     const { infraId, network } = props;
     const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
     const subnetId = external ? network.publicSubnetIds[0] : network.privateSubnetIds[0];
@@ -167,6 +173,7 @@ export class BootstrapNode extends Construct {
       });
 
     const group = securityGroupWithEgress(this, "security-group", {
+      infraId,
       name: `${infraId}-bootstrap-sg`,
       description: "Cluster bootstrap security group",
       vpcId: network.vpcId,
@@ -194,7 +201,7 @@ export class BootstrapNode extends Construct {
       ami: props.ami,
       instanceType: props.instanceType ?? DEFAULT_BOOTSTRAP_INSTANCE_TYPE,
       subnetId,
-      associatePublicIp: external,
+      associatePublicIp: external && !props.publicIpv4Pool,
       securityGroupIds: [group.id, props.masterSecurityGroupId, ...(props.additionalSecurityGroupIds ?? [])],
       instanceProfileName: role.instanceProfileName,
       userData: bootstrapPointer(
@@ -208,6 +215,10 @@ export class BootstrapNode extends Construct {
     });
     this.instanceId = machine.instance.id;
     this.privateIp = machine.privateIp;
-    this.publicIp = machine.instance.publicIp;
+    // With a pool of your own, the address is an EIP from it rather than an auto-assigned one.
+    const poolIp = external && props.publicIpv4Pool
+      ? new Eip(this, "public-ip", { domain: "vpc", publicIpv4Pool: props.publicIpv4Pool, instance: machine.instance.id, tags: nameTag(`${infraId}-bootstrap`) })
+      : undefined;
+    this.publicIp = poolIp?.publicIp ?? machine.instance.publicIp;
   }
 }

@@ -1,4 +1,4 @@
-import { partitionOf } from "../aws/partition";
+import { partitionOfRegion } from "../aws/partition";
 
 /**
  * Ignition 3.1.0 pointer configs: the only Ignition that goes into user data. The real configs
@@ -31,7 +31,7 @@ export const machineConfigUrl = (clusterDomain: string, role: "master" | "worker
  * bootstrap node fetches the object over https instead (README: "Restricted accounts").
  */
 export function bootstrapFetchesOverHttps(region: string, s3Endpoint?: string): boolean {
-  return s3Endpoint !== undefined || partitionOf(region) !== "aws";
+  return s3Endpoint !== undefined || partitionOfRegion(region) !== "aws";
 }
 
 /**

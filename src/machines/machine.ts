@@ -1,11 +1,14 @@
 import { DataAwsInstances } from "@cdktf/provider-aws/lib/data-aws-instances";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
-import { Fn, Op, TerraformElement } from "cdktf";
+import { Precondition } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULT_ROOT_VOLUME_SIZE_GIB, DEFAULT_ROOT_VOLUME_TYPE, VolumeType } from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
+import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkMachineProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface RootVolume {
   /** @default 120 */
@@ -35,18 +38,18 @@ export interface MachineProps {
   readonly rootVolume?: RootVolume;
   /** Registered by private IP, each on its own port. @default none */
   readonly targetGroups?: readonly ITargetGroup[];
+  /** Checked before the instance is planned (its placement, for instance). @default none */
+  readonly preconditions?: readonly Precondition[];
 }
 
-/** A Terraform `import` block with for_each (Terraform >= 1.7): adopts what `ids` finds into `to`. */
-class ImportExisting extends TerraformElement {
-  constructor(scope: Construct, id: string, private readonly to: Instance, private readonly ids: string[]) {
-    super(scope, id);
-  }
-
-  toTerraform(): any {
-    return { import: [{ for_each: Fn.toset(this.ids), to: `${this.to.terraformResourceType}.${this.to.friendlyUniqueId}`, id: "${each.value}" }] };
-  }
-}
+/**
+ * What only matters when an instance boots for the first time. RHCOS updates itself in place
+ * (machine-config operator) and user data is read at first boot only, so a new AMI or Ignition
+ * pointer applies to machines created from then on: changing either on a running machine would
+ * replace or stop it, and for the masters lose etcd quorum. `npm run roll` replaces one machine
+ * at a time when that is wanted.
+ */
+export const FIRST_BOOT_ONLY = ["ami", "user_data", "user_data_base64"];
 
 /**
  * One RHCOS instance: IMDSv2 only, an encrypted root volume, and its load-balancer
@@ -58,17 +61,8 @@ export class Machine extends Construct {
 
   constructor(scope: Construct, id: string, props: MachineProps) {
     super(scope, id);
+    assertValidProps(this, checkMachineProps(props));
     const volume = props.rootVolume ?? {};
-    // An apply interrupted while RunInstances is in flight leaves a running instance that the
-    // state never heard of; the next apply would launch a second one. The live instance with
-    // this machine's name and cluster tag is adopted instead, and two of them stop the plan.
-    const existing = new DataAwsInstances(this, "existing", {
-      filter: [
-        { name: "tag:Name", values: [props.name] },
-        { name: `tag:${clusterTagKey(props.infraId)}`, values: ["owned"] },
-      ],
-      instanceStateNames: ["pending", "running", "stopping", "stopped"],
-    });
     this.instance = new Instance(this, "instance", {
       ami: props.ami,
       instanceType: props.instanceType,
@@ -88,16 +82,18 @@ export class Machine extends Construct {
         tags: nameTag(props.name),
       },
       tags: nameTag(props.name, { [clusterTagKey(props.infraId)]: "owned" }),
-      lifecycle: {
-        precondition: [
-          {
-            condition: Op.lte(Fn.lengthOf(existing.ids), 1),
-            errorMessage: `More than one live instance is named ${props.name}; terminate the one that is not in the Terraform state.`,
-          },
-        ],
-      },
+      lifecycle: { ignoreChanges: FIRST_BOOT_ONLY, precondition: props.preconditions && [...props.preconditions] },
     });
-    new ImportExisting(this, "adopt", this.instance, existing.ids);
+    // An apply interrupted while RunInstances is in flight leaves a running instance that the
+    // state never heard of; the next apply adopts it rather than launch a second one.
+    const live = new DataAwsInstances(this, "existing", {
+      filter: [
+        { name: "tag:Name", values: [props.name] },
+        { name: `tag:${clusterTagKey(props.infraId)}`, values: ["owned"] },
+      ],
+      instanceStateNames: ["pending", "running", "stopping", "stopped"],
+    });
+    adoptOrStop(this.instance, { what: `instance ${props.name}`, liveIds: live.ids });
     this.privateIp = this.instance.privateIp;
     for (const group of props.targetGroups ?? []) {
       new LbTargetGroupAttachment(this, `${group.purpose}-target`, {

@@ -1,3 +1,4 @@
+import { DataResource, Fn, Op, Precondition } from "cdktf";
 import { Construct } from "constructs";
 import {
   DEFAULT_COMPUTE_INSTANCE_TYPE,
@@ -8,6 +9,8 @@ import {
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { machineConfigUrl, nodePointer } from "./ignition";
 import { Machine, RootVolume } from "./machine";
+import { checkNodePoolProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface NodePoolProps {
   readonly role: "master" | "worker";
@@ -17,7 +20,10 @@ export interface NodePoolProps {
   readonly ami: string;
   /** The cluster CA (data URL) from master.ign or worker.ign. */
   readonly caSource: string;
-  /** Machines go round-robin over these. */
+  /**
+   * One per AZ, in AZ order. A new machine goes round-robin over them and stays in its subnet
+   * for good (see Placement).
+   */
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
   /** Existing groups added to the pool's own. @default none */
@@ -33,6 +39,31 @@ export interface NodePoolProps {
   readonly targetGroups?: readonly ITargetGroup[];
 }
 
+/**
+ * Where one machine lives, decided once. Its AZ slot (its index modulo the AZ count when it is
+ * first planned) is kept in the state by a terraform_data resource that ignores later changes,
+ * so growing or shrinking network.availabilityZones never re-deals, and so never replaces, a
+ * running machine. A slot the network no longer has stops the plan, naming the machine.
+ */
+class Placement extends Construct {
+  readonly subnetId: string;
+  readonly precondition: Precondition;
+
+  constructor(scope: Construct, id: string, props: { machine: string; index: number; subnetIds: readonly string[] }) {
+    super(scope, id);
+    const slot = new DataResource(this, "slot", {
+      input: { azIndex: props.index % props.subnetIds.length },
+      lifecycle: { ignoreChanges: ["input"] },
+    }).getNumberAttribute("output.azIndex");
+    // element() wraps around; the precondition below is what refuses a slot out of range.
+    this.subnetId = Fn.element(props.subnetIds, slot);
+    this.precondition = {
+      condition: Op.lt(slot, Fn.lengthOf(props.subnetIds)),
+      errorMessage: `${props.machine} lives in the private subnet of availability zone ${Fn.sum([slot, 1])}, which network.availabilityZones no longer includes; keep that zone until the machine is removed or replaced elsewhere.`,
+    };
+  }
+}
+
 /** Control-plane (05) or compute (06) machines: N instances named `<infraId>-<role>-N`. */
 export class NodePool extends Construct {
   readonly machines: Machine[];
@@ -40,25 +71,27 @@ export class NodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
+    assertValidProps(this, checkNodePoolProps(props));
     const master = props.role === "master";
     const replicas = props.replicas ?? (master ? DEFAULT_CONTROL_PLANE_REPLICAS : DEFAULT_COMPUTE_REPLICAS);
     const userData = nodePointer(machineConfigUrl(props.clusterDomain, props.role), props.caSource);
-    this.machines = Array.from(
-      { length: replicas },
-      (_, i) =>
-        new Machine(this, `${props.role}-${i}`, {
-          name: `${props.infraId}-${props.role}-${i}`,
-          infraId: props.infraId,
-          ami: props.ami,
-          instanceType: props.instanceType ?? (master ? DEFAULT_CONTROL_PLANE_INSTANCE_TYPE : DEFAULT_COMPUTE_INSTANCE_TYPE),
-          subnetId: props.subnetIds[i % props.subnetIds.length],
-          securityGroupIds: [props.securityGroupId, ...(props.additionalSecurityGroupIds ?? [])],
-          instanceProfileName: props.instanceProfileName,
-          userData,
-          rootVolume: props.rootVolume,
-          targetGroups: props.targetGroups,
-        }),
-    );
+    this.machines = Array.from({ length: replicas }, (_, i) => {
+      const name = `${props.infraId}-${props.role}-${i}`;
+      const placement = new Placement(this, `${props.role}-${i}-placement`, { machine: name, index: i, subnetIds: props.subnetIds });
+      return new Machine(this, `${props.role}-${i}`, {
+        name,
+        infraId: props.infraId,
+        ami: props.ami,
+        instanceType: props.instanceType ?? (master ? DEFAULT_CONTROL_PLANE_INSTANCE_TYPE : DEFAULT_COMPUTE_INSTANCE_TYPE),
+        subnetId: placement.subnetId,
+        securityGroupIds: [props.securityGroupId, ...(props.additionalSecurityGroupIds ?? [])],
+        instanceProfileName: props.instanceProfileName,
+        userData,
+        rootVolume: props.rootVolume,
+        targetGroups: props.targetGroups,
+        preconditions: [placement.precondition],
+      });
+    });
     this.privateIps = this.machines.map((m) => m.privateIp);
   }
 }

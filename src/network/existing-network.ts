@@ -3,6 +3,8 @@ import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { Construct } from "constructs";
 import { clusterTagKey } from "../tags/tags";
 import type { INetwork } from "./types";
+import { checkExistingNetworkProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface ExistingNetworkProps {
   readonly infraId: string;
@@ -21,6 +23,7 @@ export class ExistingNetwork extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: ExistingNetworkProps) {
     super(scope, id);
+    assertValidProps(this, checkExistingNetworkProps(props));
     this.vpcId = props.vpcId;
     this.vpcCidr = new DataAwsVpc(this, "vpc", { id: props.vpcId }).cidrBlock;
     this.publicSubnetIds = [...props.publicSubnetIds];

@@ -1,5 +1,6 @@
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsVpcs } from "@cdktf/provider-aws/lib/data-aws-vpcs";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
@@ -24,11 +25,17 @@ import {
   DEFAULT_NETWORK_ACL,
   DEFAULT_SUBNET_BITS,
   DEFAULT_VPC_CIDR,
+  DEFAULT_PUBLISH,
   DEFAULT_VPC_ENDPOINTS,
   NatGatewayMode,
+  PublishMode,
   VpcEndpointService,
 } from "../defaults";
+import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
+import { checkClusterNetworkProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
+import { EdgeZone, EdgeZones } from "./edge-zones";
 import type { INetwork } from "./types";
 
 export type { NatGatewayMode, VpcEndpointService } from "../defaults";
@@ -49,12 +56,26 @@ export interface ClusterNetworkProps {
   readonly networkAcl?: boolean;
   /** s3 is a gateway endpoint on every route table; the others are interface endpoints. @default ["s3"] */
   readonly vpcEndpoints?: readonly VpcEndpointService[];
+  /** Local Zones and Wavelength Zones: a private subnet each, and a public one with publish: External. @default none */
+  readonly edgeZones?: readonly EdgeZone[];
+  /** Internal: edge zones get private subnets only. @default "External" */
+  readonly publish?: PublishMode;
+  /** A public IPv4 pool of your own (ipv4pool-ec2-...) for the NAT gateways' addresses. @default Amazon's */
+  readonly publicIpv4Pool?: string;
   /**
    * false: a private-only VPC, with no internet gateway, public subnets, NAT gateways or public
    * route; the cluster reaches AWS through the VPC endpoints or your own transit. @default true
    */
   readonly internetGateway?: boolean;
+  /**
+   * With internetGateway false: the VPC reaches AWS through your own transit gateway, proxy or
+   * endpoints, so the s3, ec2, elasticloadbalancing and sts endpoints are not required. @default false
+   */
+  readonly ownEgress?: boolean;
 }
+
+/** NAT gateways for `mode` in `azCount` AZs. */
+export const natGatewayCount = (mode: NatGatewayMode, azCount: number) => (mode === "perAz" ? azCount : mode === "single" ? 1 : 0);
 
 /** The documented public-subnet ACL, one row per entry (CloudFormation 01_vpc, older version). */
 export const PUBLIC_NETWORK_ACL_RULES = [
@@ -68,7 +89,8 @@ export const PUBLIC_NETWORK_ACL_RULES = [
 /**
  * The cluster VPC of 01_vpc.yaml: public and private subnets in 1 to 3 AZs with the templates'
  * fixed block indexes (public 0-2, private 3-5), an internet gateway, NAT gateways, one private
- * route table per AZ and the VPC endpoints.
+ * route table per AZ and the VPC endpoints; with `edgeZones`, the Local Zone and Wavelength Zone
+ * subnets of EdgeZones.
  */
 export class ClusterNetwork extends Construct implements INetwork {
   readonly vpcId: string;
@@ -80,15 +102,17 @@ export class ClusterNetwork extends Construct implements INetwork {
   readonly publicRouteTableId?: string;
   readonly privateRouteTableIds: string[];
   readonly natGatewayIds: string[];
+  readonly edgeZones?: EdgeZones;
 
   constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterNetworkProps(props));
     const { infraId, region } = props;
     const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
     const subnetBits = props.subnetBits ?? DEFAULT_SUBNET_BITS;
     const withInternet = props.internetGateway ?? DEFAULT_INTERNET_GATEWAY;
-    // A NAT gateway needs an internet gateway; validation says so for the cluster file.
-    const natMode = withInternet ? (props.natGateways ?? DEFAULT_NAT_GATEWAYS) : "none";
+    // A NAT gateway needs an internet gateway: none by default without one (asking for one is refused).
+    const natMode = props.natGateways ?? (withInternet ? DEFAULT_NAT_GATEWAYS : "none");
     const endpoints = props.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS;
     const azSpec = props.availabilityZones ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
 
@@ -109,6 +133,13 @@ export class ClusterNetwork extends Construct implements INetwork {
       enableDnsHostnames: true,
       tags: nameTag(`${infraId}-vpc`),
     });
+    const liveVpcs = new DataAwsVpcs(this, "live-vpcs", {
+      filter: [
+        { name: "tag:Name", values: [`${infraId}-vpc`] },
+        { name: `tag:${clusterTagKey(infraId)}`, values: ["owned"] },
+      ],
+    });
+    adoptOrStop(vpc, { what: `VPC ${infraId}-vpc`, liveIds: liveVpcs.ids });
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;
 
@@ -142,9 +173,14 @@ export class ClusterNetwork extends Construct implements INetwork {
     }
     this.publicRouteTableId = publicRouteTable?.id;
 
-    const natCount = natMode === "perAz" ? azs.length : natMode === "single" ? 1 : 0;
+    const natCount = natGatewayCount(natMode, azs.length);
     const nats = Array.from({ length: natCount }, (_, i) => {
-      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: nameTag(`${infraId}-nat-${azs[i]}`), dependsOn: [igw!] });
+      const eip = new Eip(this, `nat-eip-${i}`, {
+        domain: "vpc",
+        publicIpv4Pool: props.publicIpv4Pool,
+        tags: nameTag(`${infraId}-nat-${azs[i]}`),
+        dependsOn: [igw!],
+      });
       return new NatGateway(this, `nat-gateway-${i}`, {
         allocationId: eip.allocationId,
         subnetId: publicSubnets[i].id,
@@ -168,6 +204,21 @@ export class ClusterNetwork extends Construct implements INetwork {
     });
     this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
 
+    if (props.edgeZones?.length) {
+      this.edgeZones = new EdgeZones(this, "edge", {
+        infraId,
+        region,
+        vpcId: vpc.id,
+        vpcCidr: cidr,
+        subnetBits,
+        zones: props.edgeZones,
+        publicSubnets: (props.publish ?? DEFAULT_PUBLISH) === "External",
+        availabilityZones: azs,
+        privateRouteTableIds: this.privateRouteTableIds,
+        publicRouteTableId: publicRouteTable?.id,
+      });
+    }
+
     if (endpoints.length) {
       // cn.com.amazonaws in China: the templates' hard-coded com.amazonaws is not partition-aware.
       const partition = new DataAwsPartition(this, "partition");
@@ -177,7 +228,7 @@ export class ClusterNetwork extends Construct implements INetwork {
           vpcId: vpc.id,
           serviceName: service("s3"),
           vpcEndpointType: "Gateway",
-          routeTableIds: [...(publicRouteTable ? [publicRouteTable.id] : []), ...privateRouteTables.map((t) => t.id)],
+          routeTableIds: [...(publicRouteTable ? [publicRouteTable.id] : []), ...privateRouteTables.map((t) => t.id), ...(this.edgeZones?.routeTableIds ?? [])],
           tags: nameTag(`${infraId}-s3`),
         });
       }

@@ -1,10 +1,14 @@
+import { DataAwsIamRoles } from "@cdktf/provider-aws/lib/data-aws-iam-roles";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import { adoptOrStop } from "../state/own-state";
 import type { IamPolicyMode } from "../defaults";
 import { nameTag } from "../tags/tags";
+import { checkMachineRoleProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export type { IamPolicyMode } from "../defaults";
 
@@ -99,6 +103,7 @@ export class MachineRole extends Construct {
 
   constructor(scope: Construct, id: string, props: MachineRoleProps) {
     super(scope, id);
+    assertValidProps(this, checkMachineRoleProps(props));
     const partition = new DataAwsPartition(this, "partition");
     const role = new IamRole(this, "role", {
       name: `${props.name}-role`,
@@ -109,6 +114,9 @@ export class MachineRole extends Construct {
       permissionsBoundary: props.permissionsBoundaryArn,
       tags: nameTag(`${props.name}-role`),
     });
+    // Role names are unique per account; the lookup is by exact name (IAM lists no tags).
+    const live = new DataAwsIamRoles(this, "live-roles", { nameRegex: `^${props.name}-role$` });
+    adoptOrStop(role, { what: `IAM role ${props.name}-role`, liveIds: live.names });
     new IamRolePolicy(this, "policy", {
       name: `${props.name}-policy`,
       role: role.id,

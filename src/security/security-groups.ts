@@ -1,19 +1,35 @@
+import { DataAwsSecurityGroups } from "@cdktf/provider-aws/lib/data-aws-security-groups";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import type { INetwork } from "../network/types";
-import { nameTag } from "../tags/tags";
+import { adoptOrStop } from "../state/own-state";
+import { clusterTagKey, nameTag } from "../tags/tags";
 import { NodeRole, SECURITY_GROUP_RULES } from "./rules";
+import { checkClusterSecurityGroupsProps } from "../validation/constructs";
+import { assertValidProps } from "../validation/problems";
 
 export interface ClusterSecurityGroupsProps {
   readonly infraId: string;
   readonly network: INetwork;
 }
 
-/** A group with allow-all egress: CloudFormation adds it by default, Terraform does not. */
-export function securityGroupWithEgress(scope: Construct, id: string, props: { name: string; description: string; vpcId: string }) {
-  const group = new SecurityGroup(scope, id, { ...props, tags: nameTag(props.name) });
+/**
+ * A group with allow-all egress (CloudFormation adds it by default, Terraform does not), guarded
+ * against a second copy: group names are unique per VPC only, so a second cluster state would
+ * otherwise build its groups in a second VPC without a word.
+ */
+export function securityGroupWithEgress(scope: Construct, id: string, props: { name: string; description: string; vpcId: string; infraId: string }) {
+  const { infraId, ...config } = props;
+  const group = new SecurityGroup(scope, id, { ...config, tags: nameTag(props.name) });
+  const live = new DataAwsSecurityGroups(scope, `${id}-live`, {
+    filter: [
+      { name: "group-name", values: [props.name] },
+      { name: `tag:${clusterTagKey(infraId)}`, values: ["owned"] },
+    ],
+  });
+  adoptOrStop(group, { what: `security group ${props.name}`, liveIds: live.ids });
   new VpcSecurityGroupEgressRule(scope, `${id}-egress`, {
     securityGroupId: group.id,
     ipProtocol: "-1",
@@ -30,14 +46,17 @@ export class ClusterSecurityGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterSecurityGroupsProps) {
     super(scope, id);
+    assertValidProps(this, checkClusterSecurityGroupsProps(props));
     const { infraId, network } = props;
     const groups: Record<NodeRole, SecurityGroup> = {
       master: securityGroupWithEgress(this, "master", {
+        infraId,
         name: `${infraId}-master-sg`,
         description: "Cluster master security group",
         vpcId: network.vpcId,
       }),
       worker: securityGroupWithEgress(this, "worker", {
+        infraId,
         name: `${infraId}-worker-sg`,
         description: "Cluster worker security group",
         vpcId: network.vpcId,

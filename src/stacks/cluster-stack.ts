@@ -1,7 +1,7 @@
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { configureBackend } from "../backend/backend";
+import { configureBackend, StateLocation } from "../backend/backend";
 import type { ClusterConfig } from "../config/load";
 import { Acknowledgement, Guardrails } from "../policy/guardrails";
 import { defaultTags } from "../tags/tags";
@@ -34,8 +34,8 @@ function acknowledgements(cluster: ClusterConfig): Acknowledgement[] {
 /** A stack of one cluster: its AWS provider (region, default tags, endpoints) and its backend. */
 export class ClusterStack extends TerraformStack {
   readonly cluster: ClusterConfig;
-  /** A short description of where the state lives, for the synth summary. */
-  readonly backendDescription: string;
+  /** Where the state lives. */
+  readonly state: StateLocation;
   readonly guardrails: Guardrails;
 
   constructor(scope: Construct, stackName: string, cluster: ClusterConfig) {
@@ -51,7 +51,7 @@ export class ClusterStack extends TerraformStack {
       skipCredentialsValidation: aws.skipCredentialsValidation || undefined,
       skipRequestingAccountId: aws.skipRequestingAccountId || undefined,
     });
-    this.backendDescription = configureBackend(this, cluster, stackName);
+    this.state = configureBackend(this, cluster, stackName);
     this.guardrails = new Guardrails({ infraId: cluster.infraId, acknowledge: acknowledgements(cluster) });
     Aspects.of(this).add(this.guardrails);
   }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
+import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
 import type { ClusterConfig } from "../config/load";
 import type { AppsIngress } from "../dns/apps-ingress";
 import type { BootstrapNode } from "../machines/bootstrap";
@@ -10,8 +10,7 @@ import { ClusterStack } from "./cluster-stack";
 
 /** The cluster file's fields as the constructs' typed props: every stack builds from these. */
 export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
-  // ownEgress only answers a validation question; the constructs do not need it.
-  const { existingVpc, ownEgress: _ownEgress, ...network } = c.network;
+  const { existingVpc, publicIpv4Pool, ...network } = c.network;
   const { rhcosAmi, bootstrap, controlPlane, compute } = c.machines;
   const { routerLoadBalancerHostname, loadBalancerType } = c.ingress;
   return {
@@ -21,6 +20,7 @@ export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
     region: c.region,
     publish: c.publish,
     network: existingVpc ? { existing: existingVpc } : network,
+    publicIpv4Pool,
     dns: c.dns,
     iam: c.iam,
     rhcosAmi,
@@ -33,20 +33,34 @@ export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
   };
 }
 
-/** `<clusterName>-network`: 01_vpc.yaml. */
+/**
+ * `<clusterName>-network`: 01_vpc.yaml. With `network.existingVpc` it stays, empty: a cluster
+ * that moves onto a VPC of its own sees the old one's removal planned (and stopped by
+ * `npm run plan`) rather than left behind, owned by a state nothing synthesizes any more.
+ */
 export class NetworkStack extends ClusterStack {
-  readonly network: ClusterNetwork;
+  readonly network?: ClusterNetwork;
 
   constructor(scope: Construct, cluster: ClusterConfig) {
     super(scope, `${cluster.clusterName}-network`, cluster);
-    const { network = {}, infraId, region } = clusterProps(cluster);
-    if ("existing" in network) throw new Error("NetworkStack builds a new VPC; a cluster with existingVpc has no network stack");
-    this.network = new ClusterNetwork(this, "network", { ...network, infraId, region });
+    const props = clusterProps(cluster);
+    const { network = {}, infraId, region, publish, publicIpv4Pool } = props;
+    if ("existing" in network) return;
+    // The first stack planned checks the pool for the whole cluster.
+    addPublicIpv4PoolCheck(this, props);
+    this.network = new ClusterNetwork(this, "network", { ...network, infraId, region, publish, publicIpv4Pool });
     this.output("VpcId", this.network.vpcId, "The cluster VPC");
     this.output("PublicSubnetIds", this.network.publicSubnetIds, "Public subnets, one per AZ");
     this.output("PrivateSubnetIds", this.network.privateSubnetIds, "Private subnets, one per AZ");
     if (this.network.publicRouteTableId) this.output("PublicRouteTableId", this.network.publicRouteTableId, "The public route table");
     this.output("PrivateRouteTableIds", this.network.privateRouteTableIds, "Private route tables, one per AZ");
+    const edge = this.network.edgeZones;
+    if (edge) {
+      // Keyed by zone name, for the edge MachineSets' subnet.id and zone-group label.
+      this.output("EdgePrivateSubnetIds", edge.privateSubnetIds, "Edge zone name to its private subnet");
+      if (Object.keys(edge.publicSubnetIds).length) this.output("EdgePublicSubnetIds", edge.publicSubnetIds, "Edge zone name to its public subnet");
+      this.output("EdgeZoneGroups", edge.zoneGroups, "Edge zone name to its zone group");
+    }
   }
 }
 
@@ -57,7 +71,9 @@ export class InfraStack extends ClusterStack {
   constructor(scope: Construct, cluster: ClusterConfig, network?: INetwork) {
     super(scope, `${cluster.clusterName}-infra`, cluster);
     const props = clusterProps(cluster);
-    // Without a network stack, the user's VPC is described here.
+    // With existingVpc the network stack is empty and the user's VPC is described here, and the
+    // pool checked.
+    if (!network) addPublicIpv4PoolCheck(this, props);
     this.infra = addClusterInfra(this, props, network ?? addNetwork(this, props));
     const { dns, loadBalancers: lbs, securityGroups, masterInstanceProfileName, workerInstanceProfileName } = this.infra;
     this.output("PrivateHostedZoneId", dns.privateZoneId, "The cluster's private zone");
@@ -106,31 +122,39 @@ export class MachinesStack extends ClusterStack {
   }
 }
 
-/** `<clusterName>-ingress` (day 2): the `*.apps` records, once the router has its load balancer. */
+/**
+ * `<clusterName>-ingress` (day 2): the `*.apps` records, once the router has its load balancer.
+ * Without `ingress.routerLoadBalancerHostname` it stays, empty, like the bootstrap stack, so
+ * turning the records off deletes them on the next apply.
+ */
 export class IngressStack extends ClusterStack {
-  readonly apps: AppsIngress;
+  readonly apps?: AppsIngress;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
     super(scope, `${cluster.clusterName}-ingress`, cluster);
-    this.apps = addIngress(this, clusterProps(cluster), infra.infra)!;
-    this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
+    this.apps = addIngress(this, clusterProps(cluster), infra.infra);
+    if (this.apps) this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
   }
 }
 
+/**
+ * Every stack of one cluster. Each is synthesized whatever the file turns off (then empty), so
+ * that nothing a stack once created is left in a state that no synthesized stack owns.
+ */
 export interface ClusterStacks {
-  readonly network?: NetworkStack;
+  readonly network: NetworkStack;
   readonly infra: InfraStack;
   readonly bootstrap: BootstrapStack;
   readonly machines: MachinesStack;
-  readonly ingress?: IngressStack;
+  readonly ingress: IngressStack;
 }
 
 /** Every stack of one cluster, wired by typed attributes (cdktf turns them into remote state). */
 export function addCluster(scope: Construct, cluster: ClusterConfig): ClusterStacks {
-  const network = cluster.network.existingVpc ? undefined : new NetworkStack(scope, cluster);
-  const infra = new InfraStack(scope, cluster, network?.network);
+  const network = new NetworkStack(scope, cluster);
+  const infra = new InfraStack(scope, cluster, network.network);
   const bootstrap = new BootstrapStack(scope, cluster, infra);
   const machines = new MachinesStack(scope, cluster, infra);
-  const ingress = cluster.ingress.routerLoadBalancerHostname ? new IngressStack(scope, cluster, infra) : undefined;
+  const ingress = new IngressStack(scope, cluster, infra);
   return { network, infra, bootstrap, machines, ingress };
 }

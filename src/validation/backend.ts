@@ -1,0 +1,65 @@
+import { echo } from "./problems";
+
+/** State backends: the names S3, DynamoDB and HCP Terraform accept. */
+
+/** S3 general purpose bucket naming rules. */
+export function s3BucketNameProblem(value: unknown): string | undefined {
+  if (typeof value !== "string") return `must be a string (got ${echo(value)})`;
+  const rule = "S3 bucket names are 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit";
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) return `must be an S3 bucket name: ${rule} (got ${echo(value)})`;
+  if (value.includes("..") || value.includes(".-") || value.includes("-.")) return `must not hold '..', '.-' or '-.' (S3 bucket names) (got ${echo(value)})`;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(value)) return `must not look like an IP address (S3 bucket names) (got ${echo(value)})`;
+  const prefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => value.startsWith(p));
+  if (prefix) return `must not start with ${prefix}, which S3 reserves (got ${echo(value)})`;
+  const suffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].find((s) => value.endsWith(s));
+  if (suffix) return `must not end with ${suffix}, which S3 reserves (got ${echo(value)})`;
+  return undefined;
+}
+
+/** `<keyPrefix>/<stack>.tfstate`: no empty path segment, within S3's 1024-byte keys. */
+export function stateKeyPrefixProblem(value: unknown, longestStackName: string): string | undefined {
+  if (typeof value !== "string") return `must be a string (got ${echo(value)})`;
+  if (!value) return "must not be empty";
+  if (value.startsWith("/") || value.endsWith("/")) return `must not start or end with / (got ${echo(value)})`;
+  if (value.includes("//")) return `must not hold // (an empty folder name in the state key) (got ${echo(value)})`;
+  if (/[\u0000-\u001f\u007f\\]/.test(value)) return `must not hold control characters or backslashes (got ${echo(value)})`;
+  const key = `${value}/${longestStackName}.tfstate`;
+  if (Buffer.byteLength(key) > 1024) return `makes state keys of ${Buffer.byteLength(key)} bytes; S3 allows 1024`;
+  return undefined;
+}
+
+export function dynamodbTableProblem(value: unknown): string | undefined {
+  return typeof value === "string" && /^[a-zA-Z0-9_.-]{3,255}$/.test(value)
+    ? undefined
+    : `must be a DynamoDB table name: 3 to 255 letters, digits, '_', '-' and '.' (got ${echo(value)})`;
+}
+
+/** HCP Terraform: organization names (letters, digits, '-', '_', '.' as its API client checks). */
+export function organizationProblem(value: unknown): string | undefined {
+  return typeof value === "string" && /^[A-Za-z0-9._-]+$/.test(value)
+    ? undefined
+    : `must be an HCP Terraform organization name: letters, digits, '-', '_' and '.' (got ${echo(value)})`;
+}
+
+export const WORKSPACE_NAME_MAX = 90;
+
+/** Workspace names are `<workspacePrefix><stack>`: letters, digits, '-' and '_', 90 characters at most. */
+export function workspacePrefixProblem(value: unknown, longestStackName: string): string | undefined {
+  if (typeof value !== "string") return `must be a string (got ${echo(value)})`;
+  if (!/^[A-Za-z0-9_-]*$/.test(value)) return `may hold only letters, digits, '-' and '_' (HCP Terraform workspace names) (got ${echo(value)})`;
+  const longest = `${value}${longestStackName}`;
+  if (longest.length > WORKSPACE_NAME_MAX) return `makes the workspace name ${echo(longest)} ${longest.length} characters; HCP Terraform allows ${WORKSPACE_NAME_MAX}`;
+  return undefined;
+}
+
+export function hostnameProblem(value: unknown): string | undefined {
+  return typeof value === "string" && /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$/i.test(value)
+    ? undefined
+    : `must be a host name such as app.terraform.io (got ${echo(value)})`;
+}
+
+export function projectProblem(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() === value && value.length > 0 && !/[\u0000-\u001f\u007f]/.test(value)
+    ? undefined
+    : `must be an HCP Terraform project name, without leading or trailing spaces or control characters (got ${echo(value)})`;
+}
