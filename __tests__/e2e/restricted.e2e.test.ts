@@ -262,7 +262,7 @@ describe("a shared VPC: the network and security teams' objects", () => {
 
   test("compute: the security team's profile and group, its own AMI and gp3 throughput; no role of the cluster's for it", async () => {
     const nodes = await instancesOf(SHARED.infraId);
-    expect(Object.keys(nodes).sort()).toEqual([`${SHARED.infraId}-bootstrap`, `${SHARED.infraId}-master-0`, `${SHARED.infraId}-worker-0`]);
+    expect(Object.keys(nodes).sort()).toEqual(["bootstrap", "master-0", "master-1", "master-2", "worker-0"].map((n) => `${SHARED.infraId}-${n}`));
     const worker = nodes[`${SHARED.infraId}-worker-0`];
     expect(worker.IamInstanceProfile?.Arn).toMatch(/instance-profile\/ocp-compute$/);
     expect(worker.ImageId).toBe(teams.armImage);
@@ -310,7 +310,7 @@ describe("a private-only VPC", () => {
 
   test("the cluster runs in its private subnet, behind its internal load balancer only", async () => {
     const nodes = await instancesOf(PRIVATE.infraId);
-    expect(Object.keys(nodes).sort()).toEqual([`${PRIVATE.infraId}-bootstrap`, `${PRIVATE.infraId}-master-0`, `${PRIVATE.infraId}-worker-0`]);
+    expect(Object.keys(nodes).sort()).toEqual(["bootstrap", "master-0", "master-1", "master-2", "worker-0"].map((n) => `${PRIVATE.infraId}-${n}`));
     for (const node of Object.values(nodes)) expect(node.PublicIpAddress).toBeFalsy();
     const { LoadBalancers } = await aws.elbv2.send(new DescribeLoadBalancersCommand({}));
     expect(LoadBalancers!.filter((l) => l.LoadBalancerName!.startsWith(PRIVATE.infraId)).map((l) => [l.LoadBalancerName, l.Scheme])).toEqual([[`${PRIVATE.infraId}-int`, "internal"]]);
