@@ -79,9 +79,16 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The cluster's stacks in dependency order (bootstrap and machines together); `reverse` for destroy. */
+/** Whether a synthesized stack creates anything (the shared VPC's network stack and both ingress stacks do not). */
+const createsResources = (outdir: string, stack: string) =>
+  Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).resource ?? {}).length > 0;
+
+/**
+ * The cluster's stacks that create something, in dependency order (bootstrap and machines
+ * together); `reverse` for destroy. An empty stack has nothing to deploy or destroy.
+ */
 async function eachStack(outdir: string, fn: (stack: string) => Promise<void>, reverse = false): Promise<void> {
-  const present = fs.readdirSync(path.join(outdir, "stacks"));
+  const present = fs.readdirSync(path.join(outdir, "stacks")).filter((stack) => createsResources(outdir, stack));
   const steps = reverse ? [...ORDER].reverse() : ORDER;
   for (const step of steps) {
     const stacks = [step].flat().flatMap((suffix) => present.filter((s) => s.endsWith(`-${suffix}`)));
