@@ -10,7 +10,7 @@ test("after synth: each stack with its resource count and backend, then the next
   const lines = r.stdout.trim().split("\n");
   expect(lines[0]).toBe(`Synthesized 5 stacks into ${path.relative(path.join(__dirname, ".."), outdir)}/stacks:`);
   expect(lines.slice(1, 6).map((l) => l.trim().split(/\s+/))).toEqual([
-    ["demo-network", "35", "resources", "state:", "local"],
+    ["demo-network", "29", "resources", "state:", "local"],
     ["demo-infra", "69", "resources", "state:", "local"],
     ["demo-bootstrap", "16", "resources", "state:", "local"],
     // 5 instances, their placements and 9 target registrations.

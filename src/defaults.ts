@@ -16,7 +16,8 @@ export const DEFAULT_AVAILABILITY_ZONE_COUNT = 3;
 export const NAT_GATEWAY_MODES = ["perAz", "single", "none"] as const;
 export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 export const DEFAULT_NAT_GATEWAYS: NatGatewayMode = "perAz";
-export const DEFAULT_NETWORK_ACL = true;
+/** Off, as in Red Hat's current 01_vpc.yaml (the ACL broke the ping-based connectivity checks). */
+export const DEFAULT_NETWORK_ACL = false;
 export const VPC_ENDPOINT_SERVICES = ["s3", "ec2", "elasticloadbalancing", "sts"] as const;
 export type VpcEndpointService = (typeof VPC_ENDPOINT_SERVICES)[number];
 export const DEFAULT_VPC_ENDPOINTS: readonly VpcEndpointService[] = ["s3"];

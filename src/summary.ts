@@ -18,6 +18,7 @@ export function formatSummary(result: SynthResult, cwd = process.cwd()): string 
   for (const c of result.clusters) {
     lines.push(`  after \`openshift-install wait-for bootstrap-complete\`: cdktf destroy ${c.clusterName}-bootstrap`);
   }
+  lines.push(...result.notes);
   for (const c of result.clusters.filter((c) => c.network.edgeZones.length)) {
     lines.push(edgeZoneMtuNote(c.clusterName, c.network.edgeZones.map((z) => z.name)));
   }

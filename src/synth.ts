@@ -2,6 +2,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { ClusterConfig, loadClusterFile } from "./config/load";
+import { checkOutputFolder, makeFolders, protectedInputs, replaceOutput, writingOutput } from "./output/folder";
+import { ConfigError } from "./config/errors";
+import { newOutputRecord, readOutputRecord, writeOutputRecord } from "./output/record";
+import { day2Changes } from "./state/changes";
+import { MOVED_FROM_CONTEXT } from "./state/own-state";
 import { formatFinding, GuardrailError, readSynthesized } from "./policy/guardrails";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
@@ -18,8 +23,10 @@ export interface SynthResult {
   readonly summary: StackSummary[];
   readonly clusters: ClusterConfig[];
   readonly stacks: ClusterStacks[];
-  /** Fleet warnings and acknowledged guardrail findings. */
+  /** Fleet warnings, acknowledged guardrail findings, state moves. */
   readonly warnings: string[];
+  /** What this synth's edits mean for a running cluster (a new AMI, ...), for the summary. */
+  readonly notes: string[];
 }
 
 /**
@@ -44,43 +51,43 @@ function withoutStackTraces<T>(fn: () => T): T {
 }
 
 /** The app for already-loaded clusters. */
-function buildApp(clusters: readonly ClusterConfig[], outdir: string): { app: App; stacks: ClusterStacks[] } {
+function buildApp(clusters: readonly ClusterConfig[], outdir: string, movedFrom: Record<string, string>): { app: App; stacks: ClusterStacks[] } {
   // Per-construct stack-trace metadata is never written to the output.
-  const app = new App({ outdir, stackTraces: false });
+  const app = new App({ outdir, stackTraces: false, context: { [MOVED_FROM_CONTEXT]: movedFrom } });
   const stacks = clusters.map((c) => addCluster(app, c));
   return { app, stacks };
 }
 
-/** What `terraform init` left in a stack folder; kept so a new synth needs no new init. */
-const TERRAFORM_WORKDIR_FILES = [".terraform", ".terraform.lock.hcl"];
-
-function keepTerraformWorkdirs(from: string, to: string) {
-  const stacks = path.join(to, "stacks");
-  if (!fs.existsSync(stacks)) return;
-  for (const stack of fs.readdirSync(stacks)) {
-    for (const name of TERRAFORM_WORKDIR_FILES) {
-      const old = path.join(from, "stacks", stack, name);
-      if (fs.existsSync(old)) fs.renameSync(old, path.join(stacks, stack, name));
-    }
-  }
-}
-
 /**
  * Loads the cluster file and synthesizes every stack. The output is written to a sibling folder
- * first and swapped in whole, so a failure leaves an earlier output folder exactly as it was.
+ * first and swapped in whole, so a failure leaves an earlier output folder exactly as it was; the
+ * folder replaced is only ever a previous output (src/output/folder.ts).
  */
 export function synthesize(configFile: string, outdir: string): SynthResult {
-  const { clusters, warnings } = loadClusterFile(configFile);
-  const target = path.resolve(outdir);
+  const loaded = loadClusterFile(configFile);
+  const { clusters, warnings } = loaded;
+  const inputs = protectedInputs(configFile, clusters);
+  const { target, notes } = checkOutputFolder(outdir, inputs);
+  warnings.push(...notes);
+  const shownOutdir = path.relative(process.cwd(), target) || ".";
+  const changes = day2Changes(loaded, readOutputRecord(target), shownOutdir);
+  if (changes.problems.length) throw new ConfigError(changes.problems);
+  warnings.push(...changes.warnings);
+  const movedFrom = Object.fromEntries(Object.entries(changes.stacks).flatMap(([stack, r]) => (r.movedFrom ? [[stack, r.movedFrom]] : [])));
   const staging = `${target}.staging-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  writingOutput(outdir, target, () => {
+    fs.rmSync(staging, { recursive: true, force: true });
+    makeFolders(path.dirname(target));
+    fs.mkdirSync(staging);
+  });
   try {
-    const { app, stacks } = withoutStackTraces(() => {
-      const built = buildApp(clusters, staging);
-      built.app.synth();
-      return built;
-    });
+    const { app, stacks } = writingOutput(outdir, target, () =>
+      withoutStackTraces(() => {
+        const built = buildApp(clusters, staging, movedFrom);
+        built.app.synth();
+        return built;
+      }),
+    );
     const synthesized = readSynthesized(staging);
     // Stacks are the app's direct children; no need to walk every construct.
     const clusterStacks = app.node.children.filter((c): c is ClusterStack => c instanceof ClusterStack);
@@ -94,15 +101,13 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
       backend: s.state.summary,
     }));
 
-    const previous = `${target}.previous-${process.pid}`;
-    const hadPrevious = fs.existsSync(target);
-    if (hadPrevious) {
-      keepTerraformWorkdirs(target, staging);
-      fs.renameSync(target, previous);
-    }
-    fs.renameSync(staging, target);
-    if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
-    return { outdir: target, summary, clusters, stacks, warnings };
+    writingOutput(outdir, target, () => {
+      writeOutputRecord(staging, newOutputRecord(changes.stacks, changes.clusters));
+      // Again, right before the swap: whatever appeared in the folder meanwhile is refused, not deleted.
+      checkOutputFolder(outdir, inputs);
+      warnings.push(...replaceOutput(staging, target, outdir));
+    });
+    return { outdir: path.resolve(outdir), summary, clusters, stacks, warnings, notes: changes.notes };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

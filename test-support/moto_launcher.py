@@ -26,7 +26,10 @@
    the Wavelength Zone us-east-1-wl1-bos-wlz-1 (opted in, parent us-east-1a), and the Local Zone
    us-east-1-bos-1a (not opted in). The default VPC gets a subnet in each, as in moto's other zones:
    moto makes the first subnet of a zone its default subnet, with public IPs on launch.
-7. RunInstances drops a block device's Iops and Throughput, so a gp3 root volume with a
+7. Network ACL entries lose their ICMP type and code: moto reads the request's Icmp.Code and
+   Icmp.Type, but its parser names them after the API member (IcmpTypeCode.Code, .Type). An ICMP
+   entry then reads back without them, and the next plan replaces it. Here both names are read.
+8. RunInstances drops a block device's Iops and Throughput, so a gp3 root volume with a
    throughput (machines.<pool>.rootVolume.throughput) reads back without it and every plan after
    the first wants to modify the volume. Here the created volume keeps both, as in EC2.
 
@@ -38,6 +41,7 @@ import sys
 from moto.ec2.models import elastic_network_interfaces, instances, security_groups
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
 from moto.ec2.responses import instances as instance_responses
+from moto.ec2.responses import network_acls as network_acl_responses
 from moto.iam import access_control
 from moto.route53 import responses as route53_responses
 from moto.server import main
@@ -160,6 +164,28 @@ def _describe_zones_by_opt_in(self, filters=None, zone_names=None, zone_ids=None
 
 
 RegionsAndZonesBackend.describe_availability_zones = _describe_zones_by_opt_in
+
+
+def _reading_icmp_type_code(handler):
+    def handle(self):
+        get_param = self._get_param
+
+        def _get_param(name, if_none=None):
+            if name in ("Icmp.Code", "Icmp.Type"):
+                return get_param(name.replace("Icmp.", "IcmpTypeCode."), get_param(name, if_none))
+            return get_param(name, if_none)
+
+        self._get_param = _get_param
+        try:
+            return handler(self)
+        finally:
+            del self._get_param
+
+    return handle
+
+
+for _name in ("create_network_acl_entry", "replace_network_acl_entry"):
+    setattr(network_acl_responses.NetworkACLs, _name, _reading_icmp_type_code(getattr(network_acl_responses.NetworkACLs, _name)))
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -71,7 +71,7 @@ const rows: Row[] = [
   ["unknown top-level field", withBase({ netwrok: { vpcCidr: "10.0.0.0/16" } }), "netwrok", /unknown field \(allowed here: .*network/],
   ["unknown nested field", withBase({ network: { natGateway: "single" } }), "network.natGateway", /unknown field \(allowed here: .*natGateways/],
   ["wrong type", withBase({ network: { networkAcl: "yes" } }), "network.networkAcl", /must be a boolean \(got "yes"\)/],
-  ["installDir missing", { installDir: "./no-such-folder" }, "installDir", /cannot read .*metadata.json \(no such file\)/],
+  ["installDir missing", { installDir: "./no-such-folder" }, "installDir", /cannot read .*no-such-folder \(no such folder\)/],
   ["identity without installDir", { clusterName: "demo", machines: { bootstrap: { enabled: false }, controlPlane: { replicas: 0 }, compute: { replicas: 0 } } }, "infraId", /is required \(or give installDir/],
   ["fleet duplicate names", { ...base, clusters: [{ clusterName: "a", infraId: "a-1" }, { clusterName: "a", infraId: "a-2" }] }, "clusters[1].clusterName", /"a" is also used by clusters\[0\]/],
   ["fleet duplicate infra IDs", { ...base, clusters: [{ clusterName: "a", infraId: "x-1" }, { clusterName: "b", infraId: "x-1" }] }, "clusters[1].infraId", /"x-1" is also used by clusters\[0\]/],

@@ -69,7 +69,8 @@ describe("crashes become clean errors", () => {
     ["control plane past MAX_SAFE_INTEGER", withBase({ machines: { controlPlane: { replicas: 1e300 } } }), "machines.controlPlane.replicas", /must be 3 .* \(got 1e\+300\)/],
     ["an alias bomb", `${aliasBomb}\n`, "", /YAML aliases expand to too many values/],
     ["10,000-deep flow nesting", `tags: ${"[".repeat(10000)}${"]".repeat(10000)}\n`, "", /collections nest deeper than 16 levels/],
-    ["3,000-deep block nesting", Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n") + " 1\n", "", /collections nest deeper than 16 levels/],
+    // 1,000 deep: 3,000 levels of block indentation make a 4.3 MiB file, which the 1 MiB bound on the file refuses first.
+    ["1,000-deep block nesting", Array.from({ length: 1000 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n") + " 1\n", "", /collections nest deeper than 16 levels/],
     ["metadata.json that is null", metadata("null", "null"), "metadata.json: ", /must be a JSON object with clusterName, infraID and aws.region \(got null\)/],
     ["infraID a number", metadata("number", { ...identity, infraID: 5 }), "metadata.json: infraID", /must be a string \(got 5\)/],
     ["infraID an object", metadata("object", { ...identity, infraID: { a: 1 } }), "metadata.json: infraID", /must be a string \(got \{"a":1\}\)/],
@@ -94,7 +95,10 @@ describe("counts are bounded, with the reason", () => {
 });
 
 describe("what terraform validate or AWS would refuse is refused at synth", () => {
-  const bigCa = `data:text/plain;charset=utf-8;base64,${"A".repeat(17000)}`;
+  // The example's CA sixteen times: valid certificates (the CA is checked for that first), too many bytes.
+  const exampleCa: string = JSON.parse(fs.readFileSync(path.join(EXAMPLE_INSTALL_DIR, "master.ign"), "utf8")).ignition.security.tls.certificateAuthorities[0].source;
+  const pem = Buffer.from(exampleCa.slice(exampleCa.indexOf(",") + 1), "base64").toString();
+  const bigCa = `data:text/plain;charset=utf-8;base64,${Buffer.from(pem.repeat(16)).toString("base64")}`;
   const rows: Row[] = [
     ["vpcCidr with leading zeros", withBase({ network: { vpcCidr: "010.0.0.0/16" } }), "network.vpcCidr", /without leading zeros: 10\.0\.0\.0\/16/],
     ["vpcCidr with host bits", withBase({ network: { vpcCidr: "10.0.0.1/16" } }), "network.vpcCidr", /host bits set; the network address is 10\.0\.0\.0\/16/],

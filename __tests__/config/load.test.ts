@@ -20,7 +20,7 @@ describe("loading the cluster file", () => {
     expect(clusters).toHaveLength(1);
     const [c] = clusters;
     expect(c).toMatchObject({ clusterName: "demo", infraId: "demo-x7k2p", region: "us-east-1", baseDomain: "example.com", publish: "External" });
-    expect(c.network).toMatchObject({ vpcCidr: "10.0.0.0/16", subnetBits: 12, availabilityZones: 3, natGateways: "perAz", networkAcl: true, vpcEndpoints: ["s3"] });
+    expect(c.network).toMatchObject({ vpcCidr: "10.0.0.0/16", subnetBits: 12, availabilityZones: 3, natGateways: "perAz", networkAcl: false, vpcEndpoints: ["s3"] });
     expect(c.machines.controlPlane).toMatchObject({ replicas: 3, instanceType: "m6i.xlarge", rootVolume: { sizeGiB: 120, type: "gp3" } });
     expect(c.machines.bootstrap).toMatchObject({ enabled: true, instanceType: "i3.large", allowedCidrs: [] });
     expect(c.assets!.masterCa).toMatch(/^data:text\/plain;charset=utf-8;base64,/);

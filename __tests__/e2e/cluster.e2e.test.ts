@@ -31,7 +31,7 @@ import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cl
 import { EXPECTED_RULES } from "../../test-support/expected-rules";
 import { EMULATOR_ENV } from "../../test-support/moto";
 import { ROOT } from "../../test-support/paths";
-import { terraformEnv } from "../../test-support/terraform";
+import { terraform, terraformEnv } from "../../test-support/terraform";
 
 /**
  * One cluster's whole life on the emulator as a user runs it, with state in a real S3 backend:
@@ -97,7 +97,7 @@ beforeAll(async () => {
   env = await emulatorCluster(STATE_BUCKET);
   aws = env.aws;
   env.synth({
-    network: { availabilityZones: 3, natGateways: "perAz", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing"] },
+    network: { availabilityZones: 3, natGateways: "perAz", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing"], networkAcl: true },
     tags: { suite: "e2e" },
     ingress: { routerLoadBalancerHostname: ROUTER },
     backend: { type: "s3", s3: { bucket: STATE_BUCKET, keyPrefix: "e2e" } },
@@ -178,12 +178,35 @@ describe("network stack", () => {
     const { NetworkAcls } = await aws.ec2.send(new DescribeNetworkAclsCommand({ Filters: [filter("vpc-id", out.VpcId), filter("default", "false")] }));
     expect(NetworkAcls).toHaveLength(1);
     const entries = NetworkAcls![0].Entries!.filter((e) => e.RuleNumber! < 32767)
-      .map((e) => `${e.Egress ? "out" : "in"} ${e.RuleNumber} ${e.Protocol} ${e.PortRange?.From}-${e.PortRange?.To} ${e.CidrBlock} ${e.RuleAction}`)
+      .map((e) => {
+        const match = e.Protocol === "1" ? `type ${e.IcmpTypeCode?.Type} code ${e.IcmpTypeCode?.Code}` : `${e.PortRange?.From}-${e.PortRange?.To}`;
+        return `${e.Egress ? "out" : "in"} ${e.RuleNumber} ${e.Protocol} ${match} ${e.CidrBlock} ${e.RuleAction}`;
+      })
       .sort();
+    // The table of src/network/network.ts (its flows: network-acl.test.ts), as AWS reports it.
     expect(entries).toEqual(
-      ["in 100 6 80-80", "in 101 6 443-443", "in 102 6 22-22", "in 103 6 1024-65535", "out 100 6 0-65535"].map((e) => `${e} 0.0.0.0/0 allow`).sort(),
+      [
+        "in 100 6 80-80 0.0.0.0/0",
+        "in 101 6 443-443 0.0.0.0/0",
+        "in 102 6 22-22 0.0.0.0/0",
+        "in 103 6 1024-65535 0.0.0.0/0",
+        "in 104 17 1024-65535 0.0.0.0/0",
+        "in 105 17 123-123 10.0.0.0/16",
+        "in 106 17 53-53 10.0.0.0/16",
+        "in 107 1 type -1 code -1 0.0.0.0/0",
+        "out 100 6 0-65535 0.0.0.0/0",
+        "out 101 17 1024-65535 0.0.0.0/0",
+        "out 102 17 123-123 0.0.0.0/0",
+        "out 103 17 53-53 0.0.0.0/0",
+        "out 104 1 type -1 code -1 0.0.0.0/0",
+      ]
+        .map((e) => `${e} allow`)
+        .sort(),
     );
     expect(NetworkAcls![0].Associations!.map((a) => a.SubnetId).sort()).toEqual([...out.PublicSubnetIds].sort());
+    // Read back, the UDP and ICMP entries plan no change (nothing replaced on the next deploy).
+    const again = await terraform(path.join(env.outdir, "stacks", "demo-network"), ["plan", "-detailed-exitcode", "-input=false"], EMULATOR_ENV);
+    expect({ code: again.code, out: again.code === 0 ? "" : again.stdout.slice(-2000) }).toEqual({ code: 0, out: "" });
   });
 });
 

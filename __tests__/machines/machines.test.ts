@@ -168,9 +168,11 @@ describe("control plane and compute", () => {
     ]);
   });
 
-  test("outputs: the private IPs", () => {
+  test("outputs: the private IPs, also under 05's name and form (PrivateIPs, comma-joined)", () => {
     expect(machines.output!.ControlPlanePrivateIps.value).toHaveLength(3);
     expect(machines.output!.ComputePrivateIps.value).toHaveLength(2);
+    const masters = (machines.output!.ControlPlanePrivateIps.value as string[]).map((ip) => ip.slice(2, -1));
+    expect(machines.output!.PrivateIPs.value).toBe(`\${join(",", [${masters.join(", ")}])}`);
   });
 });
 

@@ -19,10 +19,10 @@ type Scope = "all stacks" | readonly string[];
 const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][] = [
   ["default: 3 AZs, local backend", () => baseCluster()],
   [
-    "1 AZ, single NAT, documented IAM, etcd records, ingress",
+    "1 AZ, single NAT, network ACL, documented IAM, etcd records, ingress",
     () =>
       baseCluster({
-        network: { availabilityZones: 1, natGateways: "single" },
+        network: { availabilityZones: 1, natGateways: "single", networkAcl: true },
         iam: { policy: "documented" },
         dns: { etcdRecords: true },
         ingress: { routerLoadBalancerHostname: "a1b2c3-123.us-east-1.elb.amazonaws.com" },

@@ -13,6 +13,31 @@ export interface StateLocation {
   readonly location: string;
 }
 
+const s3Key = (cluster: ClusterConfig, stackName: string) => `${cluster.backend.s3!.keyPrefix ?? defaultStateKeyPrefix(cluster.clusterName)}/${stackName}.tfstate`;
+const localPath = (stackName: string) => `../../../terraform.${stackName}.tfstate`;
+const cloudWorkspace = (cluster: ClusterConfig, stackName: string) => `${cluster.backend.cloud!.workspacePrefix}${stackName}`;
+
+/** Where the stack's state lives, from the file alone (the previous synth's is in the output's record). */
+export function stateLocation(cluster: ClusterConfig, stackName: string): StateLocation {
+  const { backend, aws } = cluster;
+  switch (backend.type) {
+    case "s3": {
+      const s3 = backend.s3!;
+      const endpoint = aws.serviceEndpoints.s3;
+      return {
+        summary: `s3://${s3.bucket}`,
+        location: `s3://${s3.bucket}/${s3Key(cluster, stackName)} (${s3.region ?? cluster.region}${endpoint ? `, ${endpoint}` : ""})`,
+      };
+    }
+    case "cloud": {
+      const cloud = backend.cloud!;
+      return { summary: `cloud ${cloud.hostname}/${cloud.organization}`, location: `${cloud.hostname}/${cloud.organization}/workspaces/${cloudWorkspace(cluster, stackName)}` };
+    }
+    default:
+      return { summary: "local", location: `terraform.${stackName}.tfstate beside the output folder` };
+  }
+}
+
 /** Where a stack's state lives, by `backend.type`; cross-stack references follow the same backend. */
 export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, stackName: string): StateLocation {
   const { backend, aws } = cluster;
@@ -20,7 +45,7 @@ export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, 
     case "s3": {
       const s3 = backend.s3!;
       const endpoints = aws.serviceEndpoints;
-      const key = `${s3.keyPrefix ?? defaultStateKeyPrefix(cluster.clusterName)}/${stackName}.tfstate`;
+      const key = s3Key(cluster, stackName);
       const region = s3.region ?? cluster.region;
       const configured = new S3Backend(stack, {
         bucket: s3.bucket,
@@ -56,25 +81,24 @@ export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, 
             });
       const objects = new DataAwsS3Objects(stack, "own-state-object", { bucket: s3.bucket, prefix: key, provider });
       OwnState.of(stack).knowExistenceBy(Fn.contains(objects.keys, key));
-      return { summary: `s3://${s3.bucket}`, location: `s3://${s3.bucket}/${key} (${region}${endpoints.s3 ? `, ${endpoints.s3}` : ""})` };
+      break;
     }
     case "cloud": {
       const cloud = backend.cloud!;
-      const workspace = `${cloud.workspacePrefix}${stackName}`;
       new CloudBackend(stack, {
         organization: cloud.organization,
         hostname: cloud.hostname,
-        workspaces: new NamedCloudWorkspace(workspace, cloud.project),
+        workspaces: new NamedCloudWorkspace(cloudWorkspace(cluster, stackName), cloud.project),
       });
-      return { summary: `cloud ${cloud.hostname}/${cloud.organization}`, location: `${cloud.hostname}/${cloud.organization}/workspaces/${workspace}` };
+      break;
     }
     default: {
       // Relative to the stack folder (cdktf.out/stacks/<stack>): beside the output folder, never
       // inside it, and never an absolute path of the machine that synthesized.
-      const path = `../../../terraform.${stackName}.tfstate`;
+      const path = localPath(stackName);
       new LocalBackend(stack, { path });
       OwnState.of(stack).knowExistenceBy(Fn.fileexists(path));
-      return { summary: "local", location: `local ${path.replace("../../../", "")} beside the output folder` };
     }
   }
+  return stateLocation(cluster, stackName);
 }

@@ -1,5 +1,8 @@
+import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { echo } from "./errors";
+import { FileReadError, MiB, readRegularFile, shownPath } from "./read-file";
 
 /** What the product takes from an `openshift-install create ignition-configs` folder. */
 export interface InstallAssets {
@@ -33,53 +36,152 @@ export class InstallDirError extends Error {
   }
 }
 
+const inFile = (file: string, field = "") => ({ file, path: field });
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const asString = (v: unknown) => (typeof v === "string" ? v : undefined);
 
-function readJson(file: string): any {
-  let text: string;
+/** metadata.json, master.ign and worker.ign from openshift-install are a few KiB each. */
+const SMALL_ASSET_LIMIT = MiB;
+/**
+ * Real bootstrap.ign files are 0.3 to a few MiB (manifests and certificates). It is uploaded to S3
+ * and fetched whole by Ignition into the bootstrap node's memory at boot, so a file ten times the
+ * largest real one is a wrong file, not a big cluster.
+ */
+export const BOOTSTRAP_IGNITION_LIMIT = 32 * MiB;
+
+function readAsset(file: string, limit: number, why: string): Buffer {
   try {
-    text = fs.readFileSync(file, "utf8");
+    return readRegularFile(file, limit, why);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InstallDirError(`cannot read ${file} (${code === "ENOENT" ? "no such file" : code})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InstallDirError(`${file} is not valid JSON`);
+    if (!(e instanceof FileReadError)) throw e;
+    // A missing asset is the folder's problem (a wrong installDir); anything else, the file's.
+    if (!fs.existsSync(file)) throw new InstallDirError(`cannot read ${file} (no such file)`);
+    throw new InstallDirError(e.message, inFile(file));
   }
 }
 
-function caOf(file: string, ign: any): string {
-  const source = ign?.ignition?.security?.tls?.certificateAuthorities?.[0]?.source;
-  if (typeof source !== "string" || !source.startsWith("data:")) {
-    throw new InstallDirError(`${file} has no ignition.security.tls.certificateAuthorities[0].source data URL`);
+/** The parser's message quotes the file; control characters are escaped to keep it on one line. */
+function oneLine(text: string): string {
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped;
+}
+
+/** `what`: what the object holds, for the message. */
+function parseJsonObject(file: string, text: string, what = ""): Record<string, any> {
+  if (!text.trim()) throw new InstallDirError("is empty; run openshift-install create ignition-configs again", inFile(file));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InstallDirError(`is not valid JSON (${oneLine((e as Error).message)})`, inFile(file));
   }
+  if (!isObject(value)) throw new InstallDirError(`must be a JSON object${what} (got ${echo(value)})`, inFile(file));
+  return value;
+}
+
+function readJson(file: string, what?: string): Record<string, any> {
+  return parseJsonObject(file, readAsset(file, SMALL_ASSET_LIMIT, "openshift-install writes a few KiB").toString("utf8"), what);
+}
+
+const CA_FIELD = "ignition.security.tls.certificateAuthorities[0].source";
+
+/** The bytes of a data URL (RFC 2397), or undefined when it is not one. */
+function dataUrlBytes(url: string): Buffer | undefined {
+  const match = /^data:([^,]*),(.*)$/s.exec(url);
+  if (!match) return undefined;
+  if (/;base64$/i.test(match[1])) {
+    const data = match[2].replace(/\s/g, "");
+    return /^[A-Za-z0-9+/]*={0,2}$/.test(data) ? Buffer.from(data, "base64") : undefined;
+  }
+  try {
+    return Buffer.from(decodeURIComponent(match[2]), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The CA the machines trust for the machine config server: only PEM certificates, each one a
+ * parseable X.509 certificate. Anything else (a private key pasted by mistake, a truncated file)
+ * would either leak into user data or leave the machines unable to join.
+ */
+function caOf(file: string, ign: Record<string, any>): string {
+  const fail = (message: string): never => {
+    throw new InstallDirError(message, inFile(file, CA_FIELD));
+  };
+  const source: unknown = ign.ignition?.security?.tls?.certificateAuthorities?.[0]?.source;
+  if (typeof source !== "string") return fail("is missing; expected the cluster CA as a data URL, as openshift-install writes it");
+  const bytes = dataUrlBytes(source);
+  if (!bytes) return fail("must be a data URL holding the cluster CA, as openshift-install writes it (data:text/plain;charset=utf-8;base64,...)");
+  const text = bytes.toString("utf8");
+  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)];
+  const others = blocks.filter((b) => b[1] !== "CERTIFICATE").map((b) => b[1]);
+  if (others.length) return fail(`holds a ${others[0]} block; only CA certificates (PEM CERTIFICATE blocks) belong here`);
+  if (!blocks.length) return fail("holds no PEM CERTIFICATE block");
+  const outside = blocks.reduce((rest, b) => rest.replace(b[0], ""), text);
+  if (outside.trim()) return fail("holds text outside its PEM CERTIFICATE blocks");
+  blocks.forEach((b, i) => {
+    try {
+      new X509Certificate(b[0]);
+    } catch {
+      fail(`certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate`);
+    }
+  });
   return source;
 }
 
-export function readInstallDir(dir: string): InstallAssets {
-  const metadataFile = path.join(dir, "metadata.json");
-  const metadata = readJson(metadataFile);
-  if (!isObject(metadata)) {
-    throw new InstallDirError(`must be a JSON object with clusterName, infraID and aws.region (got ${JSON.stringify(metadata)})`, { file: metadataFile, path: "" });
+/**
+ * bootstrap.ign is copied into the output and uploaded as it is, so it is checked here: a regular
+ * file inside the folder (not a link to elsewhere), within the size bound, and an Ignition 3 config
+ * (the bootstrap pointer is Ignition 3.1.0 and replaces itself with this file).
+ */
+function checkBootstrapIgnition(dir: string, file: string): string {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" && !fs.existsSync(file)) throw new InstallDirError(`cannot read ${file} (no such file)`);
+    throw new InstallDirError(`cannot read the file (${(e as NodeJS.ErrnoException).code})`, inFile(file));
   }
+  const realDir = fs.realpathSync(dir);
+  if (path.relative(realDir, real).startsWith("..") || path.isAbsolute(path.relative(realDir, real))) {
+    throw new InstallDirError(`is a link to ${real}, outside the install folder; copy the file into ${shownPath(dir)} instead`, inFile(file));
+  }
+  const ign = parseJsonObject(
+    file,
+    readAsset(file, BOOTSTRAP_IGNITION_LIMIT, "it is uploaded to S3 and fetched whole at boot; real ones are a few MiB").toString("utf8"),
+  );
+  const version: unknown = ign.ignition?.version;
+  if (typeof version !== "string" || !/^3\.\d+\.\d+/.test(version)) {
+    const got = version === undefined ? "" : ` (got ${JSON.stringify(version)})`;
+    throw new InstallDirError(`must be an Ignition 3 config version such as "3.2.0", as openshift-install 4.6 and later writes${got}`, inFile(file, "ignition.version"));
+  }
+  return real;
+}
+
+export function readInstallDir(dir: string): InstallAssets {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch (e) {
+    throw new InstallDirError(`cannot read ${dir} (${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such folder" : (e as NodeJS.ErrnoException).code})`);
+  }
+  if (!stat.isDirectory()) throw new InstallDirError(`${dir} is not a folder; give openshift-install's asset folder`);
+
+  const metadataFile = path.join(dir, "metadata.json");
+  const metadata = readJson(metadataFile, " with clusterName, infraID and aws.region");
   if (metadata.aws !== undefined && !isObject(metadata.aws)) {
-    throw new InstallDirError(`must be an object holding region (got ${JSON.stringify(metadata.aws)?.slice(0, 60)})`, { file: metadataFile, path: "aws" });
+    throw new InstallDirError(`must be an object holding region (got ${echo(metadata.aws)})`, inFile(metadataFile, "aws"));
   }
   const masterFile = path.join(dir, "master.ign");
   const master = readJson(masterFile);
   const workerFile = path.join(dir, "worker.ign");
   const worker = readJson(workerFile);
-  const bootstrapIgnitionFile = path.join(dir, "bootstrap.ign");
-  if (!fs.existsSync(bootstrapIgnitionFile)) {
-    throw new InstallDirError(`cannot read ${bootstrapIgnitionFile} (no such file)`);
-  }
+  const bootstrapIgnitionFile = checkBootstrapIgnition(dir, path.join(dir, "bootstrap.ign"));
 
   const clusterName = asString(metadata.clusterName);
   let baseDomain: string | undefined;
-  const source: unknown = master?.ignition?.config?.merge?.[0]?.source;
+  const source: unknown = master.ignition?.config?.merge?.[0]?.source;
   if (typeof source === "string" && clusterName) {
     const host = /^https:\/\/([^/:]+)/.exec(source)?.[1];
     const prefix = `api-int.${clusterName}.`;

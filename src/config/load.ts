@@ -1,9 +1,9 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Composer, Document, isMap, isPair, isScalar, LineCounter, Parser, YAMLParseError } from "yaml";
 import type * as z from "zod";
 import { ConfigError, ConfigProblem, echo } from "./errors";
 import { InstallAssets, InstallDirError, readInstallDir } from "./install-dir";
+import { FileReadError, MiB, readRegularText, shownPath } from "./read-file";
 import { clusterFileSchema, clusterSchema, ParsedCluster } from "./schema";
 import {
   Candidate,
@@ -32,6 +32,8 @@ export interface LoadResult {
   readonly clusters: ClusterConfig[];
   /** Problems that do not stop synth (for example overlapping VPC CIDRs in a fleet). */
   readonly warnings: string[];
+  /** A problem with cluster `index`'s field, placed where the file sets it (for checks made after loading). */
+  problem(index: number, segments: readonly (string | number)[], message: string): ConfigProblem;
 }
 
 type Segment = string | number;
@@ -218,20 +220,26 @@ function merge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-function readText(file: string): string {
+/**
+ * A whole fleet of clusters with every field set fits in a few hundred KiB; the cap keeps a
+ * runaway file (a generated 20 MB tags map, /dev/zero) from stalling synth or exhausting memory.
+ */
+export const CLUSTER_FILE_LIMIT = MiB;
+
+function readText(file: string, shownAs: string): string {
   try {
-    return fs.readFileSync(file, "utf8");
+    return readRegularText(file, CLUSTER_FILE_LIMIT, "a cluster file, even for a large fleet, is far smaller");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : code ?? "unreadable";
-    throw new ConfigError([{ file, path: "", message: `cannot read the cluster file (${why})` }]);
+    if (!(e instanceof FileReadError)) throw e;
+    const message = e.message.startsWith("cannot read the file") ? e.message.replace("the file", "the cluster file") : `the cluster file ${e.message}`;
+    throw new ConfigError([{ file: shownAs, path: "", message }]);
   }
 }
 
 /** Loads, validates and resolves a cluster or fleet file. Throws ConfigError listing every problem. */
 export function loadClusterFile(file: string): LoadResult {
   const abs = path.resolve(file);
-  const text = readText(abs);
+  const text = readText(abs, file);
   if (!text.trim()) throw new ConfigError([{ file, path: "", message: "the cluster file is empty" }]);
 
   const src = new Source(file, text);
@@ -262,18 +270,15 @@ export function loadClusterFile(file: string): LoadResult {
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
   const candidates: (Candidate | undefined)[] = [];
-  // A value read from installDir is reported in its own file, by its own field name.
-  const shown = (absolute: string) => {
-    const relative = path.relative(process.cwd(), absolute);
-    return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : absolute;
-  };
+  // A field set in a fleet entry is reported at clusters[i].<field>; an inherited one at <field>.
+  const placed = (index: number, segments: readonly Segment[]) =>
+    Array.isArray(entries) && valueAt(entries[index], segments) !== undefined ? ["clusters", index, ...segments] : [...segments];
 
   list.forEach((entryRaw, index) => {
-    // A field set in the entry is reported at clusters[i].<field>; an inherited one at <field>.
-    const at = (segments: readonly Segment[]) =>
-      Array.isArray(entries) && valueAt(entries[index], segments) !== undefined ? ["clusters", index, ...segments] : [...segments];
+    const at = (segments: readonly Segment[]) => placed(index, segments);
     const report = (f: Finding) => {
-      if (f.source) problems.push({ file: shown(f.source.file), path: f.source.path, message: f.message });
+      // A value read from installDir is reported in its own file, by its own field name.
+      if (f.source) problems.push({ file: shownPath(f.source.file), path: f.source.path, message: f.message });
       else problems.push(src.problem(at(f.path), f.message));
     };
 
@@ -326,5 +331,5 @@ export function loadClusterFile(file: string): LoadResult {
   if (budget) problems.push(src.problem(Array.isArray(entries) ? ["clusters"] : ["machines"], budget));
   if (problems.length) throw new ConfigError(problems);
   warnings.push(...fleet.warnings.map((w) => `${file}: ${w}`));
-  return { clusters: candidates as ClusterConfig[], warnings };
+  return { clusters: candidates as ClusterConfig[], warnings, problem: (index, segments, message) => src.problem(placed(index, segments), message) };
 }

@@ -110,7 +110,7 @@ export const clusterSchema = z
           .default(DEFAULT_OWN_EGRESS)
           .describe("With internetGateway: false, true says your own transit gateway, proxy or endpoints carry the traffic to AWS"),
         natGateways: z.enum(NAT_GATEWAY_MODES).default(DEFAULT_NAT_GATEWAYS),
-        networkAcl: z.boolean().default(DEFAULT_NETWORK_ACL),
+        networkAcl: z.boolean().default(DEFAULT_NETWORK_ACL).describe("The public subnets' network ACL: the documented TCP entries plus DNS, NTP and ICMP through the NAT gateways"),
         vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(() => [...DEFAULT_VPC_ENDPOINTS]),
         edgeZones: z
           .array(

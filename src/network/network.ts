@@ -52,7 +52,7 @@ export interface ClusterNetworkProps {
   readonly availabilityZones?: number | readonly string[];
   /** @default "perAz" */
   readonly natGateways?: NatGatewayMode;
-  /** The documented public-subnet network ACL. @default true */
+  /** The public subnets' network ACL (PUBLIC_NETWORK_ACL_RULES). @default false */
   readonly networkAcl?: boolean;
   /** s3 is a gateway endpoint on every route table; the others are interface endpoints. @default ["s3"] */
   readonly vpcEndpoints?: readonly VpcEndpointService[];
@@ -77,14 +77,44 @@ export interface ClusterNetworkProps {
 /** NAT gateways for `mode` in `azCount` AZs. */
 export const natGatewayCount = (mode: NatGatewayMode, azCount: number) => (mode === "perAz" ? azCount : mode === "single" ? 1 : 0);
 
-/** The documented public-subnet ACL, one row per entry (CloudFormation 01_vpc, older version). */
-export const PUBLIC_NETWORK_ACL_RULES = [
-  { ruleNumber: 100, egress: false, fromPort: 80, toPort: 80, what: "HTTP" },
-  { ruleNumber: 101, egress: false, fromPort: 443, toPort: 443, what: "HTTPS" },
-  { ruleNumber: 102, egress: false, fromPort: 22, toPort: 22, what: "SSH" },
-  { ruleNumber: 103, egress: false, fromPort: 1024, toPort: 65535, what: "ephemeral" },
-  { ruleNumber: 100, egress: true, fromPort: 0, toPort: 65535, what: "all" },
-] as const;
+/** One entry of the public subnets' network ACL. */
+export interface NetworkAclEntry {
+  readonly ruleNumber: number;
+  /** Outbound (leaving the public subnets) or inbound. */
+  readonly egress: boolean;
+  readonly protocol: "tcp" | "udp" | "icmp";
+  /** Ports for tcp and udp; ICMP entries take every type and code. */
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  /** The internet (0.0.0.0/0), or the VPC's own CIDR (the private subnets behind the NAT gateways). */
+  readonly peer: "anywhere" | "vpc";
+  readonly why: string;
+}
+
+/**
+ * The public subnets' network ACL (opt-in: Red Hat dropped it from 01_vpc.yaml for breaking the
+ * cluster's ping-based connectivity checks). The ACL is stateless and these subnets hold the NAT
+ * gateways, so every flow of a private machine crosses it twice each way: its request enters
+ * (inbound, from the VPC) and leaves for the internet (outbound); the reply enters from the
+ * internet to the NAT's port (1024-65535) and leaves for the machine's own port. The documented
+ * TCP entries (100-103 in, 100 out) stay as they were; the entries after them let UDP (DNS, NTP)
+ * and ICMP (path-MTU discovery, ping) through the NAT gateways and to the bootstrap node.
+ */
+export const PUBLIC_NETWORK_ACL_RULES: readonly NetworkAclEntry[] = [
+  { ruleNumber: 100, egress: false, protocol: "tcp", fromPort: 80, toPort: 80, peer: "anywhere", why: "HTTP (documented)" },
+  { ruleNumber: 101, egress: false, protocol: "tcp", fromPort: 443, toPort: 443, peer: "anywhere", why: "HTTPS (documented)" },
+  { ruleNumber: 102, egress: false, protocol: "tcp", fromPort: 22, toPort: 22, peer: "anywhere", why: "SSH (documented)" },
+  { ruleNumber: 103, egress: false, protocol: "tcp", fromPort: 1024, toPort: 65535, peer: "anywhere", why: "TCP replies and high ports (documented)" },
+  { ruleNumber: 104, egress: false, protocol: "udp", fromPort: 1024, toPort: 65535, peer: "anywhere", why: "UDP replies to the NAT gateways' and the bootstrap node's ports" },
+  { ruleNumber: 105, egress: false, protocol: "udp", fromPort: 123, toPort: 123, peer: "vpc", why: "NTP from private machines to the NAT gateways" },
+  { ruleNumber: 106, egress: false, protocol: "udp", fromPort: 53, toPort: 53, peer: "vpc", why: "DNS from private machines to the NAT gateways" },
+  { ruleNumber: 107, egress: false, protocol: "icmp", peer: "anywhere", why: "ICMP: fragmentation needed (path MTU), ping and its replies" },
+  { ruleNumber: 100, egress: true, protocol: "tcp", fromPort: 0, toPort: 65535, peer: "anywhere", why: "all TCP (documented)" },
+  { ruleNumber: 101, egress: true, protocol: "udp", fromPort: 1024, toPort: 65535, peer: "anywhere", why: "UDP replies to private machines' ports, and UDP to high ports" },
+  { ruleNumber: 102, egress: true, protocol: "udp", fromPort: 123, toPort: 123, peer: "anywhere", why: "NTP to the internet, and replies to machines that send from port 123" },
+  { ruleNumber: 103, egress: true, protocol: "udp", fromPort: 53, toPort: 53, peer: "anywhere", why: "DNS to the internet" },
+  { ruleNumber: 104, egress: true, protocol: "icmp", peer: "anywhere", why: "ICMP: fragmentation needed (path MTU), ping and its replies" },
+];
 
 /**
  * The cluster VPC of 01_vpc.yaml: public and private subnets in 1 to 3 AZs with the templates'
@@ -275,15 +305,19 @@ export class ClusterNetwork extends Construct implements INetwork {
         tags: nameTag(`${infraId}-public`),
       });
       for (const rule of PUBLIC_NETWORK_ACL_RULES) {
+        const icmp = rule.protocol === "icmp";
         new NetworkAclRule(this, `public-acl-${rule.egress ? "outbound" : "inbound"}-${rule.ruleNumber}`, {
           networkAclId: acl.id,
           ruleNumber: rule.ruleNumber,
           egress: rule.egress,
-          protocol: "tcp",
+          protocol: rule.protocol,
           ruleAction: "allow",
-          cidrBlock: "0.0.0.0/0",
-          fromPort: rule.fromPort,
-          toPort: rule.toPort,
+          cidrBlock: rule.peer === "vpc" ? cidr : "0.0.0.0/0",
+          fromPort: icmp ? undefined : rule.fromPort,
+          toPort: icmp ? undefined : rule.toPort,
+          // -1: every ICMP type and code.
+          icmpType: icmp ? -1 : undefined,
+          icmpCode: icmp ? -1 : undefined,
         });
       }
     }

@@ -2,6 +2,7 @@ import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provi
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { configureBackend, StateLocation } from "../backend/backend";
+import { MOVED_FROM_CONTEXT, OwnState } from "../state/own-state";
 import type { ClusterConfig } from "../config/load";
 import { Acknowledgement, Guardrails } from "../policy/guardrails";
 import { defaultTags } from "../tags/tags";
@@ -52,6 +53,9 @@ export class ClusterStack extends TerraformStack {
       skipRequestingAccountId: aws.skipRequestingAccountId || undefined,
     });
     this.state = configureBackend(this, cluster, stackName);
+    // Where the previous synth had this stack's state, when the backend settings changed since:
+    // the state guards name it (src/state/own-state.ts).
+    OwnState.of(this).movedFrom = this.node.tryGetContext(MOVED_FROM_CONTEXT)?.[stackName];
     this.guardrails = new Guardrails({ infraId: cluster.infraId, acknowledge: acknowledgements(cluster) });
     Aspects.of(this).add(this.guardrails);
   }

@@ -1,3 +1,4 @@
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
 import type { ClusterConfig } from "../config/load";
@@ -7,6 +8,7 @@ import type { NodePool } from "../machines/node-pool";
 import { ClusterNetwork } from "../network/network";
 import type { INetwork } from "../network/types";
 import { ClusterStack } from "./cluster-stack";
+import { stackName } from "./names";
 
 /** The cluster file's fields as the constructs' typed props: every stack builds from these. */
 export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
@@ -42,7 +44,7 @@ export class NetworkStack extends ClusterStack {
   readonly network?: ClusterNetwork;
 
   constructor(scope: Construct, cluster: ClusterConfig) {
-    super(scope, `${cluster.clusterName}-network`, cluster);
+    super(scope, stackName(cluster.clusterName, "network"), cluster);
     const props = clusterProps(cluster);
     const { network = {}, infraId, region, publish, publicIpv4Pool } = props;
     if ("existing" in network) return;
@@ -69,7 +71,7 @@ export class InfraStack extends ClusterStack {
   readonly infra: ClusterInfra;
 
   constructor(scope: Construct, cluster: ClusterConfig, network?: INetwork) {
-    super(scope, `${cluster.clusterName}-infra`, cluster);
+    super(scope, stackName(cluster.clusterName, "infra"), cluster);
     const props = clusterProps(cluster);
     // With existingVpc the network stack is empty and the user's VPC is described here, and the
     // pool checked.
@@ -98,7 +100,7 @@ export class BootstrapStack extends ClusterStack {
   readonly bootstrap?: BootstrapNode;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
-    super(scope, `${cluster.clusterName}-bootstrap`, cluster);
+    super(scope, stackName(cluster.clusterName, "bootstrap"), cluster);
     this.bootstrap = addBootstrap(this, clusterProps(cluster), infra.infra);
     if (!this.bootstrap) return;
     this.output("BootstrapInstanceId", this.bootstrap.instanceId, "The bootstrap instance");
@@ -113,12 +115,15 @@ export class MachinesStack extends ClusterStack {
   readonly compute: NodePool;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
-    super(scope, `${cluster.clusterName}-machines`, cluster);
+    super(scope, stackName(cluster.clusterName, "machines"), cluster);
     const { controlPlane, compute } = addMachines(this, clusterProps(cluster), infra.infra);
     this.controlPlane = controlPlane;
     this.compute = compute;
     this.output("ControlPlanePrivateIps", controlPlane.privateIps, "Master private IPs");
     this.output("ComputePrivateIps", compute.privateIps, "Worker private IPs");
+    // 05_cluster_master_nodes.yaml's own output name and form. 06 has one stack per worker with
+    // a single `PrivateIP`; here all workers share this stack, so they are ComputePrivateIps only.
+    this.output("PrivateIPs", Fn.join(",", controlPlane.privateIps), "Master private IPs, comma-joined, as 05's PrivateIPs");
   }
 }
 
@@ -131,7 +136,7 @@ export class IngressStack extends ClusterStack {
   readonly apps?: AppsIngress;
 
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
-    super(scope, `${cluster.clusterName}-ingress`, cluster);
+    super(scope, stackName(cluster.clusterName, "ingress"), cluster);
     this.apps = addIngress(this, clusterProps(cluster), infra.infra);
     if (this.apps) this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
   }

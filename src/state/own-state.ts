@@ -1,6 +1,9 @@
 import { Fn, IResolvable, Lazy, Op, ref, TerraformElement, TerraformOutput, TerraformRemoteState, TerraformResource, TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 
+/** App context: each stack's previous state location, for a stack whose backend settings changed. */
+export const MOVED_FROM_CONTEXT = "upi:movedFrom";
+
 /**
  * A stack's own state, read back at plan time (its outputs only). From AWS alone, two cases look
  * the same: a live object that this state lost (an apply interrupted while the object was being
@@ -16,6 +19,8 @@ export class OwnState {
   private readonly lookups: string[][] = [];
   private source?: TerraformRemoteState;
   private exists?: IResolvable;
+  /** Where the stack's state was before its backend settings last changed, when known. */
+  movedFrom?: string;
 
   static of(scope: IConstruct): OwnState {
     const stack = TerraformStack.of(scope);
@@ -85,8 +90,6 @@ export interface SingularObjectProps {
    * cluster's owned tag), as `terraform import` takes them (ids, ARNs or names).
    */
   readonly liveIds: string[];
-  /** Where the stack's state was before, when the backend settings changed. @default not known */
-  readonly previousState?: string;
 }
 
 /**
@@ -100,8 +103,8 @@ export function adoptOrStop(resource: TerraformResource, props: SingularObjectPr
   own.watch(props.liveIds);
   const address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
   const live = props.liveIds;
-  const elsewhere = props.previousState
-    ? `the state at ${props.previousState} (this stack's backend before the last change)`
+  const elsewhere = own.movedFrom
+    ? `the state at ${own.movedFrom} (this stack's backend before the last change)`
     : "another Terraform state (an earlier backend setting, or another checkout's)";
   resource.lifecycle = {
     ...resource.lifecycle,

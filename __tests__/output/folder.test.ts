@@ -1,0 +1,242 @@
+import { spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { replaceOutput } from "../../src/output/folder";
+import { OUTPUT_RECORD_FILE, readOutputRecord } from "../../src/output/record";
+import { synthesize } from "../../src/synth";
+import { runSynth } from "../../test-support/cli";
+import { EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
+
+/**
+ * Synth replaces its output folder whole, so the folder it replaces must only ever be a previous
+ * output holding nothing else. Each refused folder is one line, exit 1, and the whole project
+ * folder (inputs, earlier output, the user's files) is left byte for byte as it was.
+ */
+
+const CLUSTER = "installDir: ./install\nmachines:\n  rhcosAmi: ami-0123456789abcdef0\n";
+
+/** Every path under `dir` with its type and content (links as their target). */
+function snapshot(dir: string): string {
+  const hash = crypto.createHash("sha256");
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      hash.update(`${path.relative(dir, full)}\0`);
+      if (entry.isSymbolicLink()) hash.update(`-> ${fs.readlinkSync(full)}`);
+      else if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) hash.update(fs.readFileSync(full));
+      else hash.update("special");
+    }
+  };
+  walk(dir);
+  return hash.digest("hex");
+}
+
+let template: string;
+
+beforeAll(() => {
+  // A project folder with a previous output in `out`, copied for each case.
+  template = tempDir("upi-outdir-");
+  fs.cpSync(EXAMPLE_INSTALL_DIR, path.join(template, "install"), { recursive: true });
+  fs.writeFileSync(path.join(template, "cluster.yaml"), CLUSTER);
+  fs.writeFileSync(path.join(template, "notes.txt"), "the user's notes\n");
+  fs.mkdirSync(path.join(template, "photos"));
+  fs.writeFileSync(path.join(template, "photos", "cat.jpg"), "meow");
+  synthesize(path.join(template, "cluster.yaml"), path.join(template, "out"));
+});
+
+const dirs: string[] = [];
+afterAll(() => [template, ...dirs].forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function project(): string {
+  const dir = tempDir("upi-outdir-");
+  dirs.push(dir);
+  fs.cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+type Row = [what: string, outdir: string, prepare: (dir: string) => void, line: string];
+const none = () => undefined;
+const WHOLE = "synth replaces the output folder whole";
+
+const rows: Row[] = [
+  ["an existing file", "notes.txt", none, `notes.txt: is a file, not an output folder; ${WHOLE}, so it would be lost`],
+  ["the cluster file", "cluster.yaml", none, `cluster.yaml: cannot be the cluster file cluster.yaml; ${WHOLE}`],
+  ["the installDir folder", "install", none, `install: cannot be the installDir folder install; ${WHOLE}`],
+  ["the working folder", ".", none, `.: cannot contain the cluster file cluster.yaml; ${WHOLE}`],
+  ["a folder holding the working folder", "..", none, `..: cannot contain the cluster file cluster.yaml; ${WHOLE}`],
+  ["a folder inside installDir", "install/out", none, "install/out: cannot lie inside the installDir folder install"],
+  ["a link to installDir", "link", (d) => fs.symlinkSync("install", path.join(d, "link")), `link: cannot be the installDir folder install; ${WHOLE}`],
+  ["a link to nowhere", "dangling", (d) => fs.symlinkSync("nowhere", path.join(d, "dangling")), "dangling: is a symbolic link to something that does not exist"],
+  ["an existing folder of the user's", "photos", none, `photos: exists and is not an output of this product (no upi-output.json, no cdktf manifest.json beside stacks/); ${WHOLE}, so give a new folder or a previous output`],
+  ["a folder inside a previous output", "out/stacks/extra", none, "out/stacks/extra: cannot lie inside the output folder out; synthesizing that one again would delete it"],
+  ["a file of the user's in a previous output", "out", (d) => fs.writeFileSync(path.join(d, "out", "todo.txt"), "keep me"), `out/todo.txt: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
+  ["a folder of the user's in a previous output", "out", (d) => fs.mkdirSync(path.join(d, "out", "backup")), `out/backup: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
+  ["another cluster's diagram in a previous output", "out", (d) => fs.writeFileSync(path.join(d, "out", "prod.svg"), "<svg/>"), `out/prod.svg: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
+  ["a file among the stack folders", "out", (d) => fs.writeFileSync(path.join(d, "out", "stacks", "terraform.demo-network.tfstate"), "{}"), `out/stacks/terraform.demo-network.tfstate: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
+  [
+    "a previous output of a folder with a foreign record",
+    "out",
+    (d) => fs.writeFileSync(path.join(d, "out", OUTPUT_RECORD_FILE), '{"product":"something-else"}'),
+    `out/${OUTPUT_RECORD_FILE}: is not a record of openshift-upi-aws; ${WHOLE}, so it leaves this folder alone`,
+  ],
+  [
+    "an output of a newer version",
+    "out",
+    (d) => fs.writeFileSync(path.join(d, "out", OUTPUT_RECORD_FILE), '{"product":"openshift-upi-aws","format":99,"stacks":{}}'),
+    `out/${OUTPUT_RECORD_FILE}: is of format 99, written by a newer version of this product (this one writes 1); ${WHOLE}, so it leaves this folder alone`,
+  ],
+  [
+    "state of a stack the new output no longer has",
+    "out",
+    (d) => {
+      // A stack an earlier version or an earlier file wrote, with state Terraform could not push.
+      fs.mkdirSync(path.join(d, "out", "stacks", "demo-retired"));
+      fs.writeFileSync(path.join(d, "out", "stacks", "demo-retired", "errored.tfstate"), "{}");
+    },
+    `out/stacks/demo-retired/errored.tfstate: is Terraform state of stack demo-retired, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
+  ],
+  ["a parent that is a file", "notes.txt/out", none, "notes.txt/out: cannot be created: notes.txt is a file, not a folder"],
+  ["a name too long", `${"n".repeat(250)}`, none, `${"n".repeat(250)}: cannot be written (the path, or a name in it, is too long for the file system)`],
+  // A recursive mkdir under /proc loops forever in Node; folders are made one by one.
+  ["a folder under /proc", "/proc/upi-test/out", none, "/proc/upi-test/out: cannot be written (no such file)"],
+];
+
+describe("an output folder that synth must not replace", () => {
+  test.each(rows)("%s: refused in one line, nothing touched", (_what, outdir, prepare, line) => {
+    const dir = project();
+    prepare(dir);
+    const before = snapshot(dir);
+    const r = runSynth({ CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: outdir }, dir);
+    expect({ status: r.status, stderr: r.stderr.trim().split("\n") }).toEqual({ status: 1, stderr: [line] });
+    expect(snapshot(dir)).toBe(before);
+  });
+
+  test("a folder it cannot write: one line, not errno text", () => {
+    const dir = project();
+    fs.mkdirSync(path.join(dir, "locked"), { mode: 0o555 });
+    fs.chmodSync(dir, 0o755);
+    const build = tempDir("upi-build-");
+    dirs.push(build);
+    fs.chmodSync(build, 0o777);
+    // Root may write anywhere, so there the CLI runs as nobody.
+    const asNobody = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+    const command = [...asNobody, process.execPath, path.join(ROOT, "scripts", "run.cjs"), "main.ts"];
+    const r = spawnSync(command[0], command.slice(1), {
+      cwd: dir,
+      env: { ...process.env, CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "locked/out", UPI_BUILD_DIR: build },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect({ status: r.status, stderr: r.stderr.trim() }).toEqual({ status: 1, stderr: "locked/out: cannot be written (permission denied)" });
+  });
+});
+
+describe("an output folder that synth replaces", () => {
+  const config = (dir: string) => path.join(dir, "cluster.yaml");
+
+  test("a new folder gets the output and its record", () => {
+    const dir = project();
+    synthesize(config(dir), path.join(dir, "fresh", "out"));
+    expect(readOutputRecord(path.join(dir, "fresh", "out"))).toMatchObject({
+      product: "openshift-upi-aws",
+      format: 1,
+      stacks: Object.fromEntries(["demo-network", "demo-infra", "demo-bootstrap", "demo-machines", "demo-ingress"].map((s) => [s, { cluster: "demo" }])),
+    });
+  });
+
+  test("an empty folder has nothing to lose", () => {
+    const dir = project();
+    fs.mkdirSync(path.join(dir, "empty"));
+    synthesize(config(dir), path.join(dir, "empty"));
+    expect(fs.existsSync(path.join(dir, "empty", "manifest.json"))).toBe(true);
+  });
+
+  test("an output written before records (manifest.json and stacks/) is taken once, then recorded", () => {
+    const dir = project();
+    fs.rmSync(path.join(dir, "out", OUTPUT_RECORD_FILE));
+    fs.writeFileSync(path.join(dir, "out", "demo.svg"), "<svg/>");
+    synthesize(config(dir), path.join(dir, "out"));
+    expect(readOutputRecord(path.join(dir, "out"))?.product).toBe("openshift-upi-aws");
+  });
+
+  test("Terraform's working files and any state in a stack folder are carried across", () => {
+    const dir = project();
+    const stack = path.join(dir, "out", "stacks", "demo-network");
+    const carried = [".terraform/providers/aws", ".terraform.lock.hcl", "errored.tfstate", "terraform.tfstate.d/blue/terraform.tfstate"];
+    for (const f of carried) {
+      fs.mkdirSync(path.dirname(path.join(stack, f)), { recursive: true });
+      fs.writeFileSync(path.join(stack, f), f);
+    }
+    fs.writeFileSync(path.join(stack, "plan"), "a stale plan");
+    synthesize(config(dir), path.join(dir, "out"));
+    for (const f of carried) expect(fs.readFileSync(path.join(stack, f), "utf8")).toBe(f);
+    expect(fs.existsSync(path.join(stack, "plan"))).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => /\.(staging|previous)-/.test(f))).toEqual([]);
+  });
+
+  test("through a link, the output is replaced where the link points and the link stays", () => {
+    const dir = project();
+    fs.renameSync(path.join(dir, "out"), path.join(dir, "real-out"));
+    fs.symlinkSync("real-out", path.join(dir, "out"));
+    synthesize(config(dir), path.join(dir, "out"));
+    expect(fs.lstatSync(path.join(dir, "out")).isSymbolicLink()).toBe(true);
+    expect(readOutputRecord(path.join(dir, "real-out"))).toBeDefined();
+  });
+
+  test("a previous output a killed synth left aside is put back before anything else", () => {
+    const dir = project();
+    const before = snapshot(path.join(dir, "out"));
+    // What a synth killed between its two renames leaves: no output, the previous one aside.
+    fs.renameSync(path.join(dir, "out"), path.join(dir, "out.previous-999999999"));
+    fs.writeFileSync(path.join(dir, "out.previous-999999999", "todo.txt"), "keep me");
+    const r = runSynth({ CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "out" }, dir);
+    // Put back, then checked like any previous output: the user's file stops the swap.
+    expect(r.stderr.trim().split("\n")).toEqual([`out/todo.txt: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`]);
+    fs.rmSync(path.join(dir, "out", "todo.txt"));
+    expect(snapshot(path.join(dir, "out"))).toBe(before);
+  });
+});
+
+describe("the swap's failure paths", () => {
+  /** A new output beside `out`, as synth stages it. */
+  function staged(dir: string, at = path.join(dir, `out.staging-${process.pid}`)): string {
+    fs.cpSync(path.join(dir, "out"), at, { recursive: true });
+    fs.writeFileSync(path.join(at, "manifest.json"), '{"stacks":{},"new":true}');
+    return at;
+  }
+
+  test("when the new output cannot take the old one's place, the old one is put back whole", () => {
+    const dir = project();
+    const target = path.join(dir, "out");
+    const before = snapshot(target);
+    // A staging folder on another file system: renaming it into place fails (EXDEV) after the
+    // previous output was renamed aside.
+    const other = fs.mkdtempSync(path.join("/dev/shm", "upi-staging-"));
+    dirs.push(other);
+    expect(fs.statSync(other).dev).not.toBe(fs.statSync(os.tmpdir()).dev);
+    const staging = staged(dir, path.join(other, "out"));
+    expect(() => replaceOutput(staging, target, "out")).toThrow(/EXDEV/);
+    expect(snapshot(target)).toBe(before);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("out."))).toEqual([]);
+  });
+
+  test("when Terraform's files cannot be carried, the previous output is kept whole beside the new one", () => {
+    const dir = project();
+    const target = path.join(dir, "out");
+    fs.mkdirSync(path.join(target, "stacks", "demo-network", ".terraform"));
+    fs.writeFileSync(path.join(target, "stacks", "demo-network", ".terraform", "kept"), "x");
+    const before = snapshot(target);
+    const staging = staged(dir);
+    // Something already where the carried folder goes: the rename fails (ENOTEMPTY).
+    fs.mkdirSync(path.join(staging, "stacks", "demo-network", ".terraform"), { recursive: true });
+    fs.writeFileSync(path.join(staging, "stacks", "demo-network", ".terraform", "in-the-way"), "y");
+    const warnings = replaceOutput(staging, target, "out");
+    const previous = `${target}.previous-${process.pid}`;
+    expect(warnings).toEqual([`out: could not carry stacks/demo-network/.terraform into the new output; the previous output is kept whole in ${previous}`]);
+    expect(snapshot(previous)).toBe(before);
+    expect(fs.readFileSync(path.join(target, "manifest.json"), "utf8")).toContain('"new":true');
+  });
+});

@@ -1,0 +1,301 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError } from "../config/errors";
+import type { InstallAssets } from "../config/install-dir";
+import { errnoWords, MiB, readRegularText, shownPath } from "../config/read-file";
+import { OUTPUT_RECORD_FILE, OutputRecordError, readOutputRecord } from "./record";
+
+/**
+ * Synth replaces its output folder whole. These checks make sure the folder it replaces is only
+ * ever a previous output of this product, holding nothing else: never an input, never a folder
+ * of the user's, never a file the user put into it.
+ */
+
+/** The output folder cannot be used; one line: `<folder>: <why>`. */
+export class OutputFolderError extends ConfigError {
+  constructor(file: string, message: string) {
+    super([{ file, path: "", message }]);
+    this.name = "OutputFolderError";
+  }
+}
+
+/** A path the output folder must be neither, nor contain, nor (unless it may hold outputs) lie inside. */
+export interface ProtectedPath {
+  readonly path: string;
+  /** How a message names it: "the cluster file cluster.yaml". */
+  readonly what: string;
+  /** The working folder and the project hold `cdktf.out` themselves. */
+  readonly mayHoldOutput?: boolean;
+}
+
+const MANIFEST = "manifest.json";
+const STACKS = "stacks";
+const WHOLE = "synth replaces the output folder whole";
+/** What `terraform init` left in a stack folder: carried so a new synth needs no new init. */
+const TERRAFORM_WORKDIR_FILES = [".terraform", ".terraform.lock.hcl"];
+/** State Terraform can leave in a stack folder (local workspaces, a state it could not push): carried, never dropped. */
+const STATE_FILES = ["terraform.tfstate", "terraform.tfstate.backup", "errored.tfstate", "terraform.tfstate.d"];
+
+/** The inputs of a synth: the cluster file, each installDir with its files, the working folder and the project. */
+export function protectedInputs(configFile: string, clusters: readonly { readonly assets?: InstallAssets }[]): ProtectedPath[] {
+  const inputs: ProtectedPath[] = [
+    { path: configFile, what: `the cluster file ${shownPath(path.resolve(configFile))}` },
+    { path: process.cwd(), what: "the working folder", mayHoldOutput: true },
+    { path: projectRoot(), what: "the project folder", mayHoldOutput: true },
+  ];
+  for (const { assets } of clusters) {
+    if (!assets) continue;
+    inputs.push({ path: assets.dir, what: `the installDir folder ${shownPath(assets.dir)}` });
+    for (const name of ["metadata.json", "master.ign", "worker.ign"]) inputs.push({ path: path.join(assets.dir, name), what: `the install file ${shownPath(path.join(assets.dir, name))}` });
+    inputs.push({ path: assets.bootstrapIgnitionFile, what: `the install file ${shownPath(assets.bootstrapIgnitionFile)}` });
+  }
+  return inputs;
+}
+
+/** The folder of this product's package.json (its sources, node_modules, examples). */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return __dirname;
+  }
+}
+
+const isInside = (child: string, parent: string) => child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function lstat(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The real path of a folder that may not exist yet: its nearest existing ancestor resolved. */
+function realTarget(abs: string, shown: string): string {
+  const rest: string[] = [];
+  for (let dir = abs; ; dir = path.dirname(dir)) {
+    const stat = lstat(dir);
+    if (stat) {
+      const real = realOrUndefined(dir);
+      // A link to nothing: where it points is not for synth to guess.
+      if (!real) throw new OutputFolderError(shown, `${dir === abs ? "is" : `cannot be created: ${shownPath(dir)} is`} a symbolic link to something that does not exist`);
+      if (dir !== abs && !fs.statSync(real).isDirectory()) throw new OutputFolderError(shown, `cannot be created: ${shownPath(dir)} is a file, not a folder`);
+      return path.join(real, ...rest.reverse());
+    }
+    if (path.dirname(dir) === dir) return abs;
+    rest.push(path.basename(dir));
+  }
+}
+
+/** A previous output: a record, or (outputs written before records) cdktf's manifest.json beside stacks/. */
+function looksLikeOutput(dir: string): boolean {
+  return fs.existsSync(path.join(dir, OUTPUT_RECORD_FILE)) || (lstat(path.join(dir, MANIFEST))?.isFile() === true && lstat(path.join(dir, STACKS))?.isDirectory() === true);
+}
+
+/** The clusters a previous output holds, from its record or from cdktf's manifest (stacks are `<cluster>-<part>`). */
+function previousClusters(dir: string, shown: string): Set<string> {
+  let record;
+  try {
+    record = readOutputRecord(dir);
+  } catch (e) {
+    if (!(e instanceof OutputRecordError)) throw e;
+    throw new OutputFolderError(path.join(shown, OUTPUT_RECORD_FILE), `${e.message}; ${WHOLE}, so it leaves this folder alone`);
+  }
+  if (record) return new Set(Object.values(record.stacks).map((s) => s.cluster));
+
+  const notOutput = () =>
+    new OutputFolderError(shown, `exists and is not an output of this product (no ${OUTPUT_RECORD_FILE}, no cdktf manifest.json beside stacks/); ${WHOLE}, so give a new folder or a previous output`);
+  if (!looksLikeOutput(dir)) throw notOutput();
+  let manifest: any;
+  try {
+    manifest = JSON.parse(readRegularText(path.join(dir, MANIFEST), 16 * MiB, "a cdktf manifest"));
+  } catch {
+    throw notOutput();
+  }
+  if (typeof manifest !== "object" || manifest === null || typeof manifest.stacks !== "object" || manifest.stacks === null) throw notOutput();
+  return new Set(Object.keys(manifest.stacks).map((name) => name.slice(0, Math.max(0, name.lastIndexOf("-")))));
+}
+
+/** Refuses the first thing in a previous output that synth did not write, naming it. */
+function refuseUnrelated(dir: string, shown: string, clusters: Set<string>) {
+  const unrelated = (name: string) =>
+    new OutputFolderError(path.join(shown, name), `is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const known =
+      (entry.isFile() && (entry.name === MANIFEST || entry.name === OUTPUT_RECORD_FILE)) ||
+      (entry.isDirectory() && entry.name === STACKS) ||
+      // npm run diagram draws <cluster>.svg beside the stacks.
+      (entry.isFile() && entry.name.endsWith(".svg") && clusters.has(entry.name.slice(0, -".svg".length)));
+    if (!known) throw unrelated(entry.name);
+  }
+  for (const entry of fs.readdirSync(path.join(dir, STACKS), { withFileTypes: true })) {
+    // Stack folders hold what cdktf and Terraform write (plans, .terraform, lock files).
+    if (!entry.isDirectory()) throw unrelated(path.join(STACKS, entry.name));
+  }
+}
+
+/** `<target>.previous-<pid>` folders a synth killed mid-swap left behind, with a process no longer running. */
+function interruptedSwaps(target: string): string[] {
+  const base = path.basename(target);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(path.dirname(target));
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((name) => name.startsWith(`${base}.previous-`) && /^\d+$/.test(name.slice(base.length + ".previous-".length)))
+    .filter((name) => !processRunning(Number(name.slice(base.length + ".previous-".length))))
+    .map((name) => path.join(path.dirname(target), name))
+    .filter(looksLikeOutput);
+}
+
+function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export interface OutputFolder {
+  /** The real path synth replaces. */
+  readonly target: string;
+  /** Said to the user: a previous output put back after an interrupted synth. */
+  readonly notes: string[];
+}
+
+/**
+ * Checks that `outdir` may be replaced by a new output: it is not, does not contain and does not
+ * lie inside an input or another output, and is either new, empty, or a previous output of this
+ * product holding only what synth writes. Throws OutputFolderError saying why not.
+ */
+export function checkOutputFolder(outdir: string, inputs: readonly ProtectedPath[]): OutputFolder {
+  const shown = outdir;
+  const target = realTarget(path.resolve(outdir), shown);
+
+  for (const input of inputs) {
+    const real = realOrUndefined(input.path);
+    if (!real) continue;
+    if (real === target) throw new OutputFolderError(shown, `cannot be ${input.what}; ${WHOLE}`);
+    if (isInside(real, target)) throw new OutputFolderError(shown, `cannot contain ${input.what}; ${WHOLE}`);
+    if (!input.mayHoldOutput && isInside(target, real)) throw new OutputFolderError(shown, `cannot lie inside ${input.what}`);
+  }
+  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+    if (looksLikeOutput(dir)) throw new OutputFolderError(shown, `cannot lie inside the output folder ${shownPath(dir)}; synthesizing that one again would delete it`);
+    if (path.dirname(dir) === dir) break;
+  }
+
+  const stat = lstat(target);
+  if (!stat) {
+    // A synth killed between its two renames left the previous output beside the target: put it back.
+    const [interrupted] = interruptedSwaps(target).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+    if (!interrupted) return { target, notes: [] };
+    fs.renameSync(interrupted, target);
+    const note = `${shown}: restored the previous output from ${shownPath(interrupted)}, left there by an interrupted synth`;
+    return { ...checkOutputFolder(outdir, inputs), notes: [note] };
+  }
+  if (!stat.isDirectory()) {
+    throw new OutputFolderError(shown, `is ${stat.isFile() ? "a file" : "not a folder"}, not an output folder; ${WHOLE}, so it would be lost`);
+  }
+  // An empty folder holds nothing to lose.
+  if (fs.readdirSync(target).length === 0) return { target, notes: [] };
+  refuseUnrelated(target, shown, previousClusters(target, shown));
+  return { target, notes: [] };
+}
+
+/** Creates a folder and its missing parents one by one (a recursive mkdir loops forever under /proc). */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !fs.existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.push(d);
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || !fs.statSync(d).isDirectory()) throw e;
+    }
+  }
+}
+
+/** Runs `write`, turning a file-system error in the output folder into one line about that folder. */
+export function writingOutput<T>(shown: string, target: string, write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { dest?: string };
+    // The output, its staging and previous siblings, or a parent being created; for a copy, a
+    // missing source is the source's problem.
+    const ours = (p?: string) => {
+      const abs = p && path.resolve(p);
+      return !!abs && (abs === target || isInside(abs, target) || abs.startsWith(`${target}.staging-`) || abs.startsWith(`${target}.previous-`) || isInside(target, abs));
+    };
+    if (typeof err.code === "string" && err.syscall && (ours(err.path) || (err.code !== "ENOENT" && ours(err.dest)))) {
+      throw new OutputFolderError(shown, `cannot be written (${errnoWords(err)})`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Swaps the new output (`staging`, a sibling of `target`) in for the previous one, carrying
+ * Terraform's working files and any state across. The previous output is renamed aside first and
+ * renamed back if the new one cannot take its place, so a failure at any step leaves the user
+ * with one or the other whole. Returns warnings (something left beside the output).
+ */
+export function replaceOutput(staging: string, target: string, shown: string): string[] {
+  if (!lstat(target)) {
+    fs.renameSync(staging, target);
+    return [];
+  }
+  const newStacks = new Set(fs.readdirSync(path.join(staging, STACKS)));
+  const oldStacksDir = path.join(target, STACKS);
+  for (const stack of fs.existsSync(oldStacksDir) ? fs.readdirSync(oldStacksDir) : []) {
+    if (newStacks.has(stack)) continue;
+    const state = STATE_FILES.find((name) => fs.existsSync(path.join(oldStacksDir, stack, name)));
+    if (state) {
+      throw new OutputFolderError(
+        path.join(shown, STACKS, stack, state),
+        `is Terraform state of stack ${stack}, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
+      );
+    }
+  }
+
+  const previous = `${target}.previous-${process.pid}`;
+  fs.renameSync(target, previous);
+  try {
+    fs.renameSync(staging, target);
+  } catch (e) {
+    fs.renameSync(previous, target);
+    throw e;
+  }
+  const left: string[] = [];
+  for (const stack of newStacks) {
+    for (const name of [...TERRAFORM_WORKDIR_FILES, ...STATE_FILES]) {
+      const from = path.join(previous, STACKS, stack, name);
+      if (!lstat(from)) continue;
+      try {
+        fs.renameSync(from, path.join(target, STACKS, stack, name));
+      } catch {
+        left.push(path.join(STACKS, stack, name));
+      }
+    }
+  }
+  if (left.length) {
+    return [`${shown}: could not carry ${left.join(", ")} into the new output; the previous output is kept whole in ${shownPath(previous)}`];
+  }
+  try {
+    fs.rmSync(previous, { recursive: true, force: true });
+  } catch (e) {
+    return [`${shown}: the previous output could not be removed from ${shownPath(previous)} (${errnoWords(e)})`];
+  }
+  return [];
+}

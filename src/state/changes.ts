@@ -1,0 +1,127 @@
+import { stateLocation } from "../backend/backend";
+import type { ConfigProblem } from "../config/errors";
+import type { ClusterConfig, LoadResult } from "../config/load";
+import type { ClusterRecord, OutputRecord, StackRecord } from "../output/record";
+import { clusterStackNames } from "../stacks/names";
+
+/**
+ * What a synth changes against the previous one, as the output folder's record remembers it:
+ * edits that a plan would carry out against a running cluster and that this product refuses or
+ * announces before any Terraform runs. The plan checker (`npm run plan`) judges the same edits
+ * against the live state; this catches them one step earlier, and without credentials.
+ */
+export const DAY2_RULES = [
+  { id: "UPI-DAY2-1", title: "the control plane keeps its machines: controlPlane.replicas does not change on a running cluster" },
+  { id: "UPI-DAY2-2", title: "no availability zone is removed while machines live in it" },
+] as const;
+export const DAY2_RULE_IDS: readonly string[] = DAY2_RULES.map((r) => r.id);
+
+export interface Day2Changes {
+  /** Refused edits (not acknowledged), one line each. */
+  readonly problems: ConfigProblem[];
+  /** Acknowledged refusals and state moves. */
+  readonly warnings: string[];
+  /** What an accepted edit means for running machines. */
+  readonly notes: string[];
+  /** The record of this synth, per cluster and per stack. */
+  readonly clusters: Record<string, ClusterRecord>;
+  readonly stacks: Record<string, StackRecord>;
+}
+
+type Pool = "bootstrap" | "controlPlane" | "compute";
+const POOL_NAMES: Record<Pool, string> = { bootstrap: "bootstrap", controlPlane: "control-plane", compute: "compute" };
+
+const azCount = (c: ClusterConfig) => {
+  const zones = c.network.availabilityZones;
+  return c.network.existingVpc ? c.network.existingVpc.privateSubnetIds.length : typeof zones === "number" ? zones : zones.length;
+};
+
+/** `<infraId>-master-0`...: the machines NodePool creates, by role. */
+const machineNames = (infraId: string, role: "master" | "worker", replicas: number) => Array.from({ length: replicas }, (_, i) => `${infraId}-${role}-${i}`);
+
+/**
+ * Each machine's AZ slot as NodePool places it: a machine the previous synth placed keeps its
+ * slot (the state keeps it too, see Placement), a new one goes round-robin.
+ */
+function placements(c: ClusterConfig, previous?: ClusterRecord): Record<string, number> {
+  const count = azCount(c);
+  const out: Record<string, number> = {};
+  for (const [role, pool] of [["master", c.machines.controlPlane], ["worker", c.machines.compute]] as const) {
+    machineNames(c.infraId, role, pool.replicas).forEach((name, i) => (out[name] = previous?.placements[name] ?? i % count));
+  }
+  return out;
+}
+
+const amiOf = (c: ClusterConfig, pool: Pool) => (c.machines[pool] as { ami?: string }).ami ?? c.machines.rhcosAmi;
+
+/** The file's acknowledgement of a rule, if any. */
+const acknowledged = (c: ClusterConfig, rule: string) => c.guardrails.acknowledge.find((a) => a.rule === rule)?.reason;
+
+/** Compares the clusters of this synth with the previous output's record. */
+export function day2Changes(loaded: LoadResult, previous: OutputRecord | undefined, outdir: string): Day2Changes {
+  const result: Day2Changes = { problems: [], warnings: [], notes: [], clusters: {}, stacks: {} };
+
+  loaded.clusters.forEach((c, index) => {
+    const refuse = (rule: string, field: string, message: string) => {
+      const reason = acknowledged(c, rule);
+      if (reason) result.warnings.push(`warning: [${rule}] ${c.clusterName}: ${field}: ${message} (acknowledged: ${reason})`);
+      else result.problems.push(loaded.problem(index, field.split("."), `${message}; if this is deliberate, acknowledge ${rule} in guardrails.acknowledge with the reason`));
+    };
+    const before = previous?.clusters?.[c.clusterName];
+    const record: ClusterRecord = {
+      controlPlaneReplicas: c.machines.controlPlane.replicas,
+      availabilityZones: azCount(c),
+      placements: placements(c, before),
+      amis: { bootstrap: amiOf(c, "bootstrap"), controlPlane: amiOf(c, "controlPlane"), compute: amiOf(c, "compute") },
+    };
+    result.clusters[c.clusterName] = record;
+
+    if (before) {
+      const was = before.controlPlaneReplicas;
+      const now = record.controlPlaneReplicas;
+      if (was > 0 && now !== was) {
+        const removed = machineNames(c.infraId, "master", was).slice(now);
+        refuse(
+          "UPI-DAY2-1",
+          "machines.controlPlane.replicas",
+          `${was} -> ${now} on a running control plane${removed.length ? ` deletes ${removed.join(", ")}` : ""}: etcd loses quorum (OpenShift runs exactly 3 control-plane machines)`,
+        );
+      }
+      const stranded = Object.entries(record.placements).filter(([name, slot]) => name in before.placements && slot >= record.availabilityZones);
+      if (stranded.length) {
+        refuse(
+          "UPI-DAY2-2",
+          c.network.existingVpc ? "network.existingVpc.privateSubnetIds" : "network.availabilityZones",
+          `${before.availabilityZones} -> ${record.availabilityZones} removes the availability zone${new Set(stranded.map(([, s]) => s)).size > 1 ? "s" : ""} where ${stranded.map(([name, slot]) => `${name} (zone ${slot + 1})`).join(", ")} live${stranded.length === 1 ? "s" : ""}; remove or move those machines first, or keep the zone`,
+        );
+      }
+      // One line per AMI change, naming the pools it applies to.
+      const moves = new Map<string, string[]>();
+      for (const pool of ["bootstrap", "controlPlane", "compute"] as const) {
+        const [old, ami] = [before.amis[pool], record.amis[pool]];
+        if (old && ami && old !== ami) moves.set(`${old} ${ami}`, [...(moves.get(`${old} ${ami}`) ?? []), POOL_NAMES[pool]]);
+      }
+      for (const [move, pools] of moves) {
+        const [old, ami] = move.split(" ");
+        result.notes.push(
+          `${c.clusterName}: new ${pools.join(", ")} machines boot ${ami} (was ${old}); running machines keep theirs, RHCOS updates itself in place. To replace one machine: npm run roll -- ${c.clusterName} <machine> --replace`,
+        );
+      }
+    }
+
+    for (const stack of clusterStackNames(c.clusterName)) {
+      const { location } = stateLocation(c, stack);
+      const was = previous?.stacks[stack];
+      // Remembered across later syntheses: npm run plan refuses the stack while its new place is empty.
+      const movedFrom = was?.state && was.state !== location ? was.state : was?.movedFrom && was.movedFrom !== location ? was.movedFrom : undefined;
+      result.stacks[stack] = { cluster: c.clusterName, state: location, ...(movedFrom ? { movedFrom } : {}) };
+      if (was?.state && was.state !== location) {
+        result.warnings.push(
+          `warning: ${stack}: its state moves from ${was.state} to ${location}. Until the state is migrated, the new place is empty and a plan there would build a second cluster: ` +
+            `run terraform -chdir=${outdir}/stacks/${stack} init -migrate-state (Terraform copies the state from the old backend). npm run plan refuses this stack until then.`,
+        );
+      }
+    }
+  });
+  return result;
+}
