@@ -1,21 +1,17 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "./src/config/errors";
 import { GuardrailError } from "./src/policy/guardrails";
 import { formatSummary } from "./src/summary";
 import { synthesize } from "./src/synth";
 
-/** The embedded default example (synthesizes on a fresh clone, with no AWS account), found from this file up. */
-function defaultClusterFile(): string {
-  const relative = path.join("examples", "default", "cluster.yaml");
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, relative))) return path.join(dir, relative);
-    if (path.dirname(dir) === dir) return relative;
-  }
-}
+/**
+ * The embedded default example (synthesizes on a fresh clone, with no AWS account), beside this
+ * file: scripts/run.cjs runs the bundle with this file's own __dirname, as ts-node does.
+ */
+const DEFAULT_CLUSTER_FILE = path.join(__dirname, "examples", "default", "cluster.yaml");
 
 function main(): number {
-  const configFile = process.env.CLUSTER_CONFIG || defaultClusterFile();
+  const configFile = process.env.CLUSTER_CONFIG || DEFAULT_CLUSTER_FILE;
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   try {
     const result = synthesize(configFile, outdir);

@@ -8,13 +8,16 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `npm run synth`'s command (node scripts/run.cjs main.ts) as a user would, in a child process. */
-export function runSynth(env: Record<string, string>, cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), "main.ts"], {
-    cwd,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+/** The command the npm scripts and cdktf.json's app run: `sh scripts/run <entry.ts>`. */
+export const RUN = ["sh", path.join(ROOT, "scripts", "run")] as const;
+
+/** Runs a TypeScript entry point as the npm scripts do, in a child process. */
+export function runScript(entry: string, env: Record<string, string>, cwd = ROOT): CliResult {
+  const r = spawnSync(RUN[0], [RUN[1], entry], { cwd, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs `npm run synth`'s command as a user would. */
+export function runSynth(env: Record<string, string>, cwd = ROOT): CliResult {
+  return runScript("main.ts", env, cwd);
 }

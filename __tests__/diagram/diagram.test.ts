@@ -1,9 +1,8 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { clusterDot } from "../../src/diagram/diagram";
-import { runSynth } from "../../test-support/cli";
-import { ROOT, tempDir } from "../../test-support/paths";
+import { runScript, runSynth } from "../../test-support/cli";
+import { tempDir } from "../../test-support/paths";
 import { baseCluster, resourceValues, synthCluster } from "../../test-support/synth";
 
 describe("the cluster picture", () => {
@@ -55,11 +54,7 @@ describe("the cluster picture", () => {
   test("npm run diagram writes an SVG naming every subnet, load balancer and machine", () => {
     const outdir = path.join(tempDir(), "out");
     expect(runSynth({ CDKTF_OUTDIR: outdir }).status).toBe(0);
-    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), "scripts/diagram.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: outdir },
-      encoding: "utf8",
-    });
+    const r = runScript("scripts/diagram.ts", { CDKTF_OUTDIR: outdir });
     expect(r.stderr).toBe("");
     // Graphviz writes some characters of text as entities (- is &#45;).
     const svg = fs.readFileSync(path.join(outdir, "demo.svg"), "utf8").replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
@@ -85,11 +80,7 @@ describe("the cluster picture", () => {
   });
 
   test("without a synthesized output it says what to run", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), "scripts/diagram.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: path.join(tempDir(), "none") },
-      encoding: "utf8",
-    });
+    const r = runScript("scripts/diagram.ts", { CDKTF_OUTDIR: path.join(tempDir(), "none") });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/manifest.json: not found; run npm run synth first/);
   });

@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { replaceOutput } from "../../src/output/folder";
 import { OUTPUT_RECORD_FILE, readOutputRecord } from "../../src/output/record";
 import { synthesize } from "../../src/synth";
-import { runSynth } from "../../test-support/cli";
-import { EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
+import { RUN, runSynth } from "../../test-support/cli";
+import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
 
 /**
  * Synth replaces its output folder whole, so the folder it replaces must only ever be a previous
@@ -123,7 +123,7 @@ describe("an output folder that synth must not replace", () => {
     fs.chmodSync(build, 0o777);
     // Root may write anywhere, so there the CLI runs as nobody.
     const asNobody = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
-    const command = [...asNobody, process.execPath, path.join(ROOT, "scripts", "run.cjs"), "main.ts"];
+    const command = [...asNobody, ...RUN, "main.ts"];
     const r = spawnSync(command[0], command.slice(1), {
       cwd: dir,
       env: { ...process.env, CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "locked/out", UPI_BUILD_DIR: build },

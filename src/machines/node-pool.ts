@@ -1,4 +1,4 @@
-import { DataResource, Fn, Op, Precondition } from "cdktf";
+import { Fn, Op, Precondition, TerraformResource, TerraformResourceLifecycle } from "cdktf";
 import { Construct } from "constructs";
 import {
   DEFAULT_COMPUTE_INSTANCE_TYPE,
@@ -40,6 +40,21 @@ export interface NodePoolProps {
 }
 
 /**
+ * Terraform's built-in terraform_data (Terraform >= 1.4, which the product requires anyway). Not
+ * cdktf's DataResource: that one checks the Terraform version at synth by running `terraform
+ * version` once per resource, which would make synth slow and need Terraform on the machine.
+ */
+class TerraformData extends TerraformResource {
+  constructor(scope: Construct, id: string, private readonly input: Record<string, unknown>, lifecycle: TerraformResourceLifecycle) {
+    super(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" }, lifecycle });
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { input: this.input };
+  }
+}
+
+/**
  * Where one machine lives, decided once. Its AZ slot (its index modulo the AZ count when it is
  * first planned) is kept in the state by a terraform_data resource that ignores later changes,
  * so growing or shrinking network.availabilityZones never re-deals, and so never replaces, a
@@ -51,10 +66,9 @@ class Placement extends Construct {
 
   constructor(scope: Construct, id: string, props: { machine: string; index: number; subnetIds: readonly string[] }) {
     super(scope, id);
-    const slot = new DataResource(this, "slot", {
-      input: { azIndex: props.index % props.subnetIds.length },
-      lifecycle: { ignoreChanges: ["input"] },
-    }).getNumberAttribute("output.azIndex");
+    const slot = new TerraformData(this, "slot", { azIndex: props.index % props.subnetIds.length }, { ignoreChanges: ["input"] }).getNumberAttribute(
+      "output.azIndex",
+    );
     // element() wraps around; the precondition below is what refuses a slot out of range.
     this.subnetId = Fn.element(props.subnetIds, slot);
     this.precondition = {
