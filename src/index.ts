@@ -11,6 +11,7 @@ export {
   IgnitionAssets,
   MachinePoolProps,
   OpenShiftUpiClusterProps,
+  PoolOverrides,
   publicIpv4PoolDemand,
 } from "./cluster/parts";
 export { ClusterNetwork, ClusterNetworkProps, NatGatewayMode, VpcEndpointService } from "./network/network";
@@ -25,7 +26,9 @@ export { AppsIngress, AppsIngressProps } from "./dns/apps-ingress";
 export { ClusterSecurityGroups, ClusterSecurityGroupsProps } from "./security/security-groups";
 export { SECURITY_GROUP_RULES, IngressRuleRow } from "./security/rules";
 export { MachineRole, MachineRoleProps, IamPolicyMode, PolicyStatement } from "./security/iam";
-export { BootstrapNode, BootstrapNodeProps } from "./machines/bootstrap";
+export { ExistingInstanceProfile, ExistingInstanceProfileProps } from "./security/existing-instance-profile";
+export { providerAssumingRole } from "./aws/assume-role-provider";
+export { BootstrapNode, BootstrapNodeProps, HttpsIgnitionSource } from "./machines/bootstrap";
 export { NodePool, NodePoolProps } from "./machines/node-pool";
 export { Machine, MachineProps, RootVolume } from "./machines/machine";
 // Guardrails: the rule pack, and what a rule of your own is written with.

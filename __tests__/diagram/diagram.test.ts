@@ -28,6 +28,16 @@ describe("the cluster picture", () => {
     expect(dot.match(/-> "aws_instance\.control-plane_master-1_instance_[0-9A-F]+"/g)).toHaveLength(2);
   });
 
+  test("an existing private zone: its records hang from it, not from the public zone", () => {
+    const { json } = synthCluster(
+      baseCluster({ publish: "Internal", network: { existingVpc: { vpcId: "vpc-0abc", privateSubnetIds: ["subnet-b"] } }, dns: { privateHostedZoneId: "Z0PRIV" } }),
+    );
+    const dot = clusterDot("demo", json);
+    expect(dot).toContain("private zone Z0PRIV (existing)");
+    expect(dot).not.toContain("public zone");
+    expect(dot.match(/"data\.aws_route53_zone\.[\w-]+" -> "aws_route53_record\./g)).toHaveLength(2);
+  });
+
   test("edge zones: each in its own box with its subnets, and the carrier gateway to the Wavelength public subnet", () => {
     const { json } = synthCluster(
       baseCluster({ network: { availabilityZones: 1, edgeZones: [{ name: "us-east-1-nyc-1a", type: "local-zone" }, { name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }] } }),

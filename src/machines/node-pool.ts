@@ -26,6 +26,8 @@ export interface NodePoolProps {
    */
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
+  /** Existing groups added to the pool's own. @default none */
+  readonly additionalSecurityGroupIds?: readonly string[];
   readonly instanceProfileName: string;
   /** @default 3 for masters, 2 for workers */
   readonly replicas?: number;
@@ -96,7 +98,7 @@ export class NodePool extends Construct {
         ami: props.ami,
         instanceType: props.instanceType ?? (master ? DEFAULT_CONTROL_PLANE_INSTANCE_TYPE : DEFAULT_COMPUTE_INSTANCE_TYPE),
         subnetId: placement.subnetId,
-        securityGroupIds: [props.securityGroupId],
+        securityGroupIds: [props.securityGroupId, ...(props.additionalSecurityGroupIds ?? [])],
         instanceProfileName: props.instanceProfileName,
         userData,
         rootVolume: props.rootVolume,
