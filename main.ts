@@ -1,10 +1,17 @@
+import * as path from "node:path";
 import { ConfigError } from "./src/config/errors";
 import { GuardrailError } from "./src/policy/guardrails";
 import { formatSummary } from "./src/summary";
-import { defaultClusterFile, synthesize } from "./src/synth";
+import { synthesize } from "./src/synth";
+
+/**
+ * The embedded default example (synthesizes on a fresh clone, with no AWS account), beside this
+ * file: scripts/run.cjs runs the bundle with this file's own __dirname, as ts-node does.
+ */
+const DEFAULT_CLUSTER_FILE = path.join(__dirname, "examples", "default", "cluster.yaml");
 
 function main(): number {
-  const configFile = process.env.CLUSTER_CONFIG || defaultClusterFile();
+  const configFile = process.env.CLUSTER_CONFIG || DEFAULT_CLUSTER_FILE;
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   try {
     const result = synthesize(configFile, outdir);

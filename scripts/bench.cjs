@@ -129,17 +129,17 @@ fs.mkdirSync(scratch, { recursive: true });
 fs.mkdirSync(resultsDir, { recursive: true });
 const out = (name) => path.join(scratch, `out-${name}`);
 const env = (extra) => ({ ...process.env, ...extra });
-// The node rows run as the synth script does (it clears NODE_EXTRA_CA_CERTS: see README).
-const synthEnv = (extra) => env({ NODE_EXTRA_CA_CERTS: "", ...extra });
+// The rows without npm run the command npm run synth runs (node's flags and environment are in it).
+const run = ["sh", ["scripts/run"]];
 
 console.log(`${os.cpus().length} cores, node ${process.version}; ${runs} runs each after a warm-up\n`);
 console.log(`${"".padEnd(34)} ${"median".padStart(8)}  (min-max)     peak RSS (min-max)`);
 const rows = [];
 rows.push(series("default example (npm run synth)", "npm", ["run", "--silent", "synth"], { cwd: root, env: env({ CDKTF_OUTDIR: out("default") }) }));
-rows.push(series("default example (node, no npm)", process.execPath, ["scripts/run.cjs"], { cwd: root, env: synthEnv({ CDKTF_OUTDIR: out("default") }) }));
+rows.push(series("default example (scripts/run, no npm)", ...run, { cwd: root, env: env({ CDKTF_OUTDIR: out("default") }) }));
 for (const count of [10, 50]) {
   const file = fleetFile(count);
-  rows.push(series(`fleet of ${count} (${count * 4} stacks)`, process.execPath, ["scripts/run.cjs"], { cwd: root, env: synthEnv({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: out(`fleet-${count}`) }) }));
+  rows.push(series(`fleet of ${count} (${count * 4} stacks)`, ...run, { cwd: root, env: env({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: out(`fleet-${count}`) }) }));
 }
 const stock = stockProject();
 rows.push(
@@ -164,11 +164,10 @@ if (profile) {
     const dir = path.join(resultsDir, `profile-${name}`);
     fs.rmSync(dir, { recursive: true, force: true });
     // As `npm run synth` runs it; the second run is profiled, with the code cache warm.
-    const profiled = ["--cpu-prof", `--cpu-prof-dir=${dir}`, "scripts/run.cjs"];
-    const profileEnv = synthEnv({ CDKTF_OUTDIR: out(name), ...extra });
-    spawnSync(process.execPath, profiled, { cwd: root, env: profileEnv });
+    const profileEnv = env({ CDKTF_OUTDIR: out(name), UPI_NODE_FLAGS: `--cpu-prof --cpu-prof-dir=${dir}`, ...extra });
+    spawnSync(...run, { cwd: root, env: profileEnv });
     fs.rmSync(dir, { recursive: true, force: true });
-    spawnSync(process.execPath, profiled, { cwd: root, env: profileEnv });
+    spawnSync(...run, { cwd: root, env: profileEnv });
     const file = path.join(dir, fs.readdirSync(dir)[0]);
     profiles[name] = summarizeProfile(file);
     console.log(`\nwhere the time goes, ${name} (${path.relative(root, file)}):\n${profiles[name].join("\n")}`);

@@ -1,21 +1,16 @@
 // Runs a TypeScript entry point (main.ts by default) without type-checking or transpiling the whole
 // program on every run, as the stock template's ts-node path does: esbuild bundles it once into
-// .build/<name>.cjs, and again only when a source file or the lockfile changed. The bundle is then
+// .build/<name>.cjs, and again only when one of the bundle's inputs changed. The bundle is then
 // loaded through V8's code cache, so later runs skip most of parsing and compiling it.
-// Usage: node scripts/run.cjs [entry.ts] [args...]
+// Start it through scripts/run (`sh scripts/run [entry.ts] [args...]`), which gives node the flags
+// and environment every caller shares.
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
-const v8 = require("node:v8");
 const vm = require("node:vm");
 
-// V8 sometimes decides, by timing, to allocate cdktf's short-lived token objects straight into the
-// old generation; a large fleet then runs six full collections and twice the memory (3.4 s and
-// 300 MB instead of 2.2 s and 145 MB, one run in six). Young-generation allocation throughout
-// keeps every run on the fast path.
-v8.setFlagsFromString("--no-allocation-site-pretenuring");
-
-const root = path.join(__dirname, "..");
+// The project root: the folder above this script, symlinks resolved (esbuild reports real paths).
+const root = fs.realpathSync(path.join(__dirname, ".."));
 const entryArg = process.argv[2] && process.argv[2].endsWith(".ts") ? process.argv.splice(2, 1)[0] : "main.ts";
 const entry = path.resolve(root, entryArg);
 // UPI_BUILD_DIR moves the bundles (tests use a fresh one).
@@ -23,33 +18,40 @@ const entry = path.resolve(root, entryArg);
 const bundleName = path.relative(root, entry).replace(/[\\/]/g, "-").replace(/\.ts$/, ".cjs");
 const bundle = path.join(process.env.UPI_BUILD_DIR || path.join(root, ".build"), bundleName);
 
-function newestSource(dir, newest = 0) {
-  for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, item.name);
-    if (item.isDirectory()) newest = newestSource(full, newest);
-    else if (item.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+/**
+ * The last line of every bundle lists the files it was built from: esbuild's metafile inputs
+ * outside node_modules (the entry, every source it imports, wherever it lives). Packages are
+ * covered by the lockfiles instead: npm gives the files it extracts a fixed old mtime, but
+ * rewrites node_modules/.package-lock.json on every install. This script is one too (it holds
+ * the build options).
+ */
+const INPUTS_MARK = "\n//# inputs=";
+const DEPENDENCY_INPUTS = ["package-lock.json", "node_modules/.package-lock.json"];
+
+function isFresh(source, builtMs) {
+  const at = source.lastIndexOf(INPUTS_MARK);
+  if (at < 0) return false;
+  const inputs = [...JSON.parse(source.slice(at + INPUTS_MARK.length)), ...DEPENDENCY_INPUTS, path.relative(root, __filename)];
+  for (const input of inputs) {
+    let mtimeMs;
+    try {
+      mtimeMs = fs.statSync(path.resolve(root, input)).mtimeMs;
+    } catch {
+      if (input === DEPENDENCY_INPUTS[1]) continue; // npm before 7 writes none
+      return false;
+    }
+    if (mtimeMs >= builtMs) return false;
   }
-  return newest;
+  return true;
 }
 
-function isStale() {
-  let built;
-  try {
-    built = fs.statSync(bundle).mtimeMs;
-  } catch {
-    return true;
-  }
-  const inputs = [entry, path.join(root, "package-lock.json")].map((f) => fs.statSync(f).mtimeMs);
-  return Math.max(...inputs, newestSource(path.join(root, "src"))) >= built;
-}
-
-if (isStale()) {
-  // Several synths may start at once (parallel tests, fleets of CI jobs): each builds its own file
-  // and renames it into place, so none ever loads a half-written bundle.
-  const partial = `${bundle}.${process.pid}.partial`;
-  require("esbuild").buildSync({
+function build() {
+  // Several synths may start at once (parallel tests, fleets of CI jobs): each builds its own
+  // files and renames them into place, the map first, so none ever loads a half-written bundle.
+  const result = require("esbuild").buildSync({
     entryPoints: [entry],
-    outfile: partial,
+    outfile: bundle,
+    absWorkingDir: root,
     bundle: true,
     platform: "node",
     target: "node20",
@@ -57,9 +59,35 @@ if (isStale()) {
     // A third less to read and to check against the code cache on every run. Names are kept.
     minifyWhitespace: true,
     minifySyntax: true,
+    // Positions only: Node reads the TypeScript itself when it shows a line of it.
+    sourcemap: "linked",
+    sourcesContent: false,
+    metafile: true,
+    write: false,
     logLevel: "warning",
   });
-  fs.renameSync(partial, bundle);
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.split(/[\\/]/).includes("node_modules"));
+  fs.mkdirSync(path.dirname(bundle), { recursive: true });
+  const isMap = (f) => f.path.endsWith(".map");
+  for (const file of [...result.outputFiles.filter(isMap), ...result.outputFiles.filter((f) => !isMap(f))]) {
+    const partial = `${file.path}.${process.pid}.partial`;
+    fs.writeFileSync(partial, file.path.endsWith(".map") ? file.contents : `${file.text}${INPUTS_MARK}${JSON.stringify(inputs)}\n`);
+    fs.renameSync(partial, file.path);
+  }
+}
+
+/**
+ * Node maps traces through a source map only for modules its loader compiled, and the bundle is
+ * compiled here (for the code cache). Compiling a one-line module at the bundle's path hands Node
+ * the map. Not done up front: cdktf formats a trace for every token it creates, and with the map
+ * each would be mapped (the map alone takes 0.1 s to decode). So it is done when a trace is for
+ * a person: on an uncaught exception, before Node prints it, and for a UPI_DEBUG run.
+ */
+let mapHolder;
+function useSourceMap(file) {
+  if (mapHolder) return;
+  mapHolder = new Module(file, module);
+  mapHolder._compile(`//# sourceMappingURL=${path.basename(file)}.map`, file);
 }
 
 /**
@@ -69,11 +97,22 @@ if (isStale()) {
  * process exits (the entry may end it with process.exit), so it also holds the functions compiled
  * while synthesizing.
  */
-function load(file) {
-  const fd = fs.openSync(file, "r");
+function load(file, justBuilt = false) {
+  let fd;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch {
+    build();
+    return load(file, true);
+  }
   const { mtimeMs, size } = fs.fstatSync(fd);
   const source = fs.readFileSync(fd, "utf8");
   fs.closeSync(fd);
+  // Checked once: an input edited while it builds (or dated in the future) waits for the next run.
+  if (!justBuilt && !isFresh(source, mtimeMs)) {
+    build();
+    return load(file, true);
+  }
   const cacheFile = `${file}.${mtimeMs}-${size}.v8cache`;
   let cachedData;
   try {
@@ -81,11 +120,16 @@ function load(file) {
   } catch {
     // no cache yet
   }
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  // The wrapper on a line of its own, so that columns on the bundle's first line stay true.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, { filename: file, lineOffset: -1, cachedData });
   if (!cachedData || script.cachedDataRejected) process.once("exit", () => writeCache(script, file, cacheFile));
+  if (process.env.UPI_DEBUG) useSourceMap(file);
+  else process.once("uncaughtExceptionMonitor", () => useSourceMap(file));
   const mod = new Module(file, module);
   mod.filename = file;
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  // The program sees its own location, as under ts-node: main.ts finds the project from its
+  // __dirname, not from wherever the bundle was written.
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, entry, path.dirname(entry));
 }
 
 function writeCache(script, file, cacheFile) {

@@ -18,9 +18,14 @@ export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 export const DEFAULT_NAT_GATEWAYS: NatGatewayMode = "perAz";
 /** Off, as in Red Hat's current 01_vpc.yaml (the ACL broke the ping-based connectivity checks). */
 export const DEFAULT_NETWORK_ACL = false;
-export const VPC_ENDPOINT_SERVICES = ["s3", "ec2", "elasticloadbalancing"] as const;
+export const VPC_ENDPOINT_SERVICES = ["s3", "ec2", "elasticloadbalancing", "sts"] as const;
 export type VpcEndpointService = (typeof VPC_ENDPOINT_SERVICES)[number];
 export const DEFAULT_VPC_ENDPOINTS: readonly VpcEndpointService[] = ["s3"];
+/** false: no internet gateway, public subnets, NAT or public route (publish: Internal only). */
+export const DEFAULT_INTERNET_GATEWAY = true;
+/** What a cluster without an internet gateway reaches AWS through, unless network.ownEgress says otherwise. */
+export const PRIVATE_ONLY_VPC_ENDPOINTS: readonly VpcEndpointService[] = ["s3", "ec2", "elasticloadbalancing", "sts"];
+export const DEFAULT_OWN_EGRESS = false;
 /** Local Zones and Wavelength Zones (the zone types of DescribeAvailabilityZones). */
 export const EDGE_ZONE_TYPES = ["local-zone", "wavelength-zone"] as const;
 export type EdgeZoneType = (typeof EDGE_ZONE_TYPES)[number];
@@ -31,10 +36,10 @@ export type EdgeZoneType = (typeof EDGE_ZONE_TYPES)[number];
 export const FIRST_EDGE_ZONE_BLOCK = 6;
 
 // DNS.
-export const RECORD_TYPES = ["alias", "cname"] as const;
+export const RECORD_TYPES = ["auto", "alias", "cname"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
-/** CNAME (TTL 10) is for GovCloud and the secret regions. */
-export const DEFAULT_RECORD_TYPE: RecordType = "alias";
+/** auto: CNAME (TTL 10) in GovCloud and the secret regions, alias elsewhere. */
+export const DEFAULT_RECORD_TYPE: RecordType = "auto";
 export const DEFAULT_ETCD_RECORDS = false;
 
 // IAM.
@@ -53,6 +58,12 @@ export const VOLUME_TYPES = ["gp3", "gp2", "io1", "io2"] as const;
 export type VolumeType = (typeof VOLUME_TYPES)[number];
 export const DEFAULT_ROOT_VOLUME_SIZE_GIB = 120;
 export const DEFAULT_ROOT_VOLUME_TYPE: VolumeType = "gp3";
+/** gp3 throughput in MiB/s: AWS's range, and at most a quarter of the volume's IOPS. */
+export const GP3_THROUGHPUT_RANGE = { min: 125, max: 2000 } as const;
+/** The IOPS of a gp3 volume that does not ask for more. */
+export const GP3_BASELINE_IOPS = 3000;
+/** Security groups per network interface that AWS allows unless the account's quota was raised (at most 16). */
+export const SECURITY_GROUPS_PER_INTERFACE = { quota: 5, max: 16 } as const;
 
 // Day-2 ingress.
 export const ROUTER_LOAD_BALANCER_TYPES = ["classic", "network"] as const;

@@ -11,6 +11,7 @@ export {
   IgnitionAssets,
   MachinePoolProps,
   OpenShiftUpiClusterProps,
+  PoolOverrides,
   publicIpv4PoolDemand,
 } from "./cluster/parts";
 export { ClusterNetwork, ClusterNetworkProps, NatGatewayMode, VpcEndpointService } from "./network/network";
@@ -24,11 +25,24 @@ export { ClusterDns, ClusterDnsProps, DnsTarget, RecordType } from "./dns/cluste
 export { AppsIngress, AppsIngressProps } from "./dns/apps-ingress";
 export { ClusterSecurityGroups, ClusterSecurityGroupsProps } from "./security/security-groups";
 export { SECURITY_GROUP_RULES, IngressRuleRow } from "./security/rules";
-export { MachineRole, MachineRoleProps, IamPolicyMode } from "./security/iam";
-export { BootstrapNode, BootstrapNodeProps } from "./machines/bootstrap";
+export { MachineRole, MachineRoleProps, IamPolicyMode, PolicyStatement } from "./security/iam";
+export { ExistingInstanceProfile, ExistingInstanceProfileProps } from "./security/existing-instance-profile";
+export { providerAssumingRole } from "./aws/assume-role-provider";
+export { BootstrapNode, BootstrapNodeProps, HttpsIgnitionSource } from "./machines/bootstrap";
 export { NodePool, NodePoolProps } from "./machines/node-pool";
 export { Machine, MachineProps, RootVolume } from "./machines/machine";
-export { Guardrails, GuardrailsProps, GuardrailFinding, formatFinding, readSynthesized } from "./policy/guardrails";
-export { RULES, Rule } from "./policy/rules";
+// Guardrails: the rule pack, and what a rule of your own is written with.
+export {
+  Acknowledgement,
+  formatFinding,
+  GuardrailError,
+  GuardrailFinding,
+  Guardrails,
+  GuardrailsProps,
+  readSynthesized,
+  synthWithGuardrails,
+} from "./policy/guardrails";
+export { asList, companions, PolicyDocumentStatement, policyStatements, Rule, RULE_IDS, RuleContext, RULES, Subject } from "./policy/rules";
+export { clusterTagKey, defaultTags } from "./tags/tags";
 export { readInstallDir, InstallAssets } from "./config/install-dir";
 export { loadClusterFile, ClusterConfig } from "./config/load";

@@ -7,7 +7,7 @@ import { ConfigError } from "./config/errors";
 import { newOutputRecord, readOutputRecord, writeOutputRecord } from "./output/record";
 import { day2Changes } from "./state/changes";
 import { MOVED_FROM_CONTEXT } from "./state/own-state";
-import { formatFinding, GuardrailError, readSynthesized } from "./policy/guardrails";
+import { formatFinding, Guardrails, readSynthesized, synthWithGuardrails } from "./policy/guardrails";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
 
@@ -93,17 +93,15 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
     const { app, stacks } = writingOutput(outdir, target, () =>
       withoutStackTraces(() => {
         const built = buildApp(clusters, staging, movedFrom);
-        built.app.synth();
+        synthWithGuardrails(built.app);
         return built;
       }),
     );
-    const synthesized = readSynthesized(staging);
+    // The guardrails ran inside app.synth(); what they accepted is reported as warnings.
+    warnings.push(...Guardrails.findingsOf(app).map(formatFinding));
+    const synthesized = readSynthesized(app);
     // Stacks are the app's direct children; no need to walk every construct.
     const clusterStacks = app.node.children.filter((c): c is ClusterStack => c instanceof ClusterStack);
-    const findings = clusterStacks.flatMap((s) => s.guardrails.check(synthesized));
-    const blocking = clusterStacks.flatMap((s) => s.guardrails.blocking);
-    if (blocking.length) throw new GuardrailError(blocking);
-    warnings.push(...findings.map(formatFinding));
     const summary = clusterStacks.map((s) => ({
       name: s.node.id,
       resources: Object.values<object>(synthesized(s).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0),

@@ -22,3 +22,20 @@ export const filter = (name: string, ...values: string[]): Filter => ({ Name: na
 
 /** DNS names compare without case or the trailing dot Route 53 adds. */
 export const dnsName = (name?: string) => (name ?? "").toLowerCase().replace(/\.$/, "");
+
+/**
+ * Clients acting in another account of the emulator (a network team's, say): moto picks the
+ * account from its x-moto-account-id header, as AWS would from the caller's credentials.
+ */
+export function awsClientsOfAccount(endpoint: string, accountId: string): AwsClients {
+  const clients = awsClients(endpoint);
+  type Handler = (args: { request: { headers: Record<string, string> } }) => Promise<unknown>;
+  const inAccount = (next: Handler): Handler => (args) => {
+    args.request.headers["x-moto-account-id"] = accountId;
+    return next(args);
+  };
+  for (const client of Object.values(clients)) {
+    (client.middlewareStack as unknown as { add(m: typeof inAccount, o: object): void }).add(inAccount, { step: "build", name: "motoAccount" });
+  }
+  return clients;
+}

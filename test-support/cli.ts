@@ -8,24 +8,27 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `npm run synth`'s command (node scripts/run.cjs main.ts) as a user would, in a child process. */
-export function runSynth(env: Record<string, string>, cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), "main.ts"], {
-    cwd,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+/** The command the npm scripts and cdktf.json's app run: `sh scripts/run <entry.ts>`. */
+export const RUN = ["sh", path.join(ROOT, "scripts", "run")] as const;
+
+/** Runs a TypeScript entry point as the npm scripts do, in a child process. */
+export function runScript(entry: string, env: Record<string, string>, cwd = ROOT): CliResult {
+  const r = spawnSync(RUN[0], [RUN[1], entry], { cwd, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs `npm run synth`'s command as a user would. */
+export function runSynth(env: Record<string, string>, cwd = ROOT): CliResult {
+  return runScript("main.ts", env, cwd);
+}
+
 /**
- * Runs `npm run <script>`'s command (node scripts/run.cjs scripts/<script>.ts <args>) in a child
- * process, without blocking this one: the emulator's log is read by this process, and a blocked
- * reader would stall the emulator. On a timeout the script and its Terraform processes are ended.
+ * Runs `npm run <script>`'s command (sh scripts/run scripts/<script>.ts <args>) in a child process,
+ * without blocking this one: the emulator's log is read by this process, and a blocked reader
+ * would stall the emulator. On a timeout the script and its Terraform processes are ended.
  */
-export function runScript(script: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 900_000): Promise<CliResult> {
-  const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), `scripts/${script}.ts`, ...args], {
+export function runNpmScript(script: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 900_000): Promise<CliResult> {
+  const child = spawn(RUN[0], [RUN[1], `scripts/${script}.ts`, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

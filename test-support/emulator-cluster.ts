@@ -21,8 +21,10 @@ export interface EmulatorCluster {
   stackDir(stack: string): string;
   /** Writes a cluster file (the emulator settings merged in) and synthesizes it into `outdir`. */
   synth(overrides: Record<string, unknown>, outdir?: string): string;
-  apply(stack: string): Promise<void>;
-  outputs(stack: string): Promise<Record<string, any>>;
+  /** init and apply; `outdir` defaults to the cluster's own (another synth's output otherwise). */
+  apply(stack: string, outdir?: string): Promise<void>;
+  destroy(stack: string, outdir?: string): Promise<void>;
+  outputs(stack: string, outdir?: string): Promise<Record<string, any>>;
   close(): Promise<void>;
 }
 
@@ -74,12 +76,15 @@ export async function emulatorCluster(stateBucket: string): Promise<EmulatorClus
       if (r.status !== 0) throw new Error(`synth failed:\n${r.stderr}`);
       return file;
     },
-    async apply(stack) {
-      await terraformOk(stackDir(stack), ["init", "-input=false"], EMULATOR_ENV);
-      await terraformOk(stackDir(stack), ["apply", "-auto-approve", "-input=false"], EMULATOR_ENV);
+    async apply(stack, out) {
+      await terraformOk(stackDir(stack, out), ["init", "-input=false"], EMULATOR_ENV);
+      await terraformOk(stackDir(stack, out), ["apply", "-auto-approve", "-input=false"], EMULATOR_ENV);
     },
-    async outputs(stack) {
-      const r = await terraformOk(stackDir(stack), ["output", "-json"], EMULATOR_ENV);
+    async destroy(stack, out) {
+      await terraformOk(stackDir(stack, out), ["destroy", "-auto-approve", "-input=false"], EMULATOR_ENV);
+    },
+    async outputs(stack, out) {
+      const r = await terraformOk(stackDir(stack, out), ["output", "-json"], EMULATOR_ENV);
       return Object.fromEntries(Object.entries(JSON.parse(r.stdout)).map(([k, v]: [string, any]) => [k, v.value]));
     },
     async close() {

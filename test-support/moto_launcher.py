@@ -29,6 +29,9 @@
 7. Network ACL entries lose their ICMP type and code: moto reads the request's Icmp.Code and
    Icmp.Type, but its parser names them after the API member (IcmpTypeCode.Code, .Type). An ICMP
    entry then reads back without them, and the next plan replaces it. Here both names are read.
+8. RunInstances drops a block device's Iops and Throughput, so a gp3 root volume with a
+   throughput (machines.<pool>.rootVolume.throughput) reads back without it and every plan after
+   the first wants to modify the volume. Here the created volume keeps both, as in EC2.
 
 Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_server).
 """
@@ -37,6 +40,7 @@ import sys
 
 from moto.ec2.models import elastic_network_interfaces, instances, security_groups
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
+from moto.ec2.responses import instances as instance_responses
 from moto.ec2.responses import network_acls as network_acl_responses
 from moto.iam import access_control
 from moto.route53 import responses as route53_responses
@@ -86,6 +90,38 @@ _association = elastic_network_interfaces.NetworkInterface.association
 elastic_network_interfaces.NetworkInterface.association = property(
     lambda self: _association.fget(self) if self.public_ip else None
 )
+
+_parse_mappings = instance_responses.InstanceResponse._parse_block_device_mapping
+
+
+def _mappings_with_throughput(self):
+    mappings = _parse_mappings(self)
+    for mapping, requested in zip(mappings, self._get_param("BlockDeviceMappings", [])):
+        mapping["Ebs"]["Throughput"] = (requested.get("Ebs") or {}).get("Throughput")
+    return mappings
+
+
+instance_responses.InstanceResponse._parse_block_device_mapping = _mappings_with_throughput
+_run_instances = instances.InstanceBackend.run_instances
+
+
+def _run_instances_keeping_performance(self, image_id, count, user_data, security_group_names, **kwargs):
+    reservation = _run_instances(self, image_id, count, user_data, security_group_names, **kwargs)
+    for mapping in kwargs.get("block_device_mappings") or []:
+        ebs = mapping.get("Ebs") or {}
+        for instance in reservation.instances:
+            device = instance.block_device_mapping.get(mapping.get("DeviceName"))
+            if device is None:
+                continue
+            volume = self.get_volume(device.volume_id)
+            if ebs.get("Iops"):
+                volume.iops = int(ebs["Iops"])
+            if ebs.get("Throughput"):
+                volume.throughput = int(ebs["Throughput"])
+    return reservation
+
+
+instances.InstanceBackend.run_instances = _run_instances_keeping_performance
 
 _bool_param = route53_responses.Route53._get_bool_param
 

@@ -3,7 +3,7 @@ import { App, TerraformStack } from "cdktf";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildApp } from "../../examples/single-stack/app";
-import { OpenShiftUpiCluster, readInstallDir } from "../../src";
+import { defaultTags, OpenShiftUpiCluster, readInstallDir } from "../../src";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
 import { resources, resourceValues, StackJson } from "../../test-support/synth";
 
@@ -41,7 +41,7 @@ describe("OpenShiftUpiCluster, the composite", () => {
     const outdir = tempDir();
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "mine");
-    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    new AwsProvider(stack, "aws", { region: "us-east-1", defaultTags: [{ tags: defaultTags("demo-x7k2p", {}) }] });
     const assets = readInstallDir(EXAMPLE_INSTALL_DIR);
     const cluster = new OpenShiftUpiCluster(stack, "ocp", {
       clusterName: "demo",

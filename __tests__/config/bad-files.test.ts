@@ -43,7 +43,7 @@ const rows: Row[] = [
   ["existingVpc subnet id", withBase({ network: { existingVpc: { vpcId: "vpc-1", privateSubnetIds: ["sub-1"], publicSubnetIds: ["subnet-2"] } } }), "network.existingVpc.privateSubnetIds[0]", /subnet id/],
   ["existingVpc private subnets required", withBase({ network: { existingVpc: { vpcId: "vpc-1", privateSubnetIds: [], publicSubnetIds: ["subnet-2"] } } }), "network.existingVpc.privateSubnetIds", /must hold 1 to 3 items/],
   ["existingVpc public subnets for External", withBase({ network: { existingVpc: { vpcId: "vpc-1", privateSubnetIds: ["subnet-1"] } } }), "network.existingVpc.publicSubnetIds", /required with publish: External/],
-  ["dns.recordType enum", withBase({ dns: { recordType: "txt" } }), "dns.recordType", /one of alias, cname/],
+  ["dns.recordType enum", withBase({ dns: { recordType: "txt" } }), "dns.recordType", /one of auto, alias, cname/],
   ["dns.publicHostedZoneId form", withBase({ dns: { publicHostedZoneId: "/hostedzone/Z1" } }), "dns.publicHostedZoneId", /Route 53 zone id/],
   ["iam.policy enum", withBase({ iam: { policy: "admin" } }), "iam.policy", /one of least-privilege, documented/],
   ["permissionsBoundaryArn form", withBase({ iam: { permissionsBoundaryArn: "boundary" } }), "iam.permissionsBoundaryArn", /must be an IAM policy ARN/],

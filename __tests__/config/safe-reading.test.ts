@@ -56,7 +56,7 @@ const rows: Row[] = [
   ["bootstrap.ign is a folder", "bootstrap.ign", "", (i) => replace(path.join(i, "bootstrap.ign"), (f) => fs.mkdirSync(f)), /^is a folder, not a regular file$/],
   ["bootstrap.ign is a named pipe", "bootstrap.ign", "", (i) => replace(path.join(i, "bootstrap.ign"), mkfifo), /^is a named pipe, not a regular file$/],
   ["bootstrap.ign is empty", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), ""), /^is empty; run openshift-install create ignition-configs again$/],
-  ["bootstrap.ign is not JSON", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), "not json\n"), /^is not valid JSON \(.*\)$/],
+  ["bootstrap.ign is not JSON", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), "not json\n"), /^is not valid JSON \(.*\)$/s],
   ["bootstrap.ign is a JSON list", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), "[]"), /^must be a JSON object \(got \[\]\)$/],
   ["bootstrap.ign is not Ignition", "bootstrap.ign", "ignition.version", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), '{"kind":"Config"}'), /^must be an Ignition 3 config version such as "3.2.0"/],
   ["bootstrap.ign is Ignition 2", "bootstrap.ign", "ignition.version", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), '{"ignition":{"version":"2.2.0"}}'), /\(got "2.2.0"\)$/],
@@ -124,6 +124,12 @@ describe("reading installDir's files", () => {
     expect(Buffer.byteLength(pointer(atLimit))).toBe(16384);
     expect(userDataProblem(pointer(atLimit))).toBeUndefined();
     expect(userDataProblem(pointer(`${atLimit}a`))).toBe("makes the user data 16385 bytes; EC2 allows 16384 (16 KB)");
+  });
+
+  test("an installDir holding control characters is echoed on one line", () => {
+    const { file } = fixture();
+    fs.writeFileSync(file, CLUSTER.replace("./install", '"\\t\\nnowhere"'));
+    expect(() => loadClusterFile(file)).toThrow(/^\S+cluster\.yaml:1: installDir: cannot read \S+\\t\\nnowhere \(no such folder\)$/);
   });
 
   test("a symbolic link inside the folder is followed", () => {

@@ -1,9 +1,8 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { clusterDot } from "../../src/diagram/diagram";
-import { runSynth } from "../../test-support/cli";
-import { ROOT, tempDir } from "../../test-support/paths";
+import { runScript, runSynth } from "../../test-support/cli";
+import { tempDir } from "../../test-support/paths";
 import { baseCluster, resourceValues, synthCluster } from "../../test-support/synth";
 
 describe("the cluster picture", () => {
@@ -29,6 +28,16 @@ describe("the cluster picture", () => {
     expect(dot.match(/-> "aws_instance\.control-plane_master-1_instance_[0-9A-F]+"/g)).toHaveLength(2);
   });
 
+  test("an existing private zone: its records hang from it, not from the public zone", () => {
+    const { json } = synthCluster(
+      baseCluster({ publish: "Internal", network: { existingVpc: { vpcId: "vpc-0abc", privateSubnetIds: ["subnet-b"] } }, dns: { privateHostedZoneId: "Z0PRIV" } }),
+    );
+    const dot = clusterDot("demo", json);
+    expect(dot).toContain("private zone Z0PRIV (existing)");
+    expect(dot).not.toContain("public zone");
+    expect(dot.match(/"data\.aws_route53_zone\.[\w-]+" -> "aws_route53_record\./g)).toHaveLength(2);
+  });
+
   test("edge zones: each in its own box with its subnets, and the carrier gateway to the Wavelength public subnet", () => {
     const { json } = synthCluster(
       baseCluster({ network: { availabilityZones: 1, edgeZones: [{ name: "us-east-1-nyc-1a", type: "local-zone" }, { name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }] } }),
@@ -45,11 +54,7 @@ describe("the cluster picture", () => {
   test("npm run diagram writes an SVG naming every subnet, load balancer and machine", () => {
     const outdir = path.join(tempDir(), "out");
     expect(runSynth({ CDKTF_OUTDIR: outdir }).status).toBe(0);
-    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), "scripts/diagram.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: outdir },
-      encoding: "utf8",
-    });
+    const r = runScript("scripts/diagram.ts", { CDKTF_OUTDIR: outdir });
     expect(r.stderr).toBe("");
     // Graphviz writes some characters of text as entities (- is &#45;).
     const svg = fs.readFileSync(path.join(outdir, "demo.svg"), "utf8").replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
@@ -75,11 +80,7 @@ describe("the cluster picture", () => {
   });
 
   test("without a synthesized output it says what to run", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.cjs"), "scripts/diagram.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: path.join(tempDir(), "none") },
-      encoding: "utf8",
-    });
+    const r = runScript("scripts/diagram.ts", { CDKTF_OUTDIR: path.join(tempDir(), "none") });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/manifest.json: not found; run npm run synth first/);
   });

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { replaceOutput } from "../../src/output/folder";
 import { OUTPUT_RECORD_FILE, readOutputRecord } from "../../src/output/record";
 import { synthesize } from "../../src/synth";
-import { runSynth } from "../../test-support/cli";
+import { RUN, runSynth } from "../../test-support/cli";
 import { EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
 
 /**
@@ -98,7 +98,12 @@ const rows: Row[] = [
     },
     `out/stacks/demo-retired/errored.tfstate: is Terraform state of stack demo-retired, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
   ],
+  ["a folder inside the project's sources", path.join(ROOT, "src", "out"), none, `${path.join(ROOT, "src", "out")}: cannot lie inside the project's src folder`],
+  ["a folder inside node_modules", path.join(ROOT, "node_modules", "out"), none, `${path.join(ROOT, "node_modules", "out")}: cannot lie inside the project's node_modules folder`],
+  ["the project folder", ROOT, none, `${ROOT}: cannot be the project folder; ${WHOLE}`],
   ["a parent that is a file", "notes.txt/out", none, "notes.txt/out: cannot be created: notes.txt is a file, not a folder"],
+  // The name is echoed with its newline escaped: one problem, one line.
+  ["a file whose name holds a newline", "old\nnotes", (d) => fs.writeFileSync(path.join(d, "old\nnotes"), "x"), `old\\nnotes: is a file, not an output folder; ${WHOLE}, so it would be lost`],
   ["a name too long", `${"n".repeat(250)}`, none, `${"n".repeat(250)}: cannot be written (the path, or a name in it, is too long for the file system)`],
   // A recursive mkdir under /proc loops forever in Node; folders are made one by one.
   ["a folder under /proc", "/proc/upi-test/out", none, "/proc/upi-test/out: cannot be written (no such file)"],
@@ -123,7 +128,7 @@ describe("an output folder that synth must not replace", () => {
     fs.chmodSync(build, 0o777);
     // Root may write anywhere, so there the CLI runs as nobody.
     const asNobody = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
-    const command = [...asNobody, process.execPath, path.join(ROOT, "scripts", "run.cjs"), "main.ts"];
+    const command = [...asNobody, ...RUN, "main.ts"];
     const r = spawnSync(command[0], command.slice(1), {
       cwd: dir,
       env: { ...process.env, CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "locked/out", UPI_BUILD_DIR: build },

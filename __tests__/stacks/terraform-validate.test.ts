@@ -69,6 +69,35 @@ const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][
   ],
   ["a Wavelength Zone and its carrier gateway", () => baseCluster({ network: { edgeZones: [{ name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }] } }), ["network"]],
   ["a public IPv4 pool: NAT gateways, external NLB, bootstrap", () => baseCluster({ network: { publicIpv4Pool: "ipv4pool-ec2-0123456789abcdef0" } }), ["network", "infra", "bootstrap"]],
+  [
+    "private-only VPC: no internet gateway, an STS endpoint, https Ignition on a custom S3 endpoint, own bootstrap profile",
+    () =>
+      baseCluster({
+        publish: "Internal",
+        network: { internetGateway: false, natGateways: "none", availabilityZones: 1, vpcEndpoints: ["s3", "ec2", "elasticloadbalancing", "sts"] },
+        machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { iamInstanceProfile: "ocp-bootstrap", additionalSecurityGroupIds: ["sg-0123abcd"] } },
+        aws: { serviceEndpoints: { s3: "https://bucket.vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com" } },
+      }),
+    ["network", "bootstrap"],
+  ],
+  [
+    "shared VPC in GovCloud: existing private zone through an assumed role, own profiles and groups, per-pool AMI, throughput",
+    () =>
+      baseCluster({
+        region: "us-gov-west-1",
+        publish: "Internal",
+        network: { existingVpc: { vpcId: "vpc-0abc", privateSubnetIds: ["subnet-c"] } },
+        dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/dns", etcdRecords: true },
+        machines: {
+          rhcosAmi: "ami-0123456789abcdef0",
+          controlPlane: { iamInstanceProfile: "ocp-master", additionalSecurityGroupIds: ["sg-0123abcd"] },
+          compute: { replicas: 1, ami: "ami-0fedcba9876543210", rootVolume: { throughput: 250 } },
+        },
+        ingress: { routerLoadBalancerHostname: "router-0123.elb.us-gov-west-1.amazonaws.com" },
+      }),
+    // An own bootstrap profile is the private-only variant's; the ingress stack's zone provider is the infra stack's.
+    ["infra", "machines"],
+  ],
 ];
 
 describe("terraform init and validate on every synthesized stack", () => {

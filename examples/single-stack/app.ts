@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import * as path from "node:path";
 // From a git install this is `from "openshift-upi-aws-cdktf"`.
-import { OpenShiftUpiCluster, readInstallDir } from "../../src";
+import { defaultTags, OpenShiftUpiCluster, readInstallDir } from "../../src";
 
 /**
  * A whole cluster in one stack of your own app, with your own provider and backend.
@@ -15,7 +15,8 @@ export function buildApp(
   const app = new App({ outdir });
   const stack = new TerraformStack(app, "openshift");
   const assets = readInstallDir(installDir);
-  new AwsProvider(stack, "aws", { region: assets.region, defaultTags: [{ tags: { team: "platform" } }] });
+  // Your tags and the cluster's ownership tag, which the guardrails check on every resource.
+  new AwsProvider(stack, "aws", { region: assets.region, defaultTags: [{ tags: defaultTags(assets.infraId!, { team: "platform" }) }] });
   new LocalBackend(stack, { path: "terraform.openshift.tfstate" });
   new OpenShiftUpiCluster(stack, "cluster", {
     clusterName: assets.clusterName!,

@@ -1,8 +1,11 @@
+import { Aspects } from "cdktf";
 import { Construct } from "constructs";
 import type { AppsIngress } from "../dns/apps-ingress";
 import type { BootstrapNode } from "../machines/bootstrap";
 import type { NodePool } from "../machines/node-pool";
 import type { INetwork } from "../network/types";
+import { Guardrails } from "../policy/guardrails";
+import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
 import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
 import { checkClusterProps } from "../validation/constructs";
 import { assertValidProps } from "../validation/problems";
@@ -14,6 +17,10 @@ import { assertValidProps } from "../validation/problems";
  *
  * The product's own layout puts the same parts in four stacks so that the bootstrap can be
  * destroyed alone; here, `bootstrap.enabled: false` does that.
+ *
+ * It brings the guardrails rule pack for everything under it: a synth of the app stops on a
+ * finding, unless `Guardrails.acknowledge(scope, ruleId, reason)` accepts it. The cluster tag
+ * (`kubernetes.io/cluster/<infraId>`) is expected in the provider's default tags (`defaultTags()`).
  */
 export class OpenShiftUpiCluster extends Construct {
   readonly network: INetwork;
@@ -26,6 +33,9 @@ export class OpenShiftUpiCluster extends Construct {
   constructor(scope: Construct, id: string, props: OpenShiftUpiClusterProps) {
     super(scope, id);
     assertValidProps(this, checkClusterProps(props));
+    // The rule pack comes with the cluster, and runs at every synth of the app.
+    Aspects.of(this).add(new Guardrails({ infraId: props.infraId }));
+    if (props.iam?.policy === "documented") Guardrails.acknowledge(this, DOCUMENTED_POLICY_ACKNOWLEDGEMENT.rule, DOCUMENTED_POLICY_ACKNOWLEDGEMENT.reason);
     addPublicIpv4PoolCheck(this, props);
     this.network = addNetwork(this, props);
     this.infra = addClusterInfra(this, props, this.network);

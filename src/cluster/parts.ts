@@ -13,15 +13,17 @@ import {
   RouterLoadBalancerType,
 } from "../defaults";
 import { AppsIngress } from "../dns/apps-ingress";
-import { ClusterDns, lbTarget } from "../dns/cluster-dns";
+import { ClusterDns, lbTarget, privateZoneProvider } from "../dns/cluster-dns";
 import { ApiLoadBalancers } from "../loadbalancing/api-load-balancers";
 import { BootstrapNode } from "../machines/bootstrap";
 import type { RootVolume } from "../machines/machine";
 import { NodePool } from "../machines/node-pool";
+import { bootstrapFetchesOverHttps } from "../machines/ignition";
 import { ClusterNetwork, ClusterNetworkProps, natGatewayCount } from "../network/network";
 import { ExistingNetwork, ExistingNetworkProps } from "../network/existing-network";
 import { PublicIpv4PoolCheck, PublicIpv4PoolDemand } from "../network/public-ipv4-pool";
 import type { INetwork } from "../network/types";
+import { ExistingInstanceProfile } from "../security/existing-instance-profile";
 import { MachineRole, masterStatements, workerStatements } from "../security/iam";
 import { ClusterSecurityGroups } from "../security/security-groups";
 
@@ -35,7 +37,17 @@ export interface IgnitionAssets {
   readonly workerCa: string;
 }
 
-export interface MachinePoolProps {
+/** What any pool may bring of its own in a restricted account. */
+export interface PoolOverrides {
+  /** This pool's AMI (an arm64 pool needs its own). @default rhcosAmi */
+  readonly ami?: string;
+  /** An existing instance profile: no role, policy or profile is created for the pool. @default a new one */
+  readonly iamInstanceProfile?: string;
+  /** Existing security groups added to the pool's own. @default none */
+  readonly additionalSecurityGroupIds?: readonly string[];
+}
+
+export interface MachinePoolProps extends PoolOverrides {
   /** @default 3 for the control plane, 2 for compute */
   readonly replicas?: number;
   /** @default "m6i.xlarge" for the control plane, "m6i.large" for compute */
@@ -44,7 +56,7 @@ export interface MachinePoolProps {
   readonly rootVolume?: RootVolume;
 }
 
-export interface BootstrapProps {
+export interface BootstrapProps extends PoolOverrides {
   /** false removes every bootstrap resource and nothing else. @default true */
   readonly enabled?: boolean;
   /** @default "i3.large" */
@@ -73,12 +85,26 @@ export interface OpenShiftUpiClusterProps {
    * the bootstrap node take their addresses from it. @default Amazon's addresses
    */
   readonly publicIpv4Pool?: string;
-  /** @default public zone looked up by baseDomain, alias records, no etcd records */
-  readonly dns?: { readonly publicHostedZoneId?: string; readonly recordType?: RecordType; readonly etcdRecords?: boolean };
+  /**
+   * An existing private zone (with existing networks only) and the role its records are written
+   * with. @default public zone looked up by baseDomain, a new private zone, auto records, no etcd records
+   */
+  readonly dns?: {
+    readonly publicHostedZoneId?: string;
+    readonly privateHostedZoneId?: string;
+    readonly hostedZoneRoleArn?: string;
+    readonly recordType?: RecordType;
+    readonly etcdRecords?: boolean;
+  };
   /** @default least-privilege, no permissions boundary */
   readonly iam?: { readonly policy?: IamPolicyMode; readonly permissionsBoundaryArn?: string };
-  /** The RHCOS AMI; required when any machine is created. @default none */
+  /** The RHCOS AMI; required when a pool without an ami of its own creates machines. @default none */
   readonly rhcosAmi?: string;
+  /**
+   * A custom S3 endpoint (aws.serviceEndpoints.s3) and its addressing: the bootstrap node then
+   * fetches its Ignition config over https from it. @default the region's own S3 endpoint
+   */
+  readonly s3Endpoint?: { readonly url: string; readonly pathStyle?: boolean };
   /** Required when any machine is created. @default none */
   readonly ignition?: IgnitionAssets;
   /** @default enabled, i3.large */
@@ -97,8 +123,12 @@ export interface ClusterInfra {
   readonly dns: ClusterDns;
   readonly loadBalancers: ApiLoadBalancers;
   readonly securityGroups: ClusterSecurityGroups;
-  readonly masterRole: MachineRole;
-  readonly workerRole: MachineRole;
+  /** Absent when the control plane brings its own instance profile. */
+  readonly masterRole?: MachineRole;
+  /** Absent when compute brings its own instance profile. */
+  readonly workerRole?: MachineRole;
+  readonly masterInstanceProfileName: string;
+  readonly workerInstanceProfileName: string;
 }
 
 function required<T>(value: T | undefined, what: string): T {
@@ -139,7 +169,10 @@ export function addClusterInfra(scope: Construct, props: OpenShiftUpiClusterProp
     baseDomain: props.baseDomain,
     infraId,
     vpcId: network.vpcId,
+    region: props.region,
     publicHostedZoneId: props.dns?.publicHostedZoneId,
+    privateHostedZoneId: props.dns?.privateHostedZoneId,
+    hostedZoneRoleArn: props.dns?.hostedZoneRoleArn,
     recordType: props.dns?.recordType,
   });
   const internal = lbTarget(loadBalancers.internal);
@@ -148,13 +181,27 @@ export function addClusterInfra(scope: Construct, props: OpenShiftUpiClusterProp
   if (loadBalancers.external) dns.addRecord("api-public", "public", "api", lbTarget(loadBalancers.external));
 
   const securityGroups = new ClusterSecurityGroups(scope, "security-groups", { infraId, network });
+  // A pool with an instance profile of its own gets no role, policy or profile.
   const role = (kind: "master" | "worker") =>
-    new MachineRole(scope, `${kind}-iam`, {
-      name: `${infraId}-${kind}`,
-      statements: (kind === "master" ? masterStatements : workerStatements)(props.iam?.policy ?? DEFAULT_IAM_POLICY),
-      permissionsBoundaryArn: props.iam?.permissionsBoundaryArn,
-    });
-  return { network, dns, loadBalancers, securityGroups, masterRole: role("master"), workerRole: role("worker") };
+    (kind === "master" ? props.controlPlane : props.compute)?.iamInstanceProfile
+      ? undefined
+      : new MachineRole(scope, `${kind}-iam`, {
+          name: `${infraId}-${kind}`,
+          statements: (kind === "master" ? masterStatements : workerStatements)(props.iam?.policy ?? DEFAULT_IAM_POLICY),
+          permissionsBoundaryArn: props.iam?.permissionsBoundaryArn,
+        });
+  const masterRole = role("master");
+  const workerRole = role("worker");
+  return {
+    network,
+    dns,
+    loadBalancers,
+    securityGroups,
+    masterRole,
+    workerRole,
+    masterInstanceProfileName: masterRole?.instanceProfileName ?? props.controlPlane!.iamInstanceProfile!,
+    workerInstanceProfileName: workerRole?.instanceProfileName ?? props.compute!.iamInstanceProfile!,
+  };
 }
 
 /** The bootstrap node and its ignition bucket (04); nothing when disabled. */
@@ -164,7 +211,7 @@ export function addBootstrap(scope: Construct, props: OpenShiftUpiClusterProps, 
   return new BootstrapNode(scope, "bootstrap", {
     infraId: props.infraId,
     network: infra.network,
-    ami: required(props.rhcosAmi, "rhcosAmi"),
+    ami: required(spec.ami ?? props.rhcosAmi, "rhcosAmi"),
     ignitionFile: required(props.ignition, "ignition").bootstrapIgnitionFile,
     masterSecurityGroupId: infra.securityGroups.masterSecurityGroupId,
     targetGroups: infra.loadBalancers.controlPlaneTargetGroups,
@@ -176,6 +223,11 @@ export function addBootstrap(scope: Construct, props: OpenShiftUpiClusterProps, 
     ignitionKmsKeyArn: spec.ignitionKmsKeyArn,
     rootVolume: spec.rootVolume,
     publicIpv4Pool: props.publicIpv4Pool,
+    iamInstanceProfile: spec.iamInstanceProfile,
+    additionalSecurityGroupIds: spec.additionalSecurityGroupIds,
+    httpsIgnition: bootstrapFetchesOverHttps(props.region, props.s3Endpoint?.url)
+      ? { endpoint: props.s3Endpoint?.url, pathStyle: props.s3Endpoint?.pathStyle }
+      : undefined,
   });
 }
 
@@ -183,18 +235,28 @@ export function addBootstrap(scope: Construct, props: OpenShiftUpiClusterProps, 
 export function addMachines(scope: Construct, props: OpenShiftUpiClusterProps, infra: ClusterInfra): { controlPlane: NodePool; compute: NodePool } {
   const pool = (role: "master" | "worker", spec: MachinePoolProps = {}) => {
     const replicas = spec.replicas ?? (role === "master" ? DEFAULT_CONTROL_PLANE_REPLICAS : DEFAULT_COMPUTE_REPLICAS);
-    return new NodePool(scope, role === "master" ? "control-plane" : "compute", {
+    const id = role === "master" ? "control-plane" : "compute";
+    // Read where it is used, so a missing profile stops this stack's plan before any launch.
+    const ownProfile =
+      spec.iamInstanceProfile && replicas
+        ? new ExistingInstanceProfile(scope, `${id}-existing-profile`, {
+            name: spec.iamInstanceProfile,
+            field: `machines.${role === "master" ? "controlPlane" : "compute"}.iamInstanceProfile`,
+          }).instanceProfileName
+        : undefined;
+    return new NodePool(scope, id, {
       role,
       infraId: props.infraId,
       clusterDomain: infra.dns.clusterDomain,
-      ami: replicas ? required(props.rhcosAmi, "rhcosAmi") : "",
+      ami: replicas ? required(spec.ami ?? props.rhcosAmi, "rhcosAmi") : "",
       caSource: replicas ? required(props.ignition, "ignition")[role === "master" ? "masterCa" : "workerCa"] : "",
       subnetIds: infra.network.privateSubnetIds,
       replicas,
       instanceType: spec.instanceType,
       rootVolume: spec.rootVolume,
       securityGroupId: role === "master" ? infra.securityGroups.masterSecurityGroupId : infra.securityGroups.workerSecurityGroupId,
-      instanceProfileName: (role === "master" ? infra.masterRole : infra.workerRole).instanceProfileName,
+      additionalSecurityGroupIds: spec.additionalSecurityGroupIds,
+      instanceProfileName: ownProfile ?? (role === "master" ? infra.masterInstanceProfileName : infra.workerInstanceProfileName),
       targetGroups: role === "master" ? infra.loadBalancers.controlPlaneTargetGroups : undefined,
     });
   };
@@ -205,10 +267,12 @@ export function addMachines(scope: Construct, props: OpenShiftUpiClusterProps, i
     // OpenShift 4.3 and older find etcd members through these.
     const zoneId = infra.dns.privateZoneId;
     const domain = infra.dns.clusterDomain;
+    const provider = privateZoneProvider(scope, props.dns?.hostedZoneRoleArn, props.region);
     controlPlane.privateIps.forEach(
-      (ip, i) => new Route53Record(scope, `etcd-${i}`, { zoneId, name: `etcd-${i}.${domain}`, type: "A", ttl: 60, records: [ip] }),
+      (ip, i) => new Route53Record(scope, `etcd-${i}`, { zoneId, name: `etcd-${i}.${domain}`, type: "A", ttl: 60, records: [ip], provider }),
     );
     new Route53Record(scope, "etcd-srv", {
+      provider,
       zoneId,
       name: `_etcd-server-ssl._tcp.${domain}`,
       type: "SRV",
@@ -228,6 +292,8 @@ export function addIngress(scope: Construct, props: OpenShiftUpiClusterProps, in
     publicZoneId: (props.publish ?? DEFAULT_PUBLISH) === "External" ? infra.dns.publicZoneId : undefined,
     routerLoadBalancerHostname: props.ingress.routerLoadBalancerHostname,
     loadBalancerType: props.ingress.loadBalancerType,
+    region: props.region,
     recordType: props.dns?.recordType,
+    hostedZoneRoleArn: props.dns?.hostedZoneRoleArn,
   });
 }

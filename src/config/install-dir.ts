@@ -60,11 +60,8 @@ function readAsset(file: string, limit: number, why: string): Buffer {
   }
 }
 
-/** The parser's message quotes the file; control characters are escaped to keep it on one line. */
-function oneLine(text: string): string {
-  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped;
-}
+/** The parser's message quotes the file: kept short (formatProblem keeps it on one line). */
+const short = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}...` : text);
 
 /** `what`: what the object holds, for the message. */
 function parseJsonObject(file: string, text: string, what = ""): Record<string, any> {
@@ -73,7 +70,7 @@ function parseJsonObject(file: string, text: string, what = ""): Record<string, 
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new InstallDirError(`is not valid JSON (${oneLine((e as Error).message)})`, inFile(file));
+    throw new InstallDirError(`is not valid JSON (${short((e as Error).message)})`, inFile(file));
   }
   if (!isObject(value)) throw new InstallDirError(`must be a JSON object${what} (got ${echo(value)})`, inFile(file));
   return value;

@@ -12,8 +12,10 @@ import {
   DEFAULT_CONTROL_PLANE_REPLICAS,
   DEFAULT_ETCD_RECORDS,
   DEFAULT_IAM_POLICY,
+  DEFAULT_INTERNET_GATEWAY,
   DEFAULT_NAT_GATEWAYS,
   DEFAULT_NETWORK_ACL,
+  DEFAULT_OWN_EGRESS,
   DEFAULT_PUBLISH,
   DEFAULT_RECORD_TYPE,
   DEFAULT_ROOT_VOLUME_SIZE_GIB,
@@ -60,8 +62,16 @@ const rootVolume = z
     type: z.enum(VOLUME_TYPES).default(DEFAULT_ROOT_VOLUME_TYPE),
     iops: optional(count()).describe("Provisioned IOPS (gp3: 3000 to 16000; io1: 100 to 64000; io2: 100 to 256000)"),
     kmsKeyArn: optional(text("arn:<partition>:kms:<region>:<account>:key/<id>")).describe("KMS key for the volume; default: the account's EBS key"),
+    throughput: optional(count()).describe("gp3 only: MiB/s, 125 to 2000 and at most a quarter of the IOPS"),
   })
   .prefault({});
+
+/** What every pool (bootstrap, controlPlane, compute) may bring of its own in a restricted account. */
+const poolOverrides = {
+  ami: optional(text("An AMI id such as ami-0123456789abcdef0")).describe("This pool's AMI (an arm64 pool needs its own); default: machines.rhcosAmi"),
+  iamInstanceProfile: optional(text("An instance profile name")).describe("An existing instance profile: no role, policy or profile is created for this pool"),
+  additionalSecurityGroupIds: z.array(text("sg-...")).default([]).describe("Existing security groups added to the pool's own (AWS allows 5 per interface unless raised, 16 at most)"),
+};
 
 const machinePool = (replicas: number, instanceType: string, replicasHint: string) =>
   z
@@ -69,6 +79,7 @@ const machinePool = (replicas: number, instanceType: string, replicasHint: strin
       replicas: count().default(replicas).describe(replicasHint),
       instanceType: text("An EC2 instance type such as m6i.xlarge").default(instanceType),
       rootVolume,
+      ...poolOverrides,
     })
     .prefault({});
 
@@ -90,6 +101,14 @@ export const clusterSchema = z
           .union([count(), z.array(z.string())])
           .default(DEFAULT_AVAILABILITY_ZONE_COUNT)
           .describe("1 to 3, or a list of 1 to 3 AZ names of the region"),
+        internetGateway: z
+          .boolean()
+          .default(DEFAULT_INTERNET_GATEWAY)
+          .describe("false: no internet gateway, public subnets, NAT or public route (publish: Internal, natGateways: none)"),
+        ownEgress: z
+          .boolean()
+          .default(DEFAULT_OWN_EGRESS)
+          .describe("With internetGateway: false, true says your own transit gateway, proxy or endpoints carry the traffic to AWS"),
         natGateways: z.enum(NAT_GATEWAY_MODES).default(DEFAULT_NAT_GATEWAYS),
         networkAcl: z.boolean().default(DEFAULT_NETWORK_ACL).describe("The public subnets' network ACL: the documented TCP entries plus DNS, NTP and ICMP through the NAT gateways"),
         vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(() => [...DEFAULT_VPC_ENDPOINTS]),
@@ -120,6 +139,12 @@ export const clusterSchema = z
     dns: z
       .strictObject({
         publicHostedZoneId: optional(text("A Route 53 zone id such as Z0123456789ABC")),
+        privateHostedZoneId: optional(text("A Route 53 zone id such as Z0123456789ABC")).describe(
+          "An existing private zone for <clusterName>.<baseDomain>, associated with the VPC: records only (needs existingVpc)",
+        ),
+        hostedZoneRoleArn: optional(text("arn:<partition>:iam::<account>:role/<name>")).describe(
+          "Assumed for every record in the private zone (a zone of another account; needs privateHostedZoneId)",
+        ),
         recordType: z.enum(RECORD_TYPES).default(DEFAULT_RECORD_TYPE),
         etcdRecords: z.boolean().default(DEFAULT_ETCD_RECORDS),
       })
@@ -142,6 +167,7 @@ export const clusterSchema = z
             allowedCidrs: z.array(z.string()).default([]).describe("Sources for tcp 22 and 19531 (at most 30); default: the VPC CIDR"),
             ignitionKmsKeyArn: optional(text("arn:<partition>:kms:<region>:<account>:key/<id>")).describe("KMS key for the ignition bucket; default: SSE-S3"),
             rootVolume,
+            ...poolOverrides,
           })
           .prefault({}),
         controlPlane: machinePool(DEFAULT_CONTROL_PLANE_REPLICAS, DEFAULT_CONTROL_PLANE_INSTANCE_TYPE, "3, or 0 to create none here"),

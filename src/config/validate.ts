@@ -1,4 +1,4 @@
-import { defaultStateKeyPrefix } from "../defaults";
+import { defaultStateKeyPrefix, SECURITY_GROUPS_PER_INTERFACE } from "../defaults";
 import { clusterProps } from "../stacks/stacks";
 import { stateKmsKeyProblem, regionProblem } from "../validation/aws";
 import {
@@ -13,6 +13,7 @@ import {
 import { checkClusterProps } from "../validation/constructs";
 import { echo, PropPath } from "../validation/problems";
 import { ACKNOWLEDGEABLE_RULE_IDS, RULE_ID_PATTERN } from "../validation/rule-ids";
+import { OWN_SECURITY_GROUPS } from "../validation/restricted";
 import { tagsProblems } from "../validation/tags";
 import { overlaps } from "./cidr";
 import type { InstallAssets } from "./install-dir";
@@ -65,6 +66,8 @@ function fieldPath(prop: PropPath): (string | number)[] {
       return ["installDir"];
     case "publicIpv4Pool":
       return ["network", head];
+    case "s3Endpoint":
+      return ["aws", "serviceEndpoints", "s3"];
     default:
       return [...prop];
   }
@@ -133,6 +136,45 @@ export function clusterWarnings(c: Candidate): Finding[] {
       path: ["dns", "publicHostedZoneId"],
       message: "is ignored with publish: Internal (no public records are made); remove it, or publish: External",
     });
+  }
+  out.push(...restrictedAccountWarnings(c));
+  return out;
+}
+
+/**
+ * What the product does not control in a restricted account, said at synth: your own instance
+ * profiles and security groups are outside the guardrails, and more than AWS's default number of
+ * groups per interface needs a raised quota.
+ */
+function restrictedAccountWarnings(c: Candidate): Finding[] {
+  const out: Finding[] = [];
+  const pools = [
+    ["bootstrap", c.machines.bootstrap, c.machines.bootstrap.enabled, OWN_SECURITY_GROUPS.bootstrap],
+    ["controlPlane", c.machines.controlPlane, c.machines.controlPlane.replicas > 0, OWN_SECURITY_GROUPS.master],
+    ["compute", c.machines.compute, c.machines.compute.replicas > 0, OWN_SECURITY_GROUPS.worker],
+  ] as const;
+  for (const [pool, spec, createsMachines, own] of pools) {
+    if (!createsMachines) continue;
+    if (spec.iamInstanceProfile) {
+      const kms = pool === "bootstrap" && c.machines.bootstrap.ignitionKmsKeyArn;
+      out.push({
+        path: ["machines", pool, "iamInstanceProfile"],
+        message: `${echo(spec.iamInstanceProfile)} is your own: its role's policies are outside this product's guardrails (UPI-IAM-1 checks only the roles it creates)${kms ? `; the role also needs kms:Decrypt on ${kms}` : ""}`,
+      });
+    }
+    const extra = spec.additionalSecurityGroupIds;
+    if (!extra.length) continue;
+    out.push({
+      path: ["machines", pool, "additionalSecurityGroupIds"],
+      message: `${echo(extra)} are your own: their rules are outside this product's guardrails (UPI-SG-1 checks only the groups it creates)`,
+    });
+    const groups = own + extra.length;
+    if (groups > SECURITY_GROUPS_PER_INTERFACE.quota && groups <= SECURITY_GROUPS_PER_INTERFACE.max) {
+      out.push({
+        path: ["machines", pool, "additionalSecurityGroupIds"],
+        message: `gives ${pool} machines ${groups} security groups (${own} of their own and ${extra.length} of yours); AWS allows ${SECURITY_GROUPS_PER_INTERFACE.quota} per network interface unless the account's quota "Security groups per network interface" was raised`,
+      });
+    }
   }
   return out;
 }

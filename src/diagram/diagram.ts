@@ -97,9 +97,18 @@ export function clusterDot(clusterName: string, stacks: Readonly<Record<string, 
     targets.forEach((m) => lines.push(`  ${nodeId(lb)} -> ${nodeId(m)} [color="#c5221f"];`));
   }
 
-  const zones = of("aws_route53_zone");
+  // An existing private zone is read by its id (the public zone by its name).
+  const existingZones: Item[] = Object.values(stacks).flatMap((stack) =>
+    Object.entries((stack.data?.aws_route53_zone ?? {}) as Json)
+      .filter(([, attrs]) => attrs.zone_id)
+      .map(([name, attrs]) => ({ type: "data.aws_route53_zone", name, attrs })),
+  );
+  const zones = [...of("aws_route53_zone"), ...existingZones];
   const records = of("aws_route53_record");
-  for (const zone of zones) lines.push(`  ${nodeId(zone)} [label=${quote(`private zone ${zone.attrs.name}`)}, shape=folder];`);
+  for (const zone of zones) {
+    const what = zone.type === "aws_route53_zone" ? zone.attrs.name : `${zone.attrs.zone_id} (existing)`;
+    lines.push(`  ${nodeId(zone)} [label=${quote(`private zone ${what}`)}, shape=folder];`);
+  }
   const publicZone = `"zone.public"`;
   if (records.some((r) => !zones.some((z) => refersTo(r.attrs.zone_id, z)))) lines.push(`  ${publicZone} [label="public zone", shape=folder];`);
   for (const record of records) {

@@ -2,7 +2,7 @@ import { DataAwsElbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-elb-hos
 import { DataAwsLbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-lb-hosted-zone-id";
 import { Construct } from "constructs";
 import { DEFAULT_ROUTER_LOAD_BALANCER_TYPE, RecordType, RouterLoadBalancerType } from "../defaults";
-import { dnsRecord } from "./cluster-dns";
+import { dnsRecord, privateZoneProvider, resolveRecordType } from "./cluster-dns";
 import { checkAppsIngressProps } from "../validation/constructs";
 import { assertValidProps } from "../validation/problems";
 
@@ -16,8 +16,12 @@ export interface AppsIngressProps {
   readonly routerLoadBalancerHostname: string;
   /** The router Service gets a classic ELB unless it asks for an NLB. @default "classic" */
   readonly loadBalancerType?: RouterLoadBalancerType;
-  /** @default "alias" */
+  /** For recordType auto. @default alias records wherever the region is not given */
+  readonly region?: string;
+  /** auto: CNAME with TTL 10 in GovCloud and the secret regions, alias elsewhere. @default "auto" */
   readonly recordType?: RecordType;
+  /** A role assumed for the private zone's record (a zone of another account). @default the stack's provider */
+  readonly hostedZoneRoleArn?: string;
 }
 
 /**
@@ -37,9 +41,14 @@ export class AppsIngress extends Construct {
         ? new DataAwsLbHostedZoneId(this, "router-zone", { loadBalancerType: "network" }).id
         : new DataAwsElbHostedZoneId(this, "router-zone").id;
     const target = { dnsName: props.routerLoadBalancerHostname, zoneId };
-    const record = (zone: "private" | "public", zoneIdOf: string) =>
-      dnsRecord(this, `apps-${zone}`, { zoneId: zoneIdOf, name: this.recordName, target, recordType: props.recordType });
-    record("private", props.privateZoneId);
-    if (props.publicZoneId) record("public", props.publicZoneId);
+    const recordType = resolveRecordType(props.recordType, props.region);
+    dnsRecord(this, "apps-private", {
+      zoneId: props.privateZoneId,
+      name: this.recordName,
+      target,
+      recordType,
+      provider: privateZoneProvider(this, props.hostedZoneRoleArn, props.region),
+    });
+    if (props.publicZoneId) dnsRecord(this, "apps-public", { zoneId: props.publicZoneId, name: this.recordName, target, recordType });
   }
 }

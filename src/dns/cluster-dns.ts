@@ -2,7 +2,10 @@ import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zon
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { providerAssumingRole } from "../aws/assume-role-provider";
+import { cnameOnlyRegion } from "../aws/partition";
 import { DEFAULT_RECORD_TYPE, RecordType } from "../defaults";
 import { clusterTagKey } from "../tags/tags";
 import { checkClusterDnsProps } from "../validation/constructs";
@@ -18,24 +21,47 @@ export interface DnsTarget {
 
 export const lbTarget = (lb: Lb): DnsTarget => ({ dnsName: lb.dnsName, zoneId: lb.zoneId });
 
+/** `auto`: CNAME in GovCloud and the secret regions, alias elsewhere (and where the region is not known). */
+export function resolveRecordType(recordType: RecordType | undefined, region: string | undefined): "alias" | "cname" {
+  const type = recordType ?? DEFAULT_RECORD_TYPE;
+  if (type !== "auto") return type;
+  return region && cnameOnlyRegion(region) ? "cname" : "alias";
+}
+
+/** The provider for records in a private zone: the stack's own, or one assuming the zone owner's role. */
+export function privateZoneProvider(scope: Construct, hostedZoneRoleArn: string | undefined, region?: string): TerraformProvider | undefined {
+  return hostedZoneRoleArn ? providerAssumingRole(scope, hostedZoneRoleArn, region) : undefined;
+}
+
 export interface ClusterDnsProps {
   readonly clusterName: string;
   readonly baseDomain: string;
   readonly infraId: string;
   readonly vpcId: string;
+  /** For recordType auto. @default alias records wherever the region is not given */
+  readonly region?: string;
   /** The public zone; when absent it is looked up by baseDomain (public zones only). @default lookup */
   readonly publicHostedZoneId?: string;
-  /** GovCloud and secret regions: CNAME records with TTL 10. @default "alias" */
+  /**
+   * An existing private zone for `<cluster>.<domain>`, already associated with the VPC: no zone
+   * is created, only records. @default a new private zone
+   */
+  readonly privateHostedZoneId?: string;
+  /** A role assumed for the private zone and its records (a zone of another account). @default the stack's provider */
+  readonly hostedZoneRoleArn?: string;
+  /** auto: CNAME with TTL 10 in GovCloud and the secret regions, alias elsewhere. @default "auto" */
   readonly recordType?: RecordType;
 }
 
 /**
- * The private zone `<cluster>.<domain>` on the VPC (tagged so the ingress operator finds it)
- * and a way to add records to it and to the public zone.
+ * The private zone `<cluster>.<domain>` on the VPC (tagged so the ingress operator finds it), or
+ * the one the network team made, and a way to add records to it and to the public zone.
  */
 export class ClusterDns extends Construct {
   readonly privateZoneId: string;
   readonly clusterDomain: string;
+  /** The provider of the private zone's records; undefined is the stack's own. */
+  readonly privateZoneProvider?: TerraformProvider;
   private readonly props: ClusterDnsProps;
   private publicZone?: string;
 
@@ -44,6 +70,25 @@ export class ClusterDns extends Construct {
     assertValidProps(this, checkClusterDnsProps(props));
     this.props = props;
     this.clusterDomain = `${props.clusterName}.${props.baseDomain}`;
+    this.privateZoneProvider = privateZoneProvider(this, props.hostedZoneRoleArn, props.region);
+    if (props.privateHostedZoneId) {
+      // Read once through the zone owner's provider: a wrong id, name or a public zone stops the
+      // plan here, before any record is written into someone else's zone.
+      const zone = new DataAwsRoute53Zone(this, "private-zone", {
+        zoneId: props.privateHostedZoneId,
+        provider: this.privateZoneProvider,
+        lifecycle: {
+          postcondition: [
+            {
+              condition: `\${self.private_zone && trimsuffix(lower(self.name), ".") == "${this.clusterDomain}"}`,
+              errorMessage: `dns.privateHostedZoneId ${props.privateHostedZoneId} must be the private zone ${this.clusterDomain}, associated with the cluster's VPC.`,
+            },
+          ],
+        },
+      });
+      this.privateZoneId = zone.zoneId;
+      return;
+    }
     const zone = new Route53Zone(this, "private-zone", {
       name: this.clusterDomain,
       comment: `OpenShift ${props.clusterName} (${props.infraId}), private`,
@@ -70,8 +115,9 @@ export class ClusterDns extends Construct {
     return dnsRecord(this, id, {
       zoneId: zone === "private" ? this.privateZoneId : this.publicZoneId,
       name: `${label}.${this.clusterDomain}`,
-      recordType: this.props.recordType,
+      recordType: resolveRecordType(this.props.recordType, this.props.region),
       target,
+      provider: zone === "private" ? this.privateZoneProvider : undefined,
     });
   }
 }
@@ -80,16 +126,17 @@ export class ClusterDns extends Construct {
 export function dnsRecord(
   scope: Construct,
   id: string,
-  props: { zoneId: string; name: string; target: DnsTarget; recordType?: RecordType },
+  props: { zoneId: string; name: string; target: DnsTarget; recordType?: "alias" | "cname"; provider?: TerraformProvider },
 ): Route53Record {
-  const { zoneId, name, target } = props;
-  if ((props.recordType ?? DEFAULT_RECORD_TYPE) === "cname") {
-    return new Route53Record(scope, id, { zoneId, name, type: "CNAME", ttl: 10, records: [target.dnsName] });
+  const { zoneId, name, target, provider } = props;
+  if (props.recordType === "cname") {
+    return new Route53Record(scope, id, { zoneId, name, type: "CNAME", ttl: 10, records: [target.dnsName], provider });
   }
   return new Route53Record(scope, id, {
     zoneId,
     name,
     type: "A",
     alias: { name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: false },
+    provider,
   });
 }

@@ -1,3 +1,4 @@
+import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -10,10 +11,11 @@ import { Construct } from "constructs";
 import { DEFAULT_BOOTSTRAP_INSTANCE_TYPE, DEFAULT_IAM_POLICY, DEFAULT_PUBLISH, IamPolicyMode, PublishMode } from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import type { INetwork } from "../network/types";
+import { ExistingInstanceProfile } from "../security/existing-instance-profile";
 import { bootstrapStatements, MachineRole } from "../security/iam";
 import { securityGroupWithEgress } from "../security/security-groups";
 import { nameTag } from "../tags/tags";
-import { bootstrapPointer } from "./ignition";
+import { bootstrapPointer, httpsObjectUrl } from "./ignition";
 import { Machine, RootVolume } from "./machine";
 import { checkBootstrapNodeProps } from "../validation/constructs";
 import { assertValidProps } from "../validation/problems";
@@ -43,6 +45,23 @@ export interface BootstrapNodeProps {
   readonly rootVolume?: RootVolume;
   /** External: its public address is an EIP from this pool (ipv4pool-ec2-...). @default an auto-assigned address */
   readonly publicIpv4Pool?: string;
+  /** An existing instance profile: no role, policy or profile is created. @default a new one */
+  readonly iamInstanceProfile?: string;
+  /** Existing groups added to the node's own two. @default none */
+  readonly additionalSecurityGroupIds?: readonly string[];
+  /**
+   * Fetch bootstrap.ign over https (a custom S3 endpoint, a non-commercial partition) rather than
+   * `s3://` with the node's role. @default s3://
+   */
+  readonly httpsIgnition?: HttpsIgnitionSource;
+}
+
+/** Where the bootstrap node fetches bootstrap.ign over https. */
+export interface HttpsIgnitionSource {
+  /** A custom S3 endpoint (aws.serviceEndpoints.s3). @default the bucket's regional endpoint */
+  readonly endpoint?: string;
+  /** Path-style URLs on that endpoint. @default false (virtual-hosted) */
+  readonly pathStyle?: boolean;
 }
 
 /**
@@ -60,6 +79,8 @@ export class BootstrapNode extends Construct {
     assertValidProps(this, checkBootstrapNodeProps(props));
     const { infraId, network } = props;
     const external = (props.publish ?? DEFAULT_PUBLISH) === "External";
+    const subnetId = external ? network.publicSubnetIds[0] : network.privateSubnetIds[0];
+    const key = "bootstrap.ign";
 
     const bucket = new S3Bucket(this, "ignition-bucket", {
       // Bucket names are global and lower-case; the provider adds a unique suffix.
@@ -85,6 +106,30 @@ export class BootstrapNode extends Construct {
         },
       ],
     });
+    const profile = props.iamInstanceProfile
+      ? new ExistingInstanceProfile(this, "existing-profile", { name: props.iamInstanceProfile, field: "machines.bootstrap.iamInstanceProfile" })
+      : undefined;
+    const objectArn = `${bucket.arn}/${key}`;
+    // Ignition's https fetch carries no credentials: the object is readable from the bootstrap
+    // node's subnet, through the VPC's S3 endpoint, and from nowhere else. A profile of your own
+    // is let in by the bucket, as its role cannot be granted a bucket whose name it cannot know.
+    const readers = props.httpsIgnition
+      ? [
+          {
+            Sid: "BootstrapSubnetReadsIgnition",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: objectArn,
+            Condition: {
+              StringEquals: { "aws:SourceVpc": network.vpcId },
+              IpAddress: { "aws:VpcSourceIp": new DataAwsSubnet(this, "bootstrap-subnet", { id: subnetId }).cidrBlock },
+            },
+          },
+        ]
+      : profile
+        ? [{ Sid: "BootstrapProfileReadsIgnition", Effect: "Allow", Principal: { AWS: profile.roleArn }, Action: "s3:GetObject", Resource: objectArn }]
+        : [];
     new S3BucketPolicy(this, "ignition-bucket-tls-only", {
       bucket: bucket.id,
       policy: JSON.stringify({
@@ -98,6 +143,7 @@ export class BootstrapNode extends Construct {
             Resource: [bucket.arn, `${bucket.arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           },
+          ...readers,
         ],
       }),
     });
@@ -105,7 +151,7 @@ export class BootstrapNode extends Construct {
     const asset = new TerraformAsset(this, "bootstrap-ign", { path: props.ignitionFile, type: AssetType.FILE });
     const object = new S3Object(this, "bootstrap-ign-object", {
       bucket: bucket.id,
-      key: "bootstrap.ign",
+      key,
       source: asset.path,
       // A new bootstrap.ign (same size, other content) is uploaded again.
       sourceHash: asset.assetHash,
@@ -115,13 +161,16 @@ export class BootstrapNode extends Construct {
     });
     this.ignitionBucketName = bucket.bucket;
 
-    const statements = bootstrapStatements(props.iamPolicy ?? DEFAULT_IAM_POLICY, `${bucket.arn}/${object.key}`);
-    if (props.ignitionKmsKeyArn) statements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: props.ignitionKmsKeyArn });
-    const role = new MachineRole(this, "iam", {
-      name: `${infraId}-bootstrap`,
-      statements,
-      permissionsBoundaryArn: props.permissionsBoundaryArn,
-    });
+    const role =
+      profile ??
+      new MachineRole(this, "iam", {
+        name: `${infraId}-bootstrap`,
+        statements: [
+          ...bootstrapStatements(props.iamPolicy ?? DEFAULT_IAM_POLICY, `${bucket.arn}/${object.key}`),
+          ...(props.ignitionKmsKeyArn ? [{ Effect: "Allow" as const, Action: ["kms:Decrypt"], Resource: props.ignitionKmsKeyArn }] : []),
+        ],
+        permissionsBoundaryArn: props.permissionsBoundaryArn,
+      });
 
     const group = securityGroupWithEgress(this, "security-group", {
       infraId,
@@ -151,11 +200,16 @@ export class BootstrapNode extends Construct {
       infraId,
       ami: props.ami,
       instanceType: props.instanceType ?? DEFAULT_BOOTSTRAP_INSTANCE_TYPE,
-      subnetId: external ? network.publicSubnetIds[0] : network.privateSubnetIds[0],
+      subnetId,
       associatePublicIp: external && !props.publicIpv4Pool,
-      securityGroupIds: [group.id, props.masterSecurityGroupId],
+      securityGroupIds: [group.id, props.masterSecurityGroupId, ...(props.additionalSecurityGroupIds ?? [])],
       instanceProfileName: role.instanceProfileName,
-      userData: bootstrapPointer(`s3://${bucket.bucket}/${object.key}`),
+      userData: bootstrapPointer(
+        props.httpsIgnition
+          ? httpsObjectUrl({ bucket: bucket.bucket, key: object.key, regionalDomainName: bucket.bucketRegionalDomainName, ...props.httpsIgnition })
+          : // The object's own attributes, so the node is launched only once its config is uploaded.
+            `s3://${bucket.bucket}/${object.key}`,
+      ),
       rootVolume: props.rootVolume,
       targetGroups: props.targetGroups,
     });

@@ -19,6 +19,8 @@ export interface RootVolume {
   readonly iops?: number;
   /** @default the account's default EBS key */
   readonly kmsKeyArn?: string;
+  /** gp3 only, MiB/s. @default the gp3 baseline (125) */
+  readonly throughput?: number;
 }
 
 export interface MachineProps {
@@ -74,6 +76,7 @@ export class Machine extends Construct {
         volumeSize: volume.sizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB,
         volumeType: volume.type ?? DEFAULT_ROOT_VOLUME_TYPE,
         iops: volume.iops,
+        throughput: volume.throughput,
         encrypted: true,
         kmsKeyId: volume.kmsKeyArn,
         tags: nameTag(props.name),

@@ -1,4 +1,4 @@
-import { DataResource, Fn, Op, Precondition } from "cdktf";
+import { Fn, Op, Precondition, TerraformResource, TerraformResourceLifecycle } from "cdktf";
 import { Construct } from "constructs";
 import {
   DEFAULT_COMPUTE_INSTANCE_TYPE,
@@ -26,6 +26,8 @@ export interface NodePoolProps {
    */
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
+  /** Existing groups added to the pool's own. @default none */
+  readonly additionalSecurityGroupIds?: readonly string[];
   readonly instanceProfileName: string;
   /** @default 3 for masters, 2 for workers */
   readonly replicas?: number;
@@ -35,6 +37,21 @@ export interface NodePoolProps {
   readonly rootVolume?: RootVolume;
   /** Masters: the API target groups. @default none */
   readonly targetGroups?: readonly ITargetGroup[];
+}
+
+/**
+ * Terraform's built-in terraform_data (Terraform >= 1.4, which the product requires anyway). Not
+ * cdktf's DataResource: that one checks the Terraform version at synth by running `terraform
+ * version` once per resource, which would make synth slow and need Terraform on the machine.
+ */
+class TerraformData extends TerraformResource {
+  constructor(scope: Construct, id: string, private readonly input: Record<string, unknown>, lifecycle: TerraformResourceLifecycle) {
+    super(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" }, lifecycle });
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { input: this.input };
+  }
 }
 
 /**
@@ -49,10 +66,9 @@ class Placement extends Construct {
 
   constructor(scope: Construct, id: string, props: { machine: string; index: number; subnetIds: readonly string[] }) {
     super(scope, id);
-    const slot = new DataResource(this, "slot", {
-      input: { azIndex: props.index % props.subnetIds.length },
-      lifecycle: { ignoreChanges: ["input"] },
-    }).getNumberAttribute("output.azIndex");
+    const slot = new TerraformData(this, "slot", { azIndex: props.index % props.subnetIds.length }, { ignoreChanges: ["input"] }).getNumberAttribute(
+      "output.azIndex",
+    );
     // element() wraps around; the precondition below is what refuses a slot out of range.
     this.subnetId = Fn.element(props.subnetIds, slot);
     this.precondition = {
@@ -82,7 +98,7 @@ export class NodePool extends Construct {
         ami: props.ami,
         instanceType: props.instanceType ?? (master ? DEFAULT_CONTROL_PLANE_INSTANCE_TYPE : DEFAULT_COMPUTE_INSTANCE_TYPE),
         subnetId: placement.subnetId,
-        securityGroupIds: [props.securityGroupId],
+        securityGroupIds: [props.securityGroupId, ...(props.additionalSecurityGroupIds ?? [])],
         instanceProfileName: props.instanceProfileName,
         userData,
         rootVolume: props.rootVolume,

@@ -44,8 +44,8 @@ export interface EdgeZonesProps {
   /** The cluster's AZs and their private route tables, index for index. */
   readonly availabilityZones: readonly string[];
   readonly privateRouteTableIds: readonly string[];
-  /** The internet gateway's table, which Local Zone public subnets join. */
-  readonly publicRouteTableId: string;
+  /** The internet gateway's table, which Local Zone public subnets join; required with publicSubnets. */
+  readonly publicRouteTableId?: string;
 }
 
 /**
@@ -132,7 +132,7 @@ export class EdgeZones extends Construct {
       const publicSubnet = subnet("public", zone.type === "local-zone" ? { "kubernetes.io/cluster/unmanaged": "true" } : {});
       new RouteTableAssociation(this, `${zone.name}-public-subnet-routes`, {
         subnetId: publicSubnet.id,
-        routeTableId: zone.type === "wavelength-zone" ? carrierTable!.id : props.publicRouteTableId,
+        routeTableId: zone.type === "wavelength-zone" ? carrierTable!.id : props.publicRouteTableId!,
       });
       this.publicSubnetIds[zone.name] = publicSubnet.id;
     });

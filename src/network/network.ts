@@ -20,6 +20,7 @@ import { Construct } from "constructs";
 import { subnetBlock } from "../config/cidr";
 import {
   DEFAULT_AVAILABILITY_ZONE_COUNT,
+  DEFAULT_INTERNET_GATEWAY,
   DEFAULT_NAT_GATEWAYS,
   DEFAULT_NETWORK_ACL,
   DEFAULT_SUBNET_BITS,
@@ -61,6 +62,16 @@ export interface ClusterNetworkProps {
   readonly publish?: PublishMode;
   /** A public IPv4 pool of your own (ipv4pool-ec2-...) for the NAT gateways' addresses. @default Amazon's */
   readonly publicIpv4Pool?: string;
+  /**
+   * false: a private-only VPC, with no internet gateway, public subnets, NAT gateways or public
+   * route; the cluster reaches AWS through the VPC endpoints or your own transit. @default true
+   */
+  readonly internetGateway?: boolean;
+  /**
+   * With internetGateway false: the VPC reaches AWS through your own transit gateway, proxy or
+   * endpoints, so the s3, ec2, elasticloadbalancing and sts endpoints are not required. @default false
+   */
+  readonly ownEgress?: boolean;
 }
 
 /** NAT gateways for `mode` in `azCount` AZs. */
@@ -117,7 +128,8 @@ export class ClusterNetwork extends Construct implements INetwork {
   readonly availabilityZones: string[];
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
-  readonly publicRouteTableId: string;
+  /** Absent in a private-only VPC. */
+  readonly publicRouteTableId?: string;
   readonly privateRouteTableIds: string[];
   readonly natGatewayIds: string[];
   readonly edgeZones?: EdgeZones;
@@ -128,7 +140,9 @@ export class ClusterNetwork extends Construct implements INetwork {
     const { infraId, region } = props;
     const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
     const subnetBits = props.subnetBits ?? DEFAULT_SUBNET_BITS;
-    const natMode = props.natGateways ?? DEFAULT_NAT_GATEWAYS;
+    const withInternet = props.internetGateway ?? DEFAULT_INTERNET_GATEWAY;
+    // A NAT gateway needs an internet gateway: none by default without one (asking for one is refused).
+    const natMode = props.natGateways ?? (withInternet ? DEFAULT_NAT_GATEWAYS : "none");
     const endpoints = props.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS;
     const azSpec = props.availabilityZones ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
 
@@ -170,22 +184,24 @@ export class ClusterNetwork extends Construct implements INetwork {
           [kind === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1",
         }),
       });
-    const publicSubnets = azs.map((_, i) => subnet("public", i));
+    const publicSubnets = withInternet ? azs.map((_, i) => subnet("public", i)) : [];
     const privateSubnets = azs.map((_, i) => subnet("private", i));
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
 
-    const igw = new InternetGateway(this, "internet-gateway", { vpcId: vpc.id, tags: nameTag(`${infraId}-igw`) });
-    const publicRouteTable = new RouteTable(this, "public-route-table", { vpcId: vpc.id, tags: nameTag(`${infraId}-public`) });
-    new Route(this, "public-default-route", {
-      routeTableId: publicRouteTable.id,
-      destinationCidrBlock: "0.0.0.0/0",
-      gatewayId: igw.id,
-    });
-    publicSubnets.forEach(
-      (s, i) => new RouteTableAssociation(this, `public-subnet-${i}-routes`, { subnetId: s.id, routeTableId: publicRouteTable.id }),
-    );
-    this.publicRouteTableId = publicRouteTable.id;
+    const igw = withInternet ? new InternetGateway(this, "internet-gateway", { vpcId: vpc.id, tags: nameTag(`${infraId}-igw`) }) : undefined;
+    const publicRouteTable = igw && new RouteTable(this, "public-route-table", { vpcId: vpc.id, tags: nameTag(`${infraId}-public`) });
+    if (igw && publicRouteTable) {
+      new Route(this, "public-default-route", {
+        routeTableId: publicRouteTable.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        gatewayId: igw.id,
+      });
+      publicSubnets.forEach(
+        (s, i) => new RouteTableAssociation(this, `public-subnet-${i}-routes`, { subnetId: s.id, routeTableId: publicRouteTable.id }),
+      );
+    }
+    this.publicRouteTableId = publicRouteTable?.id;
 
     const natCount = natGatewayCount(natMode, azs.length);
     const nats = Array.from({ length: natCount }, (_, i) => {
@@ -193,13 +209,13 @@ export class ClusterNetwork extends Construct implements INetwork {
         domain: "vpc",
         publicIpv4Pool: props.publicIpv4Pool,
         tags: nameTag(`${infraId}-nat-${azs[i]}`),
-        dependsOn: [igw],
+        dependsOn: [igw!],
       });
       return new NatGateway(this, `nat-gateway-${i}`, {
         allocationId: eip.allocationId,
         subnetId: publicSubnets[i].id,
         tags: nameTag(`${infraId}-nat-${azs[i]}`),
-        dependsOn: [igw],
+        dependsOn: [igw!],
       });
     });
     this.natGatewayIds = nats.map((n) => n.id);
@@ -229,7 +245,7 @@ export class ClusterNetwork extends Construct implements INetwork {
         publicSubnets: (props.publish ?? DEFAULT_PUBLISH) === "External",
         availabilityZones: azs,
         privateRouteTableIds: this.privateRouteTableIds,
-        publicRouteTableId: publicRouteTable.id,
+        publicRouteTableId: publicRouteTable?.id,
       });
     }
 
@@ -242,7 +258,7 @@ export class ClusterNetwork extends Construct implements INetwork {
           vpcId: vpc.id,
           serviceName: service("s3"),
           vpcEndpointType: "Gateway",
-          routeTableIds: [publicRouteTable.id, ...privateRouteTables.map((t) => t.id), ...(this.edgeZones?.routeTableIds ?? [])],
+          routeTableIds: [...(publicRouteTable ? [publicRouteTable.id] : []), ...privateRouteTables.map((t) => t.id), ...(this.edgeZones?.routeTableIds ?? [])],
           tags: nameTag(`${infraId}-s3`),
         });
       }
@@ -282,7 +298,7 @@ export class ClusterNetwork extends Construct implements INetwork {
       }
     }
 
-    if (props.networkAcl ?? DEFAULT_NETWORK_ACL) {
+    if ((props.networkAcl ?? DEFAULT_NETWORK_ACL) && publicSubnets.length) {
       const acl = new NetworkAcl(this, "public-network-acl", {
         vpcId: vpc.id,
         subnetIds: this.publicSubnetIds,

@@ -41,7 +41,7 @@ export function protectedInputs(configFile: string, clusters: readonly { readonl
   const inputs: ProtectedPath[] = [
     { path: configFile, what: `the cluster file ${shownPath(path.resolve(configFile))}` },
     { path: process.cwd(), what: "the working folder", mayHoldOutput: true },
-    { path: projectRoot(), what: "the project folder", mayHoldOutput: true },
+    ...projectPaths(),
   ];
   for (const { assets } of clusters) {
     if (!assets) continue;
@@ -52,7 +52,26 @@ export function protectedInputs(configFile: string, clusters: readonly { readonl
   return inputs;
 }
 
-/** The folder of this product's package.json (its sources, node_modules, examples). */
+/**
+ * The product's own folders beside its package.json (README: Development): code and dependencies.
+ * Not .build, which holds only what is made again (bundles, the bench's outputs).
+ */
+const PROJECT_FOLDERS = [".git", "node_modules", "src", "scripts", "test-support", "__tests__", "examples", "schema", "help", "bench", "dist"];
+
+/**
+ * The project: its folder may hold outputs (`cdktf.out`), its own folders may not. Installed as a
+ * dependency (inside a node_modules), none of it may.
+ */
+function projectPaths(): ProtectedPath[] {
+  const root = projectRoot();
+  const installed = root.split(path.sep).includes("node_modules");
+  return [
+    { path: root, what: "the project folder", mayHoldOutput: !installed },
+    ...PROJECT_FOLDERS.map((name) => ({ path: path.join(root, name), what: `the project's ${name} folder` })),
+  ];
+}
+
+/** The folder of this product's package.json. */
 function projectRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, "package.json"))) return dir;

@@ -27,19 +27,32 @@ export interface Rule {
 }
 
 const resource = (s: Subject, ...types: string[]) => s.kind === "resource" && types.includes(s.type);
-const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+/** A Terraform JSON attribute that may hold one value or a list of them, as a list. */
+export const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
 /** The companions of a bucket: resources of `type` whose `bucket` refers to it. */
-function companions(ctx: RuleContext, type: string, bucketName: string): any[] {
+export function companions(ctx: RuleContext, type: string, bucketName: string): any[] {
   return Object.values(ctx.resources[type] ?? {}).filter((r) => String(r.bucket).includes(`aws_s3_bucket.${bucketName}.`));
 }
 
-function parsePolicy(policy: unknown): any[] | undefined {
+/** One statement of an IAM policy document, as a rule reads it from a resource's `policy`. */
+export interface PolicyDocumentStatement {
+  readonly Effect?: string;
+  readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
+  readonly Resource?: string | string[];
+  readonly Principal?: unknown;
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** The statements of a policy attribute; undefined when it is not literal JSON (a reference, known at apply). */
+export function policyStatements(policy: unknown): PolicyDocumentStatement[] | undefined {
   if (typeof policy !== "string") return undefined;
   try {
     return asList(JSON.parse(policy).Statement);
   } catch {
-    return undefined; // not literal JSON (a reference): nothing to check here
+    return undefined;
   }
 }
 
@@ -100,7 +113,7 @@ export const RULES: readonly Rule[] = [
     check: (s, ctx) => {
       if (!resource(s, "aws_s3_bucket")) return [];
       const tlsOnly = companions(ctx, "aws_s3_bucket_policy", (s as any).name).some((p) =>
-        (parsePolicy(p.policy) ?? []).some((st) => st.Effect === "Deny" && String(st.Condition?.Bool?.["aws:SecureTransport"]) === "false"),
+        (policyStatements(p.policy) ?? []).some((st) => st.Effect === "Deny" && String(st.Condition?.Bool?.["aws:SecureTransport"]) === "false"),
       );
       return tlsOnly ? [] : ["the bucket accepts requests without TLS"];
     },
@@ -127,7 +140,7 @@ export const RULES: readonly Rule[] = [
     fix: "list the actions the role needs (iam.policy: least-privilege)",
     check: (s) => {
       if (!resource(s, "aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")) return [];
-      const wide = (parsePolicy((s as any).attrs.policy) ?? [])
+      const wide = (policyStatements((s as any).attrs.policy) ?? [])
         .filter((st) => st.Effect === "Allow")
         .flatMap((st) => [...asList<string>(st.Action).filter((a) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a)), ...(st.NotAction ? ["NotAction"] : [])]);
       return wide.length ? [`the policy allows ${wide.join(", ")}`] : [];

@@ -6,11 +6,15 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { adoptOrStop } from "../state/own-state";
 import type { IamPolicyMode } from "../defaults";
+import type { Acknowledgement } from "../policy/guardrails";
 import { nameTag } from "../tags/tags";
 import { checkMachineRoleProps } from "../validation/constructs";
 import { assertValidProps } from "../validation/problems";
 
 export type { IamPolicyMode } from "../defaults";
+
+/** Choosing the documented table is itself the acknowledgement of the wildcard-action guardrail. */
+export const DOCUMENTED_POLICY_ACKNOWLEDGEMENT: Acknowledgement = { rule: "UPI-IAM-1", reason: "iam.policy: documented chooses the seed's broad table" };
 
 export interface PolicyStatement {
   readonly Effect: "Allow";

@@ -5,6 +5,8 @@ import { configureBackend, StateLocation } from "../backend/backend";
 import { MOVED_FROM_CONTEXT, OwnState } from "../state/own-state";
 import type { ClusterConfig } from "../config/load";
 import { Acknowledgement, Guardrails } from "../policy/guardrails";
+import { RULE_IDS } from "../policy/rules";
+import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
 import { defaultTags } from "../tags/tags";
 
 /** install-config service endpoint names to the provider's endpoint keys. */
@@ -26,8 +28,8 @@ function providerEndpoints(endpoints: ClusterConfig["aws"]["serviceEndpoints"]):
 /** The file's acknowledgements; choosing the documented IAM table is itself one for the wildcard rule. */
 function acknowledgements(cluster: ClusterConfig): Acknowledgement[] {
   const acks: Acknowledgement[] = [...cluster.guardrails.acknowledge];
-  if (cluster.iam.policy === "documented" && !acks.some((a) => a.rule === "UPI-IAM-1")) {
-    acks.push({ rule: "UPI-IAM-1", reason: "iam.policy: documented chooses the seed's broad table" });
+  if (cluster.iam.policy === "documented" && !acks.some((a) => a.rule === DOCUMENTED_POLICY_ACKNOWLEDGEMENT.rule)) {
+    acks.push(DOCUMENTED_POLICY_ACKNOWLEDGEMENT);
   }
   return acks;
 }
@@ -56,8 +58,11 @@ export class ClusterStack extends TerraformStack {
     // Where the previous synth had this stack's state, when the backend settings changed since:
     // the state guards name it (src/state/own-state.ts).
     OwnState.of(this).movedFrom = this.node.tryGetContext(MOVED_FROM_CONTEXT)?.[stackName];
-    this.guardrails = new Guardrails({ infraId: cluster.infraId, acknowledge: acknowledgements(cluster) });
+    this.guardrails = new Guardrails({ infraId: cluster.infraId });
     Aspects.of(this).add(this.guardrails);
+    // The file's acknowledgements of guardrail rules cover the whole stack (its day-2 and plan
+    // rules are judged before synth and by the plan).
+    for (const a of acknowledgements(cluster)) if (RULE_IDS.includes(a.rule)) Guardrails.acknowledge(this, a.rule, a.reason);
   }
 
   /** Outputs keep the CloudFormation templates' names, so scripts and docs carry over. */

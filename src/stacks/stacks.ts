@@ -26,6 +26,7 @@ export function clusterProps(c: ClusterConfig): OpenShiftUpiClusterProps {
     dns: c.dns,
     iam: c.iam,
     rhcosAmi,
+    s3Endpoint: c.aws.serviceEndpoints.s3 ? { url: c.aws.serviceEndpoints.s3, pathStyle: c.aws.s3UsePathStyle } : undefined,
     ignition: c.assets && { bootstrapIgnitionFile: c.assets.bootstrapIgnitionFile, masterCa: c.assets.masterCa, workerCa: c.assets.workerCa },
     bootstrap,
     controlPlane,
@@ -53,7 +54,7 @@ export class NetworkStack extends ClusterStack {
     this.output("VpcId", this.network.vpcId, "The cluster VPC");
     this.output("PublicSubnetIds", this.network.publicSubnetIds, "Public subnets, one per AZ");
     this.output("PrivateSubnetIds", this.network.privateSubnetIds, "Private subnets, one per AZ");
-    this.output("PublicRouteTableId", this.network.publicRouteTableId, "The public route table");
+    if (this.network.publicRouteTableId) this.output("PublicRouteTableId", this.network.publicRouteTableId, "The public route table");
     this.output("PrivateRouteTableIds", this.network.privateRouteTableIds, "Private route tables, one per AZ");
     const edge = this.network.edgeZones;
     if (edge) {
@@ -76,7 +77,7 @@ export class InfraStack extends ClusterStack {
     // pool checked.
     if (!network) addPublicIpv4PoolCheck(this, props);
     this.infra = addClusterInfra(this, props, network ?? addNetwork(this, props));
-    const { dns, loadBalancers: lbs, securityGroups, masterRole, workerRole } = this.infra;
+    const { dns, loadBalancers: lbs, securityGroups, masterInstanceProfileName, workerInstanceProfileName } = this.infra;
     this.output("PrivateHostedZoneId", dns.privateZoneId, "The cluster's private zone");
     if (lbs.external) this.output("ExternalApiLoadBalancerName", lbs.external.arnSuffix, "Full name of the external API NLB");
     this.output("InternalApiLoadBalancerName", lbs.internal.arnSuffix, "Full name of the internal API NLB");
@@ -86,8 +87,8 @@ export class InfraStack extends ClusterStack {
     this.output("InternalServiceTargetGroupArn", lbs.internalServiceTargetGroup.targetGroupArn, "Machine config server target group");
     this.output("MasterSecurityGroupId", securityGroups.masterSecurityGroupId, "Master security group");
     this.output("WorkerSecurityGroupId", securityGroups.workerSecurityGroupId, "Worker security group");
-    this.output("MasterInstanceProfile", masterRole.instanceProfileName, "Master instance profile name");
-    this.output("WorkerInstanceProfile", workerRole.instanceProfileName, "Worker instance profile name");
+    this.output("MasterInstanceProfile", masterInstanceProfileName, "Master instance profile name");
+    this.output("WorkerInstanceProfile", workerInstanceProfileName, "Worker instance profile name");
   }
 }
 

@@ -32,6 +32,7 @@ export const amiIdProblem = idProblem(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, "an AM
 export const instanceTypeProblem = idProblem(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as m6i.xlarge");
 export const vpcIdProblem = idProblem(/^vpc-[0-9a-f]+$/, "a VPC id such as vpc-0123abcd");
 export const subnetIdProblem = idProblem(/^subnet-[0-9a-f]+$/, "a subnet id such as subnet-0123abcd");
+export const securityGroupIdProblem = idProblem(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, "a security group id such as sg-0123456789abcdef0");
 export const hostedZoneIdProblem = idProblem(/^[A-Z0-9]{1,32}$/, "a Route 53 zone id such as Z0123456789ABC (without /hostedzone/)");
 export const loadBalancerHostnameProblem = idProblem(
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
@@ -92,5 +93,15 @@ export const iamPolicyArnProblem = (value: unknown, region?: string) =>
     resource: /^policy\/[\w+=,.@/-]+$/,
     what: "an IAM policy",
     form: "arn:<partition>:iam::<account>:policy/<name>",
+    region,
+  });
+
+/** A role to assume: its own ARN, in the cluster's partition. */
+export const iamRoleArnProblem = (value: unknown, region?: string) =>
+  arnProblem(value, {
+    service: "iam",
+    resource: /^role\/[\w+=,.@/-]+$/,
+    what: "an IAM role",
+    form: "arn:<partition>:iam::<account>:role/<name>",
     region,
   });

@@ -54,6 +54,8 @@ import {
 } from "./network";
 import { edgeZonesProblems, publicIpv4PoolIdProblem } from "./edge";
 import { echo, isToken, Problems, PropProblem } from "./problems";
+import { iamRoleArnProblem } from "./aws";
+import { needsRhcosAmi, OWN_SECURITY_GROUPS, poolOverridesProblems, privateOnlyProblems, restrictedAccountProblems, zoneProblems } from "./restricted";
 
 /**
  * What each public construct checks in its constructor, as pure functions of its props. The
@@ -130,7 +132,8 @@ export function checkClusterNetworkProps(props: ClusterNetworkProps): PropProble
   return new Problems()
     .add(["infraId"], infraIdProblem(props.infraId))
     .add(["region"], regionProblem(props.region))
-    .addAll([], vpcProblems(props, props.region)).list;
+    .addAll([], vpcProblems(props, props.region))
+    .addAll([], privateOnlyProblems(props, props.publish ?? DEFAULT_PUBLISH)).list;
 }
 
 export function checkExistingNetworkProps(props: ExistingNetworkProps): PropProblem[] {
@@ -166,7 +169,7 @@ export function checkClusterDnsProps(props: ClusterDnsProps): PropProblem[] {
     .add(["vpcId"], required(props.vpcId));
   if (props.publicHostedZoneId !== undefined && !isToken(props.publicHostedZoneId)) p.add(["publicHostedZoneId"], hostedZoneIdProblem(props.publicHostedZoneId));
   if (props.recordType !== undefined) p.add(["recordType"], oneOf(RECORD_TYPES, props.recordType));
-  return p.list;
+  return p.addAll([], zoneProblems(props, typeof props.region === "string" && !regionProblem(props.region) ? props.region : undefined)).list;
 }
 
 export function checkClusterSecurityGroupsProps(props: ClusterSecurityGroupsProps): PropProblem[] {
@@ -191,10 +194,17 @@ export function checkMachineRoleProps(props: MachineRoleProps): PropProblem[] {
 
 /** The bootstrap node's own settings, shared by BootstrapNode and the cluster's `bootstrap` props. */
 function bootstrapSettingsProblems(
-  props: { instanceType?: unknown; allowedCidrs?: readonly unknown[]; ignitionKmsKeyArn?: unknown; rootVolume?: object },
+  props: {
+    instanceType?: unknown;
+    allowedCidrs?: readonly unknown[];
+    ignitionKmsKeyArn?: unknown;
+    rootVolume?: object;
+    iamInstanceProfile?: unknown;
+    additionalSecurityGroupIds?: unknown;
+  },
   region?: string,
 ): PropProblem[] {
-  const p = new Problems();
+  const p = new Problems().addAll([], poolOverridesProblems(props, OWN_SECURITY_GROUPS.bootstrap, "the bootstrap node"));
   if (props.instanceType !== undefined) p.add(["instanceType"], instanceTypeProblem(props.instanceType));
   if (props.allowedCidrs !== undefined) {
     if (!Array.isArray(props.allowedCidrs)) p.add(["allowedCidrs"], `must be a list of CIDRs (got ${echo(props.allowedCidrs)})`);
@@ -224,11 +234,11 @@ export function checkBootstrapNodeProps(props: BootstrapNodeProps): PropProblem[
 /** A pool's own settings, shared by NodePool and the cluster's `controlPlane`/`compute` props. */
 function poolSettingsProblems(
   role: "master" | "worker",
-  props: { replicas?: unknown; instanceType?: unknown; rootVolume?: object },
+  props: { replicas?: unknown; instanceType?: unknown; rootVolume?: object; iamInstanceProfile?: unknown; additionalSecurityGroupIds?: unknown },
   region?: string,
 ): PropProblem[] {
   const replicas = props.replicas ?? (role === "master" ? DEFAULT_CONTROL_PLANE_REPLICAS : DEFAULT_COMPUTE_REPLICAS);
-  const p = new Problems().add(["replicas"], replicasProblem(role, replicas));
+  const p = new Problems().add(["replicas"], replicasProblem(role, replicas)).addAll([], poolOverridesProblems(props, OWN_SECURITY_GROUPS[role], role === "master" ? "control-plane machines" : "compute machines"));
   if (props.instanceType !== undefined) p.add(["instanceType"], instanceTypeProblem(props.instanceType));
   return p.addAll(["rootVolume"], rootVolumeProblems(props.rootVolume ?? {}, ROOT_VOLUME_DEFAULTS, region)).list;
 }
@@ -279,6 +289,7 @@ export function checkAppsIngressProps(props: AppsIngressProps): PropProblem[] {
   if (!isToken(props.routerLoadBalancerHostname)) p.add(["routerLoadBalancerHostname"], loadBalancerHostnameProblem(props.routerLoadBalancerHostname));
   if (props.loadBalancerType !== undefined) p.add(["loadBalancerType"], oneOf(ROUTER_LOAD_BALANCER_TYPES, props.loadBalancerType));
   if (props.recordType !== undefined) p.add(["recordType"], oneOf(RECORD_TYPES, props.recordType));
+  if (props.hostedZoneRoleArn !== undefined && !isToken(props.hostedZoneRoleArn)) p.add(["hostedZoneRoleArn"], iamRoleArnProblem(props.hostedZoneRoleArn));
   return p.list;
 }
 
@@ -312,6 +323,7 @@ export function checkClusterProps(props: OpenShiftUpiClusterProps): PropProblem[
     }
   } else {
     p.addAll(["network"], vpcProblems(network as Omit<ClusterNetworkProps, "infraId" | "region">, knownRegion));
+    p.addAll(["network"], privateOnlyProblems(network as Omit<ClusterNetworkProps, "infraId" | "region">, publish));
   }
 
   if (props.publicIpv4Pool !== undefined) {
@@ -321,6 +333,7 @@ export function checkClusterProps(props: OpenShiftUpiClusterProps): PropProblem[
   const dns = props.dns ?? {};
   if (dns.publicHostedZoneId !== undefined) p.add(["dns", "publicHostedZoneId"], hostedZoneIdProblem(dns.publicHostedZoneId));
   if (dns.recordType !== undefined) p.add(["dns", "recordType"], oneOf(RECORD_TYPES, dns.recordType));
+  p.addAll(["dns"], zoneProblems(dns, knownRegion));
   if (props.iam?.policy !== undefined) p.add(["iam", "policy"], oneOf(IAM_POLICY_MODES, props.iam.policy));
   if (props.iam?.permissionsBoundaryArn !== undefined) {
     p.add(["iam", "permissionsBoundaryArn"], iamPolicyArnProblem(props.iam.permissionsBoundaryArn, knownRegion));
@@ -331,7 +344,8 @@ export function checkClusterProps(props: OpenShiftUpiClusterProps): PropProblem[
   p.addAll(["controlPlane"], poolSettingsProblems("master", props.controlPlane ?? {}, knownRegion));
   p.addAll(["compute"], poolSettingsProblems("worker", props.compute ?? {}, knownRegion));
 
-  if (createsMachines(props)) {
+  // A pool with an AMI of its own needs no rhcosAmi.
+  if (createsMachines(props) && needsRhcosAmi(props)) {
     p.add(
       ["rhcosAmi"],
       required(
@@ -339,9 +353,11 @@ export function checkClusterProps(props: OpenShiftUpiClusterProps): PropProblem[
         `is required when machines are created; get it with: openshift-install coreos print-stream-json | jq -r '.architectures.x86_64.images.aws.regions["${knownRegion ?? "<region>"}"].image'`,
       ) ?? amiIdProblem(props.rhcosAmi),
     );
-    p.add(["ignition"], required(props.ignition, "is required when machines are created (bootstrap.ign and the CAs of master.ign and worker.ign)"));
   } else if (props.rhcosAmi !== undefined) {
     p.add(["rhcosAmi"], amiIdProblem(props.rhcosAmi));
+  }
+  if (createsMachines(props)) {
+    p.add(["ignition"], required(props.ignition, "is required when machines are created (bootstrap.ign and the CAs of master.ign and worker.ign)"));
   }
   if (props.ignition && typeof clusterName === "string" && typeof baseDomain === "string") {
     const domain = `${clusterName}.${baseDomain}`;
@@ -355,13 +371,17 @@ export function checkClusterProps(props: OpenShiftUpiClusterProps): PropProblem[
   if (!existing && publish === "Internal" && bootstrapEnabled) {
     const net = network as Omit<ClusterNetworkProps, "infraId" | "region">;
     const endpoints = net.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS;
-    if ((net.natGateways ?? DEFAULT_NAT_GATEWAYS) === "none" && Array.isArray(endpoints) && !endpoints.includes("s3")) {
+    // With network.ownEgress, your own transit reaches S3.
+    const nat = net.natGateways ?? (net.internetGateway === false ? "none" : DEFAULT_NAT_GATEWAYS);
+    if (nat === "none" && net.ownEgress !== true && Array.isArray(endpoints) && !endpoints.includes("s3")) {
       p.add(
         ["network", "vpcEndpoints"],
         "must include s3 with publish: Internal and natGateways: none: the bootstrap node, in a private subnet, fetches its Ignition from S3 and has no other way there",
       );
     }
   }
+
+  p.addAll([], restrictedAccountProblems(props));
 
   if (props.ingress) {
     p.add(["ingress", "routerLoadBalancerHostname"], loadBalancerHostnameProblem(props.ingress.routerLoadBalancerHostname));

@@ -1,6 +1,7 @@
 import { VOLUME_TYPES, VolumeType } from "../defaults";
 import { kmsKeyArnProblem } from "./aws";
 import { echo, isToken, PropProblem } from "./problems";
+import { throughputProblem } from "./restricted";
 
 /**
  * Root volume limits per EBS volume type (EC2 API reference, EbsBlockDevice: Iops and
@@ -40,6 +41,7 @@ export interface RootVolumeLike {
   readonly type?: unknown;
   readonly iops?: unknown;
   readonly kmsKeyArn?: unknown;
+  readonly throughput?: unknown;
 }
 
 /** Size and IOPS within the volume type's range, IOPS given exactly where the type takes them, a KMS key of the region. */
@@ -69,6 +71,8 @@ export function rootVolumeProblems(volume: RootVolumeLike, defaults: { sizeGiB: 
       });
     }
   }
+  const throughput = throughputProblem(volume, type);
+  if (throughput) out.push({ prop: ["throughput"], message: throughput });
   if (volume.kmsKeyArn !== undefined && volume.kmsKeyArn !== null && !isToken(volume.kmsKeyArn)) {
     const problem = kmsKeyArnProblem(volume.kmsKeyArn, region);
     if (problem) out.push({ prop: ["kmsKeyArn"], message: problem });

@@ -1,0 +1,60 @@
+import { fc } from "@fast-check/jest";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError } from "../../src/config/errors";
+import { GuardrailError } from "../../src/policy/guardrails";
+import { synthesize } from "../../src/synth";
+import { FUZZ_SEED, hostileYamlFile, mutatedFile, validFile } from "../../test-support/fuzz";
+import { tempDir } from "../../test-support/paths";
+import { inBatches, requireTerraform, terraform } from "../../test-support/terraform";
+
+jest.setTimeout(1_800_000);
+
+/**
+ * The generated files' other half of the contract: what synth accepts, Terraform accepts. A
+ * seeded sample of accepted files (FUZZ_VALIDATE_SAMPLES, 2 by default: one valid, one hostile
+ * that was accepted) gets `terraform init` and `terraform validate` on every stack.
+ */
+const SAMPLES = Number(process.env.FUZZ_VALIDATE_SAMPLES ?? 2);
+
+describe("generated cluster files that synthesize pass terraform validate", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  test(`a sample of ${SAMPLES} accepted files, every stack`, async () => {
+    requireTerraform();
+    const accepted: { outdir: string; text: string }[] = [];
+    // Half valid files, half hostile ones that were accepted anyway: the class terraform validate
+    // used to catch after synth had said yes.
+    const hostile = Math.floor(SAMPLES / 2);
+    const candidates = [
+      ...fc.sample(fc.oneof(mutatedFile, hostileYamlFile), { seed: FUZZ_SEED + 4, numRuns: 100 * SAMPLES }).map((g) => ({ g, hostile: true })),
+      ...fc.sample(validFile, { seed: FUZZ_SEED + 5, numRuns: 10 * SAMPLES }).map((g) => ({ g, hostile: false })),
+    ];
+    for (const { g, hostile: isHostile } of candidates) {
+      if (accepted.length === SAMPLES) break;
+      if (isHostile && accepted.length >= hostile) continue;
+      const dir = tempDir("upi-fuzz-validate-");
+      dirs.push(dir);
+      fs.writeFileSync(path.join(dir, "cluster.yaml"), g.text);
+      try {
+        synthesize(path.join(dir, "cluster.yaml"), path.join(dir, "out"));
+        accepted.push({ outdir: path.join(dir, "out"), text: g.text });
+      } catch (e) {
+        if (!(e instanceof ConfigError || e instanceof GuardrailError)) throw e;
+      }
+    }
+    expect(accepted).toHaveLength(SAMPLES);
+
+    const stacks = accepted.flatMap(({ outdir, text }) => fs.readdirSync(path.join(outdir, "stacks")).map((stack) => ({ cwd: path.join(outdir, "stacks", stack), stack, text })));
+    const outcomes = await inBatches(stacks, 3, async ({ cwd, stack, text }) => {
+      // The backend (an S3 bucket, an HCP organization) is not what validate checks.
+      const init = await terraform(cwd, ["init", "-input=false", "-backend=false"]);
+      if (init.code !== 0) return { stack, valid: false, out: `${init.stderr}${init.stdout}`.slice(-2000), text };
+      const validate = await terraform(cwd, ["validate", "-json"]);
+      const report = JSON.parse(validate.stdout || "{}");
+      return { stack, valid: report.valid === true, out: report.valid ? "" : validate.stdout.slice(-2000), text: report.valid ? "" : text };
+    });
+    for (const o of outcomes) expect(o).toEqual({ stack: o.stack, valid: true, out: "", text: "" });
+  });
+});
