@@ -2,7 +2,7 @@ import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { filter } from "../../test-support/aws";
-import { CliResult, runScript } from "../../test-support/cli";
+import { CliResult, runNpmScript } from "../../test-support/cli";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
 import { EMULATOR_ENV } from "../../test-support/moto";
 import { actionsByAddress } from "../../test-support/plans";
@@ -39,7 +39,7 @@ afterAll(async () => {
 async function run(script: "plan" | "roll", args: string[], overrides: Record<string, unknown> = {}): Promise<CliResult> {
   env.synth({ ...BASE, ...overrides });
   const start = Date.now();
-  const r = await runScript(script, args, { ...(terraformEnv(EMULATOR_ENV) as Record<string, string>), CLUSTER_CONFIG: env.configFile, CDKTF_OUTDIR: env.outdir });
+  const r = await runNpmScript(script, args, { ...(terraformEnv(EMULATOR_ENV) as Record<string, string>), CLUSTER_CONFIG: env.configFile, CDKTF_OUTDIR: env.outdir });
   timings[`${script} ${args.join(" ")} ${JSON.stringify(overrides)}`.trim()] = (Date.now() - start) / 1000;
   if (r.status === null) throw new Error(`npm run ${script} did not finish:\n${r.stderr}`);
   return r;
@@ -95,7 +95,7 @@ describe("npm run plan", () => {
     });
 
     test("--check on the saved plan JSON gives the same verdict", async () => {
-      const r = await runScript("plan", ["--check", planJsonFile], { CLUSTER_CONFIG: "" });
+      const r = await runNpmScript("plan", ["--check", planJsonFile], { CLUSTER_CONFIG: "" });
       expect(r.status).toBe(1);
       expect(findingLines(r.stdout)).toEqual(liveFindings.map((l) => l.replace("] demo-network: ", `] ${planJsonFile}: `)));
     });
@@ -106,7 +106,7 @@ describe("npm run plan", () => {
       expect(r.status).toBe(0);
       expect(findingLines(r.stdout)).toEqual(liveFindings.map((l) => `warning: ${l.replace(/ \(fix: .*\)$/, " (acknowledged: moving to the 10.1 range, cluster rebuilt)")}`));
       expect(r.stdout).toContain("To apply exactly these plans:");
-      expect((await runScript("plan", ["--check", planJsonFile], { CLUSTER_CONFIG: env.configFile })).status).toBe(0);
+      expect((await runNpmScript("plan", ["--check", planJsonFile], { CLUSTER_CONFIG: env.configFile })).status).toBe(0);
     });
   });
 });

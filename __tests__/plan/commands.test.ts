@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { planMain, rollMain } from "../../src/plan/commands";
-import { runScript } from "../../test-support/cli";
+import { runNpmScript } from "../../test-support/cli";
 import { tempDir } from "../../test-support/paths";
 import { baseCluster } from "../../test-support/synth";
 
@@ -35,7 +35,7 @@ function clusterFile(content: Record<string, unknown>): string {
 
 describe("npm run plan -- --check <plan.json>", () => {
   test("a plan that replaces the masters fails, naming each (the script, as npm runs it)", async () => {
-    const r = await runScript("plan", ["--check", fixture("machines-root-volume-key")], NO_CONFIG);
+    const r = await runNpmScript("plan", ["--check", fixture("machines-root-volume-key")], NO_CONFIG);
     expect(r.status).toBe(1);
     const findings = r.stdout.split("\n").filter((l) => l.startsWith("[PLAN-"));
     expect(findings.map((l) => l.split(": ").slice(0, 2).join(": "))).toEqual(
