@@ -119,8 +119,8 @@ describe("planRefusal against real Terraform (local backend)", () => {
     expect((await refusal(stackJson("new.tfstate"))).refusal).toContain("this folder is still initialized for the old location");
   });
 
-  test("moved, a stack that declares nothing: planned", async () => {
-    expect(await refusal(stackJson("new.tfstate", false))).toEqual({});
+  test("moved, not yet re-initialized, even a stack that declares nothing: refused (a plain init fails there)", async () => {
+    expect((await refusal(stackJson("new.tfstate", false))).refusal).toContain("this folder is still initialized for the old location");
   });
 
   test("after init -migrate-state: planned", async () => {
@@ -134,6 +134,8 @@ describe("planRefusal against real Terraform (local backend)", () => {
     writeStack(stackJson("empty.tfstate"));
     await terraformOk(stackDir, ["init", "-input=false", "-reconfigure"]);
     expect((await refusal(stackJson("empty.tfstate"))).refusal).toContain("the state moved from new.tfstate to empty.tfstate and no state is at the new location yet");
+    // One that declares nothing cannot build a second copy of anything (an ingress stack turned off, never applied).
+    expect(await refusal(stackJson("empty.tfstate", false))).toEqual({});
     const acknowledged = await refusal(stackJson("empty.tfstate"), [{ rule: "PLAN-STATE-1", reason: "new stack" }]);
     expect(acknowledged).toEqual({ warning: expect.stringContaining("(acknowledged: new stack)") });
   });

@@ -67,7 +67,7 @@ type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
  */
 export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: Limit = (fn) => fn()): Promise<Preflight> {
   const record = readOutputRecord(path.dirname(path.dirname(stack.dir)))?.stacks[stack.name];
-  if (!record?.movedFrom || !record.state || !declaresResources(stackJson)) return {};
+  if (!record?.movedFrom || !record.state) return {};
   const move = {
     stack: stack.name,
     from: record.movedFrom,
@@ -75,7 +75,9 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
     migrate: commandLine(stack.dir, ["init", "-migrate-state"]),
     acknowledged: stack.cluster.guardrails.acknowledge.find((a) => a.rule === PLAN_STATE_RULE.id)?.reason,
   };
+  // Terraform itself will not run in such a folder until init -migrate-state (or -reconfigure).
   if (backendSinceInit(stack.dir, stackJson) === "changed") return judgeStateMove({ ...move, newState: "not initialized" });
+  if (!declaresResources(stackJson)) return {};
   // A failing init or state pull is left to the plan that follows, which reports it.
   if (needsInit(stack.dir, stackJson)) {
     const init = await run(() => terraform(stack.dir, ["init", "-input=false", "-no-color"]));
