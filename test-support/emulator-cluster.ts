@@ -18,7 +18,8 @@ export interface EmulatorCluster {
   readonly outdir: string;
   readonly configFile: string;
   readonly stateBucket: string;
-  stackDir(stack: string): string;
+  /** A stack's folder in `outdir` (the cluster's own by default). */
+  stackDir(stack: string, outdir?: string): string;
   /** Writes a cluster file (the emulator settings merged in) and synthesizes it into `outdir`. */
   synth(overrides: Record<string, unknown>, outdir?: string): string;
   /** Like synth, without throwing: what `npm run synth` printed and its exit status. */
