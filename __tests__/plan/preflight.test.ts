@@ -20,7 +20,7 @@ const move: StateMove = {
   stack: "demo-network",
   from: "s3://state/demo/demo-network.tfstate (us-east-1)",
   to: "s3://state/moved/demo-network.tfstate (us-east-1)",
-  newState: "absent",
+  newState: "empty",
   migrate: "terraform -chdir=cdktf.out/stacks/demo-network init -migrate-state",
 };
 
@@ -29,7 +29,7 @@ describe("the verdict on a moved state", () => {
     expect(judgeStateMove(move)).toEqual({
       refusal:
         "[PLAN-STATE-1] demo-network: the state moved from s3://state/demo/demo-network.tfstate (us-east-1) to s3://state/moved/demo-network.tfstate (us-east-1) " +
-        "and no state is at the new location yet: a plan there would build a second copy of everything the stack owns " +
+        "and the state there holds nothing yet: a plan there would build a second copy of everything the stack owns " +
         "(fix: terraform -chdir=cdktf.out/stacks/demo-network init -migrate-state copies the state from the old location; " +
         "acknowledge PLAN-STATE-1 only for a stack that was never applied there)",
     });
@@ -61,10 +61,14 @@ describe("the verdict on a moved state", () => {
     expect(declaresResources({ resource: { aws_vpc: { vpc: {} } } })).toBe(true);
   });
 
-  test("terraform state pull prints nothing when there is no state", () => {
-    expect(stateFromPull("")).toBe("absent");
-    expect(stateFromPull("\n")).toBe("absent");
-    expect(stateFromPull('{"version": 4, "serial": 1, "resources": []}\n')).toBe("present");
+  test("terraform state pull: nothing, or a state without resources or outputs, is empty", () => {
+    expect(stateFromPull("")).toBe("empty");
+    expect(stateFromPull("\n")).toBe("empty");
+    // What an apply that stopped on a precondition leaves: its data sources only.
+    expect(stateFromPull(JSON.stringify({ version: 4, serial: 1, outputs: {}, resources: [{ mode: "data", type: "aws_vpcs", name: "live" }] }))).toBe("empty");
+    expect(stateFromPull(JSON.stringify({ version: 4, serial: 3, outputs: {}, resources: [{ mode: "managed", type: "aws_vpc", name: "vpc" }] }))).toBe("present");
+    // An emptied stack that was applied (bootstrap removed) keeps its outputs.
+    expect(stateFromPull(JSON.stringify({ version: 4, serial: 9, outputs: { StateOwner: { value: "demo-bootstrap" } }, resources: [] }))).toBe("present");
   });
 
   test("the report lists a refusal below the table, in the findings' form, and says not to apply", () => {
@@ -133,7 +137,7 @@ describe("planRefusal against real Terraform (local backend)", () => {
     writeOutputRecord(outdir, newOutputRecord({ "demo-network": { cluster: "demo", state: "empty.tfstate", movedFrom: "new.tfstate" } }));
     writeStack(stackJson("empty.tfstate"));
     await terraformOk(stackDir, ["init", "-input=false", "-reconfigure"]);
-    expect((await refusal(stackJson("empty.tfstate"))).refusal).toContain("the state moved from new.tfstate to empty.tfstate and no state is at the new location yet");
+    expect((await refusal(stackJson("empty.tfstate"))).refusal).toContain("the state moved from new.tfstate to empty.tfstate and the state there holds nothing yet");
     // One that declares nothing cannot build a second copy of anything (an ingress stack turned off, never applied).
     expect(await refusal(stackJson("empty.tfstate", false))).toEqual({});
     const acknowledged = await refusal(stackJson("empty.tfstate"), [{ rule: "PLAN-STATE-1", reason: "new stack" }]);

@@ -77,6 +77,12 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
   const decide = async (name: string, upstream: ReadonlyMap<string, UpstreamState>): Promise<UpstreamState> => {
     const { stack, inputs, attempt } = prepared.get(name)!;
     const result = await attempt;
+    // A refusal concerns the stack itself, whatever its upstream does: every refused stack is named at once.
+    if (result.status === "refused") {
+      outcomes.set(name, { stack: name, ...result });
+      progress(`${name}: refused`);
+      return { planned: false };
+    }
     const on = waitsOn(inputs, upstream).sort((a, b) => order.indexOf(a) - order.indexOf(b));
     if (on.length) {
       fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });

@@ -22,8 +22,11 @@ export interface Preflight {
 export type NewState =
   /** `.terraform` still records the previous backend: init has not run since (a plain init fails). */
   | "not initialized"
-  /** `terraform state pull` prints nothing: no state object at the new location. */
-  | "absent"
+  /**
+   * No state at the new location, or one that holds neither a resource nor an output: what an
+   * apply that stopped on a guard leaves behind (Terraform still writes the state).
+   */
+  | "empty"
   | "present";
 
 export interface StateMove {
@@ -45,7 +48,7 @@ export interface StateMove {
 export function judgeStateMove(move: StateMove): Preflight {
   if (move.newState === "present") return {};
   const where =
-    move.newState === "not initialized" ? `this folder is still initialized for the old location` : `no state is at the new location yet`;
+    move.newState === "not initialized" ? `this folder is still initialized for the old location` : `the state there holds nothing yet`;
   const what = `the state moved from ${move.from} to ${move.to} and ${where}: a plan there would build a second copy of everything the stack owns`;
   const line = `[${PLAN_STATE_RULE.id}] ${move.stack}: ${what}`;
   if (move.acknowledged) return { warning: `warning: ${line} (acknowledged: ${move.acknowledged})` };
@@ -55,8 +58,13 @@ export function judgeStateMove(move: StateMove): Preflight {
 /** Whether a synthesized stack declares any resource: one that declares none cannot build a second copy of anything. */
 export const declaresResources = (stackJson: any): boolean => Object.values<object>(stackJson?.resource ?? {}).some((byName) => Object.keys(byName).length > 0);
 
-/** `terraform state pull` prints the state, or nothing when there is none. */
-export const stateFromPull = (stdout: string): NewState => (stdout.trim() ? "present" : "absent");
+/** What `terraform state pull` printed (nothing when there is no state): present once it holds a resource or an output. */
+export function stateFromPull(stdout: string): NewState {
+  if (!stdout.trim()) return "empty";
+  const state = JSON.parse(stdout);
+  const resources: { mode?: string }[] = state.resources ?? [];
+  return resources.some((r) => r.mode === "managed") || Object.keys(state.outputs ?? {}).length > 0 ? "present" : "empty";
+}
 
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 
