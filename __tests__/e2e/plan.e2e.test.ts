@@ -242,6 +242,9 @@ describe("day 2 edits", () => {
   const planFolder = (outdir: string) =>
     runNpmScript("plan", [], { ...(terraformEnv(EMULATOR_ENV) as Record<string, string>), CLUSTER_CONFIG: path.join(env.dir, `${path.basename(outdir)}.yaml`), CDKTF_OUTDIR: outdir });
   const applySaved = (outdir: string, stack: string) => terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "day2.tfplan"], EMULATOR_ENV);
+  /** `terraform apply -auto-approve -json`: plans and applies in one run; `{address: action}` of what it planned. */
+  const applyPlanned = async (outdir: string, stack: string, extra: string[] = []) =>
+    actionsFromPlanLog((await terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "-auto-approve", "-json", ...extra], EMULATOR_ENV)).stdout);
 
   describe("edits that only plan, and a changed backend (side by side)", () => {
     let planned: Record<string, Promise<any>>;
@@ -249,7 +252,13 @@ describe("day 2 edits", () => {
 
     beforeAll(async () => {
       const newAmi = await env.anotherAmi();
-      // Synth is CPU-bound and quick: one after the other, then every plan at once.
+      // "Another clone": a fresh folder, synthesized and initialized there; later its backend moves.
+      // Its inits run while the copies below are synthesized (synth is CPU-bound and quick, one after the other).
+      outdirs.clone = path.join(env.dir, "clone");
+      const cloneSynth = env.trySynth(BASE, outdirs.clone);
+      const cloneDir = (stack: string) => env.stackDir(stack, outdirs.clone);
+      const cloneInit = Promise.all(STACKS.map((stack) => terraformOk(cloneDir(stack), ["init", "-input=false"], EMULATOR_ENV)));
+      cloneInit.catch(() => undefined);
       outdirs.ami = copyOfOutput("ami");
       const amiSynth = edit(outdirs.ami, { machines: { rhcosAmi: newAmi } });
       outdirs.ca = copyOfOutput("ca");
@@ -264,10 +273,6 @@ describe("day 2 edits", () => {
       const dayTwoRule = [{ rule: "UPI-DAY2-1", reason: "test: the plan it gives" }];
       const refused = { one: replicas(1), oneAcknowledged: replicas(1, dayTwoRule), zero: replicas(0) };
       const acknowledgedSynth = replicas(0, dayTwoRule);
-      // "Another clone": a fresh folder, synthesized and initialized there; later its backend moves.
-      outdirs.clone = path.join(env.dir, "clone");
-      const cloneSynth = env.trySynth(BASE, outdirs.clone);
-      const cloneDir = (stack: string) => env.stackDir(stack, outdirs.clone);
       const movedTo = (keyPrefix: string) => ({ backend: { type: "s3", s3: { bucket: env.stateBucket, keyPrefix } } });
 
       planned = {
@@ -279,7 +284,7 @@ describe("day 2 edits", () => {
       };
       // The backend cases only read the live cluster (a migrated copy of its state aside): they run beside the plans above.
       const clone = start("another folder (init + plan)", async () => {
-        await Promise.all(STACKS.map((stack) => terraformOk(cloneDir(stack), ["init", "-input=false"], EMULATOR_ENV)));
+        await cloneInit;
         return { synth: cloneSynth, plans: await plansOf(outdirs.clone, STACKS) };
       });
       const moved = clone.then(() =>
@@ -306,7 +311,7 @@ describe("day 2 edits", () => {
     test("a new machines.rhcosAmi: zero changes to bootstrap and machines; synth says new machines boot it", async () => {
       const { synth, plans } = await planned.ami;
       expect(plans).toEqual({ "demo-bootstrap": {}, "demo-machines": {} });
-      expect(synth.stderr).toMatch(/demo: new bootstrap, control-plane, compute machines boot ami-\w+ \(was ami-\w+\); running machines keep theirs/);
+      expect(synth.stdout).toMatch(/demo: new bootstrap, control-plane, compute machines boot ami-\w+ \(was ami-\w+\); running machines keep theirs/);
     });
 
     test("a new Ignition CA in installDir: zero machine changes", async () => {
@@ -338,7 +343,16 @@ describe("day 2 edits", () => {
 
     test("AZ 2 -> 3: the network plan only adds (the third zone's subnets, NAT gateway, routes)", async () => {
       const added = addresses(outdirs.az, "demo-network").filter((a) => !addresses(env.outdir, "demo-network").includes(a));
-      expect(added.map((a) => a.split(".")[0]).sort()).toEqual([]);
+      expect(added.map((a) => a.split(".")[0]).sort()).toEqual([
+        "aws_eip",
+        "aws_nat_gateway",
+        "aws_route",
+        "aws_route_table",
+        "aws_route_table_association",
+        "aws_route_table_association",
+        "aws_subnet",
+        "aws_subnet",
+      ]);
       expect(await planned.az).toEqual({ "demo-network": each(added, "create") });
     });
 
@@ -378,7 +392,9 @@ describe("day 2 edits", () => {
         expect(applied.stdout).not.toMatch(/Creation complete|Apply complete/);
         const vpcs = (await env.aws.ec2.send(new DescribeVpcsCommand({ Filters: [filter("tag:Name", "demo-x7k2p-vpc")] }))).Vpcs ?? [];
         expect(vpcs).toHaveLength(1);
-        expect(await managedState(env.stackDir("demo-network", outdirs.clone))).toEqual([]);
+        // Terraform wrote no state at the new location.
+        const pulled = JSON.parse((await terraformOk(env.stackDir("demo-network", outdirs.clone), ["state", "pull"], EMULATOR_ENV)).stdout);
+        expect({ serial: pulled.serial, resources: pulled.resources }).toEqual({ serial: 0, resources: [] });
         // npm run plan refuses it too; the other stacks still point at the old location.
         expect(plan.status).toBe(1);
         expect(findingLines(plan.stdout)[0]).toMatch(stackLine("demo-network", "moved", "again", "the state there holds nothing yet"));
@@ -388,7 +404,7 @@ describe("day 2 edits", () => {
 
   describe("edits that apply", () => {
     let compute: Promise<{ added: string[]; down: Record<string, string>; workersAfter: string[] }>;
-    let ingress: Promise<{ recordsOn: string[]; off: Record<string, string>; stateAfter: string[]; recordsAfter: string[] }>;
+    let ingress: Promise<{ on: Record<string, string>; recordsOn: string[]; off: Record<string, string>; stateAfter: string[]; recordsAfter: string[] }>;
 
     const liveWorkers = async () => {
       const reservations = (await env.aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "running"), filter("tag:Name", "demo-x7k2p-worker-*")] }))).Reservations ?? [];
@@ -409,8 +425,7 @@ describe("day 2 edits", () => {
         const added = workers(outdirs.compute, "23");
         await applySaved(outdirs.compute, "demo-machines");
         edit(outdirs.compute, { machines: { rhcosAmi: env.ami, compute: { replicas: 2 } } });
-        const down = (await plansOf(outdirs.compute, ["demo-machines"]))["demo-machines"];
-        await applySaved(outdirs.compute, "demo-machines");
+        const down = await applyPlanned(outdirs.compute, "demo-machines");
         return { added, down, workersAfter: await liveWorkers() };
       });
       ingress = start("ingress on -> off (applies)", async () => {
@@ -419,13 +434,12 @@ describe("day 2 edits", () => {
         edit(out, { ingress: { routerLoadBalancerHostname: "router-0123.us-east-1.elb.amazonaws.com" } });
         // The records read the zones' IDs from outputs the infra stack records once ingress is on
         // (an outputs-only apply: nothing to refresh).
-        await terraformOk(env.stackDir("demo-infra", out), ["apply", "-input=false", "-auto-approve", "-refresh=false"], EMULATOR_ENV);
-        await env.apply("demo-ingress", out);
+        await applyPlanned(out, "demo-infra", ["-refresh=false"]);
+        const on = await applyPlanned(out, "demo-ingress");
         const recordsOn = await appsRecords();
         edit(out, {});
-        const off = (await plansOf(out, ["demo-ingress"]))["demo-ingress"];
-        await applySaved(out, "demo-ingress");
-        return { recordsOn, off, stateAfter: await managedState(dir), recordsAfter: await appsRecords() };
+        const off = await applyPlanned(out, "demo-ingress");
+        return { on, recordsOn, off, stateAfter: await managedState(dir), recordsAfter: await appsRecords() };
       });
     });
 
@@ -436,9 +450,11 @@ describe("day 2 edits", () => {
     });
 
     test("ingress on -> off: the next apply deletes its records, and its state is empty", async () => {
-      const { recordsOn, off, stateAfter, recordsAfter } = await ingress;
+      const { on, recordsOn, off, stateAfter, recordsAfter } = await ingress;
+      expect(Object.values(on)).toEqual(["create", "create"]);
       expect(recordsOn).toEqual(["private \\052.apps.demo.example.com. A", "public \\052.apps.demo.example.com. A"]);
       expect(Object.values(off)).toEqual(["delete", "delete"]);
+      expect(Object.keys(off)).toEqual(Object.keys(on));
       expect(Object.keys(off).every((a) => a.startsWith("aws_route53_record."))).toBe(true);
       expect(stateAfter).toEqual([]);
       expect(recordsAfter).toEqual([]);

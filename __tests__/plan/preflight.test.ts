@@ -64,7 +64,9 @@ describe("the verdict on a moved state", () => {
   test("terraform state pull: nothing, or a state without resources or outputs, is empty", () => {
     expect(stateFromPull("")).toBe("empty");
     expect(stateFromPull("\n")).toBe("empty");
-    // What an apply that stopped on a precondition leaves: its data sources only.
+    // What the S3 backend prints for a key that holds no state yet.
+    expect(stateFromPull(JSON.stringify({ version: 4, terraform_version: "1.11.4", serial: 0, lineage: "", outputs: {}, resources: [], check_results: null }))).toBe("empty");
+    // A state holding data sources only.
     expect(stateFromPull(JSON.stringify({ version: 4, serial: 1, outputs: {}, resources: [{ mode: "data", type: "aws_vpcs", name: "live" }] }))).toBe("empty");
     expect(stateFromPull(JSON.stringify({ version: 4, serial: 3, outputs: {}, resources: [{ mode: "managed", type: "aws_vpc", name: "vpc" }] }))).toBe("present");
     // An emptied stack that was applied (bootstrap removed) keeps its outputs.

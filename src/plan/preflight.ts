@@ -23,8 +23,8 @@ export type NewState =
   /** `.terraform` still records the previous backend: init has not run since (a plain init fails). */
   | "not initialized"
   /**
-   * No state at the new location, or one that holds neither a resource nor an output: what an
-   * apply that stopped on a guard leaves behind (Terraform still writes the state).
+   * No state at the new location, or one that holds neither a resource nor an output (the S3
+   * backend's `state pull` prints an empty state, serial 0, for a key that holds none).
    */
   | "empty"
   | "present";
