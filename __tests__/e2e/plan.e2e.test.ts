@@ -246,6 +246,22 @@ describe("day 2 edits", () => {
   const applyPlanned = async (outdir: string, stack: string, extra: string[] = []) =>
     actionsFromPlanLog((await terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "-auto-approve", "-json", ...extra], EMULATOR_ENV)).stdout);
 
+  let compute: Promise<{ added: string[]; down: Record<string, string>; workersAfter: string[] }>;
+  let ingress: Promise<{ on: Record<string, string>; recordsOn: string[]; off: Record<string, string>; stateAfter: string[]; recordsAfter: string[] }>;
+
+  const liveWorkers = async () => {
+    const reservations = (await env.aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "running"), filter("tag:Name", "demo-x7k2p-worker-*")] }))).Reservations ?? [];
+    return reservations.flatMap((r) => r.Instances ?? []).map((i) => i.Tags!.find((t) => t.Key === "Name")!.Value!).sort();
+  };
+  const appsRecords = async () => {
+    const zones = (await env.aws.route53.send(new ListHostedZonesCommand({}))).HostedZones ?? [];
+    const sets = await Promise.all(zones.map((z) => env.aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: z.Id }))));
+    return sets
+      .flatMap((r, i) => (r.ResourceRecordSets ?? []).map((rr) => `${zones[i].Config?.PrivateZone ? "private" : "public"} ${rr.Name} ${rr.Type}`))
+      .filter((r) => r.includes("apps.demo.example.com"))
+      .sort();
+  };
+
   describe("edits that only plan, and a changed backend (side by side)", () => {
     let planned: Record<string, Promise<any>>;
     let backend: Record<string, Promise<any>>;
@@ -306,6 +322,36 @@ describe("day 2 edits", () => {
       );
       backend = { clone, moved, migrated, reconfigured };
       [moved, migrated, reconfigured].forEach((p) => p.catch(() => undefined));
+
+      // The applies start once nothing reads the base state any more (the last step of the backend
+      // cases reads only an empty state and the live VPC). The machines and the ingress stack share
+      // no state: the two run side by side.
+      const readsDone = Promise.allSettled([...Object.values(planned), migrated]);
+      compute = readsDone.then(() =>
+        start("compute 2 -> 4 -> 2 (applies)", async () => {
+          const added = workers(outdirs.compute, "23");
+          await applySaved(outdirs.compute, "demo-machines");
+          edit(outdirs.compute, { machines: { rhcosAmi: env.ami, compute: { replicas: 2 } } });
+          const down = await applyPlanned(outdirs.compute, "demo-machines");
+          return { added, down, workersAfter: await liveWorkers() };
+        }),
+      );
+      ingress = readsDone.then(() =>
+        start("ingress on -> off (applies)", async () => {
+          const out = copyOfOutput("ingress");
+          const dir = env.stackDir("demo-ingress", out);
+          edit(out, { ingress: { routerLoadBalancerHostname: "router-0123.us-east-1.elb.amazonaws.com" } });
+          // The records read the zones' IDs from outputs the infra stack records once ingress is on
+          // (an outputs-only apply: nothing to refresh).
+          await applyPlanned(out, "demo-infra", ["-refresh=false"]);
+          const on = await applyPlanned(out, "demo-ingress");
+          const recordsOn = await appsRecords();
+          edit(out, {});
+          const off = await applyPlanned(out, "demo-ingress");
+          return { on, recordsOn, off, stateAfter: await managedState(dir), recordsAfter: await appsRecords() };
+        }),
+      );
+      [compute, ingress].forEach((p) => p.catch(() => undefined));
     });
 
     test("a new machines.rhcosAmi: zero changes to bootstrap and machines; synth says new machines boot it", async () => {
@@ -341,7 +387,7 @@ describe("day 2 edits", () => {
       expect(plans).toEqual({ "demo-machines": each(masters(env.outdir, "012"), "delete") });
     });
 
-    test("AZ 2 -> 3: the network plan only adds (the third zone's subnets, NAT gateway, routes)", async () => {
+    test("AZ 2 -> 3: the network plan adds the third zone's subnets, NAT gateway and routes, and nothing else but the S3 endpoint's route tables", async () => {
       const added = addresses(outdirs.az, "demo-network").filter((a) => !addresses(env.outdir, "demo-network").includes(a));
       expect(added.map((a) => a.split(".")[0]).sort()).toEqual([
         "aws_eip",
@@ -353,7 +399,8 @@ describe("day 2 edits", () => {
         "aws_subnet",
         "aws_subnet",
       ]);
-      expect(await planned.az).toEqual({ "demo-network": each(added, "create") });
+      const [s3Endpoint] = addresses(env.outdir, "demo-network", /^aws_vpc_endpoint\./);
+      expect(await planned.az).toEqual({ "demo-network": { ...each(added, "create"), [s3Endpoint]: "update" } });
     });
 
     test("synth into another folder, init there: zero changes in every stack", async () => {
@@ -403,45 +450,6 @@ describe("day 2 edits", () => {
   });
 
   describe("edits that apply", () => {
-    let compute: Promise<{ added: string[]; down: Record<string, string>; workersAfter: string[] }>;
-    let ingress: Promise<{ on: Record<string, string>; recordsOn: string[]; off: Record<string, string>; stateAfter: string[]; recordsAfter: string[] }>;
-
-    const liveWorkers = async () => {
-      const reservations = (await env.aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "running"), filter("tag:Name", "demo-x7k2p-worker-*")] }))).Reservations ?? [];
-      return reservations.flatMap((r) => r.Instances ?? []).map((i) => i.Tags!.find((t) => t.Key === "Name")!.Value!).sort();
-    };
-    const appsRecords = async () => {
-      const zones = (await env.aws.route53.send(new ListHostedZonesCommand({}))).HostedZones ?? [];
-      const sets = await Promise.all(zones.map((z) => env.aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: z.Id }))));
-      return sets
-        .flatMap((r, i) => (r.ResourceRecordSets ?? []).map((rr) => `${zones[i].Config?.PrivateZone ? "private" : "public"} ${rr.Name} ${rr.Type}`))
-        .filter((r) => r.includes("apps.demo.example.com"))
-        .sort();
-    };
-
-    beforeAll(async () => {
-      // The machines and the ingress stack share no state: the two run side by side.
-      compute = start("compute 2 -> 4 -> 2 (applies)", async () => {
-        const added = workers(outdirs.compute, "23");
-        await applySaved(outdirs.compute, "demo-machines");
-        edit(outdirs.compute, { machines: { rhcosAmi: env.ami, compute: { replicas: 2 } } });
-        const down = await applyPlanned(outdirs.compute, "demo-machines");
-        return { added, down, workersAfter: await liveWorkers() };
-      });
-      ingress = start("ingress on -> off (applies)", async () => {
-        const out = copyOfOutput("ingress");
-        const dir = env.stackDir("demo-ingress", out);
-        edit(out, { ingress: { routerLoadBalancerHostname: "router-0123.us-east-1.elb.amazonaws.com" } });
-        // The records read the zones' IDs from outputs the infra stack records once ingress is on
-        // (an outputs-only apply: nothing to refresh).
-        await applyPlanned(out, "demo-infra", ["-refresh=false"]);
-        const on = await applyPlanned(out, "demo-ingress");
-        const recordsOn = await appsRecords();
-        edit(out, {});
-        const off = await applyPlanned(out, "demo-ingress");
-        return { on, recordsOn, off, stateAfter: await managedState(dir), recordsAfter: await appsRecords() };
-      });
-    });
 
     test("compute 4 -> 2 (after 2 -> 4 was applied): exactly the two highest workers are removed", async () => {
       const { added, down, workersAfter } = await compute;
