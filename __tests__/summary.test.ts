@@ -18,5 +18,5 @@ test("after synth: each stack with its resource count and backend, then the next
     ["demo-ingress", "0", "resources", "state:", "local"],
   ]);
   expect(r.stdout).toContain("cdktf deploy '*'");
-  expect(r.stdout).toContain("after `openshift-install wait-for bootstrap-complete`: cdktf destroy demo-bootstrap");
+  expect(r.stdout).toMatch(/^  cdktf destroy demo-bootstrap {2,}after `openshift-install wait-for bootstrap-complete`$/m);
 });
