@@ -11,6 +11,15 @@ import { formatFinding, Guardrails, readSynthesized, synthWithGuardrails } from 
 import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
 
+/** The embedded default example (synthesizes on a fresh clone, with no AWS account), found from the running file up. */
+export function defaultClusterFile(from = __dirname): string {
+  const relative = path.join("examples", "default", "cluster.yaml");
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, relative))) return path.join(dir, relative);
+    if (path.dirname(dir) === dir) return relative;
+  }
+}
+
 /** One synthesized stack, for the summary printed after synth. */
 export interface StackSummary {
   readonly name: string;

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { ROOT } from "./paths";
 
@@ -20,4 +20,30 @@ export function runScript(entry: string, env: Record<string, string>, cwd = ROOT
 /** Runs `npm run synth`'s command as a user would. */
 export function runSynth(env: Record<string, string>, cwd = ROOT): CliResult {
   return runScript("main.ts", env, cwd);
+}
+
+/**
+ * Runs `npm run <script>`'s command (sh scripts/run scripts/<script>.ts <args>) in a child process,
+ * without blocking this one: the emulator's log is read by this process, and a blocked reader
+ * would stall the emulator. On a timeout the script and its Terraform processes are ended.
+ */
+export function runNpmScript(script: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 900_000): Promise<CliResult> {
+  const child = spawn(RUN[0], [RUN[1], `scripts/${script}.ts`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const timer = setTimeout(() => process.kill(-child.pid!, "SIGTERM"), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

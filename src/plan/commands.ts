@@ -1,0 +1,241 @@
+/**
+ * `npm run plan` and `npm run roll`: argument parsing, synth, and the exit code. Exit codes:
+ * 0 safe (acknowledged findings print as warnings), 1 unsafe plan or bad input, 2 a Terraform
+ * command failed.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as readline from "node:readline/promises";
+import { ConfigError } from "../config/errors";
+import { ClusterConfig, loadClusterFile } from "../config/load";
+import { GuardrailError } from "../policy/guardrails";
+import { defaultClusterFile, synthesize, SynthResult } from "../synth";
+import { blockingFindings, checkPlan } from "./check";
+import { readDependencies } from "./graph";
+import { parsePlanJson, PlanJsonError } from "./plan-json";
+import { planStacks } from "./plan";
+import { changesObjects, countChanges, formatReport } from "./report";
+import {
+  controlPlaneReplacementNote,
+  controlPlaneStopNote,
+  findMachine,
+  judgeRollPlan,
+  MACHINE_NAME,
+  machineNames,
+  machineStack,
+  rollPlanArgs,
+  workerReplacementNote,
+} from "./roll";
+import { commandLine, lastLines, needsInit, showPlan, terraform } from "./terraform";
+
+/** A problem with what the user asked for: printed as is, exit 1. */
+class UsageError extends Error {}
+
+const PLAN_USAGE = "usage: npm run plan [-- [<clusterName>...] [--concurrency <n>]] | npm run plan -- --check <plan.json> [<clusterName>]";
+const ROLL_USAGE = "usage: npm run roll -- <clusterName> <master-N|worker-N|bootstrap> [--replace] [--auto-approve]";
+
+interface Args {
+  readonly positional: string[];
+  readonly flags: Set<string>;
+  readonly values: Map<string, string>;
+}
+
+function parseArgs(argv: readonly string[], flags: readonly string[], valued: readonly string[], usage: string): Args {
+  const out: Args = { positional: [], flags: new Set(), values: new Map() };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split(/=(.*)/s, 2);
+    if (flags.includes(name) && inline === undefined) out.flags.add(name);
+    else if (valued.includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value\n${usage}`);
+      out.values.set(name, value);
+    } else if (argv[i].startsWith("-")) throw new UsageError(`unknown option ${argv[i]}\n${usage}`);
+    else out.positional.push(argv[i]);
+  }
+  return out;
+}
+
+const configFile = () => process.env.CLUSTER_CONFIG || defaultClusterFile();
+const outdir = () => process.env.CDKTF_OUTDIR || "cdktf.out";
+
+/** The clusters named on the command line (all when none is named). */
+function selectClusters(clusters: readonly ClusterConfig[], names: readonly string[]): number[] {
+  const known = clusters.map((c) => c.clusterName);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length) throw new UsageError(`${unknown.join(", ")}: no such cluster in ${configFile()} (clusters: ${known.join(", ")})`);
+  return clusters.flatMap((c, i) => (!names.length || names.includes(c.clusterName) ? [i] : []));
+}
+
+function synthesizeOrExplain(): SynthResult {
+  const result = synthesize(configFile(), outdir());
+  [...result.warnings, ...result.notes].forEach((w) => console.error(w));
+  console.error(`Synthesized ${result.summary.length} stacks into ${path.relative(process.cwd(), result.outdir) || "."}/stacks`);
+  return result;
+}
+
+/** The stack names of one synthesized cluster, in synth order. */
+const stacksOf = (result: SynthResult, index: number): string[] =>
+  Object.values(result.stacks[index]).flatMap((s) => (s ? [s.node.id] : []));
+
+/** `--help`: the usage line on stdout, exit 0. */
+function helped(argv: readonly string[], usage: string): boolean {
+  if (!argv.includes("--help") && !argv.includes("-h")) return false;
+  console.log(usage);
+  return true;
+}
+
+async function plan(argv: readonly string[]): Promise<number> {
+  if (helped(argv, PLAN_USAGE)) return 0;
+  const args = parseArgs(argv, [], ["--check", "--concurrency"], PLAN_USAGE);
+  const check = args.values.get("--check");
+  if (check !== undefined) return checkSavedPlan(check, args.positional);
+
+  const concurrency = Number(args.values.get("--concurrency") ?? Math.max(4, os.cpus().length));
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of 1 or more (got ${args.values.get("--concurrency")})\n${PLAN_USAGE}`);
+  const result = synthesizeOrExplain();
+  const selected = selectClusters(result.clusters, args.positional);
+  const stacks = selected.flatMap((i) => stacksOf(result, i).map((name) => ({ name, dir: path.join(result.outdir, "stacks", name), cluster: result.clusters[i] })));
+  const report = await planStacks({
+    stacks,
+    dependencies: readDependencies(result.outdir),
+    concurrency,
+    progress: (line) => console.error(line),
+  });
+  console.log(formatReport(report, (o, verb) => commandLine(o.stackDir, [verb, o.planFile])));
+  if (blockingFindings(report.findings).length) return 1;
+  return report.outcomes.some((o) => o.status === "failed" || o.status === "refused") ? 2 : 0;
+}
+
+/** The checker alone, on a saved `terraform show -json` plan; acknowledgements from CLUSTER_CONFIG when set. */
+function checkSavedPlan(file: string, clusterNames: readonly string[]): number {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read the plan (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const planJson = parsePlanJson(text, file);
+  let acknowledge: ClusterConfig["guardrails"]["acknowledge"] = [];
+  if (process.env.CLUSTER_CONFIG) {
+    const { clusters } = loadClusterFile(process.env.CLUSTER_CONFIG);
+    const selected = selectClusters(clusters, clusterNames);
+    if (selected.length > 1) throw new UsageError(`${process.env.CLUSTER_CONFIG} has ${selected.length} clusters: name the one the plan belongs to\n${PLAN_USAGE}`);
+    acknowledge = clusters[selected[0]].guardrails.acknowledge;
+  } else if (clusterNames.length) {
+    throw new UsageError(`a cluster name needs CLUSTER_CONFIG (its acknowledgements apply)\n${PLAN_USAGE}`);
+  }
+  const findings = checkPlan(planJson, file, { acknowledge });
+  const outcome = { stack: file, status: "planned" as const, counts: countChanges(planJson), planFile: file, stackDir: "." };
+  console.log(formatReport({ outcomes: [outcome], findings }));
+  return blockingFindings(findings).length ? 1 : 0;
+}
+
+async function roll(argv: readonly string[]): Promise<number> {
+  if (helped(argv, ROLL_USAGE)) return 0;
+  const args = parseArgs(argv, ["--replace", "--auto-approve"], [], ROLL_USAGE);
+  const [clusterName, machine, ...extra] = args.positional;
+  if (!clusterName || !machine || extra.length) throw new UsageError(ROLL_USAGE);
+  if (!MACHINE_NAME.test(machine)) throw new UsageError(`${JSON.stringify(machine)} is not a machine: give master-<n>, worker-<n> or bootstrap\n${ROLL_USAGE}`);
+  const replace = args.flags.has("--replace");
+
+  const result = synthesizeOrExplain();
+  const [index] = selectClusters(result.clusters, [clusterName]);
+  const cluster = result.clusters[index];
+  const stack = machineStack(clusterName, machine);
+  const stackDir = path.join(result.outdir, "stacks", stack);
+  const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+  const addresses = findMachine(stackJson, cluster.infraId, machine);
+  if (!addresses) {
+    const known = machineNames(stackJson, cluster.infraId);
+    throw new UsageError(`${clusterName} has no machine ${machine} in ${stack} (machines: ${known.join(", ") || "none"})`);
+  }
+
+  const planFile = "roll.tfplan";
+  fs.rmSync(path.join(stackDir, planFile), { force: true });
+  // Terraform colours its output whether or not it goes to a terminal.
+  const color = process.stdout.isTTY ? [] : ["-no-color"];
+  const planArgs = [...rollPlanArgs(addresses, replace, planFile), ...color];
+  const applyArgs = ["apply", "-input=false", ...color, planFile];
+  const init = needsInit(stackDir, stackJson);
+  console.log(`Rolling ${addresses.name}${replace ? " (replace)" : ""} with these commands:`);
+  if (init) console.log(`  ${commandLine(stackDir, ["init", "-input=false"])}`);
+  console.log(`  ${commandLine(stackDir, planArgs)}\n  ${commandLine(stackDir, applyArgs)}\n`);
+
+  if (init) {
+    const run = await terraform(stackDir, ["init", "-input=false", "-no-color"]);
+    if (run.code !== 0) return terraformFailed("init", run.stderr || run.stdout);
+  }
+  const planned = await terraform(stackDir, planArgs, { stdio: "inherit" });
+  if (planned.code !== 0) return 2;
+  const verdict = judgeRollPlan(parsePlanJson(await showPlan(stackDir, planFile), path.join(stackDir, planFile)), addresses, replace);
+  if (verdict.kind !== "apply") {
+    fs.rmSync(path.join(stackDir, planFile), { force: true });
+    console.log(verdict.kind === "nothing" ? `Nothing to roll: ${verdict.message}.` : `Refused: ${verdict.message}.`);
+    return verdict.kind === "nothing" ? 0 : 1;
+  }
+  if (machine.startsWith("master-")) console.log(`\n${replace ? controlPlaneReplacementNote(addresses.name) : controlPlaneStopNote(addresses.name)}\n`);
+  else if (machine.startsWith("worker-") && replace) console.log(`\n${workerReplacementNote(addresses.name)}\n`);
+
+  if (!args.flags.has("--auto-approve") && !(await confirm(`Apply this plan to ${addresses.name}? Only 'yes' will be accepted: `))) {
+    console.log(`Not applied. The plan is kept: ${commandLine(stackDir, applyArgs)}`);
+    return 1;
+  }
+  const applied = await terraform(stackDir, applyArgs, { stdio: "inherit" });
+  if (applied.code !== 0) return 2;
+  return recordOutputs(stackDir, color);
+}
+
+/**
+ * A targeted apply leaves the stack's outputs as they were (a replaced machine's private IP, say):
+ * plan the whole stack, and apply that plan only when it changes no object.
+ */
+async function recordOutputs(stackDir: string, color: readonly string[]): Promise<number> {
+  const file = "outputs.tfplan";
+  const planArgs = ["plan", "-input=false", `-out=${file}`, ...color];
+  const applyArgs = ["apply", "-input=false", ...color, file];
+  console.log(`\nRecording the stack's outputs anew (a targeted apply leaves them as they were):\n  ${commandLine(stackDir, planArgs)}`);
+  const planned = await terraform(stackDir, planArgs);
+  if (planned.code !== 0) return terraformFailed("plan", planned.stderr || planned.stdout);
+  const counts = countChanges(parsePlanJson(await showPlan(stackDir, file), path.join(stackDir, file)));
+  if (changesObjects(counts) || !counts.outputs) {
+    fs.rmSync(path.join(stackDir, file), { force: true });
+    console.log(changesObjects(counts) ? "Not applied: the stack has other pending changes; see npm run plan." : "The outputs are up to date.");
+    return 0;
+  }
+  console.log(`  ${commandLine(stackDir, applyArgs)}`);
+  const applied = await terraform(stackDir, applyArgs);
+  return applied.code === 0 ? 0 : terraformFailed("apply", applied.stderr || applied.stdout);
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UsageError("no terminal to ask for approval: pass --auto-approve to apply without asking");
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(question)).trim() === "yes";
+  } finally {
+    rl.close();
+  }
+}
+
+function terraformFailed(what: string, output: string): number {
+  console.error(`terraform ${what} failed:\n${lastLines(output)}`);
+  return 2;
+}
+
+/** Runs a command and turns the user's mistakes into one-line errors (exit 1), anything else into exit 2. */
+async function main(command: (argv: readonly string[]) => Promise<number> | number, argv: readonly string[]): Promise<number> {
+  try {
+    return await command(argv);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof GuardrailError || e instanceof UsageError || e instanceof PlanJsonError) {
+      console.error(e.message);
+      return 1;
+    }
+    console.error(`error: ${(e as Error).message}${process.env.UPI_DEBUG ? `\n${(e as Error).stack}` : ""}`);
+    return 2;
+  }
+}
+
+export const planMain = (argv: readonly string[]) => main(plan, argv);
+export const rollMain = (argv: readonly string[]) => main(roll, argv);
