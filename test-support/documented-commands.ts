@@ -45,7 +45,9 @@ export type NotRun =
   /** A command's name in a sentence, not a command line a user runs as such. */
   | "mention"
   /** A form a user completes with what only they have (their URL). */
-  | "illustration";
+  | "illustration"
+  /** A usage line with optional parts in brackets; its concrete forms are other entries. */
+  | "synopsis";
 
 export interface DocumentedCommandEntry {
   readonly id: string;
@@ -87,6 +89,8 @@ const CDKTF_APPLY: readonly Adaptation[] = [
   CDKTF_OUTPUT,
   SKIP_PROVIDER_LOCK,
 ];
+/** The emulator suite being extended for day 2 (npm run plan and roll, backend moves) by another helper. */
+const AWAITING_PLAN_E2E = "plan.e2e (h7-day2)";
 const STACK_NAMES = ["network", "infra", "bootstrap", "machines", "ingress"];
 
 const packageJson = () => JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -187,10 +191,13 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
   },
   {
     id: "cdktf-deploy-ingress",
-    forms: ["cdktf deploy <clusterName>-ingress --ignore-missing-stack-dependencies", "cdktf deploy <cluster>-ingress --ignore-missing-stack-dependencies"],
+    forms: [
+      "cdktf deploy demo-ingress --ignore-missing-stack-dependencies",
+      "cdktf deploy <clusterName>-ingress --ignore-missing-stack-dependencies",
+      "cdktf deploy <cluster>-ingress --ignore-missing-stack-dependencies",
+    ],
     run: "e2e",
-    awaiting: "the lead's day-2 e2e: deploy '*' without ingress, set ingress.routerLoadBalancerHostname, then this",
-    adapt: [CLUSTER("<clusterName>"), CLUSTER("<cluster>"), ...CDKTF_APPLY],
+    adapt: [CLUSTER("demo"), CLUSTER("<clusterName>"), CLUSTER("<cluster>"), ...CDKTF_APPLY],
   },
   {
     id: "cdktf-diff",
@@ -235,7 +242,6 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "terraform-import",
     forms: ["terraform -chdir=cdktf.out/stacks/<stack> import <address> <id>"],
     run: "e2e",
-    awaiting: "the lead's adoption e2e: an object created outside the state (a security group, role or profile whose create was cut short), imported by this",
     adapt: [
       OUTDIR,
       STACK("<stack>"),
@@ -247,7 +253,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "terraform-migrate-state",
     forms: STACK_NAMES.map((s) => `terraform -chdir=cdktf.out/stacks/demo-${s} init -migrate-state`),
     run: "e2e",
-    awaiting: "the lead's backend-change e2e: a deployed cluster, a new backend.s3.keyPrefix, synth, then this per stack (Terraform asks whether to copy the state)",
+    awaiting: AWAITING_PLAN_E2E,
     adapt: [OUTDIR, STACK(new RegExp(`demo-(${STACK_NAMES.join("|")})`)), YES],
   },
   {
@@ -261,6 +267,79 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     forms: ["terraform validate"],
     notRun: "mention",
     why: "names the check the tests themselves run on every stack (__tests__/stacks/terraform-validate.test.ts)",
+  },
+  {
+    id: "terraform-init-mention",
+    forms: ["terraform init"],
+    notRun: "mention",
+    why: "names Terraform's init in a sentence (when `npm run plan` runs it); its command line is terraform-init",
+  },
+  {
+    id: "terraform-import-mention",
+    forms: ["terraform import"],
+    notRun: "mention",
+    why: "names the import command a refused plan prints; its command line is terraform-import",
+  },
+  {
+    id: "terraform-show-json-mention",
+    forms: ["terraform show -json"],
+    notRun: "mention",
+    why: "names the kind of plan `npm run plan -- --check` reads; its command line is plan-check",
+  },
+  {
+    id: "terraform-init-reconfigure",
+    forms: ["terraform init -reconfigure"],
+    run: "e2e",
+    awaiting: AWAITING_PLAN_E2E,
+    why: "the mistake the VPC precondition guards against: run in a stack folder (the test's cwd) pointed at an empty state, the next plan stops naming the old state",
+  },
+
+  // npm run plan and roll (day 2).
+  { id: "npm-run-plan", forms: ["npm run plan"], run: "e2e", awaiting: AWAITING_PLAN_E2E, adapt: [CLUSTER_FILE_ENV, OUTDIR_ENV] },
+  {
+    id: "plan-check",
+    forms: ["terraform show -json plan.tfplan > plan.json; npm run plan -- --check plan.json"],
+    run: "e2e",
+    awaiting: AWAITING_PLAN_E2E,
+    adapt: [
+      { substitute: "terraform show", by: "terraform -chdir={stackDir} show", why: "the stack folder holding the saved plan (the README's reader is in it)" },
+      { substitute: "plan.json", by: "{planJson}", why: "the test's own file for the JSON plan" },
+      CLUSTER_FILE_ENV,
+    ],
+  },
+  {
+    id: "terraform-apply-saved-plan",
+    forms: ["terraform -chdir=… apply upi.tfplan"],
+    run: "e2e",
+    awaiting: AWAITING_PLAN_E2E,
+    adapt: [{ substitute: "…", by: "{outdir}/stacks/{stack}", why: "the folder `npm run plan` names for the stack (the README elides it)" }],
+  },
+  {
+    id: "npm-run-roll",
+    forms: ["npm run roll -- demo master-0"],
+    run: "e2e",
+    awaiting: AWAITING_PLAN_E2E,
+    adapt: [CLUSTER("demo"), { substitute: "master-0", by: "{machine}", why: "the machine the test rolls" }, CLUSTER_FILE_ENV, OUTDIR_ENV, { answer: "yes", why: "roll asks before it applies" }],
+  },
+  {
+    id: "npm-run-roll-replace",
+    forms: ["npm run roll -- demo master-0 --replace", "npm run roll -- demo <machine> --replace"],
+    run: "e2e",
+    awaiting: AWAITING_PLAN_E2E,
+    adapt: [
+      CLUSTER("demo"),
+      { substitute: "master-0", by: "{machine}", why: "the machine the test rolls" },
+      { substitute: "<machine>", by: "{machine}", why: "the machine the test rolls" },
+      CLUSTER_FILE_ENV,
+      OUTDIR_ENV,
+      { answer: "yes", why: "roll asks before it applies" },
+    ],
+  },
+  {
+    id: "npm-run-roll-synopsis",
+    forms: ["npm run roll -- <clusterName> <master-N|worker-N|bootstrap> [--replace] [--auto-approve]"],
+    notRun: "synopsis",
+    why: "the usage line, optional parts in brackets; its command lines are npm-run-roll and npm-run-roll-replace",
   },
 
   // The edge zones' outputs, a script of four lines (the first sets ZONE for the next two).
@@ -302,6 +381,10 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
       ["aws-s3-cp", "aws s3 cp bootstrap.ign", "the CloudFormation flow's step that our bootstrap stack replaces"],
       ["jq-infra-id", "jq -r .infraID metadata.json", "the CloudFormation flow's step that installDir replaces"],
       ["oc-router-service", "oc -n openshift-ingress get service router-default", "reads the running cluster's router, for ingress.routerLoadBalancerHostname"],
+      ["oc-adm-drain", "oc adm drain", "drains a node before its worker is scaled away"],
+      ["oc-delete-node", "oc delete node", "removes a scaled-away worker's node"],
+      ["oc-get-co", "oc get co", "the cluster operators' health, between two rolled masters"],
+      ["oc-get-nodes", "oc get nodes", "the nodes' health, between two rolled masters"],
       ["oc-patch", "oc patch", "names the cluster-network MTU migration on a running cluster"],
       ["oc-get-mtu", "oc get network.config cluster -o jsonpath='{.status.clusterNetworkMTU}'", "reads the running cluster's network MTU"],
       [

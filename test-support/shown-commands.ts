@@ -130,8 +130,9 @@ export function unmarkedCommands(text: string, found: readonly ShownCommand[]): 
   const marked = new Set(found.map((c) => c.line));
   const out: string[] = [];
   text.split("\n").forEach((line, i) => {
-    if (marked.has(i + 1) && !line.includes("`")) return;
-    const prose = line.replace(/`[^`]*`/g, "``");
+    // A command line's own command is its first column; its description is prose.
+    const rest = marked.has(i + 1) ? line.trim().split(/\s{2,}/).slice(1).join("  ") : line;
+    const prose = rest.replace(/`[^`]*`/g, "``");
     for (const word of COMMAND_WORDS) {
       const m = new RegExp(`(^|[\\s(:])${word.replace("-", "\\-")} [-a-z<'*]`).exec(prose);
       if (m) out.push(`line ${i + 1}: ${line.trim()}`);
