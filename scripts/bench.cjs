@@ -1,11 +1,12 @@
 // npm run bench [-- --runs N] [-- --profile]
 //
 // Synth wall time and peak RSS (median, min, max of N runs after a warm-up) for: the default
-// example through `npm run synth`; generated fleets of 10 and 50 clusters (3 AZs, all machines);
+// example through `npm run synth`; generated fleets of 10 and 25 clusters (3 AZs, 7 machines each: 25 is the most the
+// synth budget, src/config/validate.ts, accepts);
 // and, for the same default example, the stock cdktf path (`cdktf synth` with
 // `app: npx ts-node main.ts`, TypeScript 5.9), installed into a scratch folder on first use.
 // Writes bench/results/<timestamp>.json; bench/results/baseline.json is the committed reference.
-// --profile also writes a CPU profile of one default and one 50-cluster synth and prints where
+// --profile also writes a CPU profile of one default and one 25-cluster synth and prints where
 // the time goes, by phase.
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -137,9 +138,9 @@ console.log(`${"".padEnd(34)} ${"median".padStart(8)}  (min-max)     peak RSS (m
 const rows = [];
 rows.push(series("default example (npm run synth)", "npm", ["run", "--silent", "synth"], { cwd: root, env: env({ CDKTF_OUTDIR: out("default") }) }));
 rows.push(series("default example (scripts/run, no npm)", ...run, { cwd: root, env: env({ CDKTF_OUTDIR: out("default") }) }));
-for (const count of [10, 50]) {
+for (const count of [10, 25]) {
   const file = fleetFile(count);
-  rows.push(series(`fleet of ${count} (${count * 4} stacks)`, ...run, { cwd: root, env: env({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: out(`fleet-${count}`) }) }));
+  rows.push(series(`fleet of ${count} (${count * 5} stacks)`, ...run, { cwd: root, env: env({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: out(`fleet-${count}`) }) }));
 }
 const stock = stockProject();
 rows.push(
@@ -149,18 +150,18 @@ rows.push(
   }),
 );
 
-const [npmRun, , fleet10, fleet50, stockRow] = rows;
+const [npmRun, , fleet10, fleet25, stockRow] = rows;
 const ratios = {
   stockOverNpmRunSynth: stockRow.wall.median / npmRun.wall.median,
-  fleet50OverFleet10: fleet50.wall.median / fleet10.wall.median,
+  fleet25OverFleet10: fleet25.wall.median / fleet10.wall.median,
 };
 console.log(`\nstock path / npm run synth: ${ratios.stockOverNpmRunSynth.toFixed(1)}x`);
-console.log(`fleet 50 / fleet 10: ${ratios.fleet50OverFleet10.toFixed(2)}x for 5x the clusters`);
+console.log(`fleet 25 / fleet 10: ${ratios.fleet25OverFleet10.toFixed(2)}x for 2.5x the clusters`);
 
 let profiles;
 if (profile) {
   profiles = {};
-  for (const [name, extra] of [["default", {}], ["fleet-50", { CLUSTER_CONFIG: path.join(scratch, "fleet-50.yaml") }]]) {
+  for (const [name, extra] of [["default", {}], ["fleet-25", { CLUSTER_CONFIG: path.join(scratch, "fleet-25.yaml") }]]) {
     const dir = path.join(resultsDir, `profile-${name}`);
     fs.rmSync(dir, { recursive: true, force: true });
     // As `npm run synth` runs it; the second run is profiled, with the code cache warm.
