@@ -118,3 +118,37 @@ test("the forms of one entry are one command once substituted", () => {
   });
   expect(problems).toEqual([]);
 });
+
+describe("the rules that find commands", () => {
+  test("README: sh blocks line by line (comments and continuations), prompted lines of text blocks, code spans of two words or more in prose", () => {
+    const markdown = [
+      "Run `npm run synth`, not `cdktf` alone or `UPI_DEBUG=1`.",
+      "```sh",
+      "# a comment",
+      "ZONE=a",
+      "terraform -chdir=x \\",
+      "  output -raw Y   # sg-…",
+      "```",
+      "```text",
+      "$ npm run plan            # or: more",
+      "  stack  create",
+      "```",
+      "```yaml",
+      "run: npm test",
+      "```",
+    ].join("\n");
+    expect(readmeCommands(markdown).map((c) => [c.line, c.text])).toEqual([
+      [1, "npm run synth"],
+      [4, "ZONE=a"],
+      [5, "terraform -chdir=x output -raw Y"],
+      [9, "npm run plan"],
+    ]);
+  });
+
+  test("help and synth: a line's first column, and code spans; a command in a sentence without backticks is reported", () => {
+    const text = ["  cdktf diff <stack>         Plan one stack.", "  See `terraform validate`.", "  Then run cdktf deploy '*' again."].join("\n");
+    const found = textCommands(text, "help");
+    expect(found.map((c) => c.text)).toEqual(["cdktf diff <stack>", "terraform validate"]);
+    expect(unmarkedCommands(text, found)).toEqual(["line 3: Then run cdktf deploy '*' again."]);
+  });
+});
