@@ -475,11 +475,11 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /**
  * Starts documented commands (several run as one script, in order, stopping at the first that
- * fails) through `sh -c`, from the project root, in a process group of their own: an interrupt
- * reaches every process, as Ctrl-C in a terminal does. The project's node_modules/.bin comes first
- * on PATH, so `cdktf` is the project's own, as `npx cdktf` finds it.
+ * fails) through `sh -c`, from the project root, in a process group of their own, which a signal
+ * to the group (a timeout) ends whole. The project's node_modules/.bin comes first on PATH, so
+ * `cdktf` is the project's own, as `npx cdktf` finds it.
  */
-export function startDocumented(commands: PreparedCommand | readonly PreparedCommand[], options: { env?: Record<string, string>; cwd?: string } = {}): TerraformProcess {
+export function startDocumented(commands: PreparedCommand | readonly PreparedCommand[], options: Pick<RunOptions, "env" | "cwd"> = {}): TerraformProcess {
   const list = Array.isArray(commands) ? (commands as readonly PreparedCommand[]) : [commands as PreparedCommand];
   const inputs = list.filter((c) => c.input);
   if (inputs.length > 1) throw new Error(`only one of ${list.map((c) => c.id).join(", ")} may ask for input`);
@@ -505,18 +505,27 @@ export function startDocumented(commands: PreparedCommand | readonly PreparedCom
   return { child, output: () => stdout.replace(ANSI, ""), done };
 }
 
-/** Sends `signal` to the command's whole process group (its shell, Terraform, cdktf's children). */
-export function signalDocumented(p: TerraformProcess, signal: NodeJS.Signals = "SIGINT"): void {
-  process.kill(-p.child.pid!, signal);
+/** Options of a run: extra environment, the folder it runs in, and how long it may take. */
+export interface RunOptions {
+  readonly env?: Record<string, string>;
+  readonly cwd?: string;
+  /** Then its whole process group (the shell, Terraform, cdktf's children) is ended. Default 900 s. */
+  readonly timeoutMs?: number;
 }
 
 /** Runs documented commands to the end (see startDocumented); never rejects on a failure. */
-export function runDocumented(commands: PreparedCommand | readonly PreparedCommand[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
-  return startDocumented(commands, options).done;
+export async function runDocumented(commands: PreparedCommand | readonly PreparedCommand[], options: RunOptions = {}): Promise<Run> {
+  const p = startDocumented(commands, options);
+  const timer = setTimeout(() => process.kill(-p.child.pid!, "SIGTERM"), options.timeoutMs ?? 900_000);
+  try {
+    return await p.done;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Like runDocumented, but throws with the output when the commands fail. */
-export async function runDocumentedOk(commands: PreparedCommand | readonly PreparedCommand[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
+export async function runDocumentedOk(commands: PreparedCommand | readonly PreparedCommand[], options: RunOptions = {}): Promise<Run> {
   const r = await runDocumented(commands, options);
   const list = Array.isArray(commands) ? (commands as readonly PreparedCommand[]) : [commands as PreparedCommand];
   if (r.code !== 0) throw new Error(`${list.map((c) => c.script).join("\n")}\nfailed (${r.code}):\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-3000)}`);
