@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { AwsClients, awsClients } from "./aws";
-import { runSynth } from "./cli";
+import { CliResult, runSynth } from "./cli";
 import { EMULATOR_ENV, Emulator, startEmulator } from "./moto";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "./paths";
 import { requireMoto, requireTerraform, terraformOk } from "./terraform";
@@ -18,9 +18,15 @@ export interface EmulatorCluster {
   readonly outdir: string;
   readonly configFile: string;
   readonly stateBucket: string;
-  stackDir(stack: string): string;
+  /** A stack's folder in `outdir` (the cluster's own by default). */
+  stackDir(stack: string, outdir?: string): string;
   /** Writes a cluster file (the emulator settings merged in) and synthesizes it into `outdir`. */
   synth(overrides: Record<string, unknown>, outdir?: string): string;
+  /** Like synth, without throwing: what `npm run synth` printed and its exit status. */
+  trySynth(overrides: Record<string, unknown>, outdir?: string): CliResult & { readonly file: string };
+  /** The image new machines boot (registered in the emulator); `anotherAmi` is a second one, for an AMI bump. */
+  readonly ami: string;
+  anotherAmi(): Promise<string>;
   /** init and apply; `outdir` defaults to the cluster's own (another synth's output otherwise). */
   apply(stack: string, outdir?: string): Promise<void>;
   destroy(stack: string, outdir?: string): Promise<void>;
@@ -54,7 +60,17 @@ export async function emulatorCluster(stateBucket: string): Promise<EmulatorClus
     configFile,
     stateBucket,
     stackDir,
+    ami: image.ImageId!,
+    async anotherAmi() {
+      const next = await aws.ec2.send(new RegisterImageCommand({ Name: "rhcos-next", RootDeviceName: "/dev/xvda", Architecture: "x86_64", VirtualizationType: "hvm" }));
+      return next.ImageId!;
+    },
     synth(overrides, out = outdir) {
+      const r = cluster.trySynth(overrides, out);
+      if (r.status !== 0) throw new Error(`synth failed:\n${r.stderr}`);
+      return r.file;
+    },
+    trySynth(overrides, out = outdir) {
       const file = out === outdir ? configFile : path.join(dir, `${path.basename(out)}.yaml`);
       fs.writeFileSync(
         file,
@@ -72,9 +88,7 @@ export async function emulatorCluster(stateBucket: string): Promise<EmulatorClus
           ...overrides,
         }),
       );
-      const r = runSynth({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: out });
-      if (r.status !== 0) throw new Error(`synth failed:\n${r.stderr}`);
-      return file;
+      return { ...runSynth({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: out }), file };
     },
     async apply(stack, out) {
       await terraformOk(stackDir(stack, out), ["init", "-input=false"], EMULATOR_ENV);

@@ -21,3 +21,18 @@ export function actionsByAddress(plan: PlanJson): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * `{address: action}` of every managed change in a `terraform plan -json` log (its planned_change
+ * messages): the same actions as `terraform show -json` gives, without a second Terraform run.
+ */
+export function actionsFromPlanLog(log: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of log.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const m = JSON.parse(line);
+    const addr: string | undefined = m.change?.resource?.addr;
+    if (m.type === "planned_change" && addr && !/^(data\.|.*\.data\.)/.test(addr) && m.change.action !== "noop") out[addr] = m.change.action;
+  }
+  return out;
+}

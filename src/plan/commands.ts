@@ -1,6 +1,6 @@
 /**
  * `npm run plan` and `npm run roll`: argument parsing, synth, and the exit code. Exit codes:
- * 0 safe (acknowledged findings print as warnings), 1 unsafe plan or bad input, 2 a Terraform
+ * 0 safe (acknowledged findings print as warnings), 1 unsafe plan, a refused stack or bad input, 2 a Terraform
  * command failed.
  */
 import * as fs from "node:fs";
@@ -15,7 +15,7 @@ import { blockingFindings, checkPlan } from "./check";
 import { readDependencies } from "./graph";
 import { parsePlanJson, PlanJsonError } from "./plan-json";
 import { planStacks } from "./plan";
-import { changesObjects, countChanges, formatReport } from "./report";
+import { changesObjects, countChanges, formatReport, refusedStacks } from "./report";
 import {
   controlPlaneReplacementNote,
   controlPlaneStopNote,
@@ -103,8 +103,8 @@ async function plan(argv: readonly string[]): Promise<number> {
     progress: (line) => console.error(line),
   });
   console.log(formatReport(report, (o, verb) => commandLine(o.stackDir, [verb, o.planFile])));
-  if (blockingFindings(report.findings).length) return 1;
-  return report.outcomes.some((o) => o.status === "failed" || o.status === "refused") ? 2 : 0;
+  if (blockingFindings(report.findings).length || refusedStacks(report).length) return 1;
+  return report.outcomes.some((o) => o.status === "failed") ? 2 : 0;
 }
 
 /** The checker alone, on a saved `terraform show -json` plan; acknowledgements from CLUSTER_CONFIG when set. */

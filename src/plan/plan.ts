@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { checkPlan, PlanFinding } from "./check";
 import { limiter, visitInOrder } from "./graph";
 import { parsePlanJson } from "./plan-json";
-import { planRefusal, StackToPlan } from "./preflight";
+import { planRefusal, Preflight, StackToPlan } from "./preflight";
 import { countChanges, PlanCounts, Report, StackOutcome } from "./report";
 import { lastLines, needsInit, planToFile, showPlan, terraform } from "./terraform";
 import { crossStackInputs, OutputAction, UpstreamState, waitsOn } from "./waits";
@@ -18,7 +18,7 @@ export interface PlanStacksOptions {
   /** Terraform processes at once. */
   readonly concurrency: number;
   /** @default planRefusal */
-  readonly mayPlan?: (stack: StackToPlan) => Promise<string | undefined>;
+  readonly mayPlan?: (stack: StackToPlan, stackJson: unknown, run: <T>(fn: () => Promise<T>) => Promise<T>) => Promise<Preflight>;
   /** Progress, one line at a time. @default none */
   readonly progress?: (line: string) => void;
 }
@@ -44,13 +44,15 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
   const outcomes = new Map<string, StackOutcome>();
   const findings = new Map<string, PlanFinding[]>();
   const shows: Promise<void>[] = [];
+  const warnings = new Map<string, string>();
   const order = stacks.map((s) => s.name);
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
   const attempt = async (stack: StackToPlan, stackJson: unknown): Promise<Attempt> => {
-    const refusal = await mayPlan(stack);
+    const { refusal, warning } = await mayPlan(stack, stackJson, run);
     if (refusal) return { status: "refused", reason: refusal };
+    if (warning) warnings.set(stack.name, warning);
     if (needsInit(stack.dir, stackJson)) {
       const init = await run(() => (progress(`${stack.name}: terraform init`), terraform(stack.dir, ["init", "-input=false", "-no-color"])));
       if (init.code !== 0) return { status: "failed", reason: `terraform init failed:\n${indent(lastLines(init.stderr || init.stdout))}` };
@@ -75,6 +77,12 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
   const decide = async (name: string, upstream: ReadonlyMap<string, UpstreamState>): Promise<UpstreamState> => {
     const { stack, inputs, attempt } = prepared.get(name)!;
     const result = await attempt;
+    // A refusal concerns the stack itself, whatever its upstream does: every refused stack is named at once.
+    if (result.status === "refused") {
+      outcomes.set(name, { stack: name, ...result });
+      progress(`${name}: refused`);
+      return { planned: false };
+    }
     const on = waitsOn(inputs, upstream).sort((a, b) => order.indexOf(a) - order.indexOf(b));
     if (on.length) {
       fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });
@@ -113,6 +121,7 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
   return {
     outcomes: stacks.map((s) => outcomes.get(s.name)!),
     findings: stacks.flatMap((s) => findings.get(s.name) ?? []),
+    warnings: stacks.flatMap((s) => warnings.get(s.name) ?? []),
   };
 }
 

@@ -45,7 +45,13 @@ export type StackOutcome =
 export interface Report {
   readonly outcomes: readonly StackOutcome[];
   readonly findings: readonly PlanFinding[];
+  /** Acknowledged refusals of whole stacks (PLAN-STATE-1), one line each. @default none */
+  readonly warnings?: readonly string[];
 }
+
+/** A stack refused before its plan: the plan is not safe to apply either. */
+export const refusedStacks = (report: Report) =>
+  report.outcomes.filter((o): o is StackOutcome & { readonly status: "refused"; readonly reason: string } => o.status === "refused");
 
 const COLUMNS = ["create", "update", "replace", "delete"] as const;
 
@@ -59,7 +65,7 @@ function statusText(o: StackOutcome): string {
     case "waiting":
       return `waits on ${o.on.join(", ")}`;
     case "refused":
-      return `refused: ${o.reason}`;
+      return "refused (below)";
     case "failed":
       return "failed (below)";
   }
@@ -85,9 +91,11 @@ export function formatReport(report: Report, command?: (o: Extract<StackOutcome,
     }
     if (o.status === "failed") lines.push("", `${o.stack}: ${o.reason}`);
   }
-  if (findings.length) lines.push("", ...findings.map(formatPlanFinding));
+  // A refusal is a finding about a whole stack, in the same form: `[PLAN-...] <stack>: ...`.
+  const refusals = refusedStacks(report).map((o) => o.reason);
+  if (findings.length || refusals.length || report.warnings?.length) lines.push("", ...refusals, ...findings.map(formatPlanFinding), ...(report.warnings ?? []));
 
-  const blocked = findings.some((f) => !f.acknowledged);
+  const blocked = refusals.length > 0 || findings.some((f) => !f.acknowledged);
   const changed = outcomes.filter((o): o is Extract<StackOutcome, { status: "planned" }> => o.status === "planned" && hasChanges(o.counts));
   const waiting = outcomes.filter((o) => o.status === "waiting");
   if (blocked) {

@@ -134,5 +134,16 @@ export const PLAN_RULES: readonly PlanRule[] = [
   },
 ];
 
+/**
+ * Not a rule over resource changes but over a whole stack, checked before it is planned
+ * (src/plan/preflight.ts): a stack whose state location changed is not planned while nothing is
+ * there, since that plan would build a second copy of everything the stack owns.
+ */
+export const PLAN_STATE_RULE = {
+  id: "PLAN-STATE-1",
+  title: "a stack whose backend settings changed is planned only once its state is at the new location",
+  fix: "terraform init -migrate-state in the stack's folder copies the state from the old location; acknowledge PLAN-STATE-1 only for a stack that was never applied there",
+} as const;
+
 /** Every plan rule ID, for the cluster file's `guardrails.acknowledge`. */
-export const PLAN_RULE_IDS: readonly string[] = PLAN_RULES.map((r) => r.id);
+export const PLAN_RULE_IDS: readonly string[] = [...PLAN_RULES.map((r) => r.id), PLAN_STATE_RULE.id];

@@ -50,22 +50,37 @@ function withoutNulls(v: unknown): unknown {
 }
 
 /**
+ * The backend `.terraform` records against the stack's: "none" before any init, "changed" when
+ * init ran with other backend settings (Terraform then refuses to run until init -migrate-state
+ * or -reconfigure).
+ */
+export function backendSinceInit(stackDir: string, stackJson: any): "none" | "same" | "changed" {
+  let recorded: any;
+  try {
+    recorded = JSON.parse(fs.readFileSync(path.join(stackDir, ".terraform", "terraform.tfstate"), "utf8")).backend;
+  } catch {
+    return "none";
+  }
+  if (!recorded) return "none";
+  const [type, config] = Object.entries<any>(stackJson.terraform?.backend ?? { local: {} })[0];
+  const same = recorded.type === type && JSON.stringify(withoutNulls(recorded.config)) === JSON.stringify(withoutNulls(config));
+  return same ? "same" : "changed";
+}
+
+/**
  * Whether `terraform init` must run in a synthesized stack folder: not when `.terraform` records the
  * same backend and the lock file pins the provider versions the stack requires. Only a shortcut:
  * Terraform itself refuses to plan with a changed backend or providers, and init then reports it.
  */
 export function needsInit(stackDir: string, stackJson: any): boolean {
-  let recorded: any;
   let lock: string;
   try {
-    recorded = JSON.parse(fs.readFileSync(path.join(stackDir, ".terraform", "terraform.tfstate"), "utf8")).backend;
     lock = fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8");
     if (!fs.existsSync(path.join(stackDir, ".terraform", "providers"))) return true;
   } catch {
     return true;
   }
-  const [type, config] = Object.entries<any>(stackJson.terraform?.backend ?? { local: {} })[0];
-  if (recorded?.type !== type || JSON.stringify(withoutNulls(recorded.config)) !== JSON.stringify(withoutNulls(config))) return true;
+  if (backendSinceInit(stackDir, stackJson) !== "same") return true;
   const required = Object.values<any>(stackJson.terraform?.required_providers ?? {});
   const locked = new Set([...lock.matchAll(/^\s*version\s*=\s*"([^"]+)"/gm)].map((m) => m[1]));
   return !required.every((p) => locked.has(p.version));
