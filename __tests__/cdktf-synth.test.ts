@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { documented, runDocumented } from "../test-support/documented-commands";
 import { ROOT, tempDir } from "../test-support/paths";
 import { baseCluster } from "../test-support/synth";
 
@@ -20,8 +21,8 @@ function cdktfSynth(cluster: Record<string, unknown>, ...args: string[]) {
   return { ...r, outdir };
 }
 
-describe("cdktf synth --hcl", () => {
-  test("writes each stack as HCL where the manifest says; the summary reads the same JSON the rules saw", () => {
+describe("cdktf synth", () => {
+  test("--hcl writes each stack as HCL where the manifest says; the summary reads the same JSON the rules saw", () => {
     const r = cdktfSynth(baseCluster(), "--hcl");
     expect(r.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(r.outdir, "manifest.json"), "utf8"));
@@ -35,9 +36,12 @@ describe("cdktf synth --hcl", () => {
     expect(r.stdout).toMatch(/demo-infra\s+69 resources/);
   }, 120_000);
 
-  test("a finding stops it, with the rule's line", () => {
-    const r = cdktfSynth(baseCluster({ backend: { type: "s3", s3: { bucket: "tf-state", encrypt: false } } }), "--hcl");
-    expect(r.status).not.toBe(0);
+  test("cdktf synth, as help shows it: a finding stops it, with the rule's line", async () => {
+    const dir = tempDir();
+    const clusterFile = path.join(dir, "cluster.yaml");
+    fs.writeFileSync(clusterFile, stringify(baseCluster({ backend: { type: "s3", s3: { bucket: "tf-state", encrypt: false } } })));
+    const r = { ...(await runDocumented(documented("cdktf-synth", { clusterFile, outdir: path.join(dir, "out") }))), outdir: path.join(dir, "out") };
+    expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("[UPI-STATE-1] demo-network/backend: state is stored unencrypted (fix: set backend.s3.encrypt: true)");
     expect(fs.existsSync(path.join(r.outdir, "manifest.json"))).toBe(false);
   }, 120_000);

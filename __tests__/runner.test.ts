@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RUN } from "../test-support/cli";
+import { documented, runDocumented } from "../test-support/documented-commands";
 import { ROOT, tempDir } from "../test-support/paths";
 
 /**
@@ -137,14 +138,15 @@ test("npm run synth and cdktf.json's app are the same command", () => {
   expect(cdktf.app).toBe(pkg.scripts.synth);
 });
 
-test("synth needs Node alone: no Terraform on PATH (cdktf's own Terraform-version checks stay out of the app)", () => {
+test("synth needs Node alone: no Terraform on PATH (cdktf's own Terraform-version checks stay out of the app)", async () => {
   // A PATH with node, sh and dirname (what scripts/run uses) and nothing else.
   const bin = tempDir("upi-path-");
   for (const tool of [process.execPath, "/bin/sh", spawnSync("sh", ["-c", "command -v dirname"], { encoding: "utf8" }).stdout.trim()]) {
     fs.symlinkSync(tool, path.join(bin, path.basename(tool)));
   }
   const outdir = path.join(tempDir(), "out");
-  const r = spawnSync(RUN[0], [RUN[1], "main.ts"], { cwd: ROOT, env: { ...process.env, PATH: bin, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
-  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+  // The command as README's Development section shows it.
+  const r = await runDocumented(documented("synth-runner", { outdir }), { env: { PATH: bin } });
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
   expect(fs.readdirSync(path.join(outdir, "stacks"))).toHaveLength(5);
-});
+}, 60_000);

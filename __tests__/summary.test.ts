@@ -1,13 +1,14 @@
 import * as path from "node:path";
-import { runSynth } from "../test-support/cli";
+import { documented, runDocumentedOk } from "../test-support/documented-commands";
 import { tempDir } from "../test-support/paths";
 
-test("after synth: each stack with its resource count and backend, then the next commands", () => {
+test("npm run synth: each stack with its resource count and backend, then the next commands", async () => {
   // A folder whose parents do not exist yet.
   const outdir = path.join(tempDir(), "nested", "out");
-  const r = runSynth({ CDKTF_OUTDIR: outdir });
-  expect(r.status).toBe(0);
-  const lines = r.stdout.trim().split("\n");
+  const r = await runDocumentedOk(documented("npm-run-synth", { outdir }));
+  // After npm's own lines (`> name@version synth`, the script), what synth prints.
+  const lines = r.stdout.slice(r.stdout.indexOf("Synthesized")).trim().split("\n");
+  expect(r.stderr).toBe("");
   expect(lines[0]).toBe(`Synthesized 5 stacks into ${path.relative(path.join(__dirname, ".."), outdir)}/stacks:`);
   expect(lines.slice(1, 6).map((l) => l.trim().split(/\s+/))).toEqual([
     ["demo-network", "29", "resources", "state:", "local"],
@@ -18,5 +19,5 @@ test("after synth: each stack with its resource count and backend, then the next
     ["demo-ingress", "0", "resources", "state:", "local"],
   ]);
   expect(r.stdout).toContain("cdktf deploy '*'");
-  expect(r.stdout).toContain("after `openshift-install wait-for bootstrap-complete`: cdktf destroy demo-bootstrap");
-});
+  expect(r.stdout).toMatch(/^  cdktf destroy demo-bootstrap {2,}after `openshift-install wait-for bootstrap-complete`$/m);
+}, 60_000);

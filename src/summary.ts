@@ -2,7 +2,12 @@ import * as path from "node:path";
 import { edgeZoneMtuNote } from "./network/mtu-note";
 import type { SynthResult } from "./synth";
 
-/** What was written and what to run next, in a few lines. */
+/**
+ * What was written and what to run next, in a few lines. Each "Next:" line is a command, then
+ * its description after two or more spaces; a command inside a sentence (a note, a warning) is
+ * in backticks. Tests find the commands by that layout (test-support/shown-commands.ts) and run
+ * each one as printed (test-support/documented-commands.ts).
+ */
 export function formatSummary(result: SynthResult, cwd = process.cwd()): string {
   const outdir = path.relative(cwd, result.outdir) || ".";
   const width = Math.max(...result.summary.map((s) => s.name.length));
@@ -16,7 +21,7 @@ export function formatSummary(result: SynthResult, cwd = process.cwd()): string 
     "                                        or stack by stack: network, infra, then bootstrap, machines and ingress",
   );
   for (const c of result.clusters) {
-    lines.push(`  after \`openshift-install wait-for bootstrap-complete\`: cdktf destroy ${c.clusterName}-bootstrap`);
+    lines.push(`  ${`cdktf destroy ${c.clusterName}-bootstrap`.padEnd(36)}  after \`openshift-install wait-for bootstrap-complete\``);
   }
   lines.push(...result.notes);
   for (const c of result.clusters.filter((c) => c.network.edgeZones.length)) {

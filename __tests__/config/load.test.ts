@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { subnetBlock, overlaps } from "../../src/config/cidr";
 import { clusterFileJsonSchema } from "../../src/config/json-schema";
 import { loadClusterFile } from "../../src/config/load";
-import { runSynth } from "../../test-support/cli";
+import { checkoutCopy, documented, runDocumentedOk } from "../../test-support/documented-commands";
 import { DEFAULT_CLUSTER_FILE, EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
 
 function write(content: unknown, name = "cluster.yaml", dir = tempDir()): string {
@@ -106,22 +106,22 @@ describe("loading the cluster file", () => {
     ]);
   });
 
-  test("overlapping VPC CIDRs in a fleet are a warning, and synth goes on", () => {
+  test("overlapping VPC CIDRs in a fleet are a warning, and synth goes on", async () => {
     const dir = tempDir();
     const file = write(
       { installDir: EXAMPLE_INSTALL_DIR, machines: { rhcosAmi: "ami-0123456789abcdef0" }, clusters: [{ clusterName: "a", infraId: "a-1" }, { clusterName: "b", infraId: "b-1" }] },
       "fleet.yaml",
       dir,
     );
-    const r = runSynth({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: path.join(dir, "out") });
-    expect(r.status).toBe(0);
+    // As README's "The cluster file" runs it.
+    const r = await runDocumentedOk(documented("npm-run-synth-cluster-file", { clusterFile: file, outdir: path.join(dir, "out") }));
     expect(r.stderr.trim()).toBe(
       `${file}: warning: clusters[0] (a) and clusters[1] (b) have overlapping VPC CIDRs 10.0.0.0/16 and 10.0.0.0/16: they cannot be peered later`,
     );
     expect(fs.readdirSync(path.join(dir, "out", "stacks")).sort()).toEqual(
       ["a-bootstrap", "a-infra", "a-ingress", "a-machines", "a-network", "b-bootstrap", "b-infra", "b-ingress", "b-machines", "b-network"],
     );
-  });
+  }, 60_000);
 
   test("the committed JSON Schema is the schema's current one", () => {
     const committed = fs.readFileSync(path.join(ROOT, "schema", "cluster.schema.json"), "utf8");
@@ -132,6 +132,15 @@ describe("loading the cluster file", () => {
     expect(schema.additionalProperties).toBe(false);
     expect(fs.readFileSync(DEFAULT_CLUSTER_FILE, "utf8")).toMatch(/^# yaml-language-server: \$schema=..\/..\/schema\/cluster.schema.json/);
   });
+
+  test("npm run schema rewrites a stale schema file into the committed one", async () => {
+    // In a copy of the checkout: the command rewrites a committed file.
+    const copy = checkoutCopy();
+    fs.writeFileSync(path.join(copy, "schema", "cluster.schema.json"), "{}\n");
+    const r = await runDocumentedOk(documented("npm-run-schema"), { cwd: copy });
+    expect(r.stdout).toContain("wrote schema/cluster.schema.json");
+    expect(fs.readFileSync(path.join(copy, "schema", "cluster.schema.json"), "utf8")).toBe(fs.readFileSync(path.join(ROOT, "schema", "cluster.schema.json"), "utf8"));
+  }, 60_000);
 });
 
 describe("CIDR math", () => {

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { clusterDot } from "../../src/diagram/diagram";
 import { runScript, runSynth } from "../../test-support/cli";
+import { documented, runDocumentedOk } from "../../test-support/documented-commands";
 import { tempDir } from "../../test-support/paths";
 import { baseCluster, resourceValues, synthCluster } from "../../test-support/synth";
 
@@ -51,10 +52,10 @@ describe("the cluster picture", () => {
     expect(dot.match(/aws_ec2_carrier_gateway\.[^"]+" -> "anchor\.([^"]+)"/)?.[1]).toMatch(/^network_edge_us-east-1-wl1-bos-wlz-1-public-subnet_/);
   });
 
-  test("npm run diagram writes an SVG naming every subnet, load balancer and machine", () => {
+  test("npm run diagram writes an SVG naming every subnet, load balancer and machine", async () => {
     const outdir = path.join(tempDir(), "out");
     expect(runSynth({ CDKTF_OUTDIR: outdir }).status).toBe(0);
-    const r = runScript("scripts/diagram.ts", { CDKTF_OUTDIR: outdir });
+    const r = await runDocumentedOk(documented("npm-run-diagram", { outdir }));
     expect(r.stderr).toBe("");
     // Graphviz writes some characters of text as entities (- is &#45;).
     const svg = fs.readFileSync(path.join(outdir, "demo.svg"), "utf8").replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
@@ -77,7 +78,7 @@ describe("the cluster picture", () => {
     ]) {
       expect(svg).toContain(`>${text}`);
     }
-  });
+  }, 60_000);
 
   test("without a synthesized output it says what to run", () => {
     const r = runScript("scripts/diagram.ts", { CDKTF_OUTDIR: path.join(tempDir(), "none") });

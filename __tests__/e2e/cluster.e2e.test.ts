@@ -23,22 +23,23 @@ import {
 import { GetRolePolicyCommand, ListInstanceProfilesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { GetHostedZoneCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AwsClients, dnsName, filter } from "../../test-support/aws";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
 import { EXPECTED_RULES } from "../../test-support/expected-rules";
 import { EMULATOR_ENV } from "../../test-support/moto";
-import { ROOT } from "../../test-support/paths";
-import { terraform, terraformEnv } from "../../test-support/terraform";
+import { documented, PreparedCommand, runDocumented, runDocumentedOk } from "../../test-support/documented-commands";
 
 /**
- * One cluster's whole life on the emulator as a user runs it, with state in a real S3 backend:
- * `cdktf deploy '*'` from nothing (network, infra, bootstrap, machines and the day-2 ingress
- * stack), every object checked with the AWS SDK, then `cdktf destroy '*'` leaves nothing. The
- * stack-by-stack flow with plain terraform (locks, interrupted applies, removing the bootstrap
- * stack) is terraform-lifecycle.e2e, on its own emulator beside this one.
+ * One cluster's whole life on the emulator as a user runs it, with state in a real S3 backend, by
+ * the commands README and help show, as written (test-support/documented-commands.ts):
+ * `cdktf deploy '*'` from nothing (network, infra, bootstrap, machines, and the ingress stack
+ * still empty), every object checked with the AWS SDK; `cdktf destroy demo-bootstrap` once the
+ * control plane is up; day 2, the router's hostname set, the ingress stack deployed alone; then
+ * `cdktf destroy '*'` leaves nothing. The stack-by-stack flow with plain terraform (locks,
+ * interrupted applies, removing the bootstrap stack) is terraform-lifecycle.e2e, on its own
+ * emulator beside this one.
  */
 jest.setTimeout(900_000);
 
@@ -51,6 +52,8 @@ let env: EmulatorCluster;
 let aws: AwsClients;
 const outputs = (stack: string) => env.outputs(stack);
 const timings: Record<string, number> = {};
+/** What `cdktf diff demo-infra` printed on day 2. */
+let infraDiff: string;
 
 async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const start = Date.now();
@@ -61,23 +64,10 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/**
- * The real cdktf CLI, from the project root, as a user runs it. With a provider mirror,
- * `--skip-provider-lock` keeps cdktf from asking the registry for other platforms' checksums.
- */
-function cdktf(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, "node_modules", ".bin", "cdktf"), [...args, "--output", env.outdir, "--skip-provider-lock"], {
-      cwd: ROOT,
-      env: terraformEnv({ ...EMULATOR_ENV, CLUSTER_CONFIG: env.configFile, CI: "1", FORCE_COLOR: "0" }),
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out: out.slice(-6000) }));
-  });
-}
+/** The test's values for a documented command's placeholders and example values. */
+const vars = (more: Record<string, string> = {}) => ({ clusterFile: env.configFile, outdir: env.outdir, cluster: "demo", ...more });
+/** Runs documented commands against the emulator; throws with their output when one fails. */
+const run = (commands: PreparedCommand | PreparedCommand[]) => runDocumentedOk(commands, { env: EMULATOR_ENV });
 
 async function instancesByName(): Promise<Record<string, Instance>> {
   const r = await aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running")] }));
@@ -93,18 +83,19 @@ async function targetCount(arns: string[]): Promise<number[]> {
 
 const tagsOf = (tags?: { Key?: string; Value?: string }[]) => Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
 
+const CLUSTER = {
+  network: { availabilityZones: 3, natGateways: "perAz", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing"], networkAcl: true },
+  tags: { suite: "e2e" },
+  backend: { type: "s3", s3: { bucket: STATE_BUCKET, keyPrefix: "e2e" } },
+};
+
 beforeAll(async () => {
   env = await emulatorCluster(STATE_BUCKET);
   aws = env.aws;
-  env.synth({
-    network: { availabilityZones: 3, natGateways: "perAz", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing"], networkAcl: true },
-    tags: { suite: "e2e" },
-    ingress: { routerLoadBalancerHostname: ROUTER },
-    backend: { type: "s3", s3: { bucket: STATE_BUCKET, keyPrefix: "e2e" } },
-  });
+  // Installed without the router's hostname, which only the running cluster knows (day 2).
+  env.synth(CLUSTER);
   expect(fs.readdirSync(path.join(env.outdir, "stacks")).sort()).toEqual([...STACKS].sort());
-  const r = await timed("cdktf deploy '*'", () => cdktf(["deploy", "*", "--auto-approve"]));
-  if (r.code !== 0) throw new Error(`cdktf deploy failed:\n${r.out}`);
+  await timed("cdktf deploy '*'", () => run(documented("cdktf-deploy-all", vars())));
 });
 
 afterAll(async () => {
@@ -205,8 +196,11 @@ describe("network stack", () => {
     );
     expect(NetworkAcls![0].Associations!.map((a) => a.SubnetId).sort()).toEqual([...out.PublicSubnetIds].sort());
     // Read back, the UDP and ICMP entries plan no change (nothing replaced on the next deploy).
-    const again = await terraform(path.join(env.outdir, "stacks", "demo-network"), ["plan", "-detailed-exitcode", "-input=false"], EMULATOR_ENV);
-    expect({ code: again.code, out: again.code === 0 ? "" : again.stdout.slice(-2000) }).toEqual({ code: 0, out: "" });
+    const again = await runDocumented(documented("terraform-plan", vars({ stack: "demo-network" })), { env: EMULATOR_ENV });
+    expect({ code: again.code, noChanges: /^No changes\. Your infrastructure matches the configuration\./m.test(again.stdout), out: again.stdout.slice(-2000) }).toMatchObject({
+      code: 0,
+      noChanges: true,
+    });
   });
 });
 
@@ -283,6 +277,11 @@ describe("infra stack", () => {
     expect(privateZone.VPCs!.map((v) => v.VPCId)).toEqual([(await outputs("demo-network")).VpcId]);
   });
 
+  test("README's edge-zone script reads WorkerSecurityGroupId as written", async () => {
+    const r = await run(documented("worker-security-group-output", vars()));
+    expect(r.stdout).toBe(out.WorkerSecurityGroupId);
+  });
+
   test("roles carry the least-privilege actions", async () => {
     const policy = async (role: string) =>
       JSON.parse(decodeURIComponent((await aws.iam.send(new GetRolePolicyCommand({ RoleName: `${INFRA_ID}-${role}-role`, PolicyName: `${INFRA_ID}-${role}-policy` }))).PolicyDocument!));
@@ -295,7 +294,7 @@ describe("infra stack", () => {
   });
 });
 
-describe("bootstrap, machines and ingress stacks", () => {
+describe("bootstrap and machines stacks", () => {
   let infra: Record<string, any>;
   let groups: string[];
 
@@ -339,7 +338,56 @@ describe("bootstrap, machines and ingress stacks", () => {
     expect(bootstrap).toEqual({ ignition: { config: { replace: { source: `${env.emulator.endpoint}/${bucket!.Name}/bootstrap.ign` } }, version: "3.1.0" } });
   });
 
-  test("day 2: *.apps alias records in both zones to the router's load balancer", async () => {
+  test("12 registered targets: bootstrap and 3 masters in each of the three groups", async () => {
+    expect(await targetCount(groups)).toEqual([4, 4, 4]);
+  });
+
+  test("the ingress stack is empty until day 2, and infra's state already holds the zones it will read", async () => {
+    expect(await outputs("demo-ingress")).toEqual({});
+    const { HostedZones } = await aws.route53.send(new ListHostedZonesCommand({}));
+    for (const zone of HostedZones!) {
+      const { ResourceRecordSets } = await aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }));
+      expect(ResourceRecordSets!.filter((r) => dnsName(r.Name).includes(".apps."))).toEqual([]);
+    }
+    const crossStack = Object.keys(await outputs("demo-infra")).filter((k) => k.startsWith("cross-stack-output-"));
+    expect(crossStack.filter((k) => /route53_zone/.test(k))).toHaveLength(2);
+  });
+});
+
+describe("after `openshift-install wait-for bootstrap-complete`: cdktf destroy demo-bootstrap", () => {
+  beforeAll(async () => {
+    // Meanwhile, from a second checkout of the day-2 cluster file (its own output folder):
+    // `cdktf diff demo-infra` with the router's hostname set. Apart from the infra state it reads,
+    // it shares nothing with the destroy, and it mostly waits on the emulator as the destroy does.
+    const dayTwo = path.join(env.dir, "day2.out");
+    const clusterFile = env.synth({ ...CLUSTER, ingress: { routerLoadBalancerHostname: ROUTER } }, dayTwo);
+    [, infraDiff] = await Promise.all([
+      timed("cdktf destroy demo-bootstrap", () => run(documented("cdktf-destroy-bootstrap", vars()))),
+      timed("cdktf diff demo-infra", async () => (await run(documented("cdktf-diff", vars({ stack: "demo-infra", clusterFile, outdir: dayTwo })))).stdout),
+    ]);
+  });
+
+  test("the bootstrap node and its registrations are gone; the masters stay registered", async () => {
+    const infra = await outputs("demo-infra");
+    expect(await targetCount([infra.ExternalApiTargetGroupArn, infra.InternalApiTargetGroupArn, infra.InternalServiceTargetGroupArn])).toEqual([3, 3, 3]);
+    expect(Object.keys(await instancesByName()).filter((n) => n.startsWith(INFRA_ID)).sort()).toEqual(
+      [0, 1, 2].map((i) => `${INFRA_ID}-master-${i}`).concat(`${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`).sort(),
+    );
+  });
+
+  test("day 2's infra plan, the router's hostname set: no change, outputs included", () => {
+    expect(infraDiff).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+    expect(infraDiff).not.toMatch(/Changes to Outputs|Plan: /);
+  });
+});
+
+describe("day 2: ingress.routerLoadBalancerHostname set, the ingress stack deployed alone as README writes it", () => {
+  beforeAll(async () => {
+    env.synth({ ...CLUSTER, ingress: { routerLoadBalancerHostname: ROUTER } });
+    await timed("cdktf deploy demo-ingress", () => run(documented("cdktf-deploy-ingress", vars())));
+  });
+
+  test("*.apps alias records in both zones to the router's load balancer", async () => {
     const { HostedZones } = await aws.route53.send(new ListHostedZonesCommand({}));
     for (const zone of HostedZones!.filter((z) => ["example.com", "demo.example.com"].includes(dnsName(z.Name)))) {
       const { ResourceRecordSets } = await aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id }));
@@ -348,15 +396,11 @@ describe("bootstrap, machines and ingress stacks", () => {
     }
   });
 
-  test("12 registered targets: bootstrap and 3 masters in each of the three groups", async () => {
-    expect(await targetCount(groups)).toEqual([4, 4, 4]);
-  });
 });
 
 describe("cdktf destroy '*'", () => {
   beforeAll(async () => {
-    const r = await timed("cdktf destroy '*'", () => cdktf(["destroy", "*", "--auto-approve"]));
-    if (r.code !== 0) throw new Error(`cdktf destroy failed:\n${r.out}`);
+    await timed("cdktf destroy '*'", () => run(documented("cdktf-destroy-all", vars())));
   });
 
   test("nothing of the cluster is left", async () => {

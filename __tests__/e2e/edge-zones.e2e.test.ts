@@ -1,5 +1,6 @@
 import { DescribeCarrierGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, RouteTable } from "@aws-sdk/client-ec2";
 import { filter } from "../../test-support/aws";
+import { documented, runDocumentedOk } from "../../test-support/documented-commands";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
 import { EMULATOR_ENV } from "../../test-support/moto";
 import { terraform, terraformOk } from "../../test-support/terraform";
@@ -59,6 +60,13 @@ describe("a Local Zone and a Wavelength Zone, applied", () => {
     expect(Object.keys(out.EdgePrivateSubnetIds).sort()).toEqual([LOCAL.name, WAVELENGTH.name]);
     expect(Object.keys(out.EdgePublicSubnetIds).sort()).toEqual([LOCAL.name, WAVELENGTH.name]);
     expect(out.EdgeZoneGroups).toEqual({ [LOCAL.name]: "us-east-1-nyc-1", [WAVELENGTH.name]: "us-east-1-wl1" });
+  });
+
+  test("README's script reads a zone's subnet and zone group for its MachineSet, as written", async () => {
+    const vars = { outdir: env.outdir, zone: LOCAL.name };
+    const script = [documented("edge-zone-variable", vars), documented("edge-private-subnet", vars), documented("edge-zone-group", vars)];
+    const r = await runDocumentedOk(script, { env: EMULATOR_ENV });
+    expect(r.stdout.trim().split("\n")).toEqual([out.EdgePrivateSubnetIds[LOCAL.name], "us-east-1-nyc-1"]);
   });
 
   test("the subnets: in their zones, the blocks halved, tagged", async () => {

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { filter } from "../../test-support/aws";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
 import { EMULATOR_ENV } from "../../test-support/moto";
+import { documented, PreparedCommand, runDocumentedOk } from "../../test-support/documented-commands";
 import { startTerraform, terraform, terraformOk, waitForOutput } from "../../test-support/terraform";
 
 /**
@@ -117,9 +118,15 @@ describe("bad backend settings end with Terraform's error, and no local state is
 
 let infraApplied: Promise<void>;
 
+/** Documented commands (README, help, the synth summary) as written, against the emulator. */
+const run = (commands: PreparedCommand | PreparedCommand[]) => runDocumentedOk(commands, { env: EMULATOR_ENV });
+/** The test's values for their placeholders: this cluster's output folder, and `more`. */
+const vars = (more: Record<string, string>) => ({ outdir: env.outdir, ...more });
+
 describe("locking, while another stack's apply runs", () => {
   beforeAll(async () => {
-    await env.apply("demo-network");
+    // README's Deploying section, as written: init, then apply (answering Terraform's question).
+    await run([documented("terraform-init", vars({ stack: "demo-network" })), documented("terraform-apply", vars({ stack: "demo-network" }))]);
     // The infra stack's pipeline starts meanwhile: it reads the network stack's outputs, which
     // takes no lock. It is interrupted while only the waits for its load balancers and zone are
     // in flight, every create call answered (README: "If an apply is interrupted"). Awaited by the
@@ -162,7 +169,8 @@ describe("interrupted applies converge", () => {
   beforeAll(async () => {
     await infraApplied;
     // The two stacks share only infra's outputs, so a pipeline applies them side by side.
-    await Promise.all([env.apply("demo-bootstrap"), interruptThenApply("demo-machines", /aws_instance\.[\w-]+: Creating\.\.\./)]);
+    // The bootstrap stack by the synth summary's command line (init && apply).
+    await Promise.all([run(documented("terraform-init-apply", vars({ stack: "demo-bootstrap" }))), interruptThenApply("demo-machines", /aws_instance\.[\w-]+: Creating\.\.\./)]);
   });
 
   test("an instance the state never recorded (RunInstances answered after the interrupt) is adopted, not launched again", async () => {
@@ -173,6 +181,15 @@ describe("interrupted applies converge", () => {
     expect(apply.stdout).toMatch(new RegExp(`${address.replace(/\./g, "\\.")}: Importing\\.\\.\\.`));
     expect(apply.stdout).toMatch(/Resources: 1 imported, 0 added/);
     expect(await stateList("demo-machines")).toContain(address);
+  });
+
+  test("an instance profile the state lost (its create cut short) is imported by README's command; the plan then shows no change", async () => {
+    const address = (await stateList("demo-infra")).find((a) => /^aws_iam_instance_profile\.worker/.test(a))!;
+    await terraformOk(env.stackDir("demo-infra"), ["state", "rm", address], EMULATOR_ENV);
+    expect(await stateList("demo-infra")).not.toContain(address);
+    await run(documented("terraform-import", vars({ stack: "demo-infra", address, importId: `${INFRA_ID}-worker-profile` })));
+    expect(await stateList("demo-infra")).toContain(address);
+    // The infra stack then plans no change: "the other stacks then plan no change", below.
   });
 
   test("no duplicate VPC, load balancer, instance or role; the state lists every live object", async () => {

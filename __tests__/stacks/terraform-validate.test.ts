@@ -2,8 +2,8 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
+import { documented, runDocumentedOk } from "../../test-support/documented-commands";
 import { tempDir } from "../../test-support/paths";
-import { buildApp } from "../../examples/single-stack/app";
 import { baseCluster, synthCluster } from "../../test-support/synth";
 import { inBatches, requireMoto, requireTerraform, terraform } from "../../test-support/terraform";
 
@@ -117,10 +117,10 @@ describe("terraform init and validate on every synthesized stack", () => {
     dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
   });
 
-  test("the example app: a whole cluster in one stack", async () => {
+  test("the example app (npm run example): a whole cluster in one stack", async () => {
     const outdir = tempDir();
     dirs.push(outdir);
-    buildApp(outdir).synth();
+    await runDocumentedOk(documented("npm-run-example", { outdir }));
     const cwd = path.join(outdir, "stacks", "openshift");
     const init = await terraform(cwd, ["init", "-input=false"], EMULATOR_ENV);
     expect(init.stderr).toBe("");

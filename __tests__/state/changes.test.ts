@@ -95,7 +95,7 @@ test("a new AMI is announced: running machines keep theirs", () => {
   p.synth(withMachines({}));
   const r = p.synth(withMachines({ rhcosAmi: "ami-0fedcba9876543210" }));
   expect(r.notes).toEqual([
-    "demo: new bootstrap, control-plane, compute machines boot ami-0fedcba9876543210 (was ami-0123456789abcdef0); running machines keep theirs, RHCOS updates itself in place. To replace one machine: npm run roll -- demo <machine> --replace",
+    "demo: new bootstrap, control-plane, compute machines boot ami-0fedcba9876543210 (was ami-0123456789abcdef0); running machines keep theirs, RHCOS updates itself in place. To replace one machine: `npm run roll -- demo <machine> --replace`",
   ]);
   expect(p.synth(withMachines({ rhcosAmi: "ami-0fedcba9876543210" })).notes).toEqual([]);
 });
@@ -107,7 +107,7 @@ test("a moved state: a warning with the migration command, remembered for the pl
   const moved = p.synth(s3("platform/demo"));
   const old = "s3://tf-state/openshift/demo/demo-network.tfstate (us-east-1)";
   expect(moved.warnings).toContainEqual(
-    `warning: demo-network: its state moves from ${old} to s3://tf-state/platform/demo/demo-network.tfstate (us-east-1). Until the state is migrated, the new place is empty and a plan there would build a second cluster: run terraform -chdir=${path.relative(process.cwd(), p.outdir)}/stacks/demo-network init -migrate-state (Terraform copies the state from the old backend). npm run plan refuses this stack until then.`,
+    `warning: demo-network: its state moves from ${old} to s3://tf-state/platform/demo/demo-network.tfstate (us-east-1). Until the state is migrated, the new place is empty and a plan there would build a second cluster: run \`terraform -chdir=${path.relative(process.cwd(), p.outdir)}/stacks/demo-network init -migrate-state\` (Terraform copies the state from the old backend). \`npm run plan\` refuses this stack until then.`,
   );
   // Remembered by later syntheses, and named where the VPC guard stops a plan.
   p.synth(s3("platform/demo"));

@@ -23,7 +23,7 @@ export function edgeZoneMtuNote(clusterName: string, zoneNames: readonly string[
     "    defaultNetwork:",
     "      ovnKubernetesConfig:",
     `        mtu: ${ovnKubernetes}`,
-    "On a running cluster, migrate instead (<current>: oc get network.config cluster -o jsonpath='{.status.clusterNetworkMTU}'):",
+    "On a running cluster, migrate instead (<current>: `oc get network.config cluster -o jsonpath='{.status.clusterNetworkMTU}'`):",
     `  oc patch Network.operator.openshift.io cluster --type=merge --patch '${JSON.stringify(patch).replace('"<current>"', "<current>")}'`,
   ].join("\n");
 }

@@ -1,4 +1,4 @@
-import { Fn } from "cdktf";
+import { Fn, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "../cluster/parts";
 import type { ClusterConfig } from "../config/load";
@@ -138,7 +138,16 @@ export class IngressStack extends ClusterStack {
   constructor(scope: Construct, cluster: ClusterConfig, infra: InfraStack) {
     super(scope, stackName(cluster.clusterName, "ingress"), cluster);
     this.apps = addIngress(this, clusterProps(cluster), infra.infra);
-    if (this.apps) this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
+    if (this.apps) {
+      this.output("AppsRecordName", this.apps.recordName, "The wildcard record of the cluster's routes");
+      return;
+    }
+    // Off, the stack still reads the zones its records will go into. cdktf adds an output to the
+    // infra stack for each value another stack reads, so infra's state holds them from its first
+    // apply, and turning the records on (day 2) changes this stack alone: `cdktf deploy
+    // <cluster>-ingress --ignore-missing-stack-dependencies` works, with no apply of infra first.
+    const { dns } = infra.infra;
+    new TerraformLocal(this, "record-zones", cluster.publish === "External" ? [dns.privateZoneId, dns.publicZoneId] : [dns.privateZoneId]);
   }
 }
 

@@ -104,7 +104,7 @@ export function day2Changes(loaded: LoadResult, previous: OutputRecord | undefin
       for (const [move, pools] of moves) {
         const [old, ami] = move.split(" ");
         result.notes.push(
-          `${c.clusterName}: new ${pools.join(", ")} machines boot ${ami} (was ${old}); running machines keep theirs, RHCOS updates itself in place. To replace one machine: npm run roll -- ${c.clusterName} <machine> --replace`,
+          `${c.clusterName}: new ${pools.join(", ")} machines boot ${ami} (was ${old}); running machines keep theirs, RHCOS updates itself in place. To replace one machine: \`npm run roll -- ${c.clusterName} <machine> --replace\``,
         );
       }
     }
@@ -118,7 +118,7 @@ export function day2Changes(loaded: LoadResult, previous: OutputRecord | undefin
       if (was?.state && was.state !== location) {
         result.warnings.push(
           `warning: ${stack}: its state moves from ${was.state} to ${location}. Until the state is migrated, the new place is empty and a plan there would build a second cluster: ` +
-            `run terraform -chdir=${outdir}/stacks/${stack} init -migrate-state (Terraform copies the state from the old backend). npm run plan refuses this stack until then.`,
+            `run \`terraform -chdir=${outdir}/stacks/${stack} init -migrate-state\` (Terraform copies the state from the old backend). \`npm run plan\` refuses this stack until then.`,
         );
       }
     }
