@@ -61,8 +61,6 @@ export interface DocumentedCommandEntry {
   /** Where the forms are run, or why they are not. */
   readonly run?: "unit" | "e2e";
   readonly adapt?: readonly Adaptation[];
-  /** A documented command that an emulator suite still has to run: who will. */
-  readonly awaiting?: string;
   readonly notRun?: NotRun;
   readonly why?: string;
   /** For `ci` and `bench`: checks the claim against the repository (true when it holds). */
@@ -89,8 +87,6 @@ const CDKTF_APPLY: readonly Adaptation[] = [
   CDKTF_OUTPUT,
   SKIP_PROVIDER_LOCK,
 ];
-/** The emulator suite being extended for day 2 (npm run plan and roll, backend moves) by another helper. */
-const AWAITING_PLAN_E2E = "plan.e2e (h7-day2)";
 const STACK_NAMES = ["network", "infra", "bootstrap", "machines", "ingress"];
 
 const packageJson = () => JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -253,7 +249,6 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "terraform-migrate-state",
     forms: STACK_NAMES.map((s) => `terraform -chdir=cdktf.out/stacks/demo-${s} init -migrate-state`),
     run: "e2e",
-    awaiting: AWAITING_PLAN_E2E,
     adapt: [OUTDIR, STACK(new RegExp(`demo-(${STACK_NAMES.join("|")})`)), YES],
   },
   {
@@ -290,17 +285,15 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "terraform-init-reconfigure",
     forms: ["terraform init -reconfigure"],
     run: "e2e",
-    awaiting: AWAITING_PLAN_E2E,
     why: "the mistake the VPC precondition guards against: run in a stack folder (the test's cwd) pointed at an empty state, the next plan stops naming the old state",
   },
 
   // npm run plan and roll (day 2).
-  { id: "npm-run-plan", forms: ["npm run plan"], run: "e2e", awaiting: AWAITING_PLAN_E2E, adapt: [CLUSTER_FILE_ENV, OUTDIR_ENV] },
+  { id: "npm-run-plan", forms: ["npm run plan"], run: "e2e", adapt: [CLUSTER_FILE_ENV, OUTDIR_ENV] },
   {
     id: "plan-check",
     forms: ["terraform show -json plan.tfplan > plan.json; npm run plan -- --check plan.json"],
     run: "e2e",
-    awaiting: AWAITING_PLAN_E2E,
     adapt: [
       { substitute: "terraform show", by: "terraform -chdir={stackDir} show", why: "the stack folder holding the saved plan (the README's reader is in it)" },
       { substitute: "plan.json", by: "{planJson}", why: "the test's own file for the JSON plan" },
@@ -311,21 +304,18 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "terraform-apply-saved-plan",
     forms: ["terraform -chdir=… apply upi.tfplan"],
     run: "e2e",
-    awaiting: AWAITING_PLAN_E2E,
     adapt: [{ substitute: "…", by: "{outdir}/stacks/{stack}", why: "the folder `npm run plan` names for the stack (the README elides it)" }],
   },
   {
     id: "npm-run-roll",
     forms: ["npm run roll -- demo master-0"],
     run: "e2e",
-    awaiting: AWAITING_PLAN_E2E,
     adapt: [CLUSTER("demo"), { substitute: "master-0", by: "{machine}", why: "the machine the test rolls" }, CLUSTER_FILE_ENV, OUTDIR_ENV, { answer: "yes", why: "roll asks before it applies" }],
   },
   {
     id: "npm-run-roll-replace",
     forms: ["npm run roll -- demo master-0 --replace", "npm run roll -- demo <machine> --replace"],
     run: "e2e",
-    awaiting: AWAITING_PLAN_E2E,
     adapt: [
       CLUSTER("demo"),
       { substitute: "master-0", by: "{machine}", why: "the machine the test rolls" },

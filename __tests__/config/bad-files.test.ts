@@ -2,9 +2,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { ConfigError } from "../../src/config/errors";
-import { loadClusterFile } from "../../src/config/load";
 import { runSynth } from "../../test-support/cli";
+import { refusal } from "../../test-support/refusal";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
 
 /**
@@ -94,19 +93,6 @@ function treeDigest(dir: string): string {
   };
   walk(dir);
   return hash.digest("hex");
-}
-
-/** Writes `content` and loads it in-process: the lines of the ConfigError, or a failure if none. */
-export function refusal(dir: string, content: Record<string, any> | string, name = "cluster.yaml"): { file: string; lines: string[] } {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, typeof content === "string" ? content : stringify(content));
-  try {
-    loadClusterFile(file);
-  } catch (e) {
-    if (e instanceof ConfigError) return { file, lines: e.message.split("\n") };
-    throw e;
-  }
-  throw new Error(`${file} was accepted`);
 }
 
 describe("a bad cluster file", () => {

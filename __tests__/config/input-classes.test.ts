@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { ConfigError } from "../../src/config/errors";
 import { loadClusterFile } from "../../src/config/load";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
+import { refusal } from "../../test-support/refusal";
 
 /**
  * The classes of input a fuzz campaign found slipping through (issue 13), one table each: every
@@ -34,17 +34,7 @@ const metadata = (name: string, content: unknown) => ({ ...base, installDir: ins
 const identity = { clusterName: "demo", infraID: "demo-x7k2p", aws: { region: "us-east-1" } };
 
 /** The refusal's lines for a file, or a failure when it is accepted. */
-function refuse(content: Record<string, any> | string): { file: string; lines: string[] } {
-  const file = path.join(dir, "cluster.yaml");
-  fs.writeFileSync(file, typeof content === "string" ? content : stringify(content));
-  try {
-    loadClusterFile(file);
-  } catch (e) {
-    if (e instanceof ConfigError) return { file, lines: e.message.split("\n") };
-    throw e;
-  }
-  throw new Error("accepted");
-}
+const refuse = (content: Record<string, any> | string) => refusal(dir, content);
 
 /** [what, the file, where the line points ("field.path", or "<file>: field" for installDir's files), the message]. */
 type Row = [string, Record<string, any> | string, string, RegExp];

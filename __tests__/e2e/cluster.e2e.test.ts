@@ -30,6 +30,7 @@ import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cl
 import { EXPECTED_RULES } from "../../test-support/expected-rules";
 import { EMULATOR_ENV } from "../../test-support/moto";
 import { documented, PreparedCommand, runDocumented, runDocumentedOk } from "../../test-support/documented-commands";
+import { stepTimer } from "../../test-support/timings";
 
 /**
  * One cluster's whole life on the emulator as a user runs it, with state in a real S3 backend, by
@@ -51,18 +52,9 @@ const ROUTER = "a1b2c3d4e5f6-1234567890.us-east-1.elb.amazonaws.com";
 let env: EmulatorCluster;
 let aws: AwsClients;
 const outputs = (stack: string) => env.outputs(stack);
-const timings: Record<string, number> = {};
+const { timings, timed } = stepTimer();
 /** What `cdktf diff demo-infra` printed on day 2. */
 let infraDiff: string;
-
-async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const start = Date.now();
-  try {
-    return await fn();
-  } finally {
-    timings[name] = (Date.now() - start) / 1000;
-  }
-}
 
 /** The test's values for a documented command's placeholders and example values. */
 const vars = (more: Record<string, string> = {}) => ({ clusterFile: env.configFile, outdir: env.outdir, cluster: "demo", ...more });

@@ -4,6 +4,7 @@ import { documented, runDocumentedOk } from "../../test-support/documented-comma
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
 import { EMULATOR_ENV } from "../../test-support/moto";
 import { terraform, terraformOk } from "../../test-support/terraform";
+import { stepTimer } from "../../test-support/timings";
 
 /**
  * Edge zones on the emulator, network stack only: a Local Zone and a Wavelength Zone applied,
@@ -22,16 +23,7 @@ const WAVELENGTH = { name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" };
 const ZONES = ["us-east-1b", "us-east-1a"];
 let env: EmulatorCluster;
 let out: Record<string, any>;
-const timings: Record<string, number> = {};
-
-async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const start = Date.now();
-  try {
-    return await fn();
-  } finally {
-    timings[name] = (Date.now() - start) / 1000;
-  }
-}
+const { timings, timed } = stepTimer();
 
 const tagsOf = (tags?: { Key?: string; Value?: string }[]) => Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
 

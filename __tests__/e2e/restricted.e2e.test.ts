@@ -37,6 +37,7 @@ import { AwsClients, awsClientsOfAccount, dnsName, filter } from "../../test-sup
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
 import { EMULATOR_ENV } from "../../test-support/moto";
 import { terraform } from "../../test-support/terraform";
+import { stepTimer } from "../../test-support/timings";
 
 /**
  * The restricted-account cases on one emulator, deployed side by side and destroyed side by side
@@ -64,20 +65,11 @@ let env: EmulatorCluster;
 let aws: AwsClients;
 /** The network team's account. */
 let network: AwsClients;
-const timings: Record<string, number> = {};
+const { timings, timed } = stepTimer();
 const out = { shared: "", private: "" };
 
 /** What the network and security teams made, as they made it. */
 const teams = { vpcId: "", subnetId: "", zoneId: "", securityGroupId: "", armImage: "" };
-
-async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const start = Date.now();
-  try {
-    return await fn();
-  } finally {
-    timings[name] = (Date.now() - start) / 1000;
-  }
-}
 
 /** Whether a synthesized stack creates anything (the shared VPC's network stack and both ingress stacks do not). */
 const createsResources = (outdir: string, stack: string) =>
