@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT, tempDir } from "./paths";
-import { terraformEnv, TerraformProcess, Run } from "./terraform";
+import { Run, terraformEnv, TerraformProcess, watchProcess } from "./terraform";
 
 /**
  * Every command README.md, `help` and a synth's output show a user, exactly as shown, and how a
@@ -484,15 +484,7 @@ export function startDocumented(commands: PreparedCommand | readonly PreparedCom
   });
   const child = spawn("sh", ["-c", script], { cwd: options.cwd ?? ROOT, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
   child.stdin!.end(inputs[0]?.input ?? "");
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += d));
-  child.stderr!.on("data", (d) => (stderr += d));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout: stdout.replace(ANSI, ""), stderr: stderr.replace(ANSI, "") }));
-  });
-  return { child, output: () => stdout.replace(ANSI, ""), done };
+  return watchProcess(child, (text) => text.replace(ANSI, ""));
 }
 
 /** Options of a run: extra environment, the folder it runs in, and how long it may take. */
