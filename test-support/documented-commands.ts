@@ -87,6 +87,8 @@ const CDKTF_APPLY: readonly Adaptation[] = [
   CDKTF_OUTPUT,
   SKIP_PROVIDER_LOCK,
 ];
+/** roll asks before it applies only on a terminal (without one it stops, asking for the flag). */
+const ROLL_APPROVAL = { append: "--auto-approve", why: "roll asks for approval on a terminal, which a test has not; help's usage line gives --auto-approve" } as const;
 const STACK_NAMES = ["network", "infra", "bootstrap", "machines", "ingress"];
 
 const packageJson = () => JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -310,7 +312,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "npm-run-roll",
     forms: ["npm run roll -- demo master-0"],
     run: "e2e",
-    adapt: [CLUSTER("demo"), { substitute: "master-0", by: "{machine}", why: "the machine the test rolls" }, CLUSTER_FILE_ENV, OUTDIR_ENV, { answer: "yes", why: "roll asks before it applies" }],
+    adapt: [CLUSTER("demo"), { substitute: "master-0", by: "{machine}", why: "the machine the test rolls" }, CLUSTER_FILE_ENV, OUTDIR_ENV, ROLL_APPROVAL],
   },
   {
     id: "npm-run-roll-replace",
@@ -322,7 +324,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
       { substitute: "<machine>", by: "{machine}", why: "the machine the test rolls" },
       CLUSTER_FILE_ENV,
       OUTDIR_ENV,
-      { answer: "yes", why: "roll asks before it applies" },
+      ROLL_APPROVAL,
     ],
   },
   {
