@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT, tempDir } from "./paths";
-import { terraformEnv, TerraformProcess, Run } from "./terraform";
+import { Run, terraformEnv, TerraformProcess, watchProcess } from "./terraform";
 
 /**
  * Every command README.md, `help` and a synth's output show a user, exactly as shown, and how a
@@ -87,6 +87,8 @@ const CDKTF_APPLY: readonly Adaptation[] = [
   CDKTF_OUTPUT,
   SKIP_PROVIDER_LOCK,
 ];
+/** roll asks before it applies only on a terminal (without one it stops, asking for the flag). */
+const ROLL_APPROVAL = { append: "--auto-approve", why: "roll asks for approval on a terminal, which a test has not; help's usage line gives --auto-approve" } as const;
 const STACK_NAMES = ["network", "infra", "bootstrap", "machines", "ingress"];
 
 const packageJson = () => JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -310,7 +312,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "npm-run-roll",
     forms: ["npm run roll -- demo master-0"],
     run: "e2e",
-    adapt: [CLUSTER("demo"), { substitute: "master-0", by: "{machine}", why: "the machine the test rolls" }, CLUSTER_FILE_ENV, OUTDIR_ENV, { answer: "yes", why: "roll asks before it applies" }],
+    adapt: [CLUSTER("demo"), { substitute: "master-0", by: "{machine}", why: "the machine the test rolls" }, CLUSTER_FILE_ENV, OUTDIR_ENV, ROLL_APPROVAL],
   },
   {
     id: "npm-run-roll-replace",
@@ -322,7 +324,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
       { substitute: "<machine>", by: "{machine}", why: "the machine the test rolls" },
       CLUSTER_FILE_ENV,
       OUTDIR_ENV,
-      { answer: "yes", why: "roll asks before it applies" },
+      ROLL_APPROVAL,
     ],
   },
   {
@@ -484,15 +486,7 @@ export function startDocumented(commands: PreparedCommand | readonly PreparedCom
   });
   const child = spawn("sh", ["-c", script], { cwd: options.cwd ?? ROOT, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
   child.stdin!.end(inputs[0]?.input ?? "");
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += d));
-  child.stderr!.on("data", (d) => (stderr += d));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout: stdout.replace(ANSI, ""), stderr: stderr.replace(ANSI, "") }));
-  });
-  return { child, output: () => stdout.replace(ANSI, ""), done };
+  return watchProcess(child, (text) => text.replace(ANSI, ""));
 }
 
 /** Options of a run: extra environment, the folder it runs in, and how long it may take. */

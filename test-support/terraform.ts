@@ -59,17 +59,21 @@ export interface TerraformProcess {
   readonly done: Promise<Run>;
 }
 
-export function startTerraform(cwd: string, args: string[], env: Record<string, string> = {}): TerraformProcess {
-  const child = spawn("terraform", [...args, "-no-color"], { cwd, env: terraformEnv(env) });
+/** Collects a started process's output (through `clean`, for what a log should not keep) and its end. */
+export function watchProcess(child: ChildProcess, clean: (text: string) => string = (text) => text): TerraformProcess {
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d) => (stdout += d));
   child.stderr!.on("data", (d) => (stderr += d));
   const done = new Promise<Run>((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => resolve({ code, stdout: clean(stdout), stderr: clean(stderr) }));
   });
-  return { child, output: () => stdout, done };
+  return { child, output: () => clean(stdout), done };
+}
+
+export function startTerraform(cwd: string, args: string[], env: Record<string, string> = {}): TerraformProcess {
+  return watchProcess(spawn("terraform", [...args, "-no-color"], { cwd, env: terraformEnv(env) }));
 }
 
 /** Runs terraform in `cwd`; resolves with its exit code and output (never rejects on a failure). */
