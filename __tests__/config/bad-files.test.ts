@@ -1,10 +1,10 @@
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { runSynth } from "../../test-support/cli";
 import { refusal } from "../../test-support/refusal";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
+import { treeDigest } from "../../test-support/tree-digest";
 
 /**
  * One row per validation rule: a bad file is loaded in-process and must be refused with one line
@@ -81,20 +81,6 @@ const rows: Row[] = [
   ["not a mapping", "- a\n- b\n", "", /must be a mapping of fields/],
 ];
 
-function treeDigest(dir: string): string {
-  const hash = crypto.createHash("sha256");
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(d, entry.name);
-      hash.update(full);
-      if (entry.isDirectory()) walk(full);
-      else hash.update(fs.readFileSync(full)).update(String(fs.statSync(full).mtimeMs));
-    }
-  };
-  walk(dir);
-  return hash.digest("hex");
-}
-
 describe("a bad cluster file", () => {
   const dir = tempDir();
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -129,7 +115,7 @@ describe("a bad cluster file through the CLI", () => {
     // An earlier, good output that every bad run must leave exactly as it was.
     const good = runSynth({ CDKTF_OUTDIR: outdir });
     expect(good.status).toBe(0);
-    before = treeDigest(outdir);
+    before = treeDigest(outdir, { mtimes: true });
   });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -150,13 +136,13 @@ describe("a bad cluster file through the CLI", () => {
     expect(r.stderr).not.toMatch(/\n\s+at |Error:|ZodError/);
     expect(r.stderr.trim().split("\n")).toEqual([expect.stringContaining(expected)]);
     expect(r.stderr.startsWith(file)).toBe(true);
-    expect(treeDigest(outdir)).toBe(before);
+    expect(treeDigest(outdir, { mtimes: true })).toBe(before);
   });
 
   test("a missing file is one line naming it", () => {
     const r = runSynth({ CLUSTER_CONFIG: path.join(dir, "nope.yaml"), CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(`${path.join(dir, "nope.yaml")}: cannot read the cluster file (no such file)`);
-    expect(treeDigest(outdir)).toBe(before);
+    expect(treeDigest(outdir, { mtimes: true })).toBe(before);
   });
 });

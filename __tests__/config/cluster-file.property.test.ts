@@ -1,5 +1,4 @@
 import { fc, test } from "@fast-check/jest";
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -9,6 +8,7 @@ import { synthesize } from "../../src/synth";
 import { runSynth } from "../../test-support/cli";
 import { anyFile, FUZZ_SEED, fuzzRuns, GeneratedFile, hostileYamlFile, mutatedFile, validFile } from "../../test-support/fuzz";
 import { DEFAULT_CLUSTER_FILE, tempDir } from "../../test-support/paths";
+import { treeDigest } from "../../test-support/tree-digest";
 
 /**
  * The README's promise, checked on generated cluster files (valid ones, ones with hostile values,
@@ -26,21 +26,6 @@ const CASE_BUDGET_MS = 5000;
 const dir = tempDir("upi-fuzz-");
 const file = path.join(dir, "cluster.yaml");
 const outdir = path.join(dir, "cdktf.out");
-
-/** Every file under `d` with its content. */
-function digest(d: string): string {
-  const hash = crypto.createHash("sha256");
-  const walk = (at: string) => {
-    for (const entry of fs.readdirSync(at, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(at, entry.name);
-      hash.update(`${path.relative(d, full)}\0`);
-      if (entry.isDirectory()) walk(full);
-      else hash.update(fs.readFileSync(full));
-    }
-  };
-  walk(d);
-  return hash.digest("hex");
-}
 
 const tally = { cases: 0, accepted: 0, refused: 0, guardrail: 0, slowestMs: 0, slow: [] as string[], times: [] as number[], byKind: {} as Record<string, { accepted: number; refused: number }> };
 let suiteStart = 0;
@@ -84,7 +69,7 @@ function badLines(error: ConfigError, clusterFile: string): string[] {
 /** Synthesizes one generated file in-process and checks the contract; returns what happened. */
 function checkInProcess(g: GeneratedFile): "accepted" | "refused" {
   fs.writeFileSync(file, g.text);
-  const before = digest(outdir);
+  const before = treeDigest(outdir);
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   let outcome: "accepted" | "refused";
@@ -108,7 +93,7 @@ function checkInProcess(g: GeneratedFile): "accepted" | "refused" {
       // What the CLI reports as an internal error (exit 2).
       throw new Error(`not a clean refusal (${(e as Error).name}): ${(e as Error).message}\n--- file (${g.how}) ---\n${g.text.slice(0, 2000)}`);
     }
-    expect(digest(outdir)).toBe(before);
+    expect(treeDigest(outdir)).toBe(before);
   }
   const ms = performance.now() - start;
   // The bound is on CPU time: the wall time of a machine shared with other jobs says more about
@@ -153,7 +138,7 @@ describe("generated cluster files, through the real CLI", () => {
 
   test.each(cases.map((g, i) => [i, g.kind, g.how, g] as const))("case %i (%s: %s): exit 0 or 1, clean lines, earlier output intact", (_i, _kind, _how, g) => {
     fs.writeFileSync(file, g.text);
-    const before = digest(outdir);
+    const before = treeDigest(outdir);
     // The time bound is checked in-process, on CPU time; a child's wall time on a shared machine is noise.
     const r = runSynth({ CLUSTER_CONFIG: file, CDKTF_OUTDIR: outdir });
     tally.cases++;
@@ -161,7 +146,7 @@ describe("generated cluster files, through the real CLI", () => {
     if (r.status === 1) {
       const lines = r.stderr.trimEnd().split("\n");
       expect(lines.filter((l) => !/^\S[^\n]*?(:\d+)?: \S/.test(l) || /^\s+at |Error:/.test(l))).toEqual([]);
-      expect(digest(outdir)).toBe(before);
+      expect(treeDigest(outdir)).toBe(before);
     } else {
       expect(r.stdout).toMatch(/^Synthesized \d+ stacks into /);
     }

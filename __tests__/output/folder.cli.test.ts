@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,6 +7,7 @@ import { OUTPUT_RECORD_FILE, readOutputRecord } from "../../src/output/record";
 import { synthesize } from "../../src/synth";
 import { RUN, runSynth } from "../../test-support/cli";
 import { EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
+import { treeDigest } from "../../test-support/tree-digest";
 
 /**
  * Synth replaces its output folder whole, so the folder it replaces must only ever be a previous
@@ -16,23 +16,6 @@ import { EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
  */
 
 const CLUSTER = "installDir: ./install\nmachines:\n  rhcosAmi: ami-0123456789abcdef0\n";
-
-/** Every path under `dir` with its type and content (links as their target). */
-function snapshot(dir: string): string {
-  const hash = crypto.createHash("sha256");
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(d, entry.name);
-      hash.update(`${path.relative(dir, full)}\0`);
-      if (entry.isSymbolicLink()) hash.update(`-> ${fs.readlinkSync(full)}`);
-      else if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) hash.update(fs.readFileSync(full));
-      else hash.update("special");
-    }
-  };
-  walk(dir);
-  return hash.digest("hex");
-}
 
 let template: string;
 
@@ -113,10 +96,10 @@ describe("an output folder that synth must not replace", () => {
   test.each(rows)("%s: refused in one line, nothing touched", (_what, outdir, prepare, line) => {
     const dir = project();
     prepare(dir);
-    const before = snapshot(dir);
+    const before = treeDigest(dir);
     const r = runSynth({ CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: outdir }, dir);
     expect({ status: r.status, stderr: r.stderr.trim().split("\n") }).toEqual({ status: 1, stderr: [line] });
-    expect(snapshot(dir)).toBe(before);
+    expect(treeDigest(dir)).toBe(before);
   });
 
   test("a folder it cannot write: one line, not errno text", () => {
@@ -193,7 +176,7 @@ describe("an output folder that synth replaces", () => {
 
   test("a previous output a killed synth left aside is put back before anything else", () => {
     const dir = project();
-    const before = snapshot(path.join(dir, "out"));
+    const before = treeDigest(path.join(dir, "out"));
     // What a synth killed between its two renames leaves: no output, the previous one aside.
     fs.renameSync(path.join(dir, "out"), path.join(dir, "out.previous-999999999"));
     fs.writeFileSync(path.join(dir, "out.previous-999999999", "todo.txt"), "keep me");
@@ -201,7 +184,7 @@ describe("an output folder that synth replaces", () => {
     // Put back, then checked like any previous output: the user's file stops the swap.
     expect(r.stderr.trim().split("\n")).toEqual([`out/todo.txt: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`]);
     fs.rmSync(path.join(dir, "out", "todo.txt"));
-    expect(snapshot(path.join(dir, "out"))).toBe(before);
+    expect(treeDigest(path.join(dir, "out"))).toBe(before);
   });
 });
 
@@ -216,7 +199,7 @@ describe("the swap's failure paths", () => {
   test("when the new output cannot take the old one's place, the old one is put back whole", () => {
     const dir = project();
     const target = path.join(dir, "out");
-    const before = snapshot(target);
+    const before = treeDigest(target);
     // A staging folder on another file system: renaming it into place fails (EXDEV) after the
     // previous output was renamed aside.
     const other = fs.mkdtempSync(path.join("/dev/shm", "upi-staging-"));
@@ -224,7 +207,7 @@ describe("the swap's failure paths", () => {
     expect(fs.statSync(other).dev).not.toBe(fs.statSync(os.tmpdir()).dev);
     const staging = staged(dir, path.join(other, "out"));
     expect(() => replaceOutput(staging, target, "out")).toThrow(/EXDEV/);
-    expect(snapshot(target)).toBe(before);
+    expect(treeDigest(target)).toBe(before);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("out."))).toEqual([]);
   });
 
@@ -233,7 +216,7 @@ describe("the swap's failure paths", () => {
     const target = path.join(dir, "out");
     fs.mkdirSync(path.join(target, "stacks", "demo-network", ".terraform"));
     fs.writeFileSync(path.join(target, "stacks", "demo-network", ".terraform", "kept"), "x");
-    const before = snapshot(target);
+    const before = treeDigest(target);
     const staging = staged(dir);
     // Something already where the carried folder goes: the rename fails (ENOTEMPTY).
     fs.mkdirSync(path.join(staging, "stacks", "demo-network", ".terraform"), { recursive: true });
@@ -241,7 +224,7 @@ describe("the swap's failure paths", () => {
     const warnings = replaceOutput(staging, target, "out");
     const previous = `${target}.previous-${process.pid}`;
     expect(warnings).toEqual([`out: could not carry stacks/demo-network/.terraform into the new output; the previous output is kept whole in ${previous}`]);
-    expect(snapshot(previous)).toBe(before);
+    expect(treeDigest(previous)).toBe(before);
     expect(fs.readFileSync(path.join(target, "manifest.json"), "utf8")).toContain('"new":true');
   });
 });
