@@ -35,7 +35,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AwsClients, awsClientsOfAccount, dnsName, filter } from "../../test-support/aws";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
-import { EMULATOR_ENV } from "../../test-support/moto";
 import { terraform } from "../../test-support/terraform";
 import { stepTimer } from "../../test-support/timings";
 
@@ -51,7 +50,10 @@ import { stepTimer } from "../../test-support/timings";
  *   the S3, ec2, ELB and STS endpoints.
  *
  * Both are Internal, in one AZ, with one master and one worker: the AWS provider's fixed waits on
- * the NLBs and Route 53 are most of the time, and they overlap.
+ * the NLBs and Route 53 are most of the time, and they overlap. Their cluster files reach the
+ * emulator through aws.serviceEndpoints, as such accounts reach AWS through private endpoints: the
+ * synthesized provider, backend and remote-state blocks carry them, and the bootstrap node fetches
+ * its Ignition config over http(s) from the endpoint.
  */
 jest.setTimeout(900_000);
 
@@ -129,7 +131,7 @@ async function teamObjects() {
 let before: Awaited<ReturnType<typeof teamObjects>>;
 
 beforeAll(async () => {
-  env = await emulatorCluster("restricted-state");
+  env = await emulatorCluster("restricted-state", "cluster file");
   aws = env.aws;
   network = awsClientsOfAccount(env.emulator.endpoint, NETWORK_ACCOUNT);
 
@@ -234,7 +236,7 @@ describe("deployed", () => {
     const plans = await Promise.all(
       stacks.map(async (stack) => {
         const cwd = path.join(stack.startsWith(SHARED.clusterName) ? out.shared : out.private, "stacks", stack);
-        const r = await terraform(cwd, ["plan", "-detailed-exitcode", "-input=false"], EMULATOR_ENV);
+        const r = await terraform(cwd, ["plan", "-detailed-exitcode", "-input=false"], env.terraformEnv);
         return { stack, code: r.code, changes: [...r.stdout.matchAll(/^\s*# (\S+) (will|must) be .*$/gm)].map((m) => m[0].trim()), error: r.code === 1 ? r.stderr.slice(-1500) : "" };
       }),
     );
