@@ -58,7 +58,7 @@ let infraDiff: string;
 /** The test's values for a documented command's placeholders and example values. */
 const vars = (more: Record<string, string> = {}) => ({ clusterFile: env.configFile, outdir: env.outdir, cluster: "demo", ...more });
 /** Runs documented commands against the emulator; throws with their output when one fails. */
-const run = (commands: PreparedCommand | PreparedCommand[]) => runDocumentedOk(commands, { env: env.terraformEnv });
+const run = (commands: PreparedCommand | PreparedCommand[]) => runDocumentedOk(commands, { env: env.terraformEnv() });
 
 async function instancesByName(): Promise<Record<string, Instance>> {
   const r = await aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running")] }));
@@ -187,7 +187,7 @@ describe("network stack", () => {
     );
     expect(NetworkAcls![0].Associations!.map((a) => a.SubnetId).sort()).toEqual([...out.PublicSubnetIds].sort());
     // Read back, the UDP and ICMP entries plan no change (nothing replaced on the next deploy).
-    const again = await runDocumented(documented("terraform-plan", vars({ stack: "demo-network" })), { env: env.terraformEnv });
+    const again = await runDocumented(documented("terraform-plan", vars({ stack: "demo-network" })), { env: env.terraformEnv() });
     expect({ code: again.code, noChanges: /^No changes\. Your infrastructure matches the configuration\./m.test(again.stdout), out: again.stdout.slice(-2000) }).toMatchObject({
       code: 0,
       noChanges: true,

@@ -49,7 +49,7 @@ async function run(command: (vars: CommandVars) => PreparedCommand, overrides: R
   env.synth({ ...BASE, ...overrides });
   const prepared = command({ clusterFile: env.configFile, outdir: env.outdir, cluster: "demo" });
   const start = Date.now();
-  const r = await runDocumented(prepared, { env: env.terraformEnv });
+  const r = await runDocumented(prepared, { env: env.terraformEnv() });
   timings[`${prepared.script} ${JSON.stringify(overrides)}`] = (Date.now() - start) / 1000;
   if (r.code === null) throw new Error(`${prepared.script} did not finish:\n${r.stderr}`);
   return { status: r.code, stdout: r.stdout, stderr: r.stderr };
@@ -58,7 +58,7 @@ async function run(command: (vars: CommandVars) => PreparedCommand, overrides: R
 /** The JSON plan saved in a stack folder, or undefined when the stack was not planned. */
 async function savedPlan(stack: string, file = "upi.tfplan") {
   if (!fs.existsSync(path.join(env.stackDir(stack), file))) return undefined;
-  const shown = await terraformOk(env.stackDir(stack), ["show", "-json", file], env.terraformEnv);
+  const shown = await terraformOk(env.stackDir(stack), ["show", "-json", file], env.terraformEnv());
   return parsePlanJson(shown.stdout, `${stack}/${file}`);
 }
 
@@ -91,7 +91,7 @@ describe("npm run plan", () => {
     expect(await plannedActions()).toEqual(Object.fromEntries(STACKS.map((s) => [s, {}])));
     expect(r.stdout).toContain("No changes: the infrastructure matches the cluster file.");
     // A saved plan applies as README says (the ingress stack's: empty, so it changes nothing).
-    const applied = await runDocumentedOk(documented("terraform-apply-saved-plan", { outdir: env.outdir, stack: "demo-ingress" }), { env: env.terraformEnv });
+    const applied = await runDocumentedOk(documented("terraform-apply-saved-plan", { outdir: env.outdir, stack: "demo-ingress" }), { env: env.terraformEnv() });
     expect(applied.stdout).toMatch(/Apply complete! Resources: 0 added, 0 changed, 0 destroyed\./);
   });
 
@@ -104,7 +104,7 @@ describe("npm run plan", () => {
     test("exits 1 naming the VPC and subnets; the stacks that read the network's outputs wait", async () => {
       const r = await run((v) => documented("npm-run-plan", v), edit);
       planJsonFile = path.join(env.dir, "network-plan.json");
-      fs.writeFileSync(planJsonFile, (await terraformOk(env.stackDir("demo-network"), ["show", "-json", "upi.tfplan"], env.terraformEnv)).stdout);
+      fs.writeFileSync(planJsonFile, (await terraformOk(env.stackDir("demo-network"), ["show", "-json", "upi.tfplan"], env.terraformEnv())).stdout);
       expect(r.status).toBe(1);
       liveFindings = findingLines(r.stdout);
       expect(liveFindings.map((l) => l.split(": ").slice(0, 2).join(": "))).toEqual(replaced().map((a) => `[PLAN-VPC-1] demo-network: ${a}`));
@@ -133,7 +133,7 @@ describe("npm run plan", () => {
       // README's two lines, on the plan npm run plan saved: the acknowledgements come from CLUSTER_CONFIG.
       const stackDir = env.stackDir("demo-network");
       fs.copyFileSync(path.join(stackDir, "upi.tfplan"), path.join(stackDir, "plan.tfplan"));
-      const check = await runDocumented(documented("plan-check", { stackDir, planJson: path.join(env.dir, "acknowledged-plan.json"), clusterFile: env.configFile }), { env: env.terraformEnv });
+      const check = await runDocumented(documented("plan-check", { stackDir, planJson: path.join(env.dir, "acknowledged-plan.json"), clusterFile: env.configFile }), { env: env.terraformEnv() });
       expect({ status: check.code, stderr: check.stderr }).toEqual({ status: 0, stderr: "" });
       expect(findingLines(check.stdout)).toHaveLength(liveFindings.length);
       expect(findingLines(check.stdout).every((l) => l.startsWith("warning: [PLAN-VPC-1]"))).toBe(true);
@@ -163,7 +163,7 @@ describe("npm run roll", () => {
     expect(after["demo-x7k2p-worker-1"]).not.toBe(before["demo-x7k2p-worker-1"]);
     const othersOf = (instances: Record<string, unknown>) => Object.entries(instances).filter(([name]) => name !== "demo-x7k2p-worker-1");
     expect(othersOf(after)).toEqual(othersOf(before));
-    const again = await terraform(env.stackDir("demo-machines"), ["plan", "-input=false", "-detailed-exitcode"], env.terraformEnv);
+    const again = await terraform(env.stackDir("demo-machines"), ["plan", "-input=false", "-detailed-exitcode"], env.terraformEnv());
     expect(again.code).toBe(0);
   });
 
@@ -187,7 +187,7 @@ describe("day 2 edits", () => {
    * writes no state.
    */
   async function planIn(outdir: string, stack: string) {
-    const r = await terraform(env.stackDir(stack, outdir), ["plan", "-input=false", "-lock=false", "-json", "-out=day2.tfplan"], env.terraformEnv);
+    const r = await terraform(env.stackDir(stack, outdir), ["plan", "-input=false", "-lock=false", "-json", "-out=day2.tfplan"], env.terraformEnv());
     const errors = r.stdout
       .split("\n")
       .filter((l) => l.includes('"@level":"error"'))
@@ -240,7 +240,7 @@ describe("day 2 edits", () => {
   const masters = (outdir: string, n: string) => addresses(outdir, "demo-machines", new RegExp(`_master-[${n}][-_]`));
   const workers = (outdir: string, n: string) => addresses(outdir, "demo-machines", new RegExp(`_worker-[${n}][-_]`));
   const managedState = async (dir: string) =>
-    (await terraformOk(dir, ["state", "list"], env.terraformEnv)).stdout.split("\n").filter((l) => l && !/(^|\.)data\./.test(l));
+    (await terraformOk(dir, ["state", "list"], env.terraformEnv())).stdout.split("\n").filter((l) => l && !/(^|\.)data\./.test(l));
   const outdirs: Record<string, string> = {};
   /** Starts a timed part of a case now; its failure is reported by the test that awaits it. */
   const start = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -250,13 +250,13 @@ describe("day 2 edits", () => {
   };
   /** npm run plan on a folder of its own (its cluster file beside it). */
   const planFolder = async (outdir: string): Promise<CliResult> => {
-    const r = await runDocumented(documented("npm-run-plan", { clusterFile: path.join(env.dir, `${path.basename(outdir)}.yaml`), outdir }), { env: env.terraformEnv });
+    const r = await runDocumented(documented("npm-run-plan", { clusterFile: path.join(env.dir, `${path.basename(outdir)}.yaml`), outdir }), { env: env.terraformEnv() });
     return { status: r.code, stdout: r.stdout, stderr: r.stderr };
   };
-  const applySaved = (outdir: string, stack: string) => terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "day2.tfplan"], env.terraformEnv);
+  const applySaved = (outdir: string, stack: string) => terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "day2.tfplan"], env.terraformEnv());
   /** `terraform apply -auto-approve -json`: plans and applies in one run; `{address: action}` of what it planned. */
   const applyPlanned = async (outdir: string, stack: string) =>
-    actionsFromPlanLog((await terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "-auto-approve", "-json"], env.terraformEnv)).stdout);
+    actionsFromPlanLog((await terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "-auto-approve", "-json"], env.terraformEnv())).stdout);
 
   let compute: Promise<{ added: string[]; down: Record<string, string>; workersAfter: string[] }>;
   let ingress: Promise<{ on: Record<string, string>; recordsOn: string[]; off: Record<string, string>; stateAfter: string[]; recordsAfter: string[] }>;
@@ -285,7 +285,7 @@ describe("day 2 edits", () => {
       outdirs.clone = path.join(env.dir, "clone");
       const cloneSynth = env.trySynth(BASE, outdirs.clone);
       const cloneDir = (stack: string) => env.stackDir(stack, outdirs.clone);
-      const cloneInit = Promise.all(STACKS.map((stack) => terraformOk(cloneDir(stack), ["init", "-input=false"], env.terraformEnv)));
+      const cloneInit = Promise.all(STACKS.map((stack) => terraformOk(cloneDir(stack), ["init", "-input=false"], env.terraformEnv())));
       cloneInit.catch(() => undefined);
       outdirs.ami = copyOfOutput("ami");
       const amiSynth = edit(outdirs.ami, { machines: { rhcosAmi: newAmi } });
@@ -321,15 +321,15 @@ describe("day 2 edits", () => {
       const migrated = moved.then(() =>
         start("keyPrefix: init -migrate-state, npm run plan", async () => {
           // As the synth's warning and README write it: Terraform asks before it copies, the test answers yes.
-          await Promise.all(STACKS.map((stack) => runDocumentedOk(documented("terraform-migrate-state", { outdir: outdirs.clone, stack }), { env: env.terraformEnv })));
+          await Promise.all(STACKS.map((stack) => runDocumentedOk(documented("terraform-migrate-state", { outdir: outdirs.clone, stack }), { env: env.terraformEnv() })));
           return planFolder(outdirs.clone);
         }),
       );
       const reconfigured = migrated.then(() =>
         start("keyPrefix: init -reconfigure, apply, npm run plan", async () => {
           edit(outdirs.clone, movedTo("again"));
-          await runDocumentedOk(documented("terraform-init-reconfigure"), { env: env.terraformEnv, cwd: cloneDir("demo-network") });
-          const applied = await terraform(cloneDir("demo-network"), ["apply", "-input=false", "-auto-approve"], env.terraformEnv);
+          await runDocumentedOk(documented("terraform-init-reconfigure"), { env: env.terraformEnv(), cwd: cloneDir("demo-network") });
+          const applied = await terraform(cloneDir("demo-network"), ["apply", "-input=false", "-auto-approve"], env.terraformEnv());
           return { applied, plan: await planFolder(outdirs.clone) };
         }),
       );
@@ -452,7 +452,7 @@ describe("day 2 edits", () => {
         const vpcs = (await env.aws.ec2.send(new DescribeVpcsCommand({ Filters: [filter("tag:Name", "demo-x7k2p-vpc")] }))).Vpcs ?? [];
         expect(vpcs).toHaveLength(1);
         // Terraform wrote no state at the new location.
-        const pulled = JSON.parse((await terraformOk(env.stackDir("demo-network", outdirs.clone), ["state", "pull"], env.terraformEnv)).stdout);
+        const pulled = JSON.parse((await terraformOk(env.stackDir("demo-network", outdirs.clone), ["state", "pull"], env.terraformEnv())).stdout);
         expect({ serial: pulled.serial, resources: pulled.resources }).toEqual({ serial: 0, resources: [] });
         // npm run plan refuses it too; the other stacks still point at the old location.
         expect(plan.status).toBe(1);
