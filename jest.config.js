@@ -8,5 +8,8 @@ module.exports = {
   // own moto, start first and mostly wait on the AWS provider's pollers (an NLB create is two 30 s
   // waits): two more workers run the other suites meanwhile, on the two cores they leave idle.
   maxWorkers: 6,
+  // Those other suites run at a lower priority (test-support/setup.ts); a command one of them starts
+  // can wait seconds for a core, so jest's 5 s default is no sign of a hang there.
+  testTimeout: 120_000,
   testSequencer: "<rootDir>/test-support/sequencer.cjs",
 };

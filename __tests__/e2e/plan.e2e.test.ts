@@ -55,16 +55,16 @@ async function run(command: (vars: CommandVars) => PreparedCommand, overrides: R
   return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The JSON plan saved in a stack folder, or undefined when the stack was not planned. */
-async function savedPlan(stack: string, file = "upi.tfplan") {
-  if (!fs.existsSync(path.join(env.stackDir(stack), file))) return undefined;
-  const shown = await terraformOk(env.stackDir(stack), ["show", "-json", file], env.terraformEnv());
+/** The JSON plan saved in a stack folder (of the cluster's output folder by default), or undefined when the stack was not planned. */
+async function savedPlan(stack: string, file = "upi.tfplan", outdir = env.outdir) {
+  if (!fs.existsSync(path.join(env.stackDir(stack, outdir), file))) return undefined;
+  const shown = await terraformOk(env.stackDir(stack, outdir), ["show", "-json", file], env.terraformEnv());
   return parsePlanJson(shown.stdout, `${stack}/${file}`);
 }
 
 /** `{stack: {address: action}}` of the plans `npm run plan` saved; "not planned" for a stack without one. */
-async function plannedActions(): Promise<Record<string, Record<string, string> | "not planned">> {
-  const plans = await Promise.all(STACKS.map((stack) => savedPlan(stack)));
+async function plannedActions(outdir = env.outdir): Promise<Record<string, Record<string, string> | "not planned">> {
+  const plans = await Promise.all(STACKS.map((stack) => savedPlan(stack, "upi.tfplan", outdir)));
   return Object.fromEntries(STACKS.map((stack, i) => [stack, plans[i] ? actionsByAddress(plans[i]!) : "not planned"]));
 }
 
@@ -83,18 +83,8 @@ function addresses(outdir: string, stack: string, pattern = /./): string[] {
 /** `{address: action}` for every address given. */
 const each = (list: readonly string[], action: string) => Object.fromEntries(list.map((a) => [a, action]));
 
+// An unchanged cluster is planned by npm run plan in another folder, with the day-2 edits below.
 describe("npm run plan", () => {
-  test("an unchanged cluster: every stack planned, zero changes, exit 0", async () => {
-    const r = await run((v) => documented("npm-run-plan", v));
-    expect({ status: r.status, stderr: r.stderr.split("\n").filter((l) => /error|failed/i.test(l)) }).toEqual({ status: 0, stderr: [] });
-    for (const stack of STACKS) expect(row(r.stdout, stack)).toEqual(["0", "0", "0", "0", "no changes"]);
-    expect(await plannedActions()).toEqual(Object.fromEntries(STACKS.map((s) => [s, {}])));
-    expect(r.stdout).toContain("No changes: the infrastructure matches the cluster file.");
-    // A saved plan applies as README says (the ingress stack's: empty, so it changes nothing).
-    const applied = await runDocumentedOk(documented("terraform-apply-saved-plan", { outdir: env.outdir, stack: "demo-ingress" }), { env: env.terraformEnv() });
-    expect(applied.stdout).toMatch(/Apply complete! Resources: 0 added, 0 changed, 0 destroyed\./);
-  });
-
   describe("a dangerous edit: a new network.vpcCidr", () => {
     const edit = { network: { ...BASE.network, vpcCidr: "10.1.0.0/16" } };
     const replaced = () => addresses(env.outdir, "demo-network", /^aws_(vpc|subnet)\./).sort();
@@ -285,8 +275,6 @@ describe("day 2 edits", () => {
       outdirs.clone = path.join(env.dir, "clone");
       const cloneSynth = env.trySynth(BASE, outdirs.clone);
       const cloneDir = (stack: string) => env.stackDir(stack, outdirs.clone);
-      const cloneInit = Promise.all(STACKS.map((stack) => terraformOk(cloneDir(stack), ["init", "-input=false"], env.terraformEnv())));
-      cloneInit.catch(() => undefined);
       outdirs.ami = copyOfOutput("ami");
       const amiSynth = edit(outdirs.ami, { machines: { rhcosAmi: newAmi } });
       outdirs.ca = copyOfOutput("ca");
@@ -311,9 +299,12 @@ describe("day 2 edits", () => {
         replicas: start("controlPlane.replicas (synth, plan)", async () => ({ refused, acknowledgedSynth, plans: await plansOf(outdirs.replicas, ["demo-machines"]) })),
       };
       // The backend cases only read the live cluster (a migrated copy of its state aside): they run beside the plans above.
-      const clone = start("another folder (init + plan)", async () => {
-        await cloneInit;
-        return { synth: cloneSynth, plans: await plansOf(outdirs.clone, STACKS) };
+      const clone = start("another folder: npm run plan (init + plan), apply a saved plan", async () => {
+        const plan = await planFolder(outdirs.clone);
+        const actions = await plannedActions(outdirs.clone);
+        // A saved plan applies as README says (the ingress stack's: empty, so it changes nothing).
+        const applied = await runDocumented(documented("terraform-apply-saved-plan", { outdir: outdirs.clone, stack: "demo-ingress" }), { env: env.terraformEnv() });
+        return { synth: cloneSynth, plan, actions, applied };
       });
       const moved = clone.then(() =>
         start("keyPrefix: synth, npm run plan refused", async () => ({ synth: edit(outdirs.clone, movedTo("moved")), plan: await planFolder(outdirs.clone) })),
@@ -415,10 +406,14 @@ describe("day 2 edits", () => {
       expect(await planned.az).toEqual({ "demo-network": { ...each(added, "create"), [s3Endpoint]: "update" } });
     });
 
-    test("synth into another folder, init there: zero changes in every stack", async () => {
-      const { synth, plans } = await backend.clone;
+    test("an unchanged cluster, synthesized into another folder: npm run plan inits there, plans every stack, zero changes, exit 0", async () => {
+      const { synth, plan, actions, applied } = await backend.clone;
       expect(synth.status).toBe(0);
-      expect(plans).toEqual(Object.fromEntries(STACKS.map((s) => [s, {}])));
+      expect({ status: plan.status, stderr: plan.stderr.split("\n").filter((l: string) => /error|failed/i.test(l)) }).toEqual({ status: 0, stderr: [] });
+      for (const stack of STACKS) expect(row(plan.stdout, stack)).toEqual(["0", "0", "0", "0", "no changes"]);
+      expect(actions).toEqual(Object.fromEntries(STACKS.map((s) => [s, {}])));
+      expect(plan.stdout).toContain("No changes: the infrastructure matches the cluster file.");
+      expect({ code: applied.code, stdout: applied.stdout.match(/Apply complete! .*/)?.[0] }).toEqual({ code: 0, stdout: "Apply complete! Resources: 0 added, 0 changed, 0 destroyed." });
     });
 
     describe("a changed backend (issue 16), in that folder", () => {
