@@ -23,7 +23,7 @@ export interface ValidateOutcome {
  * them out. The backend is what `terraform init` checks, and a suite validates at least one
  * cluster's stacks as roots of their own, import blocks and all.
  */
-export async function validateAsModules(stacks: readonly StackToValidate[], env: Record<string, string> = {}): Promise<ValidateOutcome[]> {
+export async function validateAsModules(stacks: readonly StackToValidate[]): Promise<ValidateOutcome[]> {
   const root = tempDir("upi-validate-");
   try {
     const modules: Record<string, { source: string }> = {};
@@ -37,9 +37,9 @@ export async function validateAsModules(stacks: readonly StackToValidate[], env:
       modules[`m${i}`] = { source: `./modules/m${i}` };
     });
     fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify({ module: modules }));
-    const init = await terraform(root, ["init", "-input=false", "-backend=false"], env);
+    const init = await terraform(root, ["init", "-input=false", "-backend=false"]);
     if (init.code !== 0) throw new Error(`terraform init of the modules' root failed:\n${init.stderr}${init.stdout.slice(-2000)}`);
-    const validate = await terraform(root, ["validate", "-json"], env);
+    const validate = await terraform(root, ["validate", "-json"]);
     const report = JSON.parse(validate.stdout || "{}");
     if (!Array.isArray(report.diagnostics)) throw new Error(`terraform validate printed no report:\n${validate.stderr}${validate.stdout.slice(-2000)}`);
     const errors: { file?: string; text: string }[] = report.diagnostics
