@@ -4,9 +4,12 @@ module.exports = {
   testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/test-support/setup.ts"],
-  // Three emulator suites (cluster, terraform-lifecycle, restricted), each with its own moto, side
-  // by side with the rest. They mostly wait on the AWS provider's pollers (an NLB create is two
-  // 30 s waits), so a fourth worker on two cores keeps the short suites from queueing behind them.
-  maxWorkers: 4,
+  // The four long emulator suites (cluster, terraform-lifecycle, plan, restricted), each with its
+  // own moto, start first and mostly wait on the AWS provider's pollers (an NLB create is two 30 s
+  // waits): two more workers run the other suites meanwhile, on the two cores they leave idle.
+  maxWorkers: 6,
+  // Those other suites run at a lower priority (test-support/setup.ts); a command one of them starts
+  // can wait seconds for a core, so jest's 5 s default is no sign of a hang there.
+  testTimeout: 120_000,
   testSequencer: "<rootDir>/test-support/sequencer.cjs",
 };

@@ -2,7 +2,6 @@ import { DescribeCarrierGatewaysCommand, DescribeRouteTablesCommand, DescribeSub
 import { filter } from "../../test-support/aws";
 import { documented, runDocumentedOk } from "../../test-support/documented-commands";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
-import { EMULATOR_ENV } from "../../test-support/moto";
 import { terraform, terraformOk } from "../../test-support/terraform";
 import { stepTimer } from "../../test-support/timings";
 
@@ -57,7 +56,7 @@ describe("a Local Zone and a Wavelength Zone, applied", () => {
   test("README's script reads a zone's subnet and zone group for its MachineSet, as written", async () => {
     const vars = { outdir: env.outdir, zone: LOCAL.name };
     const script = [documented("edge-zone-variable", vars), documented("edge-private-subnet", vars), documented("edge-zone-group", vars)];
-    const r = await runDocumentedOk(script, { env: EMULATOR_ENV });
+    const r = await runDocumentedOk(script, { env: env.terraformEnv() });
     expect(r.stdout.trim().split("\n")).toEqual([out.EdgePrivateSubnetIds[LOCAL.name], "us-east-1-nyc-1"]);
   });
 
@@ -87,12 +86,12 @@ describe("a Local Zone and a Wavelength Zone, applied", () => {
   });
 
   test("a second plan changes nothing", async () => {
-    const plan = await timed("network plan again", () => terraform(env.stackDir(STACK), ["plan", "-detailed-exitcode", "-input=false"], EMULATOR_ENV));
+    const plan = await timed("network plan again", () => terraform(env.stackDir(STACK), ["plan", "-detailed-exitcode", "-input=false"], env.terraformEnv()));
     expect({ code: plan.code, out: plan.code === 0 ? "" : plan.stdout.slice(-3000) + plan.stderr }).toEqual({ code: 0, out: "" });
   });
 
   test("destroy leaves no VPC and no carrier gateway", async () => {
-    await timed("network destroy", () => terraformOk(env.stackDir(STACK), ["destroy", "-auto-approve", "-input=false"], EMULATOR_ENV));
+    await timed("network destroy", () => terraformOk(env.stackDir(STACK), ["destroy", "-auto-approve", "-input=false"], env.terraformEnv()));
     const { Vpcs } = await env.aws.ec2.send(new DescribeVpcsCommand({ Filters: [filter("tag:Name", `${INFRA_ID}-vpc`)] }));
     expect(Vpcs).toEqual([]);
     const { CarrierGateways } = await env.aws.ec2.send(new DescribeCarrierGatewaysCommand({}));
@@ -102,7 +101,7 @@ describe("a Local Zone and a Wavelength Zone, applied", () => {
 
 test("a zone that is not opted in stops the plan, naming the command that opts it in", async () => {
   env.synth({ network: { availabilityZones: ZONES, natGateways: "none", edgeZones: [{ name: "us-east-1-bos-1a", type: "local-zone" }] } });
-  const plan = await timed("plan, zone not opted in", () => terraform(env.stackDir(STACK), ["plan", "-input=false"], EMULATOR_ENV));
+  const plan = await timed("plan, zone not opted in", () => terraform(env.stackDir(STACK), ["plan", "-input=false"], env.terraformEnv()));
   expect(plan.code).toBe(1);
   expect(plan.stderr.replace(/\s+/g, " ")).toContain(
     "network.edgeZones[0]: us-east-1-bos-1a is not opted in (opt_in_status: not-opted-in); opt in with: " +

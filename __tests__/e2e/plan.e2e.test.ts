@@ -6,7 +6,6 @@ import { filter } from "../../test-support/aws";
 import { CliResult, runNpmScript } from "../../test-support/cli";
 import { CommandVars, documented, PreparedCommand, runDocumented, runDocumentedOk } from "../../test-support/documented-commands";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
-import { EMULATOR_ENV } from "../../test-support/moto";
 import { actionsByAddress, actionsFromPlanLog } from "../../test-support/plans";
 import { EXAMPLE_INSTALL_DIR, ROOT } from "../../test-support/paths";
 import { terraform, terraformOk } from "../../test-support/terraform";
@@ -50,22 +49,22 @@ async function run(command: (vars: CommandVars) => PreparedCommand, overrides: R
   env.synth({ ...BASE, ...overrides });
   const prepared = command({ clusterFile: env.configFile, outdir: env.outdir, cluster: "demo" });
   const start = Date.now();
-  const r = await runDocumented(prepared, { env: EMULATOR_ENV });
+  const r = await runDocumented(prepared, { env: env.terraformEnv() });
   timings[`${prepared.script} ${JSON.stringify(overrides)}`] = (Date.now() - start) / 1000;
   if (r.code === null) throw new Error(`${prepared.script} did not finish:\n${r.stderr}`);
   return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The JSON plan saved in a stack folder, or undefined when the stack was not planned. */
-async function savedPlan(stack: string, file = "upi.tfplan") {
-  if (!fs.existsSync(path.join(env.stackDir(stack), file))) return undefined;
-  const shown = await terraformOk(env.stackDir(stack), ["show", "-json", file], EMULATOR_ENV);
+/** The JSON plan saved in a stack folder (of the cluster's output folder by default), or undefined when the stack was not planned. */
+async function savedPlan(stack: string, file = "upi.tfplan", outdir = env.outdir) {
+  if (!fs.existsSync(path.join(env.stackDir(stack, outdir), file))) return undefined;
+  const shown = await terraformOk(env.stackDir(stack, outdir), ["show", "-json", file], env.terraformEnv());
   return parsePlanJson(shown.stdout, `${stack}/${file}`);
 }
 
 /** `{stack: {address: action}}` of the plans `npm run plan` saved; "not planned" for a stack without one. */
-async function plannedActions(): Promise<Record<string, Record<string, string> | "not planned">> {
-  const plans = await Promise.all(STACKS.map((stack) => savedPlan(stack)));
+async function plannedActions(outdir = env.outdir): Promise<Record<string, Record<string, string> | "not planned">> {
+  const plans = await Promise.all(STACKS.map((stack) => savedPlan(stack, "upi.tfplan", outdir)));
   return Object.fromEntries(STACKS.map((stack, i) => [stack, plans[i] ? actionsByAddress(plans[i]!) : "not planned"]));
 }
 
@@ -84,18 +83,8 @@ function addresses(outdir: string, stack: string, pattern = /./): string[] {
 /** `{address: action}` for every address given. */
 const each = (list: readonly string[], action: string) => Object.fromEntries(list.map((a) => [a, action]));
 
+// An unchanged cluster is planned by npm run plan in another folder, with the day-2 edits below.
 describe("npm run plan", () => {
-  test("an unchanged cluster: every stack planned, zero changes, exit 0", async () => {
-    const r = await run((v) => documented("npm-run-plan", v));
-    expect({ status: r.status, stderr: r.stderr.split("\n").filter((l) => /error|failed/i.test(l)) }).toEqual({ status: 0, stderr: [] });
-    for (const stack of STACKS) expect(row(r.stdout, stack)).toEqual(["0", "0", "0", "0", "no changes"]);
-    expect(await plannedActions()).toEqual(Object.fromEntries(STACKS.map((s) => [s, {}])));
-    expect(r.stdout).toContain("No changes: the infrastructure matches the cluster file.");
-    // A saved plan applies as README says (the ingress stack's: empty, so it changes nothing).
-    const applied = await runDocumentedOk(documented("terraform-apply-saved-plan", { outdir: env.outdir, stack: "demo-ingress" }), { env: EMULATOR_ENV });
-    expect(applied.stdout).toMatch(/Apply complete! Resources: 0 added, 0 changed, 0 destroyed\./);
-  });
-
   describe("a dangerous edit: a new network.vpcCidr", () => {
     const edit = { network: { ...BASE.network, vpcCidr: "10.1.0.0/16" } };
     const replaced = () => addresses(env.outdir, "demo-network", /^aws_(vpc|subnet)\./).sort();
@@ -105,7 +94,7 @@ describe("npm run plan", () => {
     test("exits 1 naming the VPC and subnets; the stacks that read the network's outputs wait", async () => {
       const r = await run((v) => documented("npm-run-plan", v), edit);
       planJsonFile = path.join(env.dir, "network-plan.json");
-      fs.writeFileSync(planJsonFile, (await terraformOk(env.stackDir("demo-network"), ["show", "-json", "upi.tfplan"], EMULATOR_ENV)).stdout);
+      fs.writeFileSync(planJsonFile, (await terraformOk(env.stackDir("demo-network"), ["show", "-json", "upi.tfplan"], env.terraformEnv())).stdout);
       expect(r.status).toBe(1);
       liveFindings = findingLines(r.stdout);
       expect(liveFindings.map((l) => l.split(": ").slice(0, 2).join(": "))).toEqual(replaced().map((a) => `[PLAN-VPC-1] demo-network: ${a}`));
@@ -134,7 +123,7 @@ describe("npm run plan", () => {
       // README's two lines, on the plan npm run plan saved: the acknowledgements come from CLUSTER_CONFIG.
       const stackDir = env.stackDir("demo-network");
       fs.copyFileSync(path.join(stackDir, "upi.tfplan"), path.join(stackDir, "plan.tfplan"));
-      const check = await runDocumented(documented("plan-check", { stackDir, planJson: path.join(env.dir, "acknowledged-plan.json"), clusterFile: env.configFile }), { env: EMULATOR_ENV });
+      const check = await runDocumented(documented("plan-check", { stackDir, planJson: path.join(env.dir, "acknowledged-plan.json"), clusterFile: env.configFile }), { env: env.terraformEnv() });
       expect({ status: check.code, stderr: check.stderr }).toEqual({ status: 0, stderr: "" });
       expect(findingLines(check.stdout)).toHaveLength(liveFindings.length);
       expect(findingLines(check.stdout).every((l) => l.startsWith("warning: [PLAN-VPC-1]"))).toBe(true);
@@ -164,7 +153,7 @@ describe("npm run roll", () => {
     expect(after["demo-x7k2p-worker-1"]).not.toBe(before["demo-x7k2p-worker-1"]);
     const othersOf = (instances: Record<string, unknown>) => Object.entries(instances).filter(([name]) => name !== "demo-x7k2p-worker-1");
     expect(othersOf(after)).toEqual(othersOf(before));
-    const again = await terraform(env.stackDir("demo-machines"), ["plan", "-input=false", "-detailed-exitcode"], EMULATOR_ENV);
+    const again = await terraform(env.stackDir("demo-machines"), ["plan", "-input=false", "-detailed-exitcode"], env.terraformEnv());
     expect(again.code).toBe(0);
   });
 
@@ -188,7 +177,7 @@ describe("day 2 edits", () => {
    * writes no state.
    */
   async function planIn(outdir: string, stack: string) {
-    const r = await terraform(env.stackDir(stack, outdir), ["plan", "-input=false", "-lock=false", "-json", "-out=day2.tfplan"], EMULATOR_ENV);
+    const r = await terraform(env.stackDir(stack, outdir), ["plan", "-input=false", "-lock=false", "-json", "-out=day2.tfplan"], env.terraformEnv());
     const errors = r.stdout
       .split("\n")
       .filter((l) => l.includes('"@level":"error"'))
@@ -241,7 +230,7 @@ describe("day 2 edits", () => {
   const masters = (outdir: string, n: string) => addresses(outdir, "demo-machines", new RegExp(`_master-[${n}][-_]`));
   const workers = (outdir: string, n: string) => addresses(outdir, "demo-machines", new RegExp(`_worker-[${n}][-_]`));
   const managedState = async (dir: string) =>
-    (await terraformOk(dir, ["state", "list"], EMULATOR_ENV)).stdout.split("\n").filter((l) => l && !/(^|\.)data\./.test(l));
+    (await terraformOk(dir, ["state", "list"], env.terraformEnv())).stdout.split("\n").filter((l) => l && !/(^|\.)data\./.test(l));
   const outdirs: Record<string, string> = {};
   /** Starts a timed part of a case now; its failure is reported by the test that awaits it. */
   const start = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -251,13 +240,13 @@ describe("day 2 edits", () => {
   };
   /** npm run plan on a folder of its own (its cluster file beside it). */
   const planFolder = async (outdir: string): Promise<CliResult> => {
-    const r = await runDocumented(documented("npm-run-plan", { clusterFile: path.join(env.dir, `${path.basename(outdir)}.yaml`), outdir }), { env: EMULATOR_ENV });
+    const r = await runDocumented(documented("npm-run-plan", { clusterFile: path.join(env.dir, `${path.basename(outdir)}.yaml`), outdir }), { env: env.terraformEnv() });
     return { status: r.code, stdout: r.stdout, stderr: r.stderr };
   };
-  const applySaved = (outdir: string, stack: string) => terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "day2.tfplan"], EMULATOR_ENV);
+  const applySaved = (outdir: string, stack: string) => terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "day2.tfplan"], env.terraformEnv());
   /** `terraform apply -auto-approve -json`: plans and applies in one run; `{address: action}` of what it planned. */
   const applyPlanned = async (outdir: string, stack: string) =>
-    actionsFromPlanLog((await terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "-auto-approve", "-json"], EMULATOR_ENV)).stdout);
+    actionsFromPlanLog((await terraformOk(env.stackDir(stack, outdir), ["apply", "-input=false", "-auto-approve", "-json"], env.terraformEnv())).stdout);
 
   let compute: Promise<{ added: string[]; down: Record<string, string>; workersAfter: string[] }>;
   let ingress: Promise<{ on: Record<string, string>; recordsOn: string[]; off: Record<string, string>; stateAfter: string[]; recordsAfter: string[] }>;
@@ -286,8 +275,6 @@ describe("day 2 edits", () => {
       outdirs.clone = path.join(env.dir, "clone");
       const cloneSynth = env.trySynth(BASE, outdirs.clone);
       const cloneDir = (stack: string) => env.stackDir(stack, outdirs.clone);
-      const cloneInit = Promise.all(STACKS.map((stack) => terraformOk(cloneDir(stack), ["init", "-input=false"], EMULATOR_ENV)));
-      cloneInit.catch(() => undefined);
       outdirs.ami = copyOfOutput("ami");
       const amiSynth = edit(outdirs.ami, { machines: { rhcosAmi: newAmi } });
       outdirs.ca = copyOfOutput("ca");
@@ -312,9 +299,12 @@ describe("day 2 edits", () => {
         replicas: start("controlPlane.replicas (synth, plan)", async () => ({ refused, acknowledgedSynth, plans: await plansOf(outdirs.replicas, ["demo-machines"]) })),
       };
       // The backend cases only read the live cluster (a migrated copy of its state aside): they run beside the plans above.
-      const clone = start("another folder (init + plan)", async () => {
-        await cloneInit;
-        return { synth: cloneSynth, plans: await plansOf(outdirs.clone, STACKS) };
+      const clone = start("another folder: npm run plan (init + plan), apply a saved plan", async () => {
+        const plan = await planFolder(outdirs.clone);
+        const actions = await plannedActions(outdirs.clone);
+        // A saved plan applies as README says (the ingress stack's: empty, so it changes nothing).
+        const applied = await runDocumented(documented("terraform-apply-saved-plan", { outdir: outdirs.clone, stack: "demo-ingress" }), { env: env.terraformEnv() });
+        return { synth: cloneSynth, plan, actions, applied };
       });
       const moved = clone.then(() =>
         start("keyPrefix: synth, npm run plan refused", async () => ({ synth: edit(outdirs.clone, movedTo("moved")), plan: await planFolder(outdirs.clone) })),
@@ -322,15 +312,15 @@ describe("day 2 edits", () => {
       const migrated = moved.then(() =>
         start("keyPrefix: init -migrate-state, npm run plan", async () => {
           // As the synth's warning and README write it: Terraform asks before it copies, the test answers yes.
-          await Promise.all(STACKS.map((stack) => runDocumentedOk(documented("terraform-migrate-state", { outdir: outdirs.clone, stack }), { env: EMULATOR_ENV })));
+          await Promise.all(STACKS.map((stack) => runDocumentedOk(documented("terraform-migrate-state", { outdir: outdirs.clone, stack }), { env: env.terraformEnv() })));
           return planFolder(outdirs.clone);
         }),
       );
       const reconfigured = migrated.then(() =>
         start("keyPrefix: init -reconfigure, apply, npm run plan", async () => {
           edit(outdirs.clone, movedTo("again"));
-          await runDocumentedOk(documented("terraform-init-reconfigure"), { env: EMULATOR_ENV, cwd: cloneDir("demo-network") });
-          const applied = await terraform(cloneDir("demo-network"), ["apply", "-input=false", "-auto-approve"], EMULATOR_ENV);
+          await runDocumentedOk(documented("terraform-init-reconfigure"), { env: env.terraformEnv(), cwd: cloneDir("demo-network") });
+          const applied = await terraform(cloneDir("demo-network"), ["apply", "-input=false", "-auto-approve"], env.terraformEnv());
           return { applied, plan: await planFolder(outdirs.clone) };
         }),
       );
@@ -416,10 +406,14 @@ describe("day 2 edits", () => {
       expect(await planned.az).toEqual({ "demo-network": { ...each(added, "create"), [s3Endpoint]: "update" } });
     });
 
-    test("synth into another folder, init there: zero changes in every stack", async () => {
-      const { synth, plans } = await backend.clone;
+    test("an unchanged cluster, synthesized into another folder: npm run plan inits there, plans every stack, zero changes, exit 0", async () => {
+      const { synth, plan, actions, applied } = await backend.clone;
       expect(synth.status).toBe(0);
-      expect(plans).toEqual(Object.fromEntries(STACKS.map((s) => [s, {}])));
+      expect({ status: plan.status, stderr: plan.stderr.split("\n").filter((l: string) => /error|failed/i.test(l)) }).toEqual({ status: 0, stderr: [] });
+      for (const stack of STACKS) expect(row(plan.stdout, stack)).toEqual(["0", "0", "0", "0", "no changes"]);
+      expect(actions).toEqual(Object.fromEntries(STACKS.map((s) => [s, {}])));
+      expect(plan.stdout).toContain("No changes: the infrastructure matches the cluster file.");
+      expect({ code: applied.code, stdout: applied.stdout.match(/Apply complete! .*/)?.[0] }).toEqual({ code: 0, stdout: "Apply complete! Resources: 0 added, 0 changed, 0 destroyed." });
     });
 
     describe("a changed backend (issue 16), in that folder", () => {
@@ -453,7 +447,7 @@ describe("day 2 edits", () => {
         const vpcs = (await env.aws.ec2.send(new DescribeVpcsCommand({ Filters: [filter("tag:Name", "demo-x7k2p-vpc")] }))).Vpcs ?? [];
         expect(vpcs).toHaveLength(1);
         // Terraform wrote no state at the new location.
-        const pulled = JSON.parse((await terraformOk(env.stackDir("demo-network", outdirs.clone), ["state", "pull"], EMULATOR_ENV)).stdout);
+        const pulled = JSON.parse((await terraformOk(env.stackDir("demo-network", outdirs.clone), ["state", "pull"], env.terraformEnv())).stdout);
         expect({ serial: pulled.serial, resources: pulled.resources }).toEqual({ serial: 0, resources: [] });
         // npm run plan refuses it too; the other stacks still point at the old location.
         expect(plan.status).toBe(1);

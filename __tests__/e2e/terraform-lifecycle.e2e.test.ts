@@ -7,7 +7,6 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { filter } from "../../test-support/aws";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
-import { EMULATOR_ENV } from "../../test-support/moto";
 import { documented, PreparedCommand, runDocumentedOk } from "../../test-support/documented-commands";
 import { startTerraform, terraform, terraformOk, waitForOutput } from "../../test-support/terraform";
 
@@ -72,20 +71,20 @@ function creating(output: string): string[] {
 /** Starts an apply, sends SIGINT once its output matches `moment`, and applies again. */
 async function interruptThenApply(stack: string, moment: RegExp | ((output: string) => boolean)) {
   const cwd = env.stackDir(stack);
-  await terraformOk(cwd, ["init", "-input=false"], EMULATOR_ENV);
+  await terraformOk(cwd, ["init", "-input=false"], env.terraformEnv());
   const start = Date.now();
-  const first = startTerraform(cwd, ["apply", "-auto-approve", "-input=false"], EMULATOR_ENV);
+  const first = startTerraform(cwd, ["apply", "-auto-approve", "-input=false"], env.terraformEnv());
   await waitForOutput(first, moment);
   first.child.kill("SIGINT");
   const stopped = await first.done;
   timings[`${stack} interrupted`] = (Date.now() - start) / 1000;
   expect(stopped.code).not.toBe(0);
   expect(stopped.stdout + stopped.stderr).toMatch(/Interrupt received|operation canceled|execution halted/i);
-  const converged = await terraformOk(cwd, ["apply", "-auto-approve", "-input=false"], EMULATOR_ENV);
+  const converged = await terraformOk(cwd, ["apply", "-auto-approve", "-input=false"], env.terraformEnv());
   timings[`${stack} interrupted and converged`] = (Date.now() - start) / 1000;
   // Whether the interrupt caught a create in flight is a race; say which way it went.
   console.log(`${stack}: the converging apply ${/Resources: (\d+) imported/.exec(converged.stdout)?.[0] ?? "imported nothing"}`);
-  const again = await terraform(cwd, ["plan", "-detailed-exitcode", "-input=false"], EMULATOR_ENV);
+  const again = await terraform(cwd, ["plan", "-detailed-exitcode", "-input=false"], env.terraformEnv());
   expect({ stack, code: again.code }).toEqual({ stack, code: 0 });
 }
 
@@ -105,11 +104,11 @@ describe("bad backend settings end with Terraform's error, and no local state is
     env.synth(await overrides(), out);
     const cwd = path.join(out, "stacks", "demo-network");
     const start = Date.now();
-    const init = await terraform(cwd, ["init", "-input=false"], EMULATOR_ENV);
+    const init = await terraform(cwd, ["init", "-input=false"], env.terraformEnv());
     timings[`init with ${name}`] = (Date.now() - start) / 1000;
     expect(init.code).not.toBe(0);
     expect(init.stderr).toMatch(error);
-    const plan = await terraform(cwd, ["plan", "-input=false"], EMULATOR_ENV);
+    const plan = await terraform(cwd, ["plan", "-input=false"], env.terraformEnv());
     expect(plan.code).not.toBe(0);
     expect(fs.readdirSync(cwd).filter((f) => f.endsWith(".tfstate"))).toEqual([]);
     expect(fs.existsSync(path.join(cwd, ".terraform", "terraform.tfstate")) && JSON.parse(fs.readFileSync(path.join(cwd, ".terraform", "terraform.tfstate"), "utf8")).backend?.type !== "s3").toBe(false);
@@ -119,7 +118,7 @@ describe("bad backend settings end with Terraform's error, and no local state is
 let infraApplied: Promise<void>;
 
 /** Documented commands (README, help, the synth summary) as written, against the emulator. */
-const run = (commands: PreparedCommand | PreparedCommand[]) => runDocumentedOk(commands, { env: EMULATOR_ENV });
+const run = (commands: PreparedCommand | PreparedCommand[]) => runDocumentedOk(commands, { env: env.terraformEnv() });
 /** The test's values for their placeholders: this cluster's output folder, and `more`. */
 const vars = (more: Record<string, string>) => ({ outdir: env.outdir, ...more });
 
@@ -143,12 +142,12 @@ describe("locking, while another stack's apply runs", () => {
     const before = await stateObject("demo-network");
     // A destroy waiting for its confirmation holds the lock (planned from the state alone, so it
     // asks at once).
-    const holder = startTerraform(cwd, ["destroy", "-input=true", "-refresh=false"], EMULATOR_ENV);
+    const holder = startTerraform(cwd, ["destroy", "-input=true", "-refresh=false"], env.terraformEnv());
     await waitForOutput(holder, /Enter a value:/);
     expect(await lockObject("demo-network")).toMatchObject({ ID: expect.any(String), Operation: expect.stringMatching(/^OperationType/) });
     for (const args of [["plan"], ["apply", "-auto-approve"]]) {
       const start = Date.now();
-      const second = await terraform(cwd, [...args, "-input=false", "-lock-timeout=0s"], EMULATOR_ENV);
+      const second = await terraform(cwd, [...args, "-input=false", "-lock-timeout=0s"], env.terraformEnv());
       timings[`${args[0]} while locked`] = (Date.now() - start) / 1000;
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(/Error acquiring the state lock/);
@@ -164,7 +163,7 @@ describe("locking, while another stack's apply runs", () => {
 });
 
 describe("interrupted applies converge", () => {
-  const stateList = async (stack: string) => (await terraformOk(env.stackDir(stack), ["state", "list"], EMULATOR_ENV)).stdout.trim().split("\n").filter(Boolean);
+  const stateList = async (stack: string) => (await terraformOk(env.stackDir(stack), ["state", "list"], env.terraformEnv())).stdout.trim().split("\n").filter(Boolean);
 
   beforeAll(async () => {
     await infraApplied;
@@ -176,8 +175,8 @@ describe("interrupted applies converge", () => {
   test("an instance the state never recorded (RunInstances answered after the interrupt) is adopted, not launched again", async () => {
     const cwd = env.stackDir("demo-machines");
     const address = (await stateList("demo-machines")).find((a) => /^aws_instance\.compute_worker-1_instance_/.test(a))!;
-    await terraformOk(cwd, ["state", "rm", address], EMULATOR_ENV);
-    const apply = await terraformOk(cwd, ["apply", "-auto-approve", "-input=false"], EMULATOR_ENV);
+    await terraformOk(cwd, ["state", "rm", address], env.terraformEnv());
+    const apply = await terraformOk(cwd, ["apply", "-auto-approve", "-input=false"], env.terraformEnv());
     expect(apply.stdout).toMatch(new RegExp(`${address.replace(/\./g, "\\.")}: Importing\\.\\.\\.`));
     expect(apply.stdout).toMatch(/Resources: 1 imported, 0 added/);
     expect(await stateList("demo-machines")).toContain(address);
@@ -185,7 +184,7 @@ describe("interrupted applies converge", () => {
 
   test("an instance profile the state lost (its create cut short) is imported by README's command; the plan then shows no change", async () => {
     const address = (await stateList("demo-infra")).find((a) => /^aws_iam_instance_profile\.worker/.test(a))!;
-    await terraformOk(env.stackDir("demo-infra"), ["state", "rm", address], EMULATOR_ENV);
+    await terraformOk(env.stackDir("demo-infra"), ["state", "rm", address], env.terraformEnv());
     expect(await stateList("demo-infra")).not.toContain(address);
     await run(documented("terraform-import", vars({ stack: "demo-infra", address, importId: `${INFRA_ID}-worker-profile` })));
     expect(await stateList("demo-infra")).toContain(address);
@@ -238,7 +237,7 @@ describe("the bootstrap stack removed alone, once the control plane is up", () =
   test("its destroy plan removes exactly its 16 resources; the other stacks then plan no change", async () => {
     const cwd = env.stackDir("demo-bootstrap");
     // The plan's machine-readable log lists each planned change.
-    const plan = await terraformOk(cwd, ["plan", "-destroy", "-input=false", "-json", "-out=destroy.plan"], EMULATOR_ENV);
+    const plan = await terraformOk(cwd, ["plan", "-destroy", "-input=false", "-json", "-out=destroy.plan"], env.terraformEnv());
     const changes = plan.stdout
       .split("\n")
       .filter(Boolean)
@@ -267,12 +266,12 @@ describe("the bootstrap stack removed alone, once the control plane is up", () =
       ].sort(),
     );
     const start = Date.now();
-    await terraformOk(cwd, ["apply", "-input=false", "destroy.plan"], EMULATOR_ENV);
+    await terraformOk(cwd, ["apply", "-input=false", "destroy.plan"], env.terraformEnv());
     timings["bootstrap destroy"] = (Date.now() - start) / 1000;
 
     const others = await Promise.all(
       ["demo-network", "demo-infra", "demo-machines"].map(async (stack) => {
-        const again = await terraform(env.stackDir(stack), ["plan", "-detailed-exitcode", "-input=false"], EMULATOR_ENV);
+        const again = await terraform(env.stackDir(stack), ["plan", "-detailed-exitcode", "-input=false"], env.terraformEnv());
         return { stack, code: again.code, out: again.code === 0 ? "" : again.stdout.slice(-2000) };
       }),
     );

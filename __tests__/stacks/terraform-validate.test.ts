@@ -6,14 +6,17 @@ import { documented, runDocumentedOk } from "../../test-support/documented-comma
 import { tempDir } from "../../test-support/paths";
 import { baseCluster, synthCluster } from "../../test-support/synth";
 import { inBatches, requireMoto, requireTerraform, terraform } from "../../test-support/terraform";
+import { validateAsModules } from "../../test-support/validate";
 
 jest.setTimeout(600_000);
 
 /**
- * Each variant is synthesized, then every stack gets a real `terraform init` and `terraform
- * validate`. A backend variant differs from the default only in the backend block, the same in
- * every stack, so its network stack alone shows that init accepts it; a feature variant
- * validates the stacks the feature changes.
+ * Each variant is synthesized and the stacks it changes go through `terraform validate`: the
+ * default's each as a root of its own (backend, import blocks and all), every other variant's
+ * together in one run, as modules of one root (test-support/validate.ts). A variant's first
+ * stack also gets a real `terraform init`, which checks its backend block, the same in every stack
+ * of a cluster. A backend variant differs from the default in nothing else, so its network stack
+ * stands for the rest.
  */
 type Scope = "all stacks" | readonly string[];
 const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][] = [
@@ -101,8 +104,13 @@ const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][
 ];
 
 describe("terraform init and validate on every synthesized stack", () => {
+  const DEFAULT = variants[0][0];
   let emulator: Emulator;
   const dirs: string[] = [];
+  /** Each variant's output folder and the stacks it validates. */
+  const synthesized = new Map<string, { outdir: string; all: string[]; stacks: string[] }>();
+  /** `variant/stack` → its errors, from the one run that validates every variant but the default. */
+  const asModules = new Map<string, string[]>();
 
   beforeAll(async () => {
     requireTerraform();
@@ -110,6 +118,29 @@ describe("terraform init and validate on every synthesized stack", () => {
     emulator = await startEmulator();
     const s3 = new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
     await s3.send(new CreateBucketCommand({ Bucket: "validate-state" }));
+    for (const [name, cluster, scope = "all stacks"] of variants) {
+      const dir = tempDir();
+      dirs.push(dir);
+      const result = synthCluster(cluster(emulator.endpoint), dir);
+      const all = Object.keys(result.json);
+      const stacks = scope === "all stacks" ? all : all.filter((s) => scope.some((suffix) => s.endsWith(`-${suffix}`)));
+      synthesized.set(name, { outdir: result.outdir, all, stacks });
+    }
+    const modules = [...synthesized].filter(([name]) => name !== DEFAULT).flatMap(([name, { outdir, stacks }]) => stacks.map((stack) => ({ name: `${name}/${stack}`, dir: path.join(outdir, "stacks", stack) })));
+    // And one that must fail: the default network stack with an argument its VPC does not have.
+    const { outdir, all } = synthesized.get(DEFAULT)!;
+    const network = all.find((s) => s.endsWith("-network"))!;
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", network, "cdk.tf.json"), "utf8"));
+    Object.values<Record<string, unknown>>(json.resource.aws_vpc)[0].no_such_argument = 1;
+    const broken = tempDir();
+    dirs.push(broken);
+    fs.writeFileSync(path.join(broken, "cdk.tf.json"), JSON.stringify(json));
+    for (const outcome of await validateAsModules([...modules, { name: "broken", dir: broken }])) asModules.set(outcome.name, outcome.errors);
+  });
+
+  test("validated together, a stack's error is reported for that stack alone", () => {
+    expect(asModules.get("broken")).toEqual([expect.stringMatching(/cdk\.tf\.json:\d+: Extraneous JSON object property: No argument or block type is named "no_such_argument"/)]);
+    expect([...asModules].filter(([name, errors]) => name !== "broken" && errors.length)).toEqual([]);
   });
 
   afterAll(async () => {
@@ -128,23 +159,22 @@ describe("terraform init and validate on every synthesized stack", () => {
     expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
-  test.each(variants)("%s", async (name, cluster, scope = "all stacks") => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const result = synthCluster(cluster(emulator.endpoint), dir);
-    const all = Object.keys(result.json);
+  test.each(variants)("%s", async (name, _cluster, scope = "all stacks") => {
+    const { outdir, all, stacks } = synthesized.get(name)!;
     expect(all.length).toBeGreaterThanOrEqual(3);
-    const stacks = scope === "all stacks" ? all : all.filter((s) => scope.some((suffix) => s.endsWith(`-${suffix}`)));
     expect(stacks).toHaveLength(scope === "all stacks" ? all.length : scope.length);
     const backendFlag = name.startsWith("cloud") ? ["-backend=false"] : [];
-    const outcomes = await inBatches(stacks, 3, async (stack) => {
-      const cwd = path.join(result.outdir, "stacks", stack);
+    const asRoots = name === DEFAULT ? stacks : stacks.slice(0, 1);
+    const outcomes = await inBatches(asRoots, 3, async (stack) => {
+      const cwd = path.join(outdir, "stacks", stack);
       const init = await terraform(cwd, ["init", "-input=false", ...backendFlag], EMULATOR_ENV);
-      if (init.code !== 0) return { stack, step: "init", out: init.stderr + init.stdout };
+      if (init.code !== 0) return { stack, step: "init", errors: [init.stderr + init.stdout] };
+      if (name !== DEFAULT) return { stack, step: "validate", errors: asModules.get(`${name}/${stack}`) };
       const validate = await terraform(cwd, ["validate", "-json"], EMULATOR_ENV);
       const report = JSON.parse(validate.stdout || "{}");
-      return { stack, step: "validate", valid: report.valid, errors: report.error_count, out: validate.stdout };
+      return { stack, step: "validate", errors: report.valid === true ? [] : [validate.stdout] };
     });
-    for (const o of outcomes) expect({ stack: o.stack, step: o.step, valid: (o as any).valid, errors: (o as any).errors }).toEqual({ stack: o.stack, step: "validate", valid: true, errors: 0 });
+    const modules = stacks.slice(asRoots.length).map((stack) => ({ stack, step: "validate", errors: asModules.get(`${name}/${stack}`) }));
+    for (const o of [...outcomes, ...modules]) expect(o).toEqual({ stack: o.stack, step: "validate", errors: [] });
   });
 });
