@@ -1,6 +1,6 @@
 // The emulator suites are the longest by far and spend most of their time in the AWS provider's
 // pollers, not on the CPU: start them first, so the short suites fill the remaining workers
-// around them. terraform validate is CPU-bound; it goes last, when both emulator suites wait on
+// around them. terraform validate is CPU-bound; it goes last, when the emulator suites wait on
 // their load balancers, rather than at the start, when they plan. Otherwise jest's default order
 // (last run's durations, or file size on a fresh clone) applies.
 const Sequencer = require("@jest/test-sequencer").default;
