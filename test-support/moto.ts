@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 
 /** A moto server on 127.0.0.1 and a free port, started through the patched launcher. */
@@ -20,8 +21,15 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A dead moto is seen at once by its exit; the deadline only catches one that hangs. It is long
+ * because the suites that start moto share two cores with the emulator suites' Terraform: moto's
+ * start-up (1.5 s of CPU alone) waited over 30 s for a core in a CI run.
+ */
+const START_DEADLINE_SECONDS = 120;
+
 async function waitUntilUp(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + START_DEADLINE_SECONDS * 1000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode}:\n${log()}`);
     try {
@@ -32,7 +40,7 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, log: () => str
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`moto did not start within 30 s:\n${log()}`);
+  throw new Error(`moto did not start within ${START_DEADLINE_SECONDS} s:\n${log()}`);
 }
 
 export async function startEmulator(): Promise<Emulator> {
@@ -41,6 +49,14 @@ export async function startEmulator(): Promise<Emulator> {
   const child = spawn("python3", [path.join(__dirname, "moto_launcher.py"), "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
   });
+  // A suite that is not an emulator suite runs niced (setup.ts), and moto would inherit that; the
+  // Terraform it serves is niced already. Give it back the run's priority where that is allowed
+  // (raising a priority needs root or CAP_SYS_NICE); elsewhere the deadline above covers it.
+  try {
+    os.setPriority(child.pid!, os.getPriority(process.ppid));
+  } catch {
+    // not permitted: moto keeps the worker's priority
+  }
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
   await waitUntilUp(endpoint, child, () => stderr);
