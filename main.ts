@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { ConfigError } from "./src/config/errors";
+import { ConfigError, terminalSafe } from "./src/config/errors";
 import { GuardrailError } from "./src/policy/guardrails";
 import { formatSummary } from "./src/summary";
 import { synthesize } from "./src/synth";
@@ -15,16 +15,17 @@ function main(): number {
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   try {
     const result = synthesize(configFile, outdir);
-    result.warnings.forEach((w) => console.error(w));
+    // Warnings and errors echo the user's values: made safe for the terminal they are printed on.
+    result.warnings.forEach((w) => console.error(terminalSafe(w)));
     console.log(formatSummary(result));
     return 0;
   } catch (e) {
     if (e instanceof ConfigError || e instanceof GuardrailError) {
-      console.error(e.message);
+      console.error(terminalSafe(e.message));
       return 1;
     }
     // Not the user's input: one line, with the trace only on request.
-    console.error(`error: ${(e as Error).message}${process.env.UPI_DEBUG ? `\n${(e as Error).stack}` : ""}`);
+    console.error(`error: ${terminalSafe((e as Error).message)}${process.env.UPI_DEBUG ? `\n${(e as Error).stack}` : ""}`);
     return 2;
   }
 }

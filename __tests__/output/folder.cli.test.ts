@@ -59,6 +59,25 @@ const rows: Row[] = [
   ["a folder of the user's in a previous output", "out", (d) => fs.mkdirSync(path.join(d, "out", "backup")), `out/backup: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
   ["another cluster's diagram in a previous output", "out", (d) => fs.writeFileSync(path.join(d, "out", "prod.svg"), "<svg/>"), `out/prod.svg: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
   ["a file among the stack folders", "out", (d) => fs.writeFileSync(path.join(d, "out", "stacks", "terraform.demo-network.tfstate"), "{}"), `out/stacks/terraform.demo-network.tfstate: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
+  // Terraform would read a .tf of the user's into the stack; synth would delete it with the folder.
+  ...(
+    [
+      ["an override.tf beside cdk.tf.json", "demo-infra/override.tf", "file"],
+      ["a terraform.tfvars", "demo-network/terraform.tfvars", "file"],
+      ["a folder of the user's in a stack folder", "demo-machines/keep", "folder"],
+      ["a stack folder the user made", "my-stack", "folder"],
+      ["a folder of another cluster's name", "prod-network", "folder"],
+    ] as const
+  ).map(([what, inStacks, kind]): Row => [
+    what,
+    "out",
+    (d) => {
+      const at = path.join(d, "out", "stacks", inStacks);
+      if (kind === "folder") fs.mkdirSync(at, { recursive: true });
+      else fs.writeFileSync(at, "# the user's\n");
+    },
+    `out/stacks/${inStacks}: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`,
+  ]),
   [
     "a previous output of a folder with a foreign record",
     "out",
@@ -158,10 +177,11 @@ describe("an output folder that synth replaces", () => {
       fs.mkdirSync(path.dirname(path.join(stack, f)), { recursive: true });
       fs.writeFileSync(path.join(stack, f), f);
     }
-    fs.writeFileSync(path.join(stack, "plan"), "a stale plan");
+    // Saved plans (cdktf deploy's, npm run plan's) are Terraform's too: allowed, and not carried.
+    for (const plan of ["plan", "upi.tfplan"]) fs.writeFileSync(path.join(stack, plan), "a stale plan");
     synthesize(config(dir), path.join(dir, "out"));
     for (const f of carried) expect(fs.readFileSync(path.join(stack, f), "utf8")).toBe(f);
-    expect(fs.existsSync(path.join(stack, "plan"))).toBe(false);
+    for (const plan of ["plan", "upi.tfplan"]) expect(fs.existsSync(path.join(stack, plan))).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => /\.(staging|previous)-/.test(f))).toEqual([]);
   });
 

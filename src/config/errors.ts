@@ -8,9 +8,21 @@ export interface ConfigProblem {
 
 const ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
-/** Control characters escaped (a path or key holding a newline, say), so a problem stays one line. */
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+/**
+ * Control characters escaped (a path or key holding a newline, say), so a problem stays one line,
+ * and so a value echoed to a terminal cannot drive it (escape sequences) or reorder what it shows
+ * (bidirectional overrides).
+ */
+export function oneLine(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** Text for a terminal: each line made safe by oneLine, the lines kept. */
+export function terminalSafe(text: string): string {
+  return text.split("\n").map(oneLine).join("\n");
 }
 
 export function formatProblem(p: ConfigProblem): string {
@@ -28,6 +40,7 @@ export class ConfigError extends Error {
 
 /** Renders a value for an error message: short, on one line. */
 export function echo(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  // JSON has no -.inf or .NaN: JSON.stringify would show them as null.
+  const text = typeof value === "number" && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,10 +1,12 @@
 import * as path from "node:path";
-import { Composer, Document, isMap, isPair, isScalar, LineCounter, Parser, YAMLParseError } from "yaml";
+import { Composer, Document, isMap, isPair, isScalar, LineCounter, Parser, visit, YAMLParseError } from "yaml";
 import type * as z from "zod";
-import { ConfigError, ConfigProblem, echo } from "./errors";
+import { ConfigError, ConfigProblem, echo, formatProblem, oneLine } from "./errors";
 import { InstallAssets, InstallDirError, readInstallDir } from "./install-dir";
+import { aliasedDuplicateKeys, rawValueProblems } from "./raw-checks";
 import { FileReadError, MiB, readRegularText, shownPath } from "./read-file";
 import { clusterFileSchema, clusterSchema, ParsedCluster } from "./schema";
+import { formatPropPath } from "../validation/problems";
 import {
   Candidate,
   clusterWarnings,
@@ -90,10 +92,30 @@ class Source {
       return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       if (!(e instanceof ReferenceError)) throw e;
+      const unresolved = /^Unresolved alias.*: (.*)$/.exec(e.message);
+      if (unresolved) {
+        const alias = this.findAlias(unresolved[1]);
+        throw new ConfigError([
+          { file: this.file, path: "", line: alias, message: `the alias *${unresolved[1]} names no anchor set before it; write &${unresolved[1]} on the value first, or the value itself` },
+        ]);
+      }
       throw new ConfigError([
         { file: this.file, path: "", message: `YAML aliases expand to too many values (more than ${MAX_ALIAS_COUNT} uses); write the values out` },
       ]);
     }
+  }
+
+  /** The line of the first alias to `name` that no anchor before it defines. */
+  private findAlias(name: string): number | undefined {
+    let line: number | undefined;
+    visit(this.doc, {
+      Alias: (_, alias) => {
+        if (alias.source !== name || line !== undefined) return;
+        line = alias.range ? this.lineAt(alias.range[0]) : undefined;
+        return visit.BREAK;
+      },
+    });
+    return line;
   }
 
   lineAt(offset: number): number {
@@ -125,54 +147,53 @@ class Source {
   }
 }
 
-export function formatPath(segments: readonly Segment[]): string {
-  return segments.reduce<string>((out, s) => (typeof s === "number" ? `${out}[${s}]` : out ? `${out}.${s}` : s), "");
-}
+export const formatPath = (segments: readonly Segment[]): string => formatPropPath(segments);
 
 function valueAt(root: unknown, segments: readonly Segment[]): unknown {
   return segments.reduce<any>((v, s) => (v == null ? undefined : v[s]), root);
 }
 
-/** Turns a schema issue into one line that names the field, says what is allowed and echoes the value. */
-function issueProblems(src: Source, raw: unknown, issue: z.core.$ZodIssue): ConfigProblem[] {
+/**
+ * Turns a schema issue into one line that names the field, says what is allowed and echoes the
+ * value. `place` maps the issue's path in `raw` to the file's (a fleet entry's issue to clusters[i]).
+ */
+function issueProblems(src: Source, raw: unknown, issue: z.core.$ZodIssue, place: (segments: readonly Segment[]) => Segment[] = (s) => [...s]): ConfigProblem[] {
   const segments = issue.path.filter((s): s is Segment => typeof s !== "symbol");
   const got = valueAt(raw, segments);
+  const problem = (message: string) => src.problem(place(segments), message);
   switch (issue.code) {
     case "unrecognized_keys": {
       const shape = allowedKeys(segments);
-      return issue.keys.map((key) => ({
-        file: src.file,
-        path: formatPath([...segments, key]),
-        message: `unknown field${shape ? ` (allowed here: ${shape})` : ""}`,
-        line: src.keyLine(segments, key),
-      }));
+      const at = place(segments);
+      // __proto__ is refused on its own (raw-checks.ts).
+      return issue.keys
+        .filter((key) => key !== "__proto__")
+        .map((key) => ({ file: src.file, path: formatPath([...at, key]), message: `unknown field${shape ? ` (allowed here: ${shape})` : ""}`, line: src.keyLine(at, key) }));
     }
     case "invalid_type":
-      return [src.problem(segments, got === undefined ? "is required" : `must be ${article(issue.expected)} (got ${echo(got)})`)];
+      return [problem(got === undefined ? "is required" : `must be ${article(issue.expected)} (got ${echo(got)})`)];
     case "invalid_value":
-      return [src.problem(segments, `must be one of ${issue.values.map(String).join(", ")} (got ${echo(got)})`)];
+      return [problem(`must be one of ${issue.values.map(String).join(", ")} (got ${echo(got)})`)];
     case "too_small":
     case "too_big": {
       // A message the schema wrote itself says more than the generic bound.
-      if (!/^Too (small|big)/.test(issue.message)) return [src.problem(segments, `${issue.message} (got ${echo(got)})`)];
-      if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) {
-        return [src.problem(segments, "must not be empty")];
-      }
+      if (!/^Too (small|big)/.test(issue.message)) return [problem(`${issue.message} (got ${echo(got)})`)];
+      if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) return [problem("must not be empty")];
       const bound = issue.code === "too_small" ? "at least" : "at most";
       const limit = issue.code === "too_small" ? issue.minimum : issue.maximum;
       const what = issue.origin === "array" ? ` item${Number(limit) === 1 ? "" : "s"}` : issue.origin === "string" ? " characters" : "";
-      return [src.problem(segments, `must be ${bound} ${limit}${what} (got ${echo(got)})`)];
+      return [problem(`must be ${bound} ${limit}${what} (got ${echo(got)})`)];
     }
     case "invalid_key":
-      return [src.problem(segments, `${issue.issues.map((i) => i.message).join("; ")} (got ${echo(segments[segments.length - 1])})`)];
+      return [problem(`${issue.issues.map((i) => i.message).join("; ")} (got ${echo(segments[segments.length - 1])})`)];
     case "invalid_union": {
       // Report the branch the value was meant for (the one whose type it has), if any.
       const branch = issue.errors.find((errs) => !errs.some((e) => e.code === "invalid_type" && e.path.length === 0));
-      if (branch) return branch.flatMap((e) => issueProblems(src, raw, { ...e, path: [...issue.path, ...e.path] }));
-      return [src.problem(segments, `${unionHint(segments)} (got ${echo(got)})`)];
+      if (branch) return branch.flatMap((e) => issueProblems(src, raw, { ...e, path: [...issue.path, ...e.path] }, place));
+      return [problem(`${unionHint(segments)} (got ${echo(got)})`)];
     }
     default:
-      return [src.problem(segments, `${issue.message} (got ${echo(got)})`)];
+      return [problem(`${issue.message} (got ${echo(got)})`)];
   }
 }
 
@@ -236,6 +257,51 @@ function readText(file: string, shownAs: string): string {
   }
 }
 
+const isRequiredIssue = (value: unknown, issue: z.core.$ZodIssue) =>
+  issue.code === "invalid_type" && valueAt(value, issue.path.filter((s): s is Segment => typeof s !== "symbol")) === undefined;
+
+/**
+ * The file's fields against the schema. In a fleet the shared fields and each entry are checked
+ * apart, each without the fields it may leave to the other (maps merge: a shared backend.s3 may
+ * give the region and each entry its bucket); the merge of the two is checked when it is made.
+ */
+function shapeCheck(src: Source, raw: Record<string, unknown>): ConfigProblem[] {
+  const entries = raw.clusters;
+  if (!Array.isArray(entries) || entries.length === 0) {
+    const shape = clusterFileSchema.safeParse(raw);
+    return shape.success ? [] : shape.error.issues.flatMap((i) => issueProblems(src, raw, i));
+  }
+  const { clusters: _entries, ...shared } = raw;
+  const out: ConfigProblem[] = [];
+  const check = (value: unknown, place: (segments: readonly Segment[]) => Segment[]) => {
+    const shape = clusterSchema.safeParse(value);
+    if (!shape.success) out.push(...shape.error.issues.filter((i) => !isRequiredIssue(value, i)).flatMap((i) => issueProblems(src, value, i, place)));
+  };
+  check(shared, (s) => [...s]);
+  entries.forEach((entry, i) => {
+    if (!isPlainObject(entry)) out.push(src.problem(["clusters", i], `must be a mapping of a cluster's fields (got ${echo(entry)})`));
+    else check(entry, (s) => ["clusters", i, ...s]);
+  });
+  return out;
+}
+
+/**
+ * Each problem once: the same line, field and message for several fleet entries (a shared value,
+ * or a shared install folder) becomes one line that names the entries.
+ */
+function withoutRepeats(problems: readonly (ConfigProblem & { entry?: number })[]): ConfigProblem[] {
+  const byText = new Map<string, { problem: ConfigProblem; entries: number[] }>();
+  for (const { entry, ...problem } of problems) {
+    const key = formatProblem(problem);
+    const seen = byText.get(key) ?? { problem, entries: [] };
+    if (entry !== undefined) seen.entries.push(entry);
+    byText.set(key, seen);
+  }
+  return [...byText.values()].map(({ problem, entries }) =>
+    entries.length ? { ...problem, message: `${problem.message} (for ${entries.map((i) => `clusters[${i}]`).join(", ")})` } : problem,
+  );
+}
+
 /** Loads, validates and resolves a cluster or fleet file. Throws ConfigError listing every problem. */
 export function loadClusterFile(file: string): LoadResult {
   const abs = path.resolve(file);
@@ -258,8 +324,12 @@ export function loadClusterFile(file: string): LoadResult {
     throw new ConfigError([{ file, path: "", line: 1, message: `the cluster file must be a mapping of fields (got ${echo(raw)})` }]);
   }
 
-  const shape = clusterFileSchema.safeParse(raw);
-  if (!shape.success) throw new ConfigError(shape.error.issues.flatMap((i) => issueProblems(src, raw, i)));
+  const early = [
+    ...aliasedDuplicateKeys(src.doc).map((f) => ({ ...src.problem(f.path, f.message), ...(f.offset !== undefined && { line: src.lineAt(f.offset) }) })),
+    ...rawValueProblems(raw, formatPath).map((f) => src.problem(f.path, f.message)),
+  ];
+  const shapeProblems = withoutRepeats([...early, ...shapeCheck(src, raw)]);
+  if (shapeProblems.length) throw new ConfigError(shapeProblems);
 
   const { clusters: entries, ...defaults } = raw;
   if (Array.isArray(entries) && entries.length > FLEET_MAX) {
@@ -267,7 +337,7 @@ export function loadClusterFile(file: string): LoadResult {
   }
   const list = Array.isArray(entries) ? entries.map((e) => merge(defaults, e)) : [raw];
   const baseDir = path.dirname(abs);
-  const problems: ConfigProblem[] = [];
+  const problems: (ConfigProblem & { entry?: number })[] = [];
   const warnings: string[] = [];
   const candidates: (Candidate | undefined)[] = [];
   // A field set in a fleet entry is reported at clusters[i].<field>; an inherited one at <field>.
@@ -276,13 +346,23 @@ export function loadClusterFile(file: string): LoadResult {
 
   list.forEach((entryRaw, index) => {
     const at = (segments: readonly Segment[]) => placed(index, segments);
+    // A fleet entry's problem with a field it inherits is reported at the shared field, for this entry.
+    const inherited = (where: readonly Segment[]) => (Array.isArray(entries) && where[0] !== "clusters" ? index : undefined);
     const report = (f: Finding) => {
       // A value read from installDir is reported in its own file, by its own field name.
-      if (f.source) problems.push({ file: shownPath(f.source.file), path: f.source.path, message: f.message });
-      else problems.push(src.problem(at(f.path), f.message));
+      if (f.source) problems.push({ file: shownPath(f.source.file), path: f.source.path, message: f.message, entry: inherited([]) });
+      else problems.push({ ...src.problem(at(f.path), f.message), entry: inherited(at(f.path)) });
     };
 
-    const parsed = clusterSchema.parse(entryRaw);
+    // The shared fields and the entry were checked apart; what only their merge lacks (a required field) is found here.
+    const result = clusterSchema.safeParse(entryRaw);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        for (const p of issueProblems(src, entryRaw, issue, at)) problems.push({ ...p, entry: inherited(at(issue.path.filter((x): x is Segment => typeof x !== "symbol"))) });
+      }
+      return;
+    }
+    const parsed = result.data;
     let assets: InstallAssets | undefined;
     if (parsed.installDir) {
       try {
@@ -295,7 +375,15 @@ export function loadClusterFile(file: string): LoadResult {
     }
     // Identity from metadata.json, as written, unless the file gives it: validated the same way.
     const sources: Partial<Record<IdentityField, ValueSource>> = {};
+    const identityWarnings: Finding[] = [];
     const identity = (field: IdentityField, explicit: unknown, fromAssets: unknown, source: ValueSource) => {
+      // The given value wins (README), but the install folder's Ignition configs were made for the other.
+      if (explicit !== undefined && fromAssets !== undefined && explicit !== fromAssets) {
+        identityWarnings.push({
+          path: [field],
+          message: `${echo(explicit)} contradicts ${echo(fromAssets)} in ${shownPath(source.file)} (${source.path}), which the install folder's Ignition configs were made for; give this cluster its own installDir, or remove the field`,
+        });
+      }
       if (explicit !== undefined || fromAssets === undefined) return explicit;
       sources[field] = source;
       return fromAssets;
@@ -315,9 +403,10 @@ export function loadClusterFile(file: string): LoadResult {
       sources,
     };
     semanticProblems(cluster).forEach(report);
-    for (const w of clusterWarnings(cluster)) {
+    for (const w of [...identityWarnings, ...clusterWarnings(cluster)]) {
       const p = src.problem(at(w.path), w.message);
-      warnings.push(`${p.line ? `${file}:${p.line}` : file}: warning: ${p.path}: ${p.message}`);
+      const entry = inherited(at(w.path));
+      warnings.push(oneLine(`${p.line ? `${file}:${p.line}` : file}: warning: ${p.path}: ${p.message}${entry === undefined ? "" : ` (for clusters[${entry}])`}`));
     }
     candidates[index] = cluster;
   });
@@ -329,7 +418,7 @@ export function loadClusterFile(file: string): LoadResult {
   // Only once every count is within its own bound, so a bad count is reported once.
   const budget = problems.length ? undefined : synthBudgetProblem(list.length, loaded.reduce((n, c) => n + machineCount(c), 0));
   if (budget) problems.push(src.problem(Array.isArray(entries) ? ["clusters"] : ["machines"], budget));
-  if (problems.length) throw new ConfigError(problems);
-  warnings.push(...fleet.warnings.map((w) => `${file}: ${w}`));
+  if (problems.length) throw new ConfigError(withoutRepeats(problems));
+  warnings.push(...fleet.warnings.map((w) => oneLine(`${file}: ${w}`)));
   return { clusters: candidates as ClusterConfig[], warnings, problem: (index, segments, message) => src.problem(placed(index, segments), message) };
 }

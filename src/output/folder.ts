@@ -155,10 +155,39 @@ function refuseUnrelated(dir: string, shown: string, clusters: Set<string>) {
       (entry.isFile() && entry.name.endsWith(".svg") && clusters.has(entry.name.slice(0, -".svg".length)));
     if (!known) throw unrelated(entry.name);
   }
-  for (const entry of fs.readdirSync(path.join(dir, STACKS), { withFileTypes: true })) {
-    // Stack folders hold what cdktf and Terraform write (plans, .terraform, lock files).
-    if (!entry.isDirectory()) throw unrelated(path.join(STACKS, entry.name));
+  for (const entry of fs.readdirSync(path.join(dir, STACKS), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const stack = path.join(STACKS, entry.name);
+    // A stack folder is a stack of this output's clusters, `<cluster>-<part>`; a folder of the user's is not.
+    if (!entry.isDirectory() || !clusters.has(entry.name.slice(0, Math.max(0, entry.name.lastIndexOf("-"))))) throw unrelated(stack);
+    for (const inner of fs.readdirSync(path.join(dir, stack), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!stackFolderEntry(inner)) throw unrelated(path.join(stack, inner.name));
+    }
   }
+}
+
+/**
+ * What a stack folder holds when only cdktf and Terraform wrote to it. Anything else (an
+ * override.tf, a terraform.tfvars, a folder) is the user's, and Terraform would read the .tf
+ * files among them into the stack's configuration.
+ */
+function stackFolderEntry(entry: fs.Dirent): boolean {
+  const { name } = entry;
+  if (entry.isDirectory()) return name === "assets" || name === ".terraform" || name === "terraform.tfstate.d";
+  if (!entry.isFile()) return false;
+  return (
+    name === "cdk.tf.json" ||
+    name === "cdk.tf" ||
+    name === ".terraform.lock.hcl" ||
+    // A local state's lock while Terraform runs, and Terraform's own crash report.
+    name === ".terraform.tfstate.lock.info" ||
+    name === "crash.log" ||
+    STATE_FILES.includes(name) ||
+    // Saved plans: cdktf deploy's `plan`, npm run plan's and roll's `*.tfplan`.
+    name === "plan" ||
+    /^[\w.-]+\.tfplan(\.json)?$/.test(name) ||
+    // Terraform's backups of a state it replaced: terraform.tfstate.<timestamp>.backup.
+    /^terraform\.tfstate\.\d+\.backup$/.test(name)
+  );
 }
 
 /** `<target>.previous-<pid>` folders a synth killed mid-swap left behind, with a process no longer running. */

@@ -10,15 +10,17 @@ export interface PropProblem {
   readonly message: string;
 }
 
+/** `a.b[0].c`; an empty key, which a dot would hide, as `[""]`. */
 export function formatPropPath(path: PropPath): string {
-  return path.reduce<string>((out, s) => (typeof s === "number" ? `${out}[${s}]` : out ? `${out}.${s}` : s), "");
+  return path.reduce<string>((out, s) => (typeof s === "number" ? `${out}[${s}]` : s === "" ? `${out}[""]` : out ? `${out}.${s}` : s), "");
 }
 
 /** Renders a value for a message: short, on one line, never throwing. */
 export function echo(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === "bigint" ? String(value) : (JSON.stringify(value) ?? String(value));
+    // JSON has no -.inf or .NaN: JSON.stringify would show them as null.
+    text = typeof value === "bigint" || (typeof value === "number" && !Number.isFinite(value)) ? String(value) : (JSON.stringify(value) ?? String(value));
   } catch {
     text = Array.isArray(value) ? "a list" : "an object";
   }
