@@ -375,15 +375,7 @@ export function loadClusterFile(file: string): LoadResult {
     }
     // Identity from metadata.json, as written, unless the file gives it: validated the same way.
     const sources: Partial<Record<IdentityField, ValueSource>> = {};
-    const identityWarnings: Finding[] = [];
     const identity = (field: IdentityField, explicit: unknown, fromAssets: unknown, source: ValueSource) => {
-      // The given value wins (README), but the install folder's Ignition configs were made for the other.
-      if (explicit !== undefined && fromAssets !== undefined && explicit !== fromAssets) {
-        identityWarnings.push({
-          path: [field],
-          message: `${echo(explicit)} contradicts ${echo(fromAssets)} in ${shownPath(source.file)} (${source.path}), which the install folder's Ignition configs were made for; give this cluster its own installDir, or remove the field`,
-        });
-      }
       if (explicit !== undefined || fromAssets === undefined) return explicit;
       sources[field] = source;
       return fromAssets;
@@ -403,7 +395,7 @@ export function loadClusterFile(file: string): LoadResult {
       sources,
     };
     semanticProblems(cluster).forEach(report);
-    for (const w of [...identityWarnings, ...clusterWarnings(cluster)]) {
+    for (const w of clusterWarnings(cluster)) {
       const p = src.problem(at(w.path), w.message);
       const entry = inherited(at(w.path));
       warnings.push(oneLine(`${p.line ? `${file}:${p.line}` : file}: warning: ${p.path}: ${p.message}${entry === undefined ? "" : ` (for clusters[${entry}])`}`));
