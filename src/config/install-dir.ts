@@ -18,7 +18,7 @@ export interface InstallAssets {
    * unchecked: the loader validates it like the cluster file's own fields, naming this file.
    */
   readonly metadata: { readonly file: string; readonly clusterName?: unknown; readonly infraId?: unknown; readonly region?: unknown };
-  /** `security.tls.certificateAuthorities[0].source` of master.ign and worker.ign (data URLs). */
+  /** `security.tls.certificateAuthorities` of master.ign and worker.ign: the one data URL, or several bundled into one. */
   readonly masterCa: string;
   readonly workerCa: string;
 }
@@ -80,7 +80,7 @@ function readJson(file: string, what?: string): Record<string, any> {
   return parseJsonObject(file, readAsset(file, SMALL_ASSET_LIMIT, "openshift-install writes a few KiB").toString("utf8"), what);
 }
 
-const CA_FIELD = "ignition.security.tls.certificateAuthorities[0].source";
+const caField = (i: number) => `ignition.security.tls.certificateAuthorities[${i}].source`;
 
 /** The bytes of a data URL (RFC 2397), or undefined when it is not one. */
 function dataUrlBytes(url: string): Buffer | undefined {
@@ -98,15 +98,29 @@ function dataUrlBytes(url: string): Buffer | undefined {
 }
 
 /**
- * The CA the machines trust for the machine config server: only PEM certificates, each one a
- * parseable X.509 certificate. Anything else (a private key pasted by mistake, a truncated file)
- * would either leak into user data or leave the machines unable to join.
+ * The CAs the machines trust for the machine config server: only PEM certificates, each one a
+ * parseable X.509 certificate valid now. Anything else (a private key pasted by mistake, a
+ * truncated file, a CA that expired) would either leak into user data or leave the machines
+ * unable to join. Every CA listed is kept: several are carried as one PEM bundle, which Ignition
+ * reads whole.
  */
-function caOf(file: string, ign: Record<string, any>): string {
+function caOf(file: string, ign: Record<string, any>, now = new Date()): string {
+  const list: unknown = ign.ignition?.security?.tls?.certificateAuthorities;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new InstallDirError("is missing; expected the cluster CA as a data URL, as openshift-install writes it", inFile(file, caField(0)));
+  }
+  const pems = list.map((entry, i) => caPem(file, i, (entry as { source?: unknown } | null)?.source, now));
+  if (pems.length === 1) return list[0].source;
+  return `data:text/plain;charset=utf-8;base64,${Buffer.from(pems.map((p) => p.trim()).join("\n") + "\n").toString("base64")}`;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The PEM text of CA entry `i`, checked. */
+function caPem(file: string, i: number, source: unknown, now: Date): string {
   const fail = (message: string): never => {
-    throw new InstallDirError(message, inFile(file, CA_FIELD));
+    throw new InstallDirError(message, inFile(file, caField(i)));
   };
-  const source: unknown = ign.ignition?.security?.tls?.certificateAuthorities?.[0]?.source;
   if (typeof source !== "string") return fail("is missing; expected the cluster CA as a data URL, as openshift-install writes it");
   const bytes = dataUrlBytes(source);
   if (!bytes) return fail("must be a data URL holding the cluster CA, as openshift-install writes it (data:text/plain;charset=utf-8;base64,...)");
@@ -117,14 +131,20 @@ function caOf(file: string, ign: Record<string, any>): string {
   if (!blocks.length) return fail("holds no PEM CERTIFICATE block");
   const outside = blocks.reduce((rest, b) => rest.replace(b[0], ""), text);
   if (outside.trim()) return fail("holds text outside its PEM CERTIFICATE blocks");
-  blocks.forEach((b, i) => {
+  blocks.forEach((b, k) => {
+    let cert: X509Certificate | undefined;
     try {
-      new X509Certificate(b[0]);
+      cert = new X509Certificate(b[0]);
     } catch {
-      fail(`certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate`);
+      fail(`certificate ${k + 1} of ${blocks.length} is not a valid X.509 certificate`);
     }
+    // Ignition refuses a TLS peer whose CA is outside its validity, so the machines would never join.
+    const from = new Date(cert!.validFrom);
+    const to = new Date(cert!.validTo);
+    if (to < now) fail(`certificate ${k + 1} of ${blocks.length} expired on ${day(to)}; run openshift-install create ignition-configs again`);
+    if (from > now) fail(`certificate ${k + 1} of ${blocks.length} is not valid before ${day(from)}; check this machine's clock, or the CA's`);
   });
-  return source;
+  return text;
 }
 
 /**
@@ -149,7 +169,8 @@ function checkBootstrapIgnition(dir: string, file: string): string {
     readAsset(file, BOOTSTRAP_IGNITION_LIMIT, "it is uploaded to S3 and fetched whole at boot; real ones are a few MiB").toString("utf8"),
   );
   const version: unknown = ign.ignition?.version;
-  if (typeof version !== "string" || !/^3\.\d+\.\d+/.test(version)) {
+  // Ignition's own versions: 3.<minor>.<patch>, the newest also as -experimental.
+  if (typeof version !== "string" || !/^3\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-experimental)?$/.test(version)) {
     const got = version === undefined ? "" : ` (got ${JSON.stringify(version)})`;
     throw new InstallDirError(`must be an Ignition 3 config version such as "3.2.0", as openshift-install 4.6 and later writes${got}`, inFile(file, "ignition.version"));
   }

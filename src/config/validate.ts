@@ -15,6 +15,7 @@ import { echo, PropPath } from "../validation/problems";
 import { ACKNOWLEDGEABLE_RULE_IDS, RULE_ID_PATTERN } from "../validation/rule-ids";
 import { OWN_SECURITY_GROUPS } from "../validation/restricted";
 import { tagsProblems } from "../validation/tags";
+import { serviceEndpointProblem } from "../validation/endpoints";
 import { overlaps } from "./cidr";
 import type { InstallAssets } from "./install-dir";
 import type { ParsedCluster } from "./schema";
@@ -103,6 +104,11 @@ export function semanticProblems(c: Candidate): Finding[] {
   });
 
   out.push(...edgeProblems(c));
+
+  const knownRegion = typeof c.region === "string" && !regionProblem(c.region) ? c.region : undefined;
+  for (const [service, url] of Object.entries(c.aws.serviceEndpoints)) {
+    if (url !== undefined) add(["aws", "serviceEndpoints", service], serviceEndpointProblem(service, url, { region: knownRegion, s3UsePathStyle: c.aws.s3UsePathStyle }));
+  }
 
   const backend = c.backend;
   if (backend.type === "s3" && !backend.s3) add(["backend", "s3"], "is required with backend.type: s3 (at least bucket)");

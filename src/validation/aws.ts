@@ -39,7 +39,7 @@ export const loadBalancerHostnameProblem = idProblem(
   "the load balancer's DNS name (EXTERNAL-IP of router-default)",
 );
 
-const ARN = /^arn:([a-z-]+):([a-z0-9-]*):([a-z0-9-]*):(\d{12}|aws)?:(.+)$/;
+const ARN = /^arn:([a-z-]+):([a-z0-9-]*):([a-z0-9-]*):([^:]*):(.+)$/;
 
 interface ArnExpectation {
   readonly service: string;
@@ -47,6 +47,10 @@ interface ArnExpectation {
   readonly resource: RegExp;
   readonly what: string;
   readonly form: string;
+  /** IAM is global: its ARNs have no region. KMS keys live in a region: theirs must say it. */
+  readonly regional: boolean;
+  /** AWS-managed IAM policies have `aws` as their account (arn:aws:iam::aws:policy/...). */
+  readonly awsManaged?: boolean;
   /** The cluster's region: the key must be in it (EBS and S3 use keys of their own region). */
   readonly region?: string;
 }
@@ -55,8 +59,15 @@ function arnProblem(value: unknown, expect: ArnExpectation): string | undefined 
   if (typeof value !== "string") return `must be ${expect.what} ARN (got ${echo(value)})`;
   const m = ARN.exec(value);
   if (!m) return `must be ${expect.what} ARN (${expect.form}) (got ${echo(value)})`;
-  const [, arnPartition, service, region, , resource] = m;
+  const [, arnPartition, service, region, account, resource] = m;
   if (service !== expect.service) return `is an ARN of ${service || "no service"}, not ${expect.what} (${expect.form}) (got ${echo(value)})`;
+  if (expect.regional && !region) return `must name its region: ${expect.form} (got ${echo(value)})`;
+  if (!expect.regional && region) return `must not name a region: ${expect.service.toUpperCase()} is global, ${expect.form} (got ${echo(value)})`;
+  if (region && !partitionOf(region)) return `names region ${echo(region)}, which is not an AWS region known to the AWS SDK (got ${echo(value)})`;
+  if (region && partitionOf(region) !== arnPartition) return `names region ${region}, which is not in partition ${arnPartition} (got ${echo(value)})`;
+  if (!/^\d{12}$/.test(account) && !(expect.awsManaged && account === "aws")) {
+    return `must name a 12-digit account ID${expect.awsManaged ? " (or aws, for an AWS-managed policy)" : ""}: ${expect.form} (got ${echo(value)})`;
+  }
   if (!expect.resource.test(resource)) return `must be ${expect.what} ARN (${expect.form}) (got ${echo(value)})`;
   const clusterPartition = expect.region ? partitionOf(expect.region) : undefined;
   if (clusterPartition && arnPartition !== clusterPartition) {
@@ -75,16 +86,25 @@ export const kmsKeyArnProblem = (value: unknown, region?: string) =>
     resource: /^key\/[a-zA-Z0-9-]+$/,
     what: "a KMS key",
     form: "arn:<partition>:kms:<region>:<account>:key/<key id>",
+    regional: true,
     region,
   });
 
-/** The S3 backend's state key, as Terraform's S3 backend takes it: a key id, an alias name or a key ARN. */
+/**
+ * The S3 backend's key, as Terraform's S3 backend passes it to S3 (SSE-KMS takes any of them): a
+ * key id, a multi-Region key id, an alias name, a key ARN or an alias ARN.
+ */
 export function stateKmsKeyProblem(value: unknown, region?: string): string | undefined {
-  if (typeof value === "string" && value.startsWith("arn:")) return kmsKeyArnProblem(value, region);
-  const id = /^([a-f0-9]{8}-[a-f0-9]{4}-[1-5][a-f0-9]{3}-[ab89][a-f0-9]{3}-[a-f0-9]{12}|mrk-[a-f0-9]{32}|alias\/[a-zA-Z0-9/_-]+)$/;
+  if (typeof value === "string" && value.startsWith("arn:")) {
+    const alias = /^arn:[^:]*:kms:[^:]*:[^:]*:alias\//.test(value);
+    return alias
+      ? arnProblem(value, { service: "kms", resource: /^alias\/[a-zA-Z0-9/_-]+$/, what: "a KMS alias", form: "arn:<partition>:kms:<region>:<account>:alias/<name>", regional: true, region })
+      : kmsKeyArnProblem(value, region);
+  }
+  const id = /^([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|mrk-[a-f0-9]{32}|alias\/[a-zA-Z0-9/_-]+)$/;
   return typeof value === "string" && id.test(value)
     ? undefined
-    : `must be a KMS key id, an alias (alias/<name>) or a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>) (got ${echo(value)})`;
+    : `must be a KMS key id, an alias (alias/<name>), a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>) or an alias ARN (got ${echo(value)})`;
 }
 
 export const iamPolicyArnProblem = (value: unknown, region?: string) =>
@@ -93,6 +113,8 @@ export const iamPolicyArnProblem = (value: unknown, region?: string) =>
     resource: /^policy\/[\w+=,.@/-]+$/,
     what: "an IAM policy",
     form: "arn:<partition>:iam::<account>:policy/<name>",
+    regional: false,
+    awsManaged: true,
     region,
   });
 
@@ -103,5 +125,6 @@ export const iamRoleArnProblem = (value: unknown, region?: string) =>
     resource: /^role\/[\w+=,.@/-]+$/,
     what: "an IAM role",
     form: "arn:<partition>:iam::<account>:role/<name>",
+    regional: false,
     region,
   });

@@ -52,14 +52,20 @@ export function workspacePrefixProblem(value: unknown, longestStackName: string)
   return undefined;
 }
 
+/** A host name, with a port of 1 to 65535 if any: labels of 1 to 63 letters, digits and '-'. */
 export function hostnameProblem(value: unknown): string | undefined {
-  return typeof value === "string" && /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$/i.test(value)
-    ? undefined
-    : `must be a host name such as app.terraform.io (got ${echo(value)})`;
+  const m = typeof value === "string" ? /^(?=[^:]{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:(\d{1,5}))?$/i.exec(value) : null;
+  if (!m) return `must be a host name such as app.terraform.io, with no empty label (got ${echo(value)})`;
+  const port = m[5] === undefined ? undefined : Number(m[5]);
+  if (port !== undefined && (port < 1 || port > 65535)) return `has port ${port}; ports are 1 to 65535 (got ${echo(value)})`;
+  return undefined;
 }
 
+export const PROJECT_NAME_MAX = 40;
+
+/** HCP Terraform project names: 3 to 40 letters, digits, '-', '_' and inner spaces. */
 export function projectProblem(value: unknown): string | undefined {
-  return typeof value === "string" && value.trim() === value && value.length > 0 && !/[\u0000-\u001f\u007f]/.test(value)
+  return typeof value === "string" && value.length >= 3 && value.length <= PROJECT_NAME_MAX && /^[\w-][\w -]*[\w-]$/.test(value)
     ? undefined
-    : `must be an HCP Terraform project name, without leading or trailing spaces or control characters (got ${echo(value)})`;
+    : `must be an HCP Terraform project name: 3 to ${PROJECT_NAME_MAX} letters, digits, '-', '_' and spaces, not starting or ending with a space (got ${echo(value)})`;
 }

@@ -14,6 +14,9 @@ export function parseEdgeZoneName(name: string): { region: string; type: EdgeZon
   return { region: m[1], type: m[2] ? "wavelength-zone" : "local-zone" };
 }
 
+/** Well above the Local and Wavelength Zones of any region (us-east-1 has some two dozen). */
+export const EDGE_ZONES_MAX = 50;
+
 /** A zone's block is halved into two subnets, and AWS's smallest subnet is a /28. */
 export const EDGE_ZONE_PREFIX_MAX = 27;
 
@@ -38,6 +41,9 @@ export interface EdgeZonesVpc {
  */
 export function edgeZonesProblems(value: unknown, region: string | undefined, vpc: EdgeZonesVpc | undefined): PropProblem[] {
   if (!Array.isArray(value)) return [{ prop: [], message: `must be a list of { name, type, cidr } (got ${echo(value)})` }];
+  if (value.length > EDGE_ZONES_MAX) {
+    return [{ prop: [], message: `must hold ${EDGE_ZONES_MAX} zones at most, more than any region has Local and Wavelength Zones; each adds two subnets and their routes (got ${value.length})` }];
+  }
   const p = new Problems();
   const taken = vpc
     ? Array.from({ length: vpc.zoneCount }, (_, i) => [

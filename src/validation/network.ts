@@ -108,6 +108,9 @@ export function duplicateProblems(list: readonly unknown[], what = "is listed tw
   return out;
 }
 
+/** The widest admin source: a /8 is the largest private network (10.0.0.0/8); anything wider is a share of the internet. */
+export const ALLOWED_CIDR_PREFIX_MIN = 8;
+
 /**
  * The bootstrap node's admin sources: canonical CIDRs, each once, not the internet alone or
  * together, and no more than its security group holds.
@@ -127,6 +130,12 @@ export function allowedCidrsProblems(list: readonly unknown[]): PropProblem[] {
     const parsed = canonicalCidr(cidr);
     if ("problem" in parsed) out.push({ prop: [i], message: parsed.problem });
     else if (parsed.block.prefix === 0) out.push({ prop: [i], message: "must not be the whole internet (0.0.0.0/0); name the admin network" });
+    else if (parsed.block.prefix < ALLOWED_CIDR_PREFIX_MIN) {
+      out.push({
+        prop: [i],
+        message: `opens the bootstrap node's ports 22 and 19531 to ${(2 ** (32 - parsed.block.prefix)).toLocaleString("en-US")} addresses; name the admin networks, each /${ALLOWED_CIDR_PREFIX_MIN} or narrower (got ${echo(cidr)})`,
+      });
+    }
     else if (list.indexOf(cidr) !== i) out.push({ prop: [i], message: `${echo(cidr)} is listed twice` });
     else blocks.push(parsed.block);
   });

@@ -27,6 +27,13 @@ export function tagsProblems(tags: Readonly<Record<string, unknown>>, infraId: s
     });
     return out;
   }
+  // IAM treats tag keys case-insensitively: roles and instance profiles refuse two keys differing only in case.
+  const byLowerCase = new Map<string, string>();
+  for (const key of keys) {
+    const first = byLowerCase.get(key.toLowerCase());
+    if (first !== undefined) out.push({ prop: [key], message: `differs from the tag key ${echo(first)} only in case; IAM treats tag keys case-insensitively, so give one of them` });
+    else byLowerCase.set(key.toLowerCase(), key);
+  }
   for (const key of keys) {
     const value = tags[key];
     if (key.length < 1 || key.length > TAG_KEY_MAX) out.push({ prop: [key], message: `keys must be 1 to ${TAG_KEY_MAX} characters (got ${key.length})` });
