@@ -1,6 +1,6 @@
 import { defaultStateKeyPrefix, SECURITY_GROUPS_PER_INTERFACE } from "../defaults";
 import { clusterProps } from "../stacks/stacks";
-import { stateKmsKeyProblem, regionProblem } from "../validation/aws";
+import { instanceTypeProblem, regionProblem, stateKmsKeyProblem } from "../validation/aws";
 import {
   dynamodbTableProblem,
   hostnameProblem,
@@ -16,6 +16,7 @@ import { ACKNOWLEDGEABLE_RULE_IDS, RULE_ID_PATTERN } from "../validation/rule-id
 import { OWN_SECURITY_GROUPS } from "../validation/restricted";
 import { tagsProblems } from "../validation/tags";
 import { serviceEndpointProblem } from "../validation/endpoints";
+import { EC2_INSTANCE_TYPES, EC2_INSTANCE_TYPES_SOURCE } from "../validation/instance-types";
 import { overlaps } from "./cidr";
 import type { InstallAssets } from "./install-dir";
 import type { ParsedCluster } from "./schema";
@@ -144,6 +145,16 @@ export function clusterWarnings(c: Candidate): Finding[] {
     });
   }
   out.push(...restrictedAccountWarnings(c));
+  // AWS adds instance types between SDK releases, so an unknown name is a warning, not an error.
+  for (const pool of ["bootstrap", "controlPlane", "compute"] as const) {
+    const type = c.machines[pool].instanceType;
+    if (!instanceTypeProblem(type) && !EC2_INSTANCE_TYPES.has(type)) {
+      out.push({
+        path: ["machines", pool, "instanceType"],
+        message: `${echo(type)} is not an EC2 instance type known to the AWS SDK (${EC2_INSTANCE_TYPES_SOURCE}); check the name, or go on if AWS added it since`,
+      });
+    }
+  }
   return out;
 }
 
