@@ -67,13 +67,21 @@ function build() {
     logLevel: "warning",
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.split(/[\\/]/).includes("node_modules"));
-  fs.mkdirSync(path.dirname(bundle), { recursive: true });
   const isMap = (f) => f.path.endsWith(".map");
-  for (const file of [...result.outputFiles.filter(isMap), ...result.outputFiles.filter((f) => !isMap(f))]) {
-    const partial = `${file.path}.${process.pid}.partial`;
-    fs.writeFileSync(partial, file.path.endsWith(".map") ? file.contents : `${file.text}${INPUTS_MARK}${JSON.stringify(inputs)}\n`);
-    fs.renameSync(partial, file.path);
+  try {
+    fs.mkdirSync(path.dirname(bundle), { recursive: true });
+    for (const file of [...result.outputFiles.filter(isMap), ...result.outputFiles.filter((f) => !isMap(f))]) {
+      const partial = `${file.path}.${process.pid}.partial`;
+      fs.writeFileSync(partial, file.path.endsWith(".map") ? file.contents : `${file.text}${INPUTS_MARK}${JSON.stringify(inputs)}\n`);
+      fs.renameSync(partial, file.path);
+    }
+  } catch (e) {
+    // A read-only checkout, or a build folder of another user's: the bundle runs from memory,
+    // only slower (built on every run, no code cache).
+    if (!["EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENOTDIR", "EEXIST"].includes(e.code)) throw e;
+    return result.outputFiles.find((f) => !isMap(f)).text;
   }
+  return undefined;
 }
 
 /**
@@ -102,17 +110,13 @@ function load(file, justBuilt = false) {
   try {
     fd = fs.openSync(file, "r");
   } catch {
-    build();
-    return load(file, true);
+    return rebuildAndLoad(file);
   }
   const { mtimeMs, size } = fs.fstatSync(fd);
   const source = fs.readFileSync(fd, "utf8");
   fs.closeSync(fd);
   // Checked once: an input edited while it builds (or dated in the future) waits for the next run.
-  if (!justBuilt && !isFresh(source, mtimeMs)) {
-    build();
-    return load(file, true);
-  }
+  if (!justBuilt && !isFresh(source, mtimeMs)) return rebuildAndLoad(file);
   const cacheFile = `${file}.${mtimeMs}-${size}.v8cache`;
   let cachedData;
   try {
@@ -125,11 +129,21 @@ function load(file, justBuilt = false) {
   if (!cachedData || script.cachedDataRejected) process.once("exit", () => writeCache(script, file, cacheFile));
   if (process.env.UPI_DEBUG) useSourceMap(file);
   else process.once("uncaughtExceptionMonitor", () => useSourceMap(file));
+  run(script, file);
+}
+
+function run(script, file) {
   const mod = new Module(file, module);
   mod.filename = file;
   // The program sees its own location, as under ts-node: main.ts finds the project from its
   // __dirname, not from wherever the bundle was written.
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, entry, path.dirname(entry));
+}
+
+function rebuildAndLoad(file) {
+  const unwritten = build();
+  if (unwritten === undefined) return load(file, true);
+  run(new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${unwritten}\n})`, { filename: file, lineOffset: -1 }), file);
 }
 
 function writeCache(script, file, cacheFile) {

@@ -5,6 +5,7 @@ import { ClusterConfig, loadClusterFile } from "./config/load";
 import { checkOutputFolder, makeFolders, protectedInputs, replaceOutput, writingOutput } from "./output/folder";
 import { ConfigError } from "./config/errors";
 import { checkCdktfEnvironment } from "./config/environment";
+import { fixHclOutput } from "./output/hcl";
 import { newOutputRecord, readOutputRecord, writeOutputRecord } from "./output/record";
 import { day2Changes } from "./state/changes";
 import { MOVED_FROM_CONTEXT } from "./state/own-state";
@@ -96,6 +97,7 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
       withoutStackTraces(() => {
         const built = buildApp(clusters, staging, movedFrom);
         synthWithGuardrails(built.app);
+        if (built.app.hclOutput) fixHclOutput(staging);
         return built;
       }),
     );

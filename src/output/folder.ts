@@ -176,7 +176,9 @@ function stackFolderEntry(entry: fs.Dirent): boolean {
   if (!entry.isFile()) return false;
   return (
     name === "cdk.tf.json" ||
+    // With --hcl, cdktf writes cdk.tf and its metadata.json instead.
     name === "cdk.tf" ||
+    name === "metadata.json" ||
     name === ".terraform.lock.hcl" ||
     // A local state's lock while Terraform runs, and Terraform's own crash report.
     name === ".terraform.tfstate.lock.info" ||
