@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ConfigError } from "../config/errors";
 
 /**
  * `cdktf synth --hcl` (SYNTH_HCL_OUTPUT=true) renders a resource's lifecycle as plain attributes,
@@ -31,7 +32,7 @@ export function conditionListsAsBlocks(hcl: string, file: string): string {
     }
     const [, indent, kind] = start;
     const unexpected = (at: number): never => {
-      throw new Error(`${file}:${at + 1}: cdktf's HCL for a ${kind} list is not in the form this product rewrites; synthesize without --hcl (JSON)`);
+      throw new ConfigError([{ file, line: at + 1, path: "", message: `cdktf's HCL for a ${kind} list is not in the form this product rewrites; synthesize without --hcl (JSON)` }]);
     };
     for (i++; lines[i] !== "]"; i++) {
       if (i >= lines.length || lines[i] !== "{") unexpected(i);
