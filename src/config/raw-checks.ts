@@ -24,22 +24,23 @@ export function aliasedDuplicateKeys(doc: Document): RawFinding[] {
   const out: RawFinding[] = [];
   visit(doc, {
     Map(_, map, path) {
-      const seen = new Set<string>();
+      // Each key as the value it stands for, and the alias it was written through, if any.
+      const seen = new Map<string, string | undefined>();
       for (const pair of map.items) {
         const key = pair.key as Node | null;
-        const viaAlias = isAlias(key);
-        const resolved = viaAlias ? key.resolve(doc) : key;
+        const alias = isAlias(key) ? key.source : undefined;
+        const resolved = isAlias(key) ? key.resolve(doc) : key;
         if (!isScalar(resolved)) continue;
         const name = String(resolved.value);
-        if (seen.has(name) && viaAlias) {
-          const at = fieldPath(map, path);
+        const earlier = seen.get(name);
+        if (seen.has(name) && (alias ?? earlier) !== undefined) {
           out.push({
-            path: at,
+            path: fieldPath(map, path),
             offset: key?.range?.[0],
-            message: `the key ${echo(name)} is given twice, once through the alias *${key.source}; YAML keeps only the last, so write it once`,
+            message: `the key ${echo(name)} is given twice, once through the alias *${alias ?? earlier}; YAML keeps only the last, so write it once`,
           });
         }
-        seen.add(name);
+        seen.set(name, alias);
       }
     },
   });

@@ -56,7 +56,7 @@ export function workspacePrefixProblem(value: unknown, longestStackName: string)
 export function hostnameProblem(value: unknown): string | undefined {
   const m = typeof value === "string" ? /^(?=[^:]{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:(\d{1,5}))?$/i.exec(value) : null;
   if (!m) return `must be a host name such as app.terraform.io, with no empty label (got ${echo(value)})`;
-  const port = m[5] === undefined ? undefined : Number(m[5]);
+  const port = m[6] === undefined ? undefined : Number(m[6]);
   if (port !== undefined && (port < 1 || port > 65535)) return `has port ${port}; ports are 1 to 65535 (got ${echo(value)})`;
   return undefined;
 }
