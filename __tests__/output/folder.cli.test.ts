@@ -124,16 +124,14 @@ describe("an output folder that synth must not replace", () => {
   test("a folder it cannot write: one line, not errno text", () => {
     const dir = project();
     fs.mkdirSync(path.join(dir, "locked"), { mode: 0o555 });
-    fs.chmodSync(dir, 0o755);
-    const build = tempDir("upi-build-");
-    dirs.push(build);
-    fs.chmodSync(build, 0o777);
-    // Root may write anywhere, so there the CLI runs as nobody.
-    const asNobody = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
-    const command = [...asNobody, ...RUN, "main.ts"];
+    // Root may write anywhere: there the CLI runs as root without the capabilities that bypass
+    // file modes, so the folder's mode holds while the clone stays reachable wherever it lives
+    // (another user could not enter a clone below a mode-0700 folder).
+    const obeyingModes = process.getuid?.() === 0 ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] : [];
+    const command = [...obeyingModes, ...RUN, "main.ts"];
     const r = spawnSync(command[0], command.slice(1), {
       cwd: dir,
-      env: { ...process.env, CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "locked/out", UPI_BUILD_DIR: build },
+      env: { ...process.env, CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "locked/out" },
       encoding: "utf8",
       timeout: 120_000,
     });
