@@ -217,3 +217,216 @@ export const hostileYamlFile: fc.Arbitrary<GeneratedFile> = fc
 
 /** Valid, mutated and YAML-hostile files, about a third each. */
 export const anyFile: fc.Arbitrary<GeneratedFile> = fc.oneof(validFile, mutatedFile, hostileYamlFile);
+
+/**
+ * Valid files from the JSON Schema's own descriptions (issue 22): each leaf of
+ * schema/cluster.schema.json is set to values of every form its description names (a KMS key
+ * "or alias ARN" gets both), with what the field needs beside it, on a base file that is valid.
+ * A leaf no entry covers fails the property test, so a new field brings its forms here.
+ */
+export type Patch = readonly (readonly [path: string, value: Json])[];
+
+const KEY_ID = fc.uuid().map((u) => u.toLowerCase());
+const kmsKeyArn = KEY_ID.map((id) => `arn:aws:kms:us-east-1:123456789012:key/${id}`);
+const s3Backend = (more: Patch): Patch => [["backend.type", "s3"], ["backend.s3.bucket", "my-tf-state"], ...more];
+const cloudBackend = (more: Patch): Patch => [["backend.type", "cloud"], ["backend.cloud.organization", "acme"], ...more];
+const set = (path: string) => (value: Json): Patch => [[path, value]];
+const existing: Patch = [["network.existingVpc", { vpcId: "vpc-0abc1234", publicSubnetIds: ["subnet-0a1b2c3d"], privateSubnetIds: ["subnet-1a2b3c4d"] }]];
+
+/** Generators by description; `path` is the leaf's dotted path (pools differ only in it). */
+const BY_DESCRIPTION: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
+  "Editor hint; ignored": (p) => fc.constant("../schema/cluster.schema.json").map(set(p)),
+  "openshift-install asset folder (metadata.json, *.ign)": (p) => fc.constant(EXAMPLE_INSTALL_DIR).map(set(p)),
+  "Letters, digits and '-', 27 characters at most": (p) =>
+    // The install folder's identity is given explicitly, as the example's own values (another value is a different cluster).
+    fc.constant(p === "clusterName" ? "demo" : "demo-x7k2p").map(set(p)),
+  "A lower-case DNS domain such as example.com, without a trailing dot": (p) => fc.constant("example.com").map(set(p)),
+  "An AWS region such as us-east-1": (p) => fc.constant("us-east-1").map(set(p)),
+  // With host bits that fit it: six subnets (three AZs, public and private).
+  "An IPv4 CIDR, /16 to /24": (p) =>
+    fc.constantFrom(...VPC_CIDRS).map((cidr): Patch => [[p, cidr], ["network.subnetBits", Math.min(12, 32 - Number(cidr.split("/")[1]) - 3)]]),
+  "Host bits per subnet, 5 to 13: 12 gives /20": (p) => fc.integer({ min: 5, max: 13 }).map(set(p)),
+  "1 to 3, or a list of 1 to 3 AZ names of the region": (p) => fc.oneof(fc.integer({ min: 1, max: 3 }), fc.uniqueArray(fc.constantFrom(...AZS), { minLength: 1, maxLength: 3 })).map(set(p)),
+  "false: no internet gateway, public subnets, NAT or public route (publish: Internal, natGateways: none)": (p) =>
+    fc.boolean().map((v): Patch => (v ? [[p, true]] : [[p, false], ["publish", "Internal"], ["network.natGateways", "none"], ["network.vpcEndpoints", ["s3", "ec2", "elasticloadbalancing"]], ["network.ownEgress", true]])),
+  "With internetGateway: false, true says your own transit gateway, proxy or endpoints carry the traffic to AWS": (p) => fc.constant<Patch>([[p, false]]),
+  "The public subnets' network ACL: the documented TCP entries plus DNS, NTP and ICMP through the NAT gateways": (p) => fc.boolean().map(set(p)),
+  "A Local Zone such as us-east-1-nyc-1a or a Wavelength Zone such as us-east-1-wl1-bos-wlz-1": () =>
+    fc.constantFrom<Patch>([["network.edgeZones", [{ name: "us-east-1-nyc-1a", type: "local-zone" }]]], [["network.edgeZones", [{ name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }]]]),
+  "The zone's block, halved into private and public subnets; default: carved from vpcCidr after the regular subnets": () =>
+    fc.constant<Patch>([["network.vpcCidr", "10.0.0.0/16"], ["network.edgeZones", [{ name: "us-east-1-nyc-1a", type: "local-zone", cidr: "10.0.200.0/24" }]]]),
+  "A public IPv4 pool of your own: NAT gateway, external API NLB and bootstrap addresses come from it": (p) => fc.constant("ipv4pool-ec2-0123456789abcdef0").map(set(p)),
+  "vpc-...": () => fc.constant(existing),
+  "A Route 53 zone id such as Z0123456789ABC": (p) => fc.stringMatching(/^Z[0-9A-Z]{6,20}$/).map(set(p)),
+  "An existing private zone for <clusterName>.<baseDomain>, associated with the VPC: records only (needs existingVpc)": (p) => fc.constant<Patch>([...existing, [p, "Z0123456789PRIV"]]),
+  "Assumed for every record in the private zone (a zone of another account; needs privateHostedZoneId)": (p) =>
+    fc.constant<Patch>([...existing, ["dns.privateHostedZoneId", "Z0123456789PRIV"], [p, "arn:aws:iam::210987654321:role/route53-records"]]),
+  "arn:<partition>:iam::<account>:policy/<name>": (p) => fc.constantFrom("arn:aws:iam::123456789012:policy/boundary", "arn:aws:iam::aws:policy/PowerUserAccess").map(set(p)),
+  "An AMI id such as ami-0123456789abcdef0": (p) => fc.constantFrom(AMI, "ami-01234567").map(set(p)),
+  "An EC2 instance type such as i3.large": (p) => fc.constantFrom(...INSTANCE_TYPES).map(set(p)),
+  "An EC2 instance type such as m6i.xlarge": (p) => fc.constantFrom(...INSTANCE_TYPES).map(set(p)),
+  "Sources for tcp 22 and 19531 (at most 30); default: the VPC CIDR": (p) => fc.uniqueArray(fc.constantFrom(...SOURCE_CIDRS), { maxLength: 3 }).map(set(p)),
+  "KMS key for the ignition bucket; default: SSE-S3": (p) => kmsKeyArn.map(set(p)),
+  "KMS key for the volume; default: the account's EBS key": (p) => kmsKeyArn.map(set(p)),
+  "Root volume size in GiB (gp2, gp3: 1 to 16384; io1: 4 to 16384; io2: 4 to 65536)": (p) => {
+    const volume = p.slice(0, -".sizeGiB".length);
+    return fc.oneof(
+      fc.tuple(fc.constantFrom("gp2", "gp3"), fc.integer({ min: 16, max: 16384 })).map(([type, size]): Patch => [[`${volume}.type`, type], [p, size]]),
+      fc.integer({ min: 4, max: 16384 }).map((size): Patch => [[`${volume}.type`, "io1"], [p, size], [`${volume}.iops`, Math.min(100 * size, 64000, 50 * size)]]),
+      fc.integer({ min: 4, max: 65536 }).map((size): Patch => [[`${volume}.type`, "io2"], [p, size], [`${volume}.iops`, Math.min(1000 * size, 256000)]]),
+    );
+  },
+  "Provisioned IOPS (gp3: 3000 to 16000; io1: 100 to 64000; io2: 100 to 256000)": (p) => {
+    const volume = p.slice(0, -".iops".length);
+    return fc.oneof(
+      fc.integer({ min: 3000, max: 16000 }).map((iops): Patch => [[`${volume}.type`, "gp3"], [`${volume}.sizeGiB`, 100], [p, iops]]),
+      fc.integer({ min: 100, max: 64000 }).map((iops): Patch => [[`${volume}.type`, "io1"], [`${volume}.sizeGiB`, Math.max(4, Math.ceil(iops / 50))], [p, iops]]),
+      fc.integer({ min: 100, max: 256000 }).map((iops): Patch => [[`${volume}.type`, "io2"], [`${volume}.sizeGiB`, Math.max(4, Math.ceil(iops / 1000))], [p, iops]]),
+    );
+  },
+  "gp3 only: MiB/s, 125 to 2000 and at most a quarter of the IOPS": (p) => {
+    const volume = p.slice(0, -".throughput".length);
+    return fc.integer({ min: 125, max: 2000 }).map((mibs): Patch => [[`${volume}.type`, "gp3"], [`${volume}.sizeGiB`, 100], [`${volume}.iops`, Math.max(3000, 4 * mibs)], [p, mibs]]);
+  },
+  "This pool's AMI (an arm64 pool needs its own); default: machines.rhcosAmi": (p) => fc.constantFrom(AMI, "ami-0fedcba9876543210").map(set(p)),
+  "An existing instance profile: no role, policy or profile is created for this pool": (p) => fc.stringMatching(/^[A-Za-z][\w+=,.@-]{0,30}$/).map(set(p)),
+  "Existing security groups added to the pool's own (AWS allows 5 per interface unless raised, 16 at most)": (p) =>
+    fc.uniqueArray(fc.stringMatching(/^[0-9a-f]{17}$/), { maxLength: 2 }).map((ids) => set(p)(ids.map((i) => `sg-${i}`))),
+  "3, or 0 to create none here": (p) => fc.constantFrom(3, 0).map(set(p)),
+  "0 to 500": (p) => fc.integer({ min: 0, max: 8 }).map(set(p)),
+  "Day 2: adds the <clusterName>-ingress stack with *.apps records": (p) => fc.constant("a1b2c3d4-1234567890.us-east-1.elb.amazonaws.com").map(set(p)),
+  "Added to every taggable resource (47 at most, keys not starting with aws:)": (p) => tags.map(set(p)),
+  "AWS provider max_retries": (p) => fc.integer({ min: 0, max: 25 }).map(set(p)),
+  "Path-style S3 addressing (S3-compatible endpoints)": (p) => fc.boolean().map(set(p)),
+  "For emulators and secret regions without STS": (p) => fc.boolean().map(set(p)),
+  "For emulators and secret regions without STS/IAM": (p) => fc.boolean().map(set(p)),
+  "An S3 bucket name": (p) => fc.constantFrom("my-tf-state", "state.example-1", "a1b").map((b) => s3Backend([[p, b]])),
+  "Folder of the state keys, without leading or trailing /": (p) => fc.constantFrom("openshift/demo", "a/b/c", "team-1").map((k) => s3Backend([[p, k]])),
+  "An AWS region": (p) => fc.constantFrom("us-east-1", "eu-west-1").map((r) => s3Backend([[p, r]])),
+  "A DynamoDB table name": (p) => fc.stringMatching(/^[a-zA-Z0-9_.-]{3,20}$/).map((t) => s3Backend([[p, t]])),
+  // "A KMS key or alias ARN", and the key ids and alias names Terraform's S3 backend also takes.
+  "A KMS key or alias ARN": (p) =>
+    fc
+      .oneof(kmsKeyArn, fc.constant("arn:aws:kms:us-east-1:123456789012:alias/tf-state"), KEY_ID, fc.constant("mrk-1234abcd12ab34cd56ef1234567890ab"), fc.constant("alias/tf-state"))
+      .map((k) => s3Backend([[p, k]])),
+  "An HCP Terraform organization": (p) => fc.constantFrom("acme", "my-org", "org.name_1").map((o) => cloudBackend([[p, o]])),
+  "Letters, digits, '-' and '_'": (p) => fc.constantFrom("", "ocp-", "demo_").map((w) => cloudBackend([[p, w]])),
+};
+
+/** Generators for leaves the schema describes by their type alone (enums, booleans) or not at all. */
+const BY_PATH: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
+  "backend.cloud.hostname": (p) => fc.constantFrom("app.terraform.io", "tfe.example.com:8443").map((h) => cloudBackend([[p, h]])),
+  "backend.cloud.project": (p) => fc.constantFrom("Default Project", "ocp_clusters", "team-a").map((h) => cloudBackend([[p, h]])),
+  "backend.s3.useLockfile": (p) => fc.boolean().map((v) => s3Backend([[p, v]])),
+  "backend.s3.encrypt": () => fc.constant(s3Backend([["backend.s3.encrypt", true]])),
+  "backend.type": (p) => fc.constantFrom<Patch>([[p, "local"]], s3Backend([]), cloudBackend([])),
+  "network.existingVpc.publicSubnetIds": () => fc.constant(existing),
+  "network.existingVpc.privateSubnetIds": () => fc.constant(existing),
+  "network.vpcEndpoints": (p) => fc.uniqueArray(fc.constantFrom("s3", "ec2", "elasticloadbalancing")).map(set(p)),
+  "network.edgeZones.type": () => fc.constant<Patch>([["network.edgeZones", [{ name: "us-east-1-nyc-1a", type: "local-zone" }]]]),
+  "network.natGateways": (p) => fc.constantFrom("perAz", "single").map(set(p)),
+  // Provisioned volumes need their IOPS.
+  "machines.<pool>.rootVolume.type": (p) =>
+    fc.constantFrom<Patch>([[p, "gp3"]], [[p, "gp2"]], [[p, "io1"], [p.replace(/type$/, "iops"), 3000]], [[p, "io2"], [p.replace(/type$/, "iops"), 3000]]),
+  "dns.etcdRecords": (p) => fc.boolean().map(set(p)),
+  "guardrails.acknowledge": (p) => fc.constant<Patch>([[p, [{ rule: "UPI-EC2-1", reason: "a legacy agent, ${not} an expression" }]]]),
+  "aws.serviceEndpoints": (p) =>
+    fc.constantFrom<Json>({ ec2: "https://ec2.us-east-1.amazonaws.com" }, { s3: "https://bucket.vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com" }, { sts: "https://sts.us-east-1.amazonaws.com:443/" }).map(set(p)),
+};
+
+interface SchemaLeaf {
+  readonly path: string;
+  readonly description?: string;
+  readonly enum?: readonly Json[];
+  readonly type?: string;
+}
+
+/** The leaves of the cluster file's JSON Schema (a list of objects is one leaf; fleets are the split below). */
+export function schemaLeaves(schema: any, prefix = ""): SchemaLeaf[] {
+  const described = (n: any): string | undefined => n.description ?? n.anyOf?.find((b: any) => b.description)?.description;
+  if (schema.properties) {
+    return Object.entries<any>(schema.properties).flatMap(([k, v]) => (prefix === "" && k === "clusters" ? [] : schemaLeaves(v, prefix ? `${prefix}.${k}` : k)));
+  }
+  if (schema.type === "array" && schema.items?.properties && !prefix.endsWith("acknowledge")) return schemaLeaves(schema.items, prefix);
+  return [{ path: prefix, description: described(schema), enum: schema.enum, type: schema.type }];
+}
+
+/** The generator of a leaf's patches, or undefined when none covers it. */
+export function leafPatches(leaf: SchemaLeaf): fc.Arbitrary<Patch> | undefined {
+  const byPath = BY_PATH[leaf.path.replace(/^machines\.(bootstrap|controlPlane|compute)\./, "machines.<pool>.")];
+  if (byPath) return byPath(leaf.path);
+  if (leaf.description && BY_DESCRIPTION[leaf.description]) return BY_DESCRIPTION[leaf.description](leaf.path);
+  if (leaf.enum) return fc.constantFrom(...leaf.enum).map(set(leaf.path));
+  if (leaf.type === "boolean") return fc.boolean().map(set(leaf.path));
+  return undefined;
+}
+
+/** The base every patch is laid on: the example's install folder and nothing else. */
+const BASE_FILE: Obj = { installDir: EXAMPLE_INSTALL_DIR, machines: { rhcosAmi: AMI } };
+
+function setPath(root: Obj, dotted: string, value: Json): void {
+  const keys = dotted.split(".");
+  let node: any = root;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== "object" || node[key] === null || Array.isArray(node[key])) node[key] = {};
+    node = node[key];
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/** A valid file: the base with one to three leaves set from the schema's descriptions. */
+export function describedFile(leaves: readonly SchemaLeaf[]): fc.Arbitrary<{ file: Obj; patches: Patch }> {
+  const arbitraries = leaves.map((l) => leafPatches(l)!).filter(Boolean);
+  return fc.array(fc.oneof(...arbitraries), { minLength: 1, maxLength: 3 }).map((chosen) => {
+    const patches = chosen.flat();
+    const file = structuredClone(BASE_FILE);
+    for (const [p, v] of patches) setPath(file, p, v);
+    // A private zone of your own is records only: it goes with an existing VPC, and etcd records are
+    // part of it; an existing VPC brings no edge zones, and no internet gateway setting of its own.
+    const net = file.network as Obj | undefined;
+    if (net?.existingVpc) {
+      delete net.edgeZones;
+      delete net.internetGateway;
+      delete net.ownEgress;
+      delete net.publicIpv4Pool;
+    }
+    if (net?.internetGateway === false) delete net.publicIpv4Pool;
+    // Each path once, with the value that won (a later patch overrides an earlier one).
+    const final = [...new Map(patches.map(([p, v]) => [p, v] as const)).entries()];
+    return { file, patches: final.filter(([p]) => p.split(".").reduce<any>((n, k) => n?.[k], file) !== undefined) };
+  });
+}
+
+function deletePath(root: Obj, dotted: string): void {
+  const keys = dotted.split(".");
+  let node: any = root;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node?.[key] !== "object" || node[key] === null) return;
+    node = node[key];
+  }
+  delete node[keys[keys.length - 1]];
+}
+
+/** The identities of the two fleet entries (each cluster needs its own). */
+export const FLEET_IDENTITIES = [
+  { clusterName: "fa", infraId: "fa-1" },
+  { clusterName: "fb", infraId: "fb-1" },
+] as const;
+
+/**
+ * The same cluster as a fleet of two: each patched field moved, at random, into both entries or
+ * left shared; maps merge, so a backend.s3 split between the shared fields and the entries is
+ * the same backend. The entries differ from the file only in their identity.
+ */
+export function fleetSplit(file: Obj, patches: Patch): fc.Arbitrary<Obj> {
+  return fc.array(fc.boolean(), { minLength: patches.length, maxLength: patches.length }).map((moves) => {
+    const shared = structuredClone(file);
+    const moved: Obj = {};
+    patches.forEach(([p, v], i) => {
+      if (!moves[i] || ["installDir", "clusterName", "infraId"].includes(p)) return;
+      deletePath(shared, p);
+      setPath(moved, p, v);
+    });
+    return { ...shared, clusters: FLEET_IDENTITIES.map((id) => ({ ...structuredClone(moved), ...id })) } as Obj;
+  });
+}
