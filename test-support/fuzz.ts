@@ -377,7 +377,15 @@ function setPath(root: Obj, dotted: string, value: Json): void {
 /** A valid file: the base with one to three leaves set from the schema's descriptions. */
 export function describedFile(leaves: readonly SchemaLeaf[]): fc.Arbitrary<{ file: Obj; patches: Patch }> {
   const arbitraries = leaves.map((l) => leafPatches(l)!).filter(Boolean);
-  return fc.array(fc.oneof(...arbitraries), { minLength: 1, maxLength: 3 }).map((chosen) => {
+  return fc.array(fc.oneof(...arbitraries), { minLength: 1, maxLength: 3 }).map((picked) => {
+    // Patches that set fields of one object (a volume's type and its IOPS, say) would undo each
+    // other's companions: the first wins. Your own instance profile takes no boundary (no role is made).
+    const chosen: Patch[] = [];
+    const parent = (p: string) => p.split(".").slice(0, -1).join(".");
+    const clash = (a: Patch, b: Patch) =>
+      a.some(([x]) => b.some(([y]) => parent(x) === parent(y))) ||
+      [a, b].every((q) => q.some(([x]) => /iamInstanceProfile$|permissionsBoundaryArn$/.test(x)));
+    for (const patch of picked) if (!chosen.some((c) => clash(c, patch))) chosen.push(patch);
     const patches = chosen.flat();
     const file = structuredClone(BASE_FILE);
     for (const [p, v] of patches) setPath(file, p, v);
