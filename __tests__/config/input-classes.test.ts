@@ -121,7 +121,7 @@ describe("what was accepted silently though wrong is refused", () => {
     ["a baseDomain with a trailing dot", withBase({ baseDomain: "example.com." }), "baseDomain", /must not end with a dot: write "example\.com"/],
     ["a baseDomain with a space", withBase({ baseDomain: "example .com" }), "baseDomain", /must not hold spaces/],
     ["a baseDomain with an empty label", withBase({ baseDomain: "example..com" }), "baseDomain", /has an empty label/],
-    ["allowedCidrs covering the internet", withBase({ machines: { bootstrap: { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } } }), "machines.bootstrap.allowedCidrs", /together cover the whole internet/],
+    ["allowedCidrs covering the internet", withBase({ machines: { bootstrap: { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } } }), "machines.bootstrap.allowedCidrs[1]", /to 2,147,483,648 addresses; name the admin networks, each \/8 or narrower/],
     ["a control plane of 1", withBase({ machines: { controlPlane: { replicas: 1 } } }), "machines.controlPlane.replicas", /OpenShift supports exactly three control-plane machines/],
     ["a control plane of 5", withBase({ machines: { controlPlane: { replicas: 5 } } }), "machines.controlPlane.replicas", /must be 3/],
     ["gp3 over 16384 GiB", withBase({ machines: { compute: { rootVolume: { sizeGiB: 20000 } } } }), "machines.compute.rootVolume.sizeGiB", /from 1 to 16384 GiB for gp3/],

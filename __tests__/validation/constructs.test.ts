@@ -132,7 +132,7 @@ const cases: Case[] = [
     },
     creates: "aws_instance",
     invalid: [
-      ["sources that cover the internet", { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, /bootstrap: allowedCidrs: together cover the whole internet/],
+      ["sources that cover the internet", { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, /bootstrap: allowedCidrs\[1\]: opens the bootstrap node's ports 22 and 19531 to 2,147,483,648 addresses/],
       ["more sources than its group holds", { allowedCidrs: Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`) }, /bootstrap: allowedCidrs: must hold 30 CIDRs at most: each adds 2 rules/],
       ["a KMS ARN of another service", { ignitionKmsKeyArn: "arn:aws:s3:::bucket" }, /bootstrap: ignitionKmsKeyArn: is an ARN of s3, not a KMS key/],
       ["gp3 IOPS over 500 per GiB", { rootVolume: { sizeGiB: 10, iops: 6000 } }, /bootstrap: rootVolume\.iops: 6000 IOPS on 10 GiB is over gp3's 500 IOPS per GiB/],

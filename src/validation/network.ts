@@ -112,8 +112,8 @@ export function duplicateProblems(list: readonly unknown[], what = "is listed tw
 export const ALLOWED_CIDR_PREFIX_MIN = 8;
 
 /**
- * The bootstrap node's admin sources: canonical CIDRs, each once, not the internet alone or
- * together, and no more than its security group holds.
+ * The bootstrap node's admin sources: canonical CIDRs, each once, none wider than a /8 (30 of
+ * them cover an eighth of the internet at most), and no more than its security group holds.
  */
 export function allowedCidrsProblems(list: readonly unknown[]): PropProblem[] {
   if (list.length > ALLOWED_CIDRS_MAX) {
@@ -125,7 +125,6 @@ export function allowedCidrsProblems(list: readonly unknown[]): PropProblem[] {
     ];
   }
   const out: PropProblem[] = [];
-  const blocks: Block[] = [];
   list.forEach((cidr, i) => {
     const parsed = canonicalCidr(cidr);
     if ("problem" in parsed) out.push({ prop: [i], message: parsed.problem });
@@ -137,23 +136,7 @@ export function allowedCidrsProblems(list: readonly unknown[]): PropProblem[] {
       });
     }
     else if (list.indexOf(cidr) !== i) out.push({ prop: [i], message: `${echo(cidr)} is listed twice` });
-    else blocks.push(parsed.block);
   });
-  if (!out.length && coveredAddresses(blocks) === 2 ** 32) {
-    out.push({ prop: [], message: `together cover the whole internet (${list.join(", ")}); name the admin networks` });
-  }
   return out;
 }
 
-/** How many addresses a set of blocks covers, overlaps counted once. */
-function coveredAddresses(blocks: readonly Block[]): number {
-  const spans = blocks.map((b) => [b.network, b.network + size(b)] as const).sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let end = -1;
-  for (const [from, to] of spans) {
-    if (to <= end) continue;
-    total += to - Math.max(from, end);
-    end = to;
-  }
-  return total;
-}
