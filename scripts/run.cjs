@@ -124,8 +124,7 @@ function load(file, justBuilt = false) {
   } catch {
     // no cache yet
   }
-  // The wrapper on a line of its own, so that columns on the bundle's first line stay true.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, { filename: file, lineOffset: -1, cachedData });
+  const script = compile(source, file, cachedData);
   if (!cachedData || script.cachedDataRejected) process.once("exit", () => writeCache(script, file, cacheFile));
   if (process.env.UPI_DEBUG) useSourceMap(file);
   else process.once("uncaughtExceptionMonitor", () => useSourceMap(file));
@@ -143,7 +142,12 @@ function run(script, file) {
 function rebuildAndLoad(file) {
   const unwritten = build();
   if (unwritten === undefined) return load(file, true);
-  run(new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${unwritten}\n})`, { filename: file, lineOffset: -1 }), file);
+  run(compile(unwritten, file), file);
+}
+
+/** The bundle as a CommonJS module's function; the wrapper on a line of its own, so that columns on the bundle's first line stay true. */
+function compile(source, file, cachedData) {
+  return new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, { filename: file, lineOffset: -1, cachedData });
 }
 
 function writeCache(script, file, cacheFile) {
