@@ -112,6 +112,13 @@ export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   fc.double(),
   fc.constantFrom<Json>("x".repeat(5000), "💥".repeat(300), "\u202eevil", "../../etc/passwd", "a\nb: c", "${var.x}", "%{if}", "*", "0.0.0.0/0"),
   fc.constantFrom<Json>([], {}, [null], [[]], { "": null }, ["s3", "s3"], [1, 2, 3]),
+  // The classes of issue 22: wrong ARNs and endpoints, hosts, template sequences, odd keys, broad sources.
+  fc.constantFrom<Json>(
+    "arn:aws:kms::123456789012:key/abc", "arn:aws:iam:us-east-1:123456789012:role/r", "arn:aws:kms:us-east-1:aws:key/abc",
+    "http://s3.example.com", "https://10.0.0.5", "https://user:pw@s3.example.com", "https://ec2.eu-west-1.amazonaws.com",
+    "https://s3..example.com", "app.terraform.io:70000", "team/prod", "3.2.0x", "0.0.0.0/2", "a/${b}", "\u001b[31mred",
+    JSON.parse(`{"__proto__": "x"}`) as Json, { Team: "a", team: "b" }, Array.from({ length: 60 }, (_, i) => ({ name: `us-east-1-z${i}-1a`, type: "local-zone" })),
+  ),
   fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
 );
 
@@ -133,7 +140,8 @@ const FIELD_PATHS = [
   "guardrails", "guardrails.acknowledge", "guardrails.acknowledge.0", "guardrails.acknowledge.0.rule", "guardrails.acknowledge.0.reason",
   "aws", "aws.serviceEndpoints", "aws.serviceEndpoints.ec2", "aws.maxRetries", "aws.s3UsePathStyle",
   "backend", "backend.type", "backend.s3", "backend.s3.bucket", "backend.s3.keyPrefix", "backend.s3.region", "backend.s3.dynamodbTable",
-  "backend.cloud", "backend.cloud.organization", "backend.cloud.workspacePrefix",
+  "backend.cloud", "backend.cloud.organization", "backend.cloud.workspacePrefix", "backend.cloud.project", "backend.cloud.hostname",
+  "backend.s3.kmsKeyId", "aws.serviceEndpoints.s3", "aws.serviceEndpoints.iam", "network.edgeZones", "tags.Owner",
   "clusters", "clusters.0", "clusters.0.clusterName", "clusters.1.infraId", "clusters.0.network.vpcCidr",
   "unknownField", "network.natGateway", "machines.compute.replica",
 ];
@@ -184,6 +192,7 @@ const TEXT_CHANGES: Record<string, TextChange> = {
   "an alias bomb": (text) =>
     `${["lol0: &l0 [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `lol${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(", ")}]`)].join("\n")}\n${text}`,
   "aliases reused in fields": (text) => `${text}x-anchors: &tags {team: a}\ntags: *tags\n`,
+  "a key given twice through an alias": (text) => `x-key: &k publish\n${text}*k : Internal\n`,
   "deep flow nesting": (text, pick) => `${text}tags: ${"[".repeat(20 + (pick % 5000))}1${"]".repeat(20 + (pick % 5000))}\n`,
   "deep block nesting": (text, pick) => `${text}${Array.from({ length: 20 + (pick % 400) }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n")} 1\n`,
   "a byte-order mark": (text) => `\ufeff${text}`,
