@@ -325,7 +325,8 @@ export function loadClusterFile(file: string): LoadResult {
   }
 
   const early = [
-    ...aliasedDuplicateKeys(src.doc).map((f) => ({ ...src.problem(f.path, f.message), ...(f.offset !== undefined && { line: src.lineAt(f.offset) }) })),
+    // Only a file with an alias (written `*name`) can give a key through one.
+    ...(text.includes("*") ? aliasedDuplicateKeys(src.doc) : []).map((f) => ({ ...src.problem(f.path, f.message), ...(f.offset !== undefined && { line: src.lineAt(f.offset) }) })),
     ...rawValueProblems(raw, formatPath).map((f) => src.problem(f.path, f.message)),
   ];
   const shapeProblems = withoutRepeats([...early, ...shapeCheck(src, raw)]);
@@ -340,6 +341,8 @@ export function loadClusterFile(file: string): LoadResult {
   const problems: (ConfigProblem & { entry?: number })[] = [];
   const warnings: string[] = [];
   const candidates: (Candidate | undefined)[] = [];
+  // Fleet entries share an install folder more often than not: each folder is read and checked once.
+  const installDirs = new Map<string, InstallAssets | InstallDirError>();
   // A field set in a fleet entry is reported at clusters[i].<field>; an inherited one at <field>.
   const placed = (index: number, segments: readonly Segment[]) =>
     Array.isArray(entries) && valueAt(entries[index], segments) !== undefined ? ["clusters", index, ...segments] : [...segments];
@@ -365,13 +368,22 @@ export function loadClusterFile(file: string): LoadResult {
     const parsed = result.data;
     let assets: InstallAssets | undefined;
     if (parsed.installDir) {
-      try {
-        assets = readInstallDir(path.resolve(baseDir, parsed.installDir));
-      } catch (e) {
-        if (!(e instanceof InstallDirError)) throw e;
-        report({ path: ["installDir"], message: e.message, source: e.source });
+      const dir = path.resolve(baseDir, parsed.installDir);
+      let read = installDirs.get(dir);
+      if (!read) {
+        try {
+          read = readInstallDir(dir);
+        } catch (e) {
+          if (!(e instanceof InstallDirError)) throw e;
+          read = e;
+        }
+        installDirs.set(dir, read);
+      }
+      if (read instanceof InstallDirError) {
+        report({ path: ["installDir"], message: read.message, source: read.source });
         return;
       }
+      assets = read;
     }
     // Identity from metadata.json, as written, unless the file gives it: validated the same way.
     const sources: Partial<Record<IdentityField, ValueSource>> = {};
