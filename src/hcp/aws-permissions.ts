@@ -116,7 +116,16 @@ export interface SynthesizedTypes {
  * The permission policy's statements for a cluster whose stacks synthesize `types`. Throws on a
  * type this table does not know, naming it: a run would otherwise fail half-way on AccessDenied.
  */
-export function runRoleStatements(types: SynthesizedTypes, names: { readonly infraId: string; readonly partition: string }): PolicyStatement[] {
+export interface ClusterNames {
+  readonly infraId: string;
+  readonly partition: string;
+  /** Customer KMS keys of the file (volumes, the ignition bucket): used, never managed. @default none */
+  readonly kmsKeyArns?: readonly string[];
+  /** Roles the stacks' providers assume (dns.hostedZoneRoleArn). @default none */
+  readonly assumedRoleArns?: readonly string[];
+}
+
+export function runRoleStatements(types: SynthesizedTypes, names: ClusterNames): PolicyStatement[] {
   const unknown = [
     ...[...types.resources].filter((t) => !(t in TYPE_PERMISSIONS)).map((t) => `resource ${t}`),
     ...[...types.dataSources].filter((t) => !DATA_SOURCE_TYPES.includes(t)).map((t) => `data source ${t}`),
@@ -148,8 +157,26 @@ export function runRoleStatements(types: SynthesizedTypes, names: { readonly inf
       Effect: "Allow",
       Action: ["iam:PassRole"],
       Resource: resourceOf["iam-role"],
-      Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+      // ec2.amazonaws.com, or the partition's own service name (ec2.amazonaws.com.cn).
+      Condition: { StringLike: { "iam:PassedToService": "ec2.*" } },
     });
   }
+  // Encrypting with the file's own keys: EBS makes a grant for the instance's volumes.
+  if (names.kmsKeyArns?.length) {
+    statements.push({
+      Sid: "UseClusterKmsKeys",
+      Effect: "Allow",
+      Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      Resource: [...new Set(names.kmsKeyArns)],
+    });
+  }
+  if (names.assumedRoleArns?.length) statements.push({ Sid: "AssumeFileRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [...new Set(names.assumedRoleArns)] });
   return statements;
+}
+
+/** The values of every `kmsKeyArn`/`...KmsKeyArn` field under `value` (machines, pools, overrides). */
+export function kmsKeyArnsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(kmsKeyArnsIn);
+  if (!value || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, v]) => (/^(kmsKeyArn|\w+KmsKeyArn)$/.test(key) && typeof v === "string" ? [v] : kmsKeyArnsIn(v)));
 }

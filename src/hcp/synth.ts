@@ -5,7 +5,7 @@ import type { ClusterConfig } from "../config/load";
 import { clusterStackNames } from "../stacks/names";
 import { providerEndpoints } from "../stacks/cluster-stack";
 import { defaultTags } from "../tags/tags";
-import { runRoleStatements } from "./aws-permissions";
+import { kmsKeyArnsIn, runRoleStatements } from "./aws-permissions";
 import { HcpSetupStack } from "./setup-stack";
 import { SynthesizedStack, workloadWorkspaces } from "./workspaces";
 
@@ -60,7 +60,12 @@ export function synthesizeHcpSetups(clusters: readonly ClusterConfig[], outdir: 
           ? { roleArn: cloud.awsRoleArn }
           : {
               name: runRoleName(c.infraId),
-              statements: runRoleStatements(types, { infraId: c.infraId, partition: partitionOfRegion(c.region) }),
+              statements: runRoleStatements(types, {
+                infraId: c.infraId,
+                partition: partitionOfRegion(c.region),
+                kmsKeyArns: kmsKeyArnsIn(c.machines),
+                assumedRoleArns: c.dns.hostedZoneRoleArn ? [c.dns.hostedZoneRoleArn] : [],
+              }),
               provider: {
                 region: c.region,
                 defaultTags: [{ tags: defaultTags(c.infraId, c.tags) }],
