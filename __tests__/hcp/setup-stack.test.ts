@@ -1,5 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { App } from "cdktf";
+import { HcpSetupStack, HcpSetupStackProps } from "../../src/hcp/setup-stack";
 import { setupStackFolder } from "../../src/hcp/synth";
 import { tempDir } from "../../test-support/paths";
 import { refusal } from "../../test-support/refusal";
@@ -179,5 +181,27 @@ describe("the cloud contract's rules name the field", () => {
     const { file, lines } = refusal(dir, cloud(settings));
     const line = lines.find((l) => l.startsWith(file) && l.includes(`: ${field}: `) && message.test(l));
     expect({ line, lines }).toEqual({ line: expect.any(String), lines });
+  });
+});
+
+describe("HcpSetupStack checks its own props", () => {
+  const workspaces = [
+    { stack: "demo-network", workspace: "ocp-demo-network", reads: [], readBy: ["demo-infra"] },
+    { stack: "demo-infra", workspace: "ocp-demo-infra", reads: ["demo-network"], readBy: [] },
+  ];
+  const props = { organization: "acme", hostname: "app.terraform.io", workspaces, executionMode: "remote" as const, statePath: "terraform.tfstate" };
+
+  test("valid props synthesize", () => {
+    expect(() => new HcpSetupStack(new App({ outdir: tempDir() }), "demo-hcp", props)).not.toThrow();
+  });
+
+  test.each([
+    [{ organization: "my org" }, "demo-hcp: organization: must be an HCP Terraform organization name"],
+    [{ executionMode: "agent" }, "demo-hcp: agentPoolId: is required with executionMode: agent"],
+    [{ agentPoolId: "apool-1a2b" }, "demo-hcp: agentPoolId: is used only with executionMode: agent (got executionMode: remote)"],
+    [{ terraformVersion: "latest" }, 'demo-hcp: terraformVersion: must be an exact Terraform version such as 1.11.4 (got "latest")'],
+    [{ workspaces: [workspaces[1]] }, "demo-hcp: workspaces[0]: reads or is read by stacks that have no workspace here: demo-network"],
+  ])("%o", (bad, message) => {
+    expect(() => new HcpSetupStack(new App({ outdir: tempDir() }), "demo-hcp", { ...props, ...bad } as HcpSetupStackProps)).toThrow(message);
   });
 });
