@@ -205,3 +205,19 @@ describe("HcpSetupStack checks its own props", () => {
     expect(() => new HcpSetupStack(new App({ outdir: tempDir() }), "demo-hcp", { ...props, ...bad } as HcpSetupStackProps)).toThrow(message);
   });
 });
+
+describe("the set-up stack's folder across syntheses", () => {
+  test("a second synth keeps its Terraform working files, and refuses a file of the user's in hcp/", () => {
+    const dir = tempDir();
+    const first = synthCluster(cloud(), dir);
+    const folder = setupStackFolder(first.outdir, "demo");
+    fs.mkdirSync(path.join(folder, ".terraform"));
+    fs.writeFileSync(path.join(folder, ".terraform.lock.hcl"), "# lock\n");
+    synthCluster(cloud({ runTriggers: true }), dir);
+    expect(fs.readFileSync(path.join(folder, ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
+    expect(fs.existsSync(path.join(folder, ".terraform"))).toBe(true);
+    fs.writeFileSync(path.join(first.outdir, "hcp", "notes.txt"), "mine");
+    expect(() => synthCluster(cloud(), dir)).toThrow(/hcp\/notes.txt: is not part of the synthesized output/);
+    expect(fs.readFileSync(path.join(first.outdir, "hcp", "notes.txt"), "utf8")).toBe("mine");
+  });
+});
