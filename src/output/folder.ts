@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import type { InstallAssets } from "../config/install-dir";
 import { errnoWords, MiB, readRegularText, shownPath } from "../config/read-file";
+import { SETUP_APP_FOLDER } from "../hcp/names";
 import { OUTPUT_RECORD_FILE, OutputRecordError, readOutputRecord } from "./record";
 
 /**
@@ -30,10 +31,8 @@ export interface ProtectedPath {
 
 const MANIFEST = "manifest.json";
 const STACKS = "stacks";
-/** The HCP Terraform set-up stacks' own cdktf app (src/hcp/synth.ts): its manifest and stack folders. */
-const SETUP_APP = "hcp";
 /** Where stack folders are: Terraform's working files and any state in them are carried across syntheses. */
-const STACK_FOLDERS = [STACKS, path.join(SETUP_APP, STACKS)];
+const STACK_FOLDERS = [STACKS, path.join(SETUP_APP_FOLDER, STACKS)];
 const WHOLE = "synth replaces the output folder whole";
 /** What `terraform init` left in a stack folder: carried so a new synth needs no new init. */
 const TERRAFORM_WORKDIR_FILES = [".terraform", ".terraform.lock.hcl"];
@@ -154,14 +153,14 @@ function refuseUnrelated(dir: string, shown: string, clusters: Set<string>) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const known =
       (entry.isFile() && (entry.name === MANIFEST || entry.name === OUTPUT_RECORD_FILE)) ||
-      (entry.isDirectory() && (entry.name === STACKS || entry.name === SETUP_APP)) ||
+      (entry.isDirectory() && (entry.name === STACKS || entry.name === SETUP_APP_FOLDER)) ||
       // npm run diagram draws <cluster>.svg beside the stacks.
       (entry.isFile() && entry.name.endsWith(".svg") && clusters.has(entry.name.slice(0, -".svg".length)));
     if (!known) throw unrelated(entry.name);
   }
-  if (fs.existsSync(path.join(dir, SETUP_APP))) {
-    for (const entry of fs.readdirSync(path.join(dir, SETUP_APP), { withFileTypes: true })) {
-      if (!((entry.isFile() && entry.name === MANIFEST) || (entry.isDirectory() && entry.name === STACKS))) throw unrelated(path.join(SETUP_APP, entry.name));
+  if (fs.existsSync(path.join(dir, SETUP_APP_FOLDER))) {
+    for (const entry of fs.readdirSync(path.join(dir, SETUP_APP_FOLDER), { withFileTypes: true })) {
+      if (!((entry.isFile() && entry.name === MANIFEST) || (entry.isDirectory() && entry.name === STACKS))) throw unrelated(path.join(SETUP_APP_FOLDER, entry.name));
     }
   }
   for (const folder of STACK_FOLDERS.filter((f) => fs.existsSync(path.join(dir, f)))) {
