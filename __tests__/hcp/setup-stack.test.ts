@@ -148,6 +148,14 @@ describe("the set-up stack <cluster>-hcp", () => {
     expect(Object.keys(json.resource ?? {}).filter((t) => t.startsWith("aws_"))).toEqual([]);
   });
 
+  test("local execution: no credentials by default (runs use the machine's own); dynamic when asked for", () => {
+    const local = setupJson(synthCluster(cloud({ executionMode: "local" })));
+    expect(byType(local, "tfe_variable")).toEqual({});
+    expect(Object.keys(local.resource ?? {}).filter((t) => t.startsWith("aws_"))).toEqual([]);
+    const dynamic = setupJson(synthCluster(cloud({ executionMode: "local", awsCredentials: "dynamic" })));
+    expect(Object.keys(byType(dynamic, "tfe_variable"))).toHaveLength(10);
+  });
+
   test("no project: the workspaces go to the organization's default project, and the trust names it", () => {
     const json = setupJson(synthCluster(cloud({ project: null })));
     expect(json.data?.tfe_project).toBeUndefined();

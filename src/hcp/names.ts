@@ -9,6 +9,14 @@ import * as path from "node:path";
  */
 export const SETUP_APP_FOLDER = "hcp";
 
+/**
+ * `backend.cloud.awsCredentials`, or its default: dynamic credentials for runs on HCP's workers or
+ * agents; none with local execution, where runs use the machine's own AWS credentials.
+ */
+export function cloudAwsCredentials(cloud: { readonly awsCredentials?: "dynamic" | "variables" | "none"; readonly executionMode: string }) {
+  return cloud.awsCredentials ?? (cloud.executionMode === "local" ? "none" : "dynamic");
+}
+
 export const setupStackName = (clusterName: string) => `${clusterName}-hcp`;
 
 /** `<outdir>/hcp/stacks/<clusterName>-hcp`, where `terraform -chdir=` points. */

@@ -1,6 +1,6 @@
 import type { ClusterConfig } from "../config/load";
 import { clusterStackNames } from "../stacks/names";
-import { setupStackFolder } from "./names";
+import { cloudAwsCredentials, setupStackFolder } from "./names";
 
 /**
  * The synth summary's "Next" lines for a cluster with its state in HCP Terraform, before the
@@ -15,6 +15,6 @@ export function cloudNextSteps(cluster: ClusterConfig, outdir: string): string[]
   return [
     `${pad(`terraform login ${cloud.hostname}`)}  a token for ${cloud.hostname} (once per machine)`,
     `  terraform -chdir=${folder} init && terraform -chdir=${folder} apply`,
-    `${" ".repeat(40)}once, by an administrator: workspaces ${workspaces[0]} to ${workspaces[workspaces.length - 1]} in ${cloud.organization}${cloud.project ? `/${cloud.project}` : ""}, state sharing${cloud.awsCredentials === "dynamic" ? ", AWS credentials" : ""}`,
+    `${" ".repeat(40)}once, by an administrator: workspaces ${workspaces[0]} to ${workspaces[workspaces.length - 1]} in ${cloud.organization}${cloud.project ? `/${cloud.project}` : ""}, state sharing${cloudAwsCredentials(cloud) === "dynamic" ? ", AWS credentials" : ""}`,
   ];
 }

@@ -6,7 +6,7 @@ import { clusterStackNames } from "../stacks/names";
 import { providerEndpoints } from "../stacks/cluster-stack";
 import { defaultTags } from "../tags/tags";
 import { kmsKeyArnsIn, runRoleStatements } from "./aws-permissions";
-import { SETUP_APP_FOLDER, setupStackName, setupStatePath } from "./names";
+import { cloudAwsCredentials, SETUP_APP_FOLDER, setupStackName, setupStatePath } from "./names";
 import { HcpSetupStack } from "./setup-stack";
 import { SynthesizedStack, workloadWorkspaces } from "./workspaces";
 
@@ -38,7 +38,7 @@ export function synthesizeHcpSetups(clusters: readonly ClusterConfig[], outdir: 
       Object.keys(json.data ?? {}).forEach((t) => types.dataSources.add(t));
     }
     const dynamicCredentials =
-      cloud.awsCredentials !== "dynamic"
+      cloudAwsCredentials(cloud) !== "dynamic"
         ? undefined
         : cloud.awsRoleArn
           ? { roleArn: cloud.awsRoleArn }
