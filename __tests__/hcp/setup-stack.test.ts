@@ -76,7 +76,11 @@ describe("the set-up stack <cluster>-hcp", () => {
     expect(workspaces.map((w) => ({ name: w.name, organization: w.organization, project: w.project_id === "${data.tfe_project.project.id}" ? "openshift" : w.project_id })).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
       fromCloudBlocks.sort((a, b) => a.name.localeCompare(b.name)),
     );
-    for (const w of workspaces) expect(w.terraform_version).toBe("1.11.4");
+    for (const w of workspaces) {
+      expect(w.terraform_version).toBe("1.11.4");
+      // The VCS connection and auto-apply are set in HCP; re-applying the set-up stack keeps them.
+      expect(w.lifecycle.ignore_changes).toEqual(expect.arrayContaining(["vcs_repo", "working_directory", "auto_apply", "auto_apply_run_trigger"]));
+    }
   });
 
   test("each state is shared with exactly the workspaces that read it, never organization-wide", () => {
@@ -162,6 +166,21 @@ describe("the set-up stack <cluster>-hcp", () => {
     for (const w of Object.values(byType(json, "tfe_workspace"))) expect(w.project_id).toBeUndefined();
     const trust = JSON.parse(Object.values(byType(json, "aws_iam_role"))[0].assume_role_policy);
     expect(trust.Statement[0].Condition.StringLike["app.terraform.io:sub"][0]).toBe("organization:acme:project:Default Project:workspace:ocp-demo-network:run_phase:*");
+  });
+
+  test("a fleet: one set-up stack per cloud cluster, each sharing only within its own cluster", () => {
+    const s = synthCluster({
+      ...cloud(),
+      clusters: [{}, { clusterName: "web", infraId: "web-a1b2c" }, { clusterName: "lab", infraId: "lab-z9y8x", backend: { type: "local" } }],
+    });
+    expect(s.setupStacks.map((x) => x.name)).toEqual(["demo-hcp", "web-hcp"]);
+    for (const cluster of ["demo", "web"]) {
+      const json = JSON.parse(fs.readFileSync(path.join(setupStackFolder(s.outdir, cluster), "cdk.tf.json"), "utf8"));
+      const names = Object.values(byType(json, "tfe_workspace")).map((w) => w.name);
+      expect(names.sort()).toEqual(["bootstrap", "infra", "ingress", "machines", "network"].map((p) => `ocp-${cluster}-${p}`));
+      const name = workspaceNames(json);
+      for (const x of Object.values(byType(json, "tfe_workspace_settings"))) for (const c of x.remote_state_consumer_ids) expect(name(c)).toMatch(new RegExp(`^ocp-${cluster}-`));
+    }
   });
 
   test("a local or S3 backend synthesizes no set-up stack", () => {

@@ -21,6 +21,9 @@ export const AWS_WORKLOAD_AUDIENCE = "aws.workload.identity";
 /** The project HCP Terraform puts a workspace in when none is named. */
 export const DEFAULT_PROJECT_NAME = "Default Project";
 
+/** tfe_workspace arguments that choose how runs start: the user's, set in HCP. */
+export const WORKFLOW_SETTINGS = ["vcs_repo", "working_directory", "trigger_prefixes", "trigger_patterns", "file_triggers_enabled", "auto_apply", "auto_apply_run_trigger"] as const;
+
 /** The run role: created here, trusted by the cluster's workspaces only. */
 export interface RunRoleProps {
   /** Role name; outside the `<infraId>-*` names its own policy may change, so a run cannot widen it. */
@@ -87,6 +90,9 @@ export class HcpSetupStack extends TerraformStack {
         terraformVersion: props.terraformVersion,
         description: `Stack ${w.stack}, synthesized by openshift-upi-aws-cdktf`,
       });
+      // How runs start (a repository and its folder, auto-apply) is set in HCP (README: the
+      // VCS-driven workflow); a later apply of this stack leaves it alone.
+      workspace.lifecycle = { ignoreChanges: [...WORKFLOW_SETTINGS] };
       ids.set(w.stack, workspace.id);
     }
     for (const w of workspaces) {
