@@ -136,6 +136,10 @@ describe("the set-up stack <cluster>-hcp", () => {
     expect(sorted(variables)).toEqual(sorted(expected));
     expect(Object.values(byType(setup, "aws_iam_role"))).toHaveLength(1);
     expect(byType(setup, "aws_iam_openid_connect_provider")["oidc-provider"]).toMatchObject({ url: "https://app.terraform.io", client_id_list: ["aws.workload.identity"] });
+    // Not the cluster's ownership tag, which `openshift-install destroy cluster` deletes by.
+    expect(JSON.stringify(setup.provider.aws)).not.toContain("kubernetes.io/cluster/");
+    const tagged = setupJson(synthCluster(cloud({}, { tags: { team: "platform" } })));
+    expect(tagged.provider.aws[0].default_tags).toEqual([{ tags: { team: "platform" } }]);
   });
 
   test("an existing role (awsRoleArn): its ARN in the variables, and nothing made in AWS", () => {
