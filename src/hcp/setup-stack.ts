@@ -11,6 +11,7 @@ import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { Fn, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { CLOUD_EXECUTION_MODES } from "../defaults";
 import { agentPoolProblem, hostnameProblem, organizationProblem, projectProblem, terraformVersionProblem } from "../validation/backend";
 import { assertValidProps, echo, Problems, PropProblem } from "../validation/problems";
 import { PolicyStatement } from "./aws-permissions";
@@ -42,7 +43,7 @@ export interface HcpSetupStackProps {
   readonly project?: string;
   /** The workload stacks' workspaces and their cross-stack reads (src/hcp/workspaces.ts). */
   readonly workspaces: WorkloadWorkspace[];
-  readonly executionMode: "remote" | "local" | "agent";
+  readonly executionMode: (typeof CLOUD_EXECUTION_MODES)[number];
   /** With executionMode agent only. @default none */
   readonly agentPoolId?: string;
   /** Pinned on every workspace. @default HCP's latest at creation */
@@ -150,7 +151,7 @@ export function checkHcpSetupProps(props: HcpSetupStackProps): PropProblem[] {
   p.add(["organization"], organizationProblem(props.organization));
   p.add(["hostname"], hostnameProblem(props.hostname));
   if (props.project !== undefined) p.add(["project"], projectProblem(props.project));
-  if (!["remote", "local", "agent"].includes(props.executionMode)) p.add(["executionMode"], `must be one of remote, local, agent (got ${echo(props.executionMode)})`);
+  if (!CLOUD_EXECUTION_MODES.includes(props.executionMode)) p.add(["executionMode"], `must be one of ${CLOUD_EXECUTION_MODES.join(", ")} (got ${echo(props.executionMode)})`);
   p.add(["agentPoolId"], agentPoolProblem(props.executionMode, props.agentPoolId));
   if (props.terraformVersion !== undefined) p.add(["terraformVersion"], terraformVersionProblem(props.terraformVersion));
   if (!props.workspaces.length) p.add(["workspaces"], "must hold at least one workspace");
