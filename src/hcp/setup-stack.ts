@@ -138,12 +138,16 @@ export class HcpSetupStack extends TerraformStack {
     const role = new IamRole(this, "run-role", {
       name: props.name,
       description: `HCP Terraform runs of ${workspaces.map((w) => w.workspace).join(", ")}`,
-      assumeRolePolicy: JSON.stringify(runRoleTrust(providerArn, hostname, organization, project, workspaces)),
+      // IAM's `${*}` escapes written as Terraform's `$${`, so Terraform passes them to IAM as they are.
+      assumeRolePolicy: JSON.stringify(runRoleTrust(providerArn, hostname, organization, project, workspaces)).replace(/\$\{[*?$]\}/g, (escape) => `$${escape}`),
     });
     new IamRolePolicy(this, "run-policy", { name: `${props.name}-policy`, role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: props.statements }) });
     return role.arn;
   }
 }
+
+/** A name inside an IAM StringLike pattern: its `*`, `?` and `$` match only themselves (IAM's `${*}` escapes). */
+const literal = (name: string) => name.replace(/[*?$]/g, (c) => `\${${c}}`);
 
 /** The set-up stack's own checks, by prop: the cluster file's rules for the same values. */
 export function checkHcpSetupProps(props: HcpSetupStackProps): PropProblem[] {
@@ -178,7 +182,9 @@ export function runRoleTrust(providerArn: string, hostname: string, organization
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: { [`${hostname}:aud`]: AWS_WORKLOAD_AUDIENCE },
-          StringLike: { [`${hostname}:sub`]: workspaces.map((w) => `organization:${organization}:project:${project}:workspace:${w.workspace}:run_phase:*`) },
+          StringLike: {
+            [`${hostname}:sub`]: workspaces.map((w) => `organization:${literal(organization)}:project:${literal(project)}:workspace:${literal(w.workspace)}:run_phase:*`),
+          },
         },
       },
     ],
