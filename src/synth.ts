@@ -4,6 +4,7 @@ import { App } from "cdktf";
 import { ClusterConfig, loadClusterFile } from "./config/load";
 import { checkOutputFolder, makeFolders, protectedInputs, replaceOutput, writingOutput } from "./output/folder";
 import { ConfigError } from "./config/errors";
+import { installFastResolve } from "./cdktf/fast-resolve";
 import { newOutputRecord, readOutputRecord, writeOutputRecord } from "./output/record";
 import { day2Changes } from "./state/changes";
 import { MOVED_FROM_CONTEXT } from "./state/own-state";
@@ -73,6 +74,7 @@ function buildApp(clusters: readonly ClusterConfig[], outdir: string, movedFrom:
  * folder replaced is only ever a previous output (src/output/folder.ts).
  */
 export function synthesize(configFile: string, outdir: string): SynthResult {
+  installFastResolve();
   const loaded = loadClusterFile(configFile);
   const { clusters, warnings } = loaded;
   const inputs = protectedInputs(configFile, clusters);
