@@ -45,10 +45,29 @@ function isFresh(source, builtMs) {
   return true;
 }
 
-function build() {
+/**
+ * cdktf's asset helpers (lib/private/fs.js) require `archiver`, with its streams and zlib glue, when
+ * cdktf loads, for every synth, though only a directory asset is ever zipped (this product's one
+ * asset, bootstrap.ign, is a file). In the bundle it is required where it zips: its module then
+ * runs only if a synth zips. If cdktf changes that line, the bundle is simply built as it is.
+ */
+const ARCHIVER_REQUIRE = 'const archiver = require("archiver");';
+const lazyArchiver = {
+  name: "lazy-archiver",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/ }, (args) => {
+      const source = fs.readFileSync(args.path, "utf8");
+      if (!source.includes(ARCHIVER_REQUIRE)) return undefined;
+      return { contents: source.replace(ARCHIVER_REQUIRE, 'const archiver = (...a) => require("archiver")(...a);'), loader: "js" };
+    });
+  },
+};
+
+async function build() {
   // Several synths may start at once (parallel tests, fleets of CI jobs): each builds its own
   // files and renames them into place, the map first, so none ever loads a half-written bundle.
-  const result = require("esbuild").buildSync({
+  // esbuild runs plugins only in its asynchronous API.
+  const result = await require("esbuild").build({
     entryPoints: [entry],
     outfile: bundle,
     absWorkingDir: root,
@@ -65,6 +84,7 @@ function build() {
     metafile: true,
     write: false,
     logLevel: "warning",
+    plugins: [lazyArchiver],
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.split(/[\\/]/).includes("node_modules"));
   fs.mkdirSync(path.dirname(bundle), { recursive: true });
@@ -102,17 +122,13 @@ function load(file, justBuilt = false) {
   try {
     fd = fs.openSync(file, "r");
   } catch {
-    build();
-    return load(file, true);
+    return build().then(() => load(file, true));
   }
   const { mtimeMs, size } = fs.fstatSync(fd);
   const source = fs.readFileSync(fd, "utf8");
   fs.closeSync(fd);
   // Checked once: an input edited while it builds (or dated in the future) waits for the next run.
-  if (!justBuilt && !isFresh(source, mtimeMs)) {
-    build();
-    return load(file, true);
-  }
+  if (!justBuilt && !isFresh(source, mtimeMs)) return build().then(() => load(file, true));
   const cacheFile = `${file}.${mtimeMs}-${size}.v8cache`;
   let cachedData;
   try {
