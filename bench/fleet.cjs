@@ -1,6 +1,6 @@
-// A generated fleet file of `count` clusters (3 AZs, NAT per AZ, three endpoints, 3 control-plane
-// and 3 compute machines each, the default example's installDir), for npm run bench and the test
-// that pins the synthesized output (__tests__/synth-output.test.ts).
+// A generated fleet file of `count` clusters (3 AZs, NAT per AZ, three endpoints, a bootstrap, 3
+// control-plane and 3 compute machines each, the default example's installDir), for npm run bench
+// and the test that pins the synthesized output (__tests__/synth-output.cli.test.ts).
 const fs = require("node:fs");
 const path = require("node:path");
 const { stringify } = require("yaml");
