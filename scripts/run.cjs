@@ -85,6 +85,9 @@ async function build() {
     write: false,
     logLevel: "warning",
     plugins: [lazyArchiver],
+    // cdktf writes every stack's JSON through json-stable-stringify; this copy writes the same
+    // text several times faster (a tenth of a large fleet's synth).
+    alias: { "json-stable-stringify": "./src/cdktf/stable-stringify.ts" },
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.split(/[\\/]/).includes("node_modules"));
   fs.mkdirSync(path.dirname(bundle), { recursive: true });
