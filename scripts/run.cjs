@@ -46,19 +46,24 @@ function isFresh(source, builtMs) {
 }
 
 /**
- * cdktf's asset helpers (lib/private/fs.js) require `archiver`, with its streams and zlib glue, when
- * cdktf loads, for every synth, though only a directory asset is ever zipped (this product's one
- * asset, bootstrap.ign, is a file). In the bundle it is required where it zips: its module then
- * runs only if a synth zips. If cdktf changes that line, the bundle is simply built as it is.
+ * Modules cdktf requires when it loads, for every synth, that a synth never runs: `archiver`, with
+ * its streams and zlib glue (lib/private/fs.js; only a directory asset is zipped, and this
+ * product's one asset, bootstrap.ign, is a file), and Node's child_process, with net and dgram
+ * (its execSync checks a Terraform binary's version and runs cdktf's test matchers, which synth
+ * never asks for). In the bundle each is required where it is used. If cdktf changes such a
+ * line, it is bundled as it is.
  */
-const ARCHIVER_REQUIRE = 'const archiver = require("archiver");';
-const lazyArchiver = {
-  name: "lazy-archiver",
+const LAZY_REQUIRES = [
+  ['const archiver = require("archiver");', 'const archiver = (...a) => require("archiver")(...a);'],
+  ['const child_process_1 = require("child_process");', 'const child_process_1 = { execSync: (...a) => require("child_process").execSync(...a) };'],
+];
+const lazyRequires = {
+  name: "lazy-requires",
   setup(b) {
-    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/ }, (args) => {
+    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/](private[\\/]fs|validations[\\/]validate-binary-version|testing[\\/]matchers)\.js$/ }, (args) => {
       const source = fs.readFileSync(args.path, "utf8");
-      if (!source.includes(ARCHIVER_REQUIRE)) return undefined;
-      return { contents: source.replace(ARCHIVER_REQUIRE, 'const archiver = (...a) => require("archiver")(...a);'), loader: "js" };
+      const contents = LAZY_REQUIRES.reduce((text, [eager, lazy]) => text.replace(eager, lazy), source);
+      return contents === source ? undefined : { contents, loader: "js" };
     });
   },
 };
@@ -84,7 +89,7 @@ async function build() {
     metafile: true,
     write: false,
     logLevel: "warning",
-    plugins: [lazyArchiver],
+    plugins: [lazyRequires],
     // cdktf writes every stack's JSON through json-stable-stringify; this copy writes the same
     // text several times faster (a tenth of a large fleet's synth).
     alias: { "json-stable-stringify": "./src/cdktf/stable-stringify.ts" },
