@@ -90,7 +90,7 @@ function helped(argv: readonly string[], usage: string): boolean {
  * about half its time, so one per core leaves cores idle (on 2 cores, 2 at once took 57 s where
  * 4 took 39 s: bench/plan.md).
  */
-export function defaultConcurrency(): number {
+function defaultConcurrency(): number {
   return 2 * os.availableParallelism();
 }
 
