@@ -6,6 +6,7 @@ import { checkOutputFolder, makeFolders, protectedInputs, replaceOutput, writing
 import { ConfigError } from "./config/errors";
 import { checkCdktfEnvironment } from "./config/environment";
 import { fixHclOutput } from "./output/hcl";
+import { installFastResolve } from "./cdktf/fast-resolve";
 import { newOutputRecord, readOutputRecord, writeOutputRecord } from "./output/record";
 import { day2Changes } from "./state/changes";
 import { MOVED_FROM_CONTEXT } from "./state/own-state";
@@ -78,6 +79,7 @@ function buildApp(clusters: readonly ClusterConfig[], outdir: string, movedFrom:
  */
 export function synthesize(configFile: string, outdir: string): SynthResult {
   checkCdktfEnvironment();
+  installFastResolve();
   const loaded = loadClusterFile(configFile);
   const { clusters, warnings } = loaded;
   const inputs = protectedInputs(configFile, clusters);

@@ -126,7 +126,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "npm-run-bench",
     forms: ["npm run bench"],
     notRun: "bench",
-    why: "it is the benchmark (nine timed synths of four series, the stock path installed from the registry on first use); speed is measured there, not in timed tests",
+    why: "it is the benchmark (nine timed synths of seven series, fleets of up to 200 clusters, the stock path installed from the registry on first use); speed is measured there, not in timed tests",
   },
   {
     id: "ts-node-main",

@@ -49,7 +49,7 @@ const rows: Row[] = [
   ["rhcosAmi form", withBase({ machines: { rhcosAmi: "ami-xyz" } }), "machines.rhcosAmi", /AMI id/],
   ["rhcosAmi required", { installDir: EXAMPLE_INSTALL_DIR }, "machines.rhcosAmi", /required when machines are created; get it with: openshift-install coreos print-stream-json/],
   ["installDir required for machines", { clusterName: "demo", infraId: "demo-1", region: "us-east-1", baseDomain: "example.com", machines: { rhcosAmi: "ami-0123456789abcdef0" } }, "installDir", /required when machines are created/],
-  ["replicas not negative", withBase({ machines: { compute: { replicas: -1 } } }), "machines.compute.replicas", /whole number from 0 to 500/],
+  ["replicas not negative", withBase({ machines: { compute: { replicas: -1 } } }), "machines.compute.replicas", /whole number from 0 to 1997/],
   ["instanceType form", withBase({ machines: { controlPlane: { instanceType: "large" } } }), "machines.controlPlane.instanceType", /instance type/],
   ["root volume size positive", withBase({ machines: { controlPlane: { rootVolume: { sizeGiB: 0 } } } }), "machines.controlPlane.rootVolume.sizeGiB", /from 1 to 16384 GiB for gp3 volumes \(got 0\)/],
   ["iops not for gp2", withBase({ machines: { compute: { rootVolume: { type: "gp2", iops: 3000 } } } }), "machines.compute.rootVolume.iops", /cannot be set for gp2/],

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { needsInit, readPlanLog } from "../../src/plan/terraform";
+import { needsInit, readPlanLog, terraformEnv } from "../../src/plan/terraform";
 import { tempDir } from "../../test-support/paths";
 import { baseCluster, synthCluster } from "../../test-support/synth";
 
@@ -74,5 +74,13 @@ describe("whether a stack folder needs terraform init", () => {
     const local = synthCluster(baseCluster({ network: { availabilityZones: 1, natGateways: "single" } })).stack("infra");
     expect(needsInit(initialised(fixture("dot-terraform-local.json")), local)).toBe(false);
     expect(needsInit(initialised(fixture("dot-terraform-s3.json")), local)).toBe(true);
+  });
+});
+
+describe("the environment Terraform runs with", () => {
+  test("GOGC=400 unless the user set GOGC, and TF_IN_AUTOMATION", () => {
+    expect(terraformEnv({ PATH: "/bin" })).toEqual({ PATH: "/bin", TF_IN_AUTOMATION: "1", GOGC: "400" });
+    expect(terraformEnv({ GOGC: "100" }).GOGC).toBe("100");
+    expect(terraformEnv({ GOGC: "off" }).GOGC).toBe("off");
   });
 });

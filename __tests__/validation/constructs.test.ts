@@ -154,7 +154,7 @@ const cases: Case[] = [
     creates: "aws_instance",
     invalid: [
       ["a control plane of 5", { replicas: 5 }, /pool: replicas: must be 3 \(OpenShift supports exactly three control-plane machines\) or 0/],
-      ["compute near MAX_SAFE_INTEGER", { role: "worker", replicas: Number.MAX_SAFE_INTEGER }, /pool: replicas: must be a whole number from 0 to 500/],
+      ["compute near MAX_SAFE_INTEGER", { role: "worker", replicas: Number.MAX_SAFE_INTEGER }, /pool: replicas: must be a whole number from 0 to 1997/],
       ["a CA that pushes user data over 16 KB", { caSource: `data:,${"A".repeat(17000)}` }, /pool: caSource: makes the user data \d+ bytes; EC2 allows 16384/],
       ["io2 without IOPS", { rootVolume: { type: "io2" } }, /pool: rootVolume\.iops: is required for io2 volumes/],
     ],

@@ -174,7 +174,7 @@ export const clusterSchema = z
           })
           .prefault({}),
         controlPlane: machinePool(DEFAULT_CONTROL_PLANE_REPLICAS, DEFAULT_CONTROL_PLANE_INSTANCE_TYPE, "3, or 0 to create none here"),
-        compute: machinePool(DEFAULT_COMPUTE_REPLICAS, DEFAULT_COMPUTE_INSTANCE_TYPE, "0 to 500"),
+        compute: machinePool(DEFAULT_COMPUTE_REPLICAS, DEFAULT_COMPUTE_INSTANCE_TYPE, "0 to 1997"),
       })
       .prefault({}),
 

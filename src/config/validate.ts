@@ -209,28 +209,6 @@ function restrictedAccountWarnings(c: Candidate): Finding[] {
   return out;
 }
 
-/** Machines a cluster creates, for the synthesis budget. */
-export function machineCount(c: Candidate): number {
-  const { bootstrap, controlPlane, compute } = c.machines;
-  const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0);
-  return (bootstrap.enabled ? 1 : 0) + n(controlPlane.replicas) + n(compute.replicas);
-}
-
-/**
- * Synthesis is bounded to about 2 s (npm run bench's machine, 2 cores): a cluster's five stacks,
- * network, load balancers, groups, roles and their adopt-or-stop lookups cost about as much as 20
- * machines (48 ms), a machine about 2.5 ms. 700 units is 25 clusters of 7 machines (1.9 s there)
- * or one cluster of 500 compute machines (1.5 s).
- */
-export const SYNTH_BUDGET = { perCluster: 20, total: 700 } as const;
-export const FLEET_MAX = Math.floor(SYNTH_BUDGET.total / SYNTH_BUDGET.perCluster);
-
-export function synthBudgetProblem(clusters: number, machines: number): string | undefined {
-  const units = clusters * SYNTH_BUDGET.perCluster + machines;
-  if (units <= SYNTH_BUDGET.total) return undefined;
-  return `${clusters} cluster${clusters === 1 ? "" : "s"} with ${machines} machines in all are more than one synth handles in about 2 s (each cluster counts as ${SYNTH_BUDGET.perCluster} machines; at most ${SYNTH_BUDGET.total}, such as 25 clusters of 7 machines); split the fleet into several files or lower the replicas`;
-}
-
 /** Fleet rules: names and infra IDs unique, also ignoring case (errors), VPC CIDRs apart (warnings). */
 export function fleetProblems(clusters: readonly (Candidate | undefined)[]): { errors: Finding[]; warnings: string[] } {
   const errors: Finding[] = [];

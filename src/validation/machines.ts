@@ -17,10 +17,10 @@ export const VOLUME_LIMITS: Readonly<Record<VolumeType, { sizeGiB: [number, numb
 /** OpenShift runs exactly three control-plane machines; 0 means this product creates none. */
 export const CONTROL_PLANE_REPLICAS = [0, 3] as const;
 /**
- * Every compute machine is its own instance, lookup, import and registrations in the synthesized
- * Terraform; past this many, one synth takes more than 2 s. Larger pools belong to MachineSets.
+ * OpenShift 4's tested maximum is 2,000 nodes a cluster (docs, "Planning your environment
+ * according to object maximums"), three of them control plane. Synthesis grows linearly with it.
  */
-export const COMPUTE_REPLICAS_MAX = 500;
+export const COMPUTE_REPLICAS_MAX = 1997;
 /** EC2 user data is at most 16 KB before base64. */
 export const USER_DATA_MAX_BYTES = 16384;
 
@@ -31,7 +31,7 @@ export function replicasProblem(role: "master" | "worker", value: unknown): stri
       : `must be 3 (OpenShift supports exactly three control-plane machines) or 0 (none created here) (got ${echo(value)})`;
   }
   if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > COMPUTE_REPLICAS_MAX) {
-    return `must be a whole number from 0 to ${COMPUTE_REPLICAS_MAX}: every machine is written out as its own resources, and more make a synth slower than 2 s; grow compute past that with MachineSets (got ${echo(value)})`;
+    return `must be a whole number from 0 to ${COMPUTE_REPLICAS_MAX}: OpenShift's tested maximum is 2000 nodes a cluster, three of them control plane (got ${echo(value)})`;
   }
   return undefined;
 }
