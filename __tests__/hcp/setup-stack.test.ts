@@ -164,13 +164,6 @@ describe("the set-up stack <cluster>-hcp", () => {
     expect(Object.keys(byType(dynamic, "tfe_variable"))).toHaveLength(10);
   });
 
-  test("a project named with IAM's wildcards: escaped for IAM, and that escape for Terraform", () => {
-    const json = setupJson(synthCluster(cloud({ project: "web*" })));
-    const policy = Object.values(byType(json, "aws_iam_role"))[0].assume_role_policy;
-    expect(policy).toContain('"organization:acme:project:web$${*}:workspace:ocp-demo-network:run_phase:*"');
-    expect(policy).toContain('"Federated":"${var.existing_oidc_provider ? ');
-  });
-
   test("no project: the workspaces go to the organization's default project, and the trust names it", () => {
     const json = setupJson(synthCluster(cloud({ project: null })));
     expect(json.data?.tfe_project).toBeUndefined();
