@@ -32,6 +32,15 @@
 8. RunInstances drops a block device's Iops and Throughput, so a gp3 root volume with a
    throughput (machines.<pool>.rootVolume.throughput) reads back without it and every plan after
    the first wants to modify the volume. Here the created volume keeps both, as in EC2.
+9. Network interfaces of terminated instances are left behind. The primary interface that
+   RunInstances makes for an instance launched into a subnet without a network-interface spec
+   gets DeleteOnTermination false (EC2 makes it true), and a spec's DeleteOnTermination is
+   compared with `is True`, which a query string "true" is not. The interface then outlives its
+   instance, keeps its private IP and holds its subnet and security groups, so a torn-down
+   cluster leaves them behind. Here an interface the launch creates is deleted with its instance
+   unless the spec says otherwise, and a string flag is read as the boolean it stands for.
+
+Also used by `npm run emulator` (scripts/emulator/main.ts), which starts the same server for users.
 
 Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_server).
 """
@@ -78,8 +87,16 @@ security_groups.SecurityGroupRule.description = property(
 _prep_nics = instances.Instance.prep_nics
 
 
-def _prep_nics_with_groups(self, *args, **kwargs):
-    _prep_nics(self, *args, **kwargs)
+def _prep_nics_with_groups(self, nic_spec, *args, **kwargs):
+    for nic in nic_spec or []:
+        if isinstance(nic.get("DeleteOnTermination"), str):
+            nic["DeleteOnTermination"] = nic["DeleteOnTermination"].lower() == "true"
+    _prep_nics(self, nic_spec, *args, **kwargs)
+    specs = {int(nic.get("DeviceIndex", 0)): nic for nic in nic_spec or []}
+    for index, interface in self.nics.items():
+        spec = specs.get(index, {})
+        if "DeleteOnTermination" not in spec and not spec.get("NetworkInterfaceId"):
+            interface.delete_on_termination = True
     primary = self.nics.get(0)
     if primary is not None and not self.security_groups:
         self.security_groups = list(primary._group_set)
