@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { ConfigError } from "./src/config/errors";
 import { GuardrailError } from "./src/policy/guardrails";
-import { formatSummary } from "./src/summary";
+import { formatSummary, summaryContext } from "./src/summary";
 import { synthesize } from "./src/synth";
 
 /**
@@ -16,7 +16,7 @@ function main(): number {
   try {
     const result = synthesize(configFile, outdir);
     result.warnings.forEach((w) => console.error(w));
-    console.log(formatSummary(result));
+    console.log(formatSummary(result, summaryContext()));
     return 0;
   } catch (e) {
     if (e instanceof ConfigError || e instanceof GuardrailError) {
