@@ -147,6 +147,7 @@ describe("npm run roll", () => {
     expect(r.stdout).toContain(`terraform -chdir=${dir} apply -input=false -no-color roll.tfplan`);
     // The targeted apply leaves the worker's old IP in ComputePrivateIps; a plan of outputs alone records the new one.
     expect(r.stdout).toContain(`terraform -chdir=${dir} apply -input=false -no-color outputs.tfplan`);
+    expect(r.stdout.trim().split("\n").pop()).toBe("Rolled demo-x7k2p-worker-1 (replaced). demo-machines has nothing else pending.");
     expect(actionsByAddress((await savedPlan("demo-machines", "roll.tfplan"))!)).toEqual({ [worker]: "replace" });
 
     const after = await liveInstances();
