@@ -1,9 +1,12 @@
-import { DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import { DescribeImagesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { stringify } from "yaml";
 import { awsClients, filter } from "../../test-support/aws";
 import { documented, PreparedCommand, runDocumented, startDocumented } from "../../test-support/documented-commands";
 import { tempDir } from "../../test-support/paths";
+import { baseCluster } from "../../test-support/synth";
 import { requireMoto, requireTerraform, TerraformProcess, waitForOutput } from "../../test-support/terraform";
 import { stepTimer } from "../../test-support/timings";
 
@@ -119,4 +122,38 @@ test("Ctrl-C stops the emulator, and the port with it", async () => {
   const r = await emulator!.done;
   expect(r.stdout).toContain("emulator stopped");
   await expect(fetch(`${endpoint}/moto-api/`)).rejects.toThrow();
+});
+
+test("for one's own file: its AMIs, its state bucket, and a word on what must exist first", async () => {
+  const dir = tempDir("upi-newcomer-own-");
+  const clusterFile = path.join(dir, "my-cluster.yaml");
+  fs.writeFileSync(
+    clusterFile,
+    stringify(
+      baseCluster({
+        publish: "Internal",
+        machines: { rhcosAmi: "ami-0aaaaaaaaaaaaaaaa", compute: { ami: "ami-0bbbbbbbbbbbbbbbb" } },
+        network: { existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"] } },
+        backend: { type: "s3", s3: { bucket: "my-state" } },
+      }),
+    ),
+  );
+  const own = startDocumented(documented("npm-run-emulator-cluster-file", { clusterFile }));
+  try {
+    await waitForOutput(own, /Ctrl-C stops the emulator/, 180_000);
+    const out = own.output();
+    expect(out).toMatch(/^ {2}image {8}ami-0aaaaaaaaaaaaaaaa {2}\(machines\.rhcosAmi\)$/m);
+    expect(out).toMatch(/^ {2}image {8}ami-0bbbbbbbbbbbbbbbb {2}\(machines\.compute\.ami\)$/m);
+    expect(out).toMatch(/^ {2}bucket {7}my-state {2}\(backend\.s3\.bucket, us-east-1\)$/m);
+    expect(out).toMatch(/^ {2}note: network\.existingVpc vpc-0123456789abcdef0 and its subnets must exist/m);
+    expect(out).not.toMatch(/public zone/);
+    const ownEndpoint = /AWS_ENDPOINT_URL=(\S+)/.exec(out)![1];
+    const { ec2, s3 } = awsClients(ownEndpoint);
+    const images = await ec2.send(new DescribeImagesCommand({ ImageIds: ["ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb"] }));
+    expect(images.Images?.map((i) => i.ImageId).sort()).toEqual(["ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb"]);
+    expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toEqual(["my-state"]);
+  } finally {
+    process.kill(-own.child.pid!, "SIGINT");
+    await own.done;
+  }
 });

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadClusterFile } from "../../src/config/load";
@@ -9,7 +8,8 @@ import { ACKNOWLEDGEABLE_RULE_IDS } from "../../src/validation/rule-ids";
 import { tempDir } from "../../test-support/paths";
 import { baseCluster } from "../../test-support/synth";
 import { stateMoveAdvice } from "../../src/state/moves";
-import { requireTerraform, terraformEnv, terraformOk } from "../../test-support/terraform";
+import { documented, documentedEntry, runDocumentedOk } from "../../test-support/documented-commands";
+import { requireTerraform, terraformOk } from "../../test-support/terraform";
 import { stringify } from "yaml";
 
 /**
@@ -185,11 +185,12 @@ describe("planRefusal against real Terraform (local backend)", () => {
       expect(await refusal(stackJson("fresh.tfstate"))).toEqual({});
     });
 
-    test("the pull-and-push the advice gives between HCP workspaces copies the state, shown here between two local states", () => {
+    test("the pull-and-push the advice (and README) gives between HCP workspaces copies the state, shown here between two local states", async () => {
       recordMove("new.tfstate");
       writeMovedFrom("new.tfstate");
-      const [init, copy] = stateMoveAdvice("cloud", "cloud", path.relative(process.cwd(), stackDir)).commands;
-      for (const line of [init, copy]) execFileSync("sh", ["-c", line], { env: terraformEnv(), stdio: "pipe" });
+      const [init, copy] = stateMoveAdvice("cloud", "cloud", "cdktf.out/stacks/demo-network").commands;
+      expect([init, copy]).toEqual([documentedEntry("terraform-state-copy-init").forms[0], documentedEntry("terraform-state-copy").forms[0]]);
+      await runDocumentedOk([documented("terraform-state-copy-init", { stackDir }), documented("terraform-state-copy", { stackDir })]);
       const copied = JSON.parse(fs.readFileSync(path.join(stackDir, "fresh.tfstate"), "utf8"));
       expect(copied.resources.map((r: { type: string }) => r.type)).toEqual(["terraform_data"]);
     });
