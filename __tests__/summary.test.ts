@@ -24,7 +24,7 @@ test("the defaults: npm run plan first, npx cdktf (cdktf is not on PATH), plain 
 
 test("a cluster file and a provider mirror: CLUSTER_CONFIG on every command that synthesizes, --skip-provider-lock on cdktf's", () => {
   const { lines } = next({}, { clusterFile: "clusters/prod.yaml", offline: true });
-  expect(lines.map((l) => l.trim().split(/\s{2,}/)[0]).filter((l) => /cdktf|npm/.test(l))).toEqual([
+  expect(lines.map((l) => l.trim().split(/\s{2,}/)[0]).filter((l) => /^(CLUSTER_CONFIG|npm|npx)/.test(l))).toEqual([
     "CLUSTER_CONFIG=clusters/prod.yaml npm run plan",
     "CLUSTER_CONFIG=clusters/prod.yaml npx cdktf deploy '*' --skip-provider-lock",
     "CLUSTER_CONFIG=clusters/prod.yaml npx cdktf destroy demo-bootstrap --skip-provider-lock",
@@ -33,7 +33,7 @@ test("a cluster file and a provider mirror: CLUSTER_CONFIG on every command that
 
 test("with existingVpc: the empty network stack is marked, and the plain Terraform steps start at infra", () => {
   const { text } = next({ publish: "Internal", network: { existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1"] } } });
-  expect(text).toMatch(/^ {2}demo-network {3}0 resources {2}state: local {2}\(empty: network\.existingVpc\)$/m);
+  expect(text).toMatch(/^ {2}demo-network +0 resources {2}state: local {2}\(empty: network\.existingVpc\)$/m);
   expect(text).toContain("terraform -chdir=cdktf.out/stacks/demo-infra init && terraform -chdir=cdktf.out/stacks/demo-infra apply");
   expect(text).toContain("or stack by stack: infra, then bootstrap, machines and ingress");
   expect(text).not.toMatch(/stacks\/demo-network/);
