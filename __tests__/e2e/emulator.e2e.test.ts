@@ -101,10 +101,6 @@ test("from synth to teardown by the lines synth prints, and nothing of the clust
   expect(applied.stdout).toMatch(/No changes/);
   await timed("npx cdktf destroy demo-bootstrap", () => inPastedShell(printedLine(`${destroyBootstrap} --auto-approve`, "destroy bootstrap")));
 
-  // The day-2 check passes on the cluster as it now is: no state moved, nothing pending.
-  const after = await inPastedShell(printedLine(plan, "plan"));
-  expect(after.stdout).not.toMatch(/PLAN-STATE-1/);
-
   await timed("npx cdktf destroy '*'", () => inPastedShell(documented("cdktf-destroy-all", { outdir, clusterFile: path.join(__dirname, "..", "..", "examples", "default", "cluster.yaml") })));
   const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [filter("tag:kubernetes.io/cluster/demo-x7k2p", "owned")] }));
   expect(vpcs.Vpcs).toEqual([]);

@@ -198,5 +198,18 @@ describe("planRefusal against real Terraform (local backend)", () => {
     test("copied: planned", async () => {
       expect(await refusal(stackJson("fresh.tfstate"))).toEqual({});
     });
+
+    test("an output recorded before moved-from folders: the product's own local place is read where it always was", async () => {
+      fs.rmSync(movedFrom, { recursive: true, force: true });
+      fs.rmSync(path.join(stackDir, "fresh.tfstate"));
+      const legacy = "terraform.demo-network.tfstate beside the output folder";
+      writeOutputRecord(outdir, newOutputRecord({ "demo-network": { cluster: "demo", state: "fresh.tfstate", movedFrom: legacy } }));
+      // Never applied there (issue 25: an example synthesized, then one's own file): planned.
+      expect(await refusal(stackJson("fresh.tfstate"))).toEqual({});
+      fs.copyFileSync(path.join(stackDir, "new.tfstate"), path.join(dir, "terraform.demo-network.tfstate"));
+      expect((await refusal(stackJson("fresh.tfstate"))).refusal).toContain(
+        "the state moved from ../../../terraform.demo-network.tfstate (relative to the stack folder) to fresh.tfstate and the state there holds nothing yet, while the old one holds resources",
+      );
+    });
   });
 });

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
-import { backendKind, MOVED_FROM_FOLDER, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
+import { backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
 import { PLAN_STATE_RULE } from "./rules";
 import { backendSinceInit, needsInit, terraform } from "./terraform";
 
@@ -87,10 +87,17 @@ type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 /** The last line Terraform printed about a failure, for a one-line message. */
 const lastLine = (text: string) => text.trim().split("\n").filter((l) => l.trim()).pop()?.trim() ?? "no output";
 
-/** What the stack's previous location holds, read in its moved-from folder (init, then state pull). */
-async function oldState(stackDir: string, run: Limit): Promise<OldState> {
+/**
+ * What the stack's previous location holds, read in its moved-from folder (init, then state pull).
+ * An output recorded before that folder existed has none: a local old state is then read where
+ * the product always put it.
+ */
+async function oldState(stackDir: string, stack: string, movedFrom: string, run: Limit): Promise<OldState> {
   const dir = path.join(stackDir, MOVED_FROM_FOLDER);
-  if (!fs.existsSync(path.join(dir, "main.tf.json"))) return "unchecked";
+  if (!fs.existsSync(path.join(dir, "main.tf.json"))) {
+    if (!isDefaultLocalState(movedFrom, stack)) return "unchecked";
+    return localStateHoldsAnything(stackDir, defaultLocalSettings(stack)) ? "present" : "empty";
+  }
   const init = await run(() => terraform(dir, ["init", "-input=false", "-no-color"]));
   if (init.code !== 0) return { unreadable: lastLine(init.stderr || init.stdout) };
   const pull = await run(() => terraform(dir, ["state", "pull"]));
@@ -128,5 +135,5 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
   if (pull.code !== 0) return {};
   const newState = stateFromPull(pull.stdout);
   if (newState === "present") return {};
-  return judgeStateMove({ ...move, newState, oldState: await oldState(stack.dir, run) });
+  return judgeStateMove({ ...move, newState, oldState: await oldState(stack.dir, stack.name, record.movedFrom, run) });
 }

@@ -5,7 +5,7 @@ import type { ConfigProblem } from "../config/errors";
 import type { ClusterConfig, LoadResult } from "../config/load";
 import type { ClusterRecord, OutputRecord, StackRecord } from "../output/record";
 import { clusterStackNames } from "../stacks/names";
-import { BackendSettings, backendKind, backendSettings, localStateHoldsAnything, shownLocation, stateMoveAdvice } from "./moves";
+import { BackendSettings, backendKind, backendSettings, defaultLocalSettings, localStateHoldsAnything, shownLocation, stateMoveAdvice } from "./moves";
 
 /**
  * What a synth changes against the previous one, as the output folder's record remembers it:
@@ -82,7 +82,7 @@ function stateMove(stack: string, location: string, was: StackRecord | undefined
   const stackDir = path.join(outdir, "stacks", stack);
   const settings = previousSettings(stackDir);
   const from = backendKind(was.state);
-  const held = from === "local" ? localStateHoldsAnything(stackDir, settings ?? { backend: { local: { path: `../../../terraform.${stack}.tfstate` } } }) : undefined;
+  const held = from === "local" ? localStateHoldsAnything(stackDir, settings ?? defaultLocalSettings(stack)) : undefined;
   if (held === false) return { record: {} };
   const advice = stateMoveAdvice(from, backendKind(location), stackDir);
   const [old, now] = [shownLocation(was.state, stack), shownLocation(location, stack)];

@@ -112,9 +112,13 @@ export function stateMoveAdvice(from: BackendKind, to: BackendKind, stackDir: st
   return { commands: [`${chdir(stackDir)} init -migrate-state`], how: "Terraform copies the state from the old backend: answer yes" };
 }
 
-/** How a location reads in a message: a local state by its path, relative to the stack folder as Terraform takes it. */
+/** Whether a location is the local state file the product gives a stack (src/backend/backend.ts). */
+export const isDefaultLocalState = (location: string, stack: string) => location === `terraform.${stack}.tfstate beside the output folder`;
+
+/** The default local state file's settings, as its stack folder has them. */
+export const defaultLocalSettings = (stack: string): BackendSettings => ({ backend: { local: { path: `../../../terraform.${stack}.tfstate` } } });
+
+/** How a location reads in a message: the default local state by its path, relative to the stack folder as Terraform takes it. */
 export function shownLocation(location: string, stack: string): string {
-  return backendKind(location) === "local" && location === `terraform.${stack}.tfstate beside the output folder`
-    ? `../../../terraform.${stack}.tfstate (relative to the stack folder)`
-    : location;
+  return isDefaultLocalState(location, stack) ? `../../../terraform.${stack}.tfstate (relative to the stack folder)` : location;
 }
