@@ -452,7 +452,8 @@ describe("day 2 edits", () => {
         expect({ serial: pulled.serial, resources: pulled.resources }).toEqual({ serial: 0, resources: [] });
         // npm run plan refuses it too; the other stacks still point at the old location.
         expect(plan.status).toBe(1);
-        expect(findingLines(plan.stdout)[0]).toMatch(stackLine("demo-network", "moved", "again", "the state there holds nothing yet"));
+        // Read through its moved-from folder, the old place holds the migrated state (issue 25).
+        expect(findingLines(plan.stdout)[0]).toMatch(stackLine("demo-network", "moved", "again", "the state there holds nothing yet, while the old one holds resources"));
       });
     });
   });
