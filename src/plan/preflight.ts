@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
-import { backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
+import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
 import { PLAN_STATE_RULE } from "./rules";
 import { backendSinceInit, needsInit, terraform } from "./terraform";
 
@@ -120,7 +120,7 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
     stack: stack.name,
     from: shownLocation(record.movedFrom, stack.name),
     to: shownLocation(record.state, stack.name),
-    migrate: `run ${advice.commands.map((c) => `\`${c}\``).join(", then ")} (${advice.how})`,
+    migrate: adviceSentence(advice),
     acknowledged: stack.cluster.guardrails.acknowledge.find((a) => a.rule === PLAN_STATE_RULE.id)?.reason,
   };
   // Terraform itself will not run in such a folder until the state is moved (or -reconfigure).

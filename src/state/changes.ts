@@ -5,7 +5,7 @@ import type { ConfigProblem } from "../config/errors";
 import type { ClusterConfig, LoadResult } from "../config/load";
 import type { ClusterRecord, OutputRecord, StackRecord } from "../output/record";
 import { clusterStackNames } from "../stacks/names";
-import { BackendSettings, backendKind, backendSettings, defaultLocalSettings, localStateHoldsAnything, shownLocation, stateMoveAdvice } from "./moves";
+import { adviceSentence, BackendSettings, backendKind, backendSettings, defaultLocalSettings, localStateHoldsAnything, shownLocation, stateMoveAdvice } from "./moves";
 
 /**
  * What a synth changes against the previous one, as the output folder's record remembers it:
@@ -86,7 +86,7 @@ function stateMove(stack: string, location: string, was: StackRecord | undefined
   if (held === false) return { record: {} };
   const advice = stateMoveAdvice(from, backendKind(location), stackDir);
   const [old, now] = [shownLocation(was.state, stack), shownLocation(location, stack)];
-  const run = `run ${advice.commands.map((c) => `\`${c}\``).join(", then ")} (${advice.how})`;
+  const run = adviceSentence(advice);
   const warning =
     held === true
       ? `warning: ${stack}: its state moves from ${old}, which holds resources, to ${now}. Until the state is moved, the new place is empty and a plan there would build a second cluster: ${run}. \`npm run plan\` refuses this stack until then.`

@@ -86,6 +86,9 @@ export interface StateMoveAdvice {
   readonly how: string;
 }
 
+/** The advice in a sentence: "run `…`, then `…` (what they do)". */
+export const adviceSentence = (advice: StateMoveAdvice) => `run ${advice.commands.map((c) => `\`${c}\``).join(", then ")} (${advice.how})`;
+
 /**
  * What works for each pair of backends (Terraform 1.10+, internal/command/meta_backend.go):
  * - between backends (local, s3): `init -migrate-state` copies the state, asking first;
