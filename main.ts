@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { ConfigError, terminalSafe } from "./src/config/errors";
 import { GuardrailError } from "./src/policy/guardrails";
-import { formatSummary } from "./src/summary";
+import { formatSummary, summaryContext } from "./src/summary";
 import { synthesize } from "./src/synth";
 
 /**
@@ -17,7 +17,7 @@ function main(): number {
     const result = synthesize(configFile, outdir);
     // Warnings and errors echo the user's values: made safe for the terminal they are printed on.
     result.warnings.forEach((w) => console.error(terminalSafe(w)));
-    console.log(formatSummary(result));
+    console.log(formatSummary(result, summaryContext()));
     return 0;
   } catch (e) {
     if (e instanceof ConfigError || e instanceof GuardrailError) {

@@ -9,6 +9,7 @@ import { fixHclOutput } from "./output/hcl";
 import { installFastResolve } from "./cdktf/fast-resolve";
 import { newOutputRecord, readOutputRecord, writeOutputRecord } from "./output/record";
 import { day2Changes } from "./state/changes";
+import { writeMovedFromFolders } from "./state/moves";
 import { MOVED_FROM_CONTEXT } from "./state/own-state";
 import { formatFinding, Guardrails, readSynthesized, synthWithGuardrails } from "./policy/guardrails";
 import { ClusterStack } from "./stacks/cluster-stack";
@@ -123,6 +124,7 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
 
     writingOutput(outdir, target, () => {
       writeOutputRecord(staging, newOutputRecord(changes.stacks, changes.clusters));
+      writeMovedFromFolders(staging, changes.stacks);
       // Again, right before the swap: whatever appeared in the folder meanwhile is refused, not deleted.
       checkOutputFolder(outdir, inputs);
       warnings.push(...replaceOutput(staging, target, outdir));

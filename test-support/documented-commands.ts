@@ -155,6 +155,18 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     run: "unit",
     adapt: [{ append: "-- --listTests", why: "lists the suites it selects instead of running them (the emulator suites run in CI's `npm test`)" }],
   },
+  {
+    id: "npm-run-emulator",
+    forms: ["npm run emulator"],
+    run: "e2e",
+    adapt: [],
+  },
+  {
+    id: "npm-run-emulator-cluster-file",
+    forms: ["CLUSTER_CONFIG=my-cluster.yaml npm run emulator"],
+    run: "e2e",
+    adapt: [{ substitute: "my-cluster.yaml", by: "{clusterFile}", why: "the test's cluster file" }],
+  },
   { id: "npm-run-schema", forms: ["npm run schema"], run: "unit", adapt: [] },
   { id: "npm-run-diagram", forms: ["npm run diagram"], run: "unit", adapt: [OUTDIR_ENV] },
   { id: "npm-run-build", forms: ["npm run build"], run: "unit", adapt: [] },
@@ -170,18 +182,18 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
   // cdktf.
   {
     id: "cdktf-deploy-all",
-    forms: ["CLUSTER_CONFIG=cluster.yaml npx cdktf deploy '*'", "cdktf deploy '*'"],
+    forms: ["CLUSTER_CONFIG=cluster.yaml npx cdktf deploy '*'", "cdktf deploy '*'", "npx cdktf deploy '*'"],
     run: "e2e",
     adapt: [{ substitute: "cluster.yaml", by: "{clusterFile}", why: "the test's cluster file" }, ...CDKTF_APPLY],
   },
-  { id: "cdktf-destroy-all", forms: ["cdktf destroy '*'"], run: "e2e", adapt: CDKTF_APPLY },
+  { id: "cdktf-destroy-all", forms: ["cdktf destroy '*'", "npx cdktf destroy '*'"], run: "e2e", adapt: CDKTF_APPLY },
   {
     id: "cdktf-destroy-bootstrap",
     forms: [
       "CLUSTER_CONFIG=cluster.yaml npx cdktf destroy demo-bootstrap",
       "cdktf destroy <clusterName>-bootstrap",
       "cdktf destroy <cluster>-bootstrap",
-      "cdktf destroy demo-bootstrap",
+      "npx cdktf destroy demo-bootstrap",
     ],
     run: "e2e",
     adapt: [
@@ -269,6 +281,18 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     forms: STACK_NAMES.map((s) => `terraform -chdir=cdktf.out/stacks/demo-${s} init -migrate-state`),
     run: "e2e",
     adapt: [OUTDIR, STACK(new RegExp(`demo-(${STACK_NAMES.join("|")})`)), YES],
+  },
+  {
+    id: "terraform-state-copy-init",
+    forms: ["terraform -chdir=cdktf.out/stacks/demo-network/moved-from init && terraform -chdir=cdktf.out/stacks/demo-network init"],
+    run: "unit",
+    adapt: [{ substitute: "cdktf.out/stacks/demo-network", by: "{stackDir}", why: "a stack folder of the test's, its moved-from folder reaching an old state" }],
+  },
+  {
+    id: "terraform-state-copy",
+    forms: ["terraform -chdir=cdktf.out/stacks/demo-network/moved-from state pull | terraform -chdir=cdktf.out/stacks/demo-network state push -"],
+    run: "unit",
+    adapt: [{ substitute: "cdktf.out/stacks/demo-network", by: "{stackDir}", why: "a stack folder of the test's, its moved-from folder reaching an old state" }],
   },
   {
     id: "terraform-plan-mention",

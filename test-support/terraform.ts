@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { mirrorCliConfig } from "../scripts/emulator/cli-config";
 import { tempDir } from "./paths";
 
 /**
@@ -29,19 +30,6 @@ export function terraformEnv(extra: Record<string, string> = {}): NodeJS.Process
     env.TF_CLI_CONFIG_FILE = cliConfig;
   }
   return env;
-}
-
-export function mirrorCliConfig(mirror: string): string {
-  return `provider_installation {
-  filesystem_mirror {
-    path    = ${JSON.stringify(mirror)}
-    include = ["registry.terraform.io/hashicorp/aws"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/aws"]
-  }
-}
-`;
 }
 
 /** Fails loudly (rather than skipping) when a tool the suite needs is missing. */

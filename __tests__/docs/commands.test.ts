@@ -26,8 +26,9 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 function synthOutputs(): string[] {
   const dir = tempDir("upi-docs-");
   const outdir = path.join(dir, "cdktf.out");
+  // The summary as printed from the folder holding the output (its paths read `cdktf.out`).
   const shown = (result: ReturnType<typeof synthesize>) =>
-    [...result.warnings, formatSummary(result)].join("\n").split(path.relative(process.cwd(), outdir)).join("cdktf.out");
+    [...result.warnings, formatSummary(result, { cwd: dir })].join("\n").split(path.relative(process.cwd(), outdir)).join("cdktf.out");
   const outputs = [shown(synthesize(DEFAULT_CLUSTER_FILE, outdir))];
   const file = path.join(dir, "cluster.yaml");
   const cluster = (ami: string, keyPrefix: string) =>

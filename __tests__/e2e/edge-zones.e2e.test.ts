@@ -10,7 +10,7 @@ import { stepTimer } from "../../test-support/timings";
  * planned again, destroyed; then a zone that is not opted in stops the plan. No NAT gateways (their
  * waits are most of an apply's time on the emulator); the zones' parent, us-east-1a, is the second
  * of two AZs, so that joining the parent's private route table shows apart from the fallback. The emulator's zones (us-east-1-nyc-1a, us-east-1-wl1-bos-wlz-1 opted in, us-east-1-bos-1a
- * not) come from test-support/moto_launcher.py. It has no public IPv4 pools, so the pool is
+ * not) come from scripts/emulator/moto_launcher.py. It has no public IPv4 pools, so the pool is
  * covered by synth tests and terraform validate only.
  */
 jest.setTimeout(600_000);

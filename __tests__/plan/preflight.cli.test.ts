@@ -7,6 +7,8 @@ import { formatReport } from "../../src/plan/report";
 import { ACKNOWLEDGEABLE_RULE_IDS } from "../../src/validation/rule-ids";
 import { tempDir } from "../../test-support/paths";
 import { baseCluster } from "../../test-support/synth";
+import { stateMoveAdvice } from "../../src/state/moves";
+import { documented, documentedEntry, runDocumentedOk } from "../../test-support/documented-commands";
 import { requireTerraform, terraformOk } from "../../test-support/terraform";
 import { stringify } from "yaml";
 
@@ -21,7 +23,7 @@ const move: StateMove = {
   from: "s3://state/demo/demo-network.tfstate (us-east-1)",
   to: "s3://state/moved/demo-network.tfstate (us-east-1)",
   newState: "empty",
-  migrate: "terraform -chdir=cdktf.out/stacks/demo-network init -migrate-state",
+  migrate: "run `terraform -chdir=cdktf.out/stacks/demo-network init -migrate-state` (Terraform copies the state from the old backend: answer yes)",
 };
 
 describe("the verdict on a moved state", () => {
@@ -30,9 +32,17 @@ describe("the verdict on a moved state", () => {
       refusal:
         "[PLAN-STATE-1] demo-network: the state moved from s3://state/demo/demo-network.tfstate (us-east-1) to s3://state/moved/demo-network.tfstate (us-east-1) " +
         "and the state there holds nothing yet: a plan there would build a second copy of everything the stack owns " +
-        "(fix: terraform -chdir=cdktf.out/stacks/demo-network init -migrate-state copies the state from the old location; " +
+        "(fix: run `terraform -chdir=cdktf.out/stacks/demo-network init -migrate-state` (Terraform copies the state from the old backend: answer yes); " +
         "acknowledge PLAN-STATE-1 only for a stack that was never applied there)",
     });
+  });
+
+  test("the old location read: refused while it holds resources, planned when it holds nothing, refused saying why when unreadable", () => {
+    expect(judgeStateMove({ ...move, oldState: "present" }).refusal).toContain("holds nothing yet, while the old one holds resources: a plan there");
+    expect(judgeStateMove({ ...move, oldState: "empty" })).toEqual({});
+    expect(judgeStateMove({ ...move, oldState: { unreadable: "Error: No valid credential sources found" } }).refusal).toContain(
+      "holds nothing yet, and the old one could not be read to tell whether it holds resources (Error: No valid credential sources found): ",
+    );
   });
 
   test("a folder still initialized for the old location: refused the same way", () => {
@@ -144,5 +154,62 @@ describe("planRefusal against real Terraform (local backend)", () => {
     expect(await refusal(stackJson("empty.tfstate", false))).toEqual({});
     const acknowledged = await refusal(stackJson("empty.tfstate"), [{ rule: "PLAN-STATE-1", reason: "new stack" }]);
     expect(acknowledged).toEqual({ warning: expect.stringContaining("(acknowledged: new stack)") });
+  });
+
+  describe("the old location read through the moved-from folder synth writes (src/state/moves.ts)", () => {
+    const movedFrom = path.join(stackDir, "moved-from");
+    const recordMove = (from: string) =>
+      writeOutputRecord(
+        outdir,
+        newOutputRecord({ "demo-network": { cluster: "demo", state: "fresh.tfstate", movedFrom: from, movedFromSettings: { backend: { local: { path: from } } } } }),
+      );
+    const writeMovedFrom = (from: string) => {
+      fs.mkdirSync(movedFrom, { recursive: true });
+      fs.writeFileSync(path.join(movedFrom, "main.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: `../${from}` } } } }));
+      fs.rmSync(path.join(movedFrom, ".terraform"), { recursive: true, force: true });
+    };
+    beforeAll(async () => {
+      writeStack(stackJson("fresh.tfstate"));
+      await terraformOk(stackDir, ["init", "-input=false", "-reconfigure"]);
+    });
+
+    test("it holds resources: refused, saying so", async () => {
+      recordMove("new.tfstate");
+      writeMovedFrom("new.tfstate");
+      expect((await refusal(stackJson("fresh.tfstate"))).refusal).toContain("holds nothing yet, while the old one holds resources");
+    });
+
+    test("it holds nothing (never applied there): planned", async () => {
+      recordMove("never.tfstate");
+      writeMovedFrom("never.tfstate");
+      expect(await refusal(stackJson("fresh.tfstate"))).toEqual({});
+    });
+
+    test("the pull-and-push the advice (and README) gives between HCP workspaces copies the state, shown here between two local states", async () => {
+      recordMove("new.tfstate");
+      writeMovedFrom("new.tfstate");
+      const [init, copy] = stateMoveAdvice("cloud", "cloud", "cdktf.out/stacks/demo-network").commands;
+      expect([init, copy]).toEqual([documentedEntry("terraform-state-copy-init").forms[0], documentedEntry("terraform-state-copy").forms[0]]);
+      await runDocumentedOk([documented("terraform-state-copy-init", { stackDir }), documented("terraform-state-copy", { stackDir })]);
+      const copied = JSON.parse(fs.readFileSync(path.join(stackDir, "fresh.tfstate"), "utf8"));
+      expect(copied.resources.map((r: { type: string }) => r.type)).toEqual(["terraform_data"]);
+    });
+
+    test("copied: planned", async () => {
+      expect(await refusal(stackJson("fresh.tfstate"))).toEqual({});
+    });
+
+    test("an output recorded before moved-from folders: the product's own local place is read where it always was", async () => {
+      fs.rmSync(movedFrom, { recursive: true, force: true });
+      fs.rmSync(path.join(stackDir, "fresh.tfstate"));
+      const legacy = "terraform.demo-network.tfstate beside the output folder";
+      writeOutputRecord(outdir, newOutputRecord({ "demo-network": { cluster: "demo", state: "fresh.tfstate", movedFrom: legacy } }));
+      // Never applied there (issue 25: an example synthesized, then one's own file): planned.
+      expect(await refusal(stackJson("fresh.tfstate"))).toEqual({});
+      fs.copyFileSync(path.join(stackDir, "new.tfstate"), path.join(dir, "terraform.demo-network.tfstate"));
+      expect((await refusal(stackJson("fresh.tfstate"))).refusal).toContain(
+        "the state moved from ../../../terraform.demo-network.tfstate (relative to the stack folder) to fresh.tfstate and the state there holds nothing yet, while the old one holds resources",
+      );
+    });
   });
 });

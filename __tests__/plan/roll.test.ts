@@ -1,5 +1,5 @@
 import { checkPlan } from "../../src/plan/check";
-import { findMachine, judgeRollPlan, machineNames, machineStack, rollPlanArgs } from "../../src/plan/roll";
+import { findMachine, judgeRollPlan, machineNames, machineStack, rollDoneLine, rollPlanArgs } from "../../src/plan/roll";
 import { planFixture } from "../../test-support/plans";
 import { baseCluster, synthCluster } from "../../test-support/synth";
 
@@ -82,5 +82,18 @@ describe("judging a roll plan (real plans made with those arguments)", () => {
       kind: "nothing",
       message: "demo-x7k2p-master-0 has no pending change (--replace rebuilds it from the current AMI and user data)",
     });
+  });
+});
+
+describe("the line roll ends with", () => {
+  const counts = (c: Partial<Record<"create" | "update" | "replace" | "delete", number>>) => ({ create: 0, update: 0, replace: 0, delete: 0, import: 0, outputs: 0, replaced: [], deleted: [], ...c });
+  test("what it applied, and that nothing else is pending", () => {
+    expect(rollDoneLine("demo-x7k2p-master-0", false, "demo-machines", counts({}))).toBe("Rolled demo-x7k2p-master-0 (changed in place). demo-machines has nothing else pending.");
+  });
+  test("what else is pending, as the rest of the stack, not as a failure", () => {
+    expect(rollDoneLine("demo-x7k2p-master-0", false, "demo-machines", counts({ update: 2, create: 1 }))).toBe(
+      "Rolled demo-x7k2p-master-0 (changed in place). Still pending in demo-machines, not part of this roll: 1 to create, 2 to update (`npm run plan` shows them).",
+    );
+    expect(rollDoneLine("demo-x7k2p-worker-1", true, "demo-machines", undefined)).toBe("Rolled demo-x7k2p-worker-1 (replaced). What else demo-machines has pending: `npm run plan`.");
   });
 });

@@ -99,20 +99,3 @@ test("a new AMI is announced: running machines keep theirs", () => {
   ]);
   expect(p.synth(withMachines({ rhcosAmi: "ami-0fedcba9876543210" })).notes).toEqual([]);
 });
-
-test("a moved state: a warning with the migration command, remembered for the plan, named by the state guards", () => {
-  const p = project();
-  const s3 = (keyPrefix: string) => withMachines({}, { backend: { type: "s3", s3: { bucket: "tf-state", keyPrefix } } });
-  p.synth(s3("openshift/demo"));
-  const moved = p.synth(s3("platform/demo"));
-  const old = "s3://tf-state/openshift/demo/demo-network.tfstate (us-east-1)";
-  expect(moved.warnings).toContainEqual(
-    `warning: demo-network: its state moves from ${old} to s3://tf-state/platform/demo/demo-network.tfstate (us-east-1). Until the state is migrated, the new place is empty and a plan there would build a second cluster: run \`terraform -chdir=${path.relative(process.cwd(), p.outdir)}/stacks/demo-network init -migrate-state\` (Terraform copies the state from the old backend). \`npm run plan\` refuses this stack until then.`,
-  );
-  // Remembered by later syntheses, and named where the VPC guard stops a plan.
-  p.synth(s3("platform/demo"));
-  expect(readOutputRecord(p.outdir)!.stacks["demo-network"]).toEqual({ cluster: "demo", state: "s3://tf-state/platform/demo/demo-network.tfstate (us-east-1)", movedFrom: old });
-  const network = JSON.parse(fs.readFileSync(path.join(p.outdir, "stacks", "demo-network", "cdk.tf.json"), "utf8"));
-  const vpc: any = Object.values(network.resource.aws_vpc)[0];
-  expect(vpc.lifecycle.precondition[1].error_message).toContain(`it is managed by the state at ${old} (this stack's backend before the last change)`);
-});

@@ -20,6 +20,11 @@ const stackRecordSchema = z.looseObject({
   state: z.string().optional(),
   /** Where its state lived before the backend settings changed, until the state is migrated. */
   movedFrom: z.string().optional(),
+  /**
+   * That earlier backend's Terraform settings (`{backend: …}` or `{cloud: …}`), from which synth
+   * writes the stack's moved-from folder (src/state/moves.ts).
+   */
+  movedFromSettings: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** What a later synth compares an edit of a running cluster with (src/state/changes.ts). */

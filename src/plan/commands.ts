@@ -15,7 +15,7 @@ import { blockingFindings, checkPlan } from "./check";
 import { readDependencies } from "./graph";
 import { parsePlanJson, PlanJsonError } from "./plan-json";
 import { planStacks } from "./plan";
-import { changesObjects, countChanges, formatReport, refusedStacks } from "./report";
+import { changesObjects, countChanges, formatReport, PlanCounts, refusedStacks } from "./report";
 import {
   controlPlaneReplacementNote,
   controlPlaneStopNote,
@@ -24,6 +24,7 @@ import {
   MACHINE_NAME,
   machineNames,
   machineStack,
+  rollDoneLine,
   rollPlanArgs,
   workerReplacementNote,
 } from "./roll";
@@ -192,29 +193,32 @@ async function roll(argv: readonly string[]): Promise<number> {
   }
   const applied = await terraform(stackDir, applyArgs, { stdio: "inherit" });
   if (applied.code !== 0) return 2;
-  return recordOutputs(stackDir, color);
+  const recorded = await recordOutputs(stackDir, color);
+  console.log(`\n${rollDoneLine(addresses.name, replace, stack, recorded.pending)}`);
+  return recorded.code;
 }
 
 /**
  * A targeted apply leaves the stack's outputs as they were (a replaced machine's private IP, say):
- * plan the whole stack, and apply that plan only when it changes no object.
+ * plan the whole stack, and apply that plan only when it changes no object. Returns what that
+ * plan would still change (undefined when it could not be made).
  */
-async function recordOutputs(stackDir: string, color: readonly string[]): Promise<number> {
+async function recordOutputs(stackDir: string, color: readonly string[]): Promise<{ code: number; pending?: PlanCounts }> {
   const file = "outputs.tfplan";
   const planArgs = ["plan", "-input=false", `-out=${file}`, ...color];
   const applyArgs = ["apply", "-input=false", ...color, file];
   console.log(`\nRecording the stack's outputs anew (a targeted apply leaves them as they were):\n  ${commandLine(stackDir, planArgs)}`);
   const planned = await terraform(stackDir, planArgs);
-  if (planned.code !== 0) return terraformFailed("plan", planned.stderr || planned.stdout);
+  if (planned.code !== 0) return { code: terraformFailed("plan", planned.stderr || planned.stdout) };
   const counts = countChanges(parsePlanJson(await showPlan(stackDir, file), path.join(stackDir, file)));
   if (changesObjects(counts) || !counts.outputs) {
     fs.rmSync(path.join(stackDir, file), { force: true });
-    console.log(changesObjects(counts) ? "Not applied: the stack has other pending changes; see npm run plan." : "The outputs are up to date.");
-    return 0;
+    console.log(changesObjects(counts) ? "The outputs are recorded when the stack's other pending changes are applied." : "The outputs are up to date.");
+    return { code: 0, pending: counts };
   }
   console.log(`  ${commandLine(stackDir, applyArgs)}`);
   const applied = await terraform(stackDir, applyArgs);
-  return applied.code === 0 ? 0 : terraformFailed("apply", applied.stderr || applied.stdout);
+  return applied.code === 0 ? { code: 0, pending: counts } : { code: terraformFailed("apply", applied.stderr || applied.stdout) };
 }
 
 async function confirm(question: string): Promise<boolean> {

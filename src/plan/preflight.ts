@@ -1,8 +1,10 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
+import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
 import { PLAN_STATE_RULE } from "./rules";
-import { backendSinceInit, commandLine, needsInit, terraform } from "./terraform";
+import { backendSinceInit, needsInit, terraform } from "./terraform";
 
 /** A synthesized stack about to be planned. */
 export interface StackToPlan {
@@ -29,12 +31,20 @@ export type NewState =
   | "empty"
   | "present";
 
+/**
+ * What the old location holds, read through the stack's moved-from folder with the shell's
+ * credentials: "unchecked" for an output written before that folder existed.
+ */
+export type OldState = "present" | "empty" | "unchecked" | { readonly unreadable: string };
+
 export interface StateMove {
   readonly stack: string;
   readonly from: string;
   readonly to: string;
   readonly newState: NewState;
-  /** The command that moves the state, as the user types it. */
+  /** @default "unchecked" */
+  readonly oldState?: OldState;
+  /** What moves the state, as the user types it: "run `…` (what it does)". */
   readonly migrate: string;
   /** The cluster file's reason, when it acknowledges PLAN-STATE-1. */
   readonly acknowledged?: string;
@@ -43,47 +53,77 @@ export interface StateMove {
 /**
  * A stack whose state location changed since an earlier synth (the output record's `movedFrom`)
  * and whose new location holds no state would plan a second copy of everything it owns (issue 16):
- * refused until the state is moved, or the move acknowledged.
+ * refused until the state is moved, or the move acknowledged. Not when the old location is known
+ * to hold nothing either: nothing was applied there (issue 25).
  */
 export function judgeStateMove(move: StateMove): Preflight {
-  if (move.newState === "present") return {};
+  const old = move.oldState ?? "unchecked";
+  if (move.newState === "present" || (move.newState === "empty" && old === "empty")) return {};
   const where =
     move.newState === "not initialized" ? `this folder is still initialized for the old location` : `the state there holds nothing yet`;
-  const what = `the state moved from ${move.from} to ${move.to} and ${where}: a plan there would build a second copy of everything the stack owns`;
+  const there =
+    old === "present"
+      ? `, while the old one holds resources`
+      : typeof old === "object"
+        ? `, and the old one could not be read to tell whether it holds resources (${old.unreadable})`
+        : "";
+  const what = `the state moved from ${move.from} to ${move.to} and ${where}${there}: a plan there would build a second copy of everything the stack owns`;
   const line = `[${PLAN_STATE_RULE.id}] ${move.stack}: ${what}`;
   if (move.acknowledged) return { warning: `warning: ${line} (acknowledged: ${move.acknowledged})` };
-  return { refusal: `${line} (fix: ${move.migrate} copies the state from the old location; acknowledge ${PLAN_STATE_RULE.id} only for a stack that was never applied there)` };
+  return { refusal: `${line} (fix: ${move.migrate}; acknowledge ${PLAN_STATE_RULE.id} only for a stack that was never applied there)` };
 }
 
 /** Whether a synthesized stack declares any resource: one that declares none cannot build a second copy of anything. */
 export const declaresResources = (stackJson: any): boolean => Object.values<object>(stackJson?.resource ?? {}).some((byName) => Object.keys(byName).length > 0);
 
 /** What `terraform state pull` printed (nothing when there is no state): present once it holds a resource or an output. */
-export function stateFromPull(stdout: string): NewState {
+export function stateFromPull(stdout: string): "empty" | "present" {
   if (!stdout.trim()) return "empty";
-  const state = JSON.parse(stdout);
-  const resources: { mode?: string }[] = state.resources ?? [];
-  return resources.some((r) => r.mode === "managed") || Object.keys(state.outputs ?? {}).length > 0 ? "present" : "empty";
+  return stateHoldsAnything(JSON.parse(stdout)) ? "present" : "empty";
 }
 
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 
+/** The last line Terraform printed about a failure, for a one-line message. */
+const lastLine = (text: string) => text.trim().split("\n").filter((l) => l.trim()).pop()?.trim() ?? "no output";
+
+/**
+ * What the stack's previous location holds, read in its moved-from folder (init, then state pull).
+ * An output recorded before that folder existed has none: a local old state is then read where
+ * the product always put it.
+ */
+async function oldState(stackDir: string, stack: string, movedFrom: string, run: Limit): Promise<OldState> {
+  const dir = path.join(stackDir, MOVED_FROM_FOLDER);
+  if (!fs.existsSync(path.join(dir, "main.tf.json"))) {
+    if (!isDefaultLocalState(movedFrom, stack)) return "unchecked";
+    return localStateHoldsAnything(stackDir, defaultLocalSettings(stack)) ? "present" : "empty";
+  }
+  const init = await run(() => terraform(dir, ["init", "-input=false", "-no-color"]));
+  if (init.code !== 0) return { unreadable: lastLine(init.stderr || init.stdout) };
+  const pull = await run(() => terraform(dir, ["state", "pull"]));
+  if (pull.code !== 0) return { unreadable: lastLine(pull.stderr || pull.stdout) };
+  return stateFromPull(pull.stdout);
+}
+
 /**
  * Checks that Terraform does not make itself, before a stack is planned. Costs nothing for a stack
  * whose state never moved; for one that did, `terraform init` (when the folder needs it) and
- * `terraform state pull`, which reads the state object only.
+ * `terraform state pull`, which reads the state object only; when the new place is empty, the
+ * same in the moved-from folder, which reads the old place.
  */
 export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: Limit = (fn) => fn()): Promise<Preflight> {
   const record = readOutputRecord(path.dirname(path.dirname(stack.dir)))?.stacks[stack.name];
   if (!record?.movedFrom || !record.state) return {};
+  const shownDir = path.relative(process.cwd(), stack.dir) || ".";
+  const advice = stateMoveAdvice(backendKind(record.movedFrom), backendKind(record.state), shownDir);
   const move = {
     stack: stack.name,
-    from: record.movedFrom,
-    to: record.state,
-    migrate: commandLine(stack.dir, ["init", "-migrate-state"]),
+    from: shownLocation(record.movedFrom, stack.name),
+    to: shownLocation(record.state, stack.name),
+    migrate: adviceSentence(advice),
     acknowledged: stack.cluster.guardrails.acknowledge.find((a) => a.rule === PLAN_STATE_RULE.id)?.reason,
   };
-  // Terraform itself will not run in such a folder until init -migrate-state (or -reconfigure).
+  // Terraform itself will not run in such a folder until the state is moved (or -reconfigure).
   if (backendSinceInit(stack.dir, stackJson) === "changed") return judgeStateMove({ ...move, newState: "not initialized" });
   if (!declaresResources(stackJson)) return {};
   // A failing init or state pull is left to the plan that follows, which reports it.
@@ -93,5 +133,7 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
   }
   const pull = await run(() => terraform(stack.dir, ["state", "pull"]));
   if (pull.code !== 0) return {};
-  return judgeStateMove({ ...move, newState: stateFromPull(pull.stdout) });
+  const newState = stateFromPull(pull.stdout);
+  if (newState === "present") return {};
+  return judgeStateMove({ ...move, newState, oldState: await oldState(stack.dir, stack.name, record.movedFrom, run) });
 }

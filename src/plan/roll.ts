@@ -4,6 +4,7 @@
  * so that no other pending change is applied with it.
  */
 import { kindOf, managedChanges, PlanJson } from "./plan-json";
+import type { PlanCounts } from "./report";
 
 /** `master-<n>`, `worker-<n>` or `bootstrap`: the machine's Name tag without `<infraId>-`. */
 export const MACHINE_NAME = /^(master-\d+|worker-\d+|bootstrap)$/;
@@ -109,4 +110,17 @@ export function workerReplacementNote(name: string): string {
     `Replacing ${name}. Before the apply: oc adm drain <node> --ignore-daemonsets --delete-emptydir-data, then oc delete node <node>.`,
     "After it: approve the new machine's certificate signing requests (oc get csr; oc adm certificate approve <name>), client then serving.",
   ].join("\n");
+}
+
+/**
+ * The line roll ends with: what it applied, then what else the stack has pending, which roll
+ * leaves alone by design (another machine's change is rolled on its own). `pending` is the whole
+ * stack's plan after the roll; undefined when it could not be made.
+ */
+export function rollDoneLine(name: string, replace: boolean, stack: string, pending: PlanCounts | undefined): string {
+  const done = `Rolled ${name} (${replace ? "replaced" : "changed in place"}).`;
+  if (!pending) return `${done} What else ${stack} has pending: \`npm run plan\`.`;
+  const left = (["create", "update", "replace", "delete"] as const).filter((k) => pending[k] > 0).map((k) => `${pending[k]} to ${k}`);
+  if (!left.length) return `${done} ${stack} has nothing else pending.`;
+  return `${done} Still pending in ${stack}, not part of this roll: ${left.join(", ")} (\`npm run plan\` shows them).`;
 }

@@ -1,8 +1,11 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { stateLocation } from "../backend/backend";
 import type { ConfigProblem } from "../config/errors";
 import type { ClusterConfig, LoadResult } from "../config/load";
 import type { ClusterRecord, OutputRecord, StackRecord } from "../output/record";
 import { clusterStackNames } from "../stacks/names";
+import { adviceSentence, BackendSettings, backendKind, backendSettings, defaultLocalSettings, localStateHoldsAnything, shownLocation, stateMoveAdvice } from "./moves";
 
 /**
  * What a synth changes against the previous one, as the output folder's record remembers it:
@@ -53,6 +56,43 @@ function placements(c: ClusterConfig, previous?: ClusterRecord): Record<string, 
 }
 
 const amiOf = (c: ClusterConfig, pool: Pool) => (c.machines[pool] as { ami?: string }).ami ?? c.machines.rhcosAmi;
+
+/** The previous synth's backend settings of a stack, from its JSON in the output folder about to be replaced. */
+function previousSettings(stackDir: string): BackendSettings | undefined {
+  try {
+    return backendSettings(JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A stack whose state location differs from the previous synth's: remembered (so `npm run plan`
+ * checks it, from the stack's moved-from folder) and announced, when the old location may hold a
+ * state. A local one is read now, and only a state that holds something makes a move; S3 and HCP
+ * are read by `npm run plan`, which has the credentials. A move stays recorded over later
+ * syntheses until the location is back where it was.
+ */
+function stateMove(stack: string, location: string, was: StackRecord | undefined, outdir: string): { record: Partial<StackRecord>; warning?: string } {
+  if (!was?.state) return { record: {} };
+  if (was.state === location) {
+    const pending = was.movedFrom && was.movedFrom !== location;
+    return { record: pending ? { movedFrom: was.movedFrom, ...(was.movedFromSettings && { movedFromSettings: was.movedFromSettings }) } : {} };
+  }
+  const stackDir = path.join(outdir, "stacks", stack);
+  const settings = previousSettings(stackDir);
+  const from = backendKind(was.state);
+  const held = from === "local" ? localStateHoldsAnything(stackDir, settings ?? defaultLocalSettings(stack)) : undefined;
+  if (held === false) return { record: {} };
+  const advice = stateMoveAdvice(from, backendKind(location), stackDir);
+  const [old, now] = [shownLocation(was.state, stack), shownLocation(location, stack)];
+  const run = adviceSentence(advice);
+  const warning =
+    held === true
+      ? `warning: ${stack}: its state moves from ${old}, which holds resources, to ${now}. Until the state is moved, the new place is empty and a plan there would build a second cluster: ${run}. \`npm run plan\` refuses this stack until then.`
+      : `warning: ${stack}: its state moves from ${old} to ${now}. If you applied there, the new place is empty until the state is moved, and a plan there would build a second cluster: ${run}. \`npm run plan\` reads the old place and refuses this stack while it holds resources and the new one does not.`;
+  return { record: { movedFrom: was.state, ...(settings && { movedFromSettings: settings }) }, warning };
+}
 
 /** The file's acknowledgement of a rule, if any. */
 const acknowledged = (c: ClusterConfig, rule: string) => c.guardrails.acknowledge.find((a) => a.rule === rule)?.reason;
@@ -111,16 +151,9 @@ export function day2Changes(loaded: LoadResult, previous: OutputRecord | undefin
 
     for (const stack of clusterStackNames(c.clusterName)) {
       const { location } = stateLocation(c, stack);
-      const was = previous?.stacks[stack];
-      // Remembered across later syntheses: npm run plan refuses the stack while its new place is empty.
-      const movedFrom = was?.state && was.state !== location ? was.state : was?.movedFrom && was.movedFrom !== location ? was.movedFrom : undefined;
-      result.stacks[stack] = { cluster: c.clusterName, state: location, ...(movedFrom ? { movedFrom } : {}) };
-      if (was?.state && was.state !== location) {
-        result.warnings.push(
-          `warning: ${stack}: its state moves from ${was.state} to ${location}. Until the state is migrated, the new place is empty and a plan there would build a second cluster: ` +
-            `run \`terraform -chdir=${outdir}/stacks/${stack} init -migrate-state\` (Terraform copies the state from the old backend). \`npm run plan\` refuses this stack until then.`,
-        );
-      }
+      const move = stateMove(stack, location, previous?.stacks[stack], outdir);
+      result.stacks[stack] = { cluster: c.clusterName, state: location, ...move.record };
+      if (move.warning) result.warnings.push(move.warning);
     }
   });
   return result;

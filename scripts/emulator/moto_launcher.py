@@ -32,13 +32,25 @@
 8. RunInstances drops a block device's Iops and Throughput, so a gp3 root volume with a
    throughput (machines.<pool>.rootVolume.throughput) reads back without it and every plan after
    the first wants to modify the volume. Here the created volume keeps both, as in EC2.
+9. Network interfaces of terminated instances are left behind. The primary interface that
+   RunInstances makes for an instance launched into a subnet without a network-interface spec
+   gets DeleteOnTermination false (EC2 makes it true), and a spec's DeleteOnTermination is
+   compared with `is True`, which a query string "true" is not. The interface then outlives its
+   instance, keeps its private IP and holds its subnet and security groups, so a torn-down
+   cluster leaves them behind. Here an interface the launch creates is deleted with its instance
+   unless the spec says otherwise, and a string flag is read as the boolean it stands for.
+10. A deleted NAT gateway keeps its network interface (moto only marks the gateway deleted), so
+   every torn-down VPC with NAT gateways leaves one interface per gateway. Here the interface
+   goes with the gateway, and its Elastic IP is disassociated, as in EC2.
+
+Also used by `npm run emulator` (scripts/emulator/main.ts), which starts the same server for users.
 
 Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_server).
 """
 
 import sys
 
-from moto.ec2.models import elastic_network_interfaces, instances, security_groups
+from moto.ec2.models import elastic_network_interfaces, instances, nat_gateways, security_groups
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
 from moto.ec2.responses import instances as instance_responses
 from moto.ec2.responses import network_acls as network_acl_responses
@@ -78,14 +90,38 @@ security_groups.SecurityGroupRule.description = property(
 _prep_nics = instances.Instance.prep_nics
 
 
-def _prep_nics_with_groups(self, *args, **kwargs):
-    _prep_nics(self, *args, **kwargs)
+def _prep_nics_with_groups(self, nic_spec, *args, **kwargs):
+    for nic in nic_spec or []:
+        if isinstance(nic.get("DeleteOnTermination"), str):
+            nic["DeleteOnTermination"] = nic["DeleteOnTermination"].lower() == "true"
+    _prep_nics(self, nic_spec, *args, **kwargs)
+    specs = {int(nic.get("DeviceIndex", 0)): nic for nic in nic_spec or []}
+    for index, interface in self.nics.items():
+        spec = specs.get(index, {})
+        if "DeleteOnTermination" not in spec and not spec.get("NetworkInterfaceId"):
+            interface.delete_on_termination = True
     primary = self.nics.get(0)
     if primary is not None and not self.security_groups:
         self.security_groups = list(primary._group_set)
 
 
 instances.Instance.prep_nics = _prep_nics_with_groups
+_delete_nat_gateway = nat_gateways.NatGatewayBackend.delete_nat_gateway
+
+
+def _delete_nat_gateway_and_interface(self, nat_gateway_id):
+    gateway = _delete_nat_gateway(self, nat_gateway_id)
+    interface = getattr(gateway, "_eni", None)
+    if interface is not None and interface.id in self.enis:
+        for address in self.addresses:
+            if address.eni is interface:
+                address.eni = None
+                address.association_id = None
+        self.delete_network_interface(interface.id)
+    return gateway
+
+
+nat_gateways.NatGatewayBackend.delete_nat_gateway = _delete_nat_gateway_and_interface
 _association = elastic_network_interfaces.NetworkInterface.association
 elastic_network_interfaces.NetworkInterface.association = property(
     lambda self: _association.fget(self) if self.public_ip else None
