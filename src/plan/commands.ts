@@ -13,6 +13,7 @@ import { GuardrailError } from "../policy/guardrails";
 import { defaultClusterFile, synthesize, SynthResult } from "../synth";
 import { blockingFindings, checkPlan } from "./check";
 import { readDependencies } from "./graph";
+import { fetchRunPlanJson, HcpApiError } from "./hcp";
 import { parsePlanJson, PlanJsonError } from "./plan-json";
 import { planStacks } from "./plan";
 import { changesObjects, countChanges, formatReport, refusedStacks } from "./report";
@@ -32,7 +33,8 @@ import { commandLine, lastLines, needsInit, showPlan, terraform } from "./terraf
 /** A problem with what the user asked for: printed as is, exit 1. */
 class UsageError extends Error {}
 
-const PLAN_USAGE = "usage: npm run plan [-- [<clusterName>...] [--concurrency <n>]] | npm run plan -- --check <plan.json> [<clusterName>]";
+const PLAN_USAGE =
+  "usage: npm run plan [-- [<clusterName>...] [--concurrency <n>]] | npm run plan -- --check <plan.json> [<clusterName>] | npm run plan -- --check-run <run-id> [<clusterName>]";
 const ROLL_USAGE = "usage: npm run roll -- <clusterName> <master-N|worker-N|bootstrap> [--replace] [--auto-approve]";
 
 interface Args {
@@ -87,9 +89,11 @@ function helped(argv: readonly string[], usage: string): boolean {
 
 async function plan(argv: readonly string[]): Promise<number> {
   if (helped(argv, PLAN_USAGE)) return 0;
-  const args = parseArgs(argv, [], ["--check", "--concurrency"], PLAN_USAGE);
+  const args = parseArgs(argv, [], ["--check", "--check-run", "--concurrency"], PLAN_USAGE);
   const check = args.values.get("--check");
   if (check !== undefined) return checkSavedPlan(check, args.positional);
+  const run = args.values.get("--check-run");
+  if (run !== undefined) return checkRunPlan(run, args.positional);
 
   const concurrency = Number(args.values.get("--concurrency") ?? Math.max(4, os.cpus().length));
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of 1 or more (got ${args.values.get("--concurrency")})\n${PLAN_USAGE}`);
@@ -115,18 +119,37 @@ function checkSavedPlan(file: string, clusterNames: readonly string[]): number {
   } catch (e) {
     throw new UsageError(`${file}: cannot read the plan (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const planJson = parsePlanJson(text, file);
   let acknowledge: ClusterConfig["guardrails"]["acknowledge"] = [];
-  if (process.env.CLUSTER_CONFIG) {
-    const { clusters } = loadClusterFile(process.env.CLUSTER_CONFIG);
-    const selected = selectClusters(clusters, clusterNames);
-    if (selected.length > 1) throw new UsageError(`${process.env.CLUSTER_CONFIG} has ${selected.length} clusters: name the one the plan belongs to\n${PLAN_USAGE}`);
-    acknowledge = clusters[selected[0]].guardrails.acknowledge;
-  } else if (clusterNames.length) {
-    throw new UsageError(`a cluster name needs CLUSTER_CONFIG (its acknowledgements apply)\n${PLAN_USAGE}`);
+  if (process.env.CLUSTER_CONFIG) acknowledge = oneCluster(clusterNames).guardrails.acknowledge;
+  else if (clusterNames.length) throw new UsageError(`a cluster name needs CLUSTER_CONFIG (its acknowledgements apply)\n${PLAN_USAGE}`);
+  return judge(text, file, acknowledge);
+}
+
+/**
+ * The checker on an HCP Terraform run's JSON plan, read through the API of the cluster's
+ * backend.cloud.hostname; acknowledgements from the same cluster.
+ */
+async function checkRunPlan(runId: string, clusterNames: readonly string[]): Promise<number> {
+  const cluster = oneCluster(clusterNames);
+  if (cluster.backend.type !== "cloud") {
+    throw new UsageError(`--check-run reads an HCP Terraform run: cluster ${cluster.clusterName} in ${configFile()} has backend.type ${cluster.backend.type}, not cloud`);
   }
-  const findings = checkPlan(planJson, file, { acknowledge });
-  const outcome = { stack: file, status: "planned" as const, counts: countChanges(planJson), planFile: file, stackDir: "." };
+  const text = await fetchRunPlanJson(cluster.backend.cloud!.hostname, runId);
+  return judge(text, `run ${runId}`, cluster.guardrails.acknowledge);
+}
+
+/** The one cluster of the cluster file a check is about. */
+function oneCluster(clusterNames: readonly string[]): ClusterConfig {
+  const { clusters } = loadClusterFile(configFile());
+  const selected = selectClusters(clusters, clusterNames);
+  if (selected.length > 1) throw new UsageError(`${configFile()} has ${selected.length} clusters: name the one the plan belongs to\n${PLAN_USAGE}`);
+  return clusters[selected[0]];
+}
+
+function judge(text: string, source: string, acknowledge: ClusterConfig["guardrails"]["acknowledge"]): number {
+  const planJson = parsePlanJson(text, source);
+  const findings = checkPlan(planJson, source, { acknowledge });
+  const outcome = { stack: source, status: "planned" as const, counts: countChanges(planJson), planFile: source, stackDir: "." };
   console.log(formatReport({ outcomes: [outcome], findings }));
   return blockingFindings(findings).length ? 1 : 0;
 }
@@ -228,7 +251,7 @@ async function main(command: (argv: readonly string[]) => Promise<number> | numb
   try {
     return await command(argv);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof GuardrailError || e instanceof UsageError || e instanceof PlanJsonError) {
+    if (e instanceof ConfigError || e instanceof GuardrailError || e instanceof UsageError || e instanceof PlanJsonError || e instanceof HcpApiError) {
       console.error(e.message);
       return 1;
     }
