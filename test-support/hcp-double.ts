@@ -52,7 +52,6 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { mirrorCliConfig } from "./terraform";
 import { tempDir } from "./paths";
 
 export interface StateVersionRecord {
@@ -151,7 +150,6 @@ export class HcpDouble {
   private readonly runTokens = new Map<string, string>();
   private readonly archiveSecret = crypto.randomBytes(12).toString("hex");
   private readonly dir: string;
-  private cliConfigFile?: string;
 
   private constructor(
     private readonly server: https.Server,
@@ -207,9 +205,12 @@ export class HcpDouble {
     const file = path.join(this.dir, `terraform-${crypto.createHash("sha1").update(token).digest("hex").slice(0, 8)}.rc`);
     if (!fs.existsSync(file)) {
       const mirror = process.env.TERRAFORM_PROVIDER_MIRROR;
-      fs.writeFileSync(file, `credentials ${JSON.stringify(this.hostname)} {\n  token = ${JSON.stringify(token)}\n}\n${mirror ? mirrorCliConfig(mirror) : ""}`);
+      // The mirror block as test-support/terraform.ts writes it: this file replaces that one.
+      const installation = mirror
+        ? `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`
+        : "";
+      fs.writeFileSync(file, `credentials ${JSON.stringify(this.hostname)} {\n  token = ${JSON.stringify(token)}\n}\n${installation}`);
     }
-    this.cliConfigFile ??= file;
     return { SSL_CERT_FILE: this.caFile, NODE_EXTRA_CA_CERTS: this.caFile, TF_CLI_CONFIG_FILE: file };
   }
 

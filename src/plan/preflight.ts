@@ -80,7 +80,8 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
     stack: stack.name,
     from: record.movedFrom,
     to: record.state,
-    migrate: commandLine(stack.dir, ["init", "-migrate-state"]),
+    // Into HCP Terraform, a plain init migrates (it asks first); the cloud block refuses -migrate-state.
+    migrate: commandLine(stack.dir, stack.cluster.backend.type === "cloud" ? ["init"] : ["init", "-migrate-state"]),
     acknowledged: stack.cluster.guardrails.acknowledge.find((a) => a.rule === PLAN_STATE_RULE.id)?.reason,
   };
   // Terraform itself will not run in such a folder until init -migrate-state (or -reconfigure).
