@@ -24,7 +24,7 @@ export function hcpToken(hostname: string, env: NodeJS.ProcessEnv = process.env)
     if (!name.startsWith("TF_TOKEN_") || !value) continue;
     if (name.slice("TF_TOKEN_".length).replaceAll("__", "-").replaceAll("_", ".").toLowerCase() === host) return value;
   }
-  const home = os.homedir();
+  const home = env.HOME || os.homedir();
   const files = [env.TF_CLI_CONFIG_FILE || path.join(home, ".terraformrc"), path.join(home, ".terraform.d", "credentials.tfrc.json")];
   for (const file of files) {
     let text: string;
@@ -111,7 +111,11 @@ function explain(status: number, what: string, hostname: string): string {
 export async function fetchRunPlanJson(hostname: string, runId: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (!/^run-[A-Za-z0-9]+$/.test(runId)) throw new HcpApiError(`--check-run: ${JSON.stringify(runId)} is not an HCP run id (run-<letters and digits>, as in the run's URL)`);
   const token = hcpToken(hostname, env);
-  if (!token) throw new HcpApiError(`--check-run: no token for ${hostname}; run terraform login ${hostname} or set TF_TOKEN_${hostname.replaceAll("-", "__").replaceAll(".", "_")}`);
+  if (!token) {
+    // An environment variable's name cannot spell a port.
+    const variable = hostname.includes(":") ? "" : ` or set TF_TOKEN_${hostname.replaceAll("-", "__").replaceAll(".", "_")}`;
+    throw new HcpApiError(`--check-run: no token for ${hostname}; run terraform login ${hostname}${variable}`);
+  }
   const ca = trustedCas(env);
   const api = `https://${hostname}/api/v2`;
   const run = await get(`${api}/runs/${runId}`, token, ca);
