@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { cloudNextSteps } from "./hcp/next-steps";
 import { edgeZoneMtuNote } from "./network/mtu-note";
 import type { SynthResult } from "./synth";
 
@@ -14,8 +15,10 @@ export function formatSummary(result: SynthResult, cwd = process.cwd()): string 
   const lines = [`Synthesized ${result.summary.length} stacks into ${outdir}/stacks:`];
   for (const s of result.summary) lines.push(`  ${s.name.padEnd(width)}  ${String(s.resources).padStart(4)} resources  state: ${s.backend}`);
   const first = result.summary[0]?.name ?? "<stack>";
+  lines.push("Next:");
+  // HCP Terraform: a token, then the set-up stack (workspaces, sharing, credentials), before any deploy.
+  for (const c of result.clusters.filter((c) => c.backend.type === "cloud")) lines.push(...cloudNextSteps(c, outdir));
   lines.push(
-    "Next:",
     "  cdktf deploy '*'                      every stack, in dependency order",
     `  terraform -chdir=${outdir}/stacks/${first} init && terraform -chdir=${outdir}/stacks/${first} apply`,
     "                                        or stack by stack: network, infra, then bootstrap, machines and ingress",

@@ -30,6 +30,8 @@ export interface StackSummary {
 export interface SynthResult {
   readonly outdir: string;
   readonly summary: StackSummary[];
+  /** The HCP Terraform set-up stacks (`<clusterName>-hcp`, cloud backend only), in `<outdir>/hcp`. */
+  readonly setupStacks: { readonly name: string; readonly resources: number }[];
   readonly clusters: ClusterConfig[];
   readonly stacks: ClusterStacks[];
   /** Fleet warnings, acknowledged guardrail findings, state moves. */
@@ -108,13 +110,18 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
       backend: s.state.summary,
     }));
 
+    // Only with a cloud backend: the tfe bindings are loaded for it alone.
+    const setupStacks = clusters.some((c) => c.backend.type === "cloud")
+      ? (require("./hcp/synth") as typeof import("./hcp/synth")).synthesizeHcpSetups(clusters, staging, (name) => synthesized(clusterStacks.find((s) => s.node.id === name)!))
+      : [];
+
     writingOutput(outdir, target, () => {
       writeOutputRecord(staging, newOutputRecord(changes.stacks, changes.clusters));
       // Again, right before the swap: whatever appeared in the folder meanwhile is refused, not deleted.
       checkOutputFolder(outdir, inputs);
       warnings.push(...replaceOutput(staging, target, outdir));
     });
-    return { outdir: path.resolve(outdir), summary, clusters, stacks, warnings, notes: changes.notes };
+    return { outdir: path.resolve(outdir), summary, setupStacks, clusters, stacks, warnings, notes: changes.notes };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

@@ -5,6 +5,10 @@ import {
   DEFAULT_BACKEND_TYPE,
   DEFAULT_BOOTSTRAP_ENABLED,
   DEFAULT_BOOTSTRAP_INSTANCE_TYPE,
+  CLOUD_AWS_CREDENTIALS,
+  CLOUD_EXECUTION_MODES,
+  DEFAULT_CLOUD_AWS_CREDENTIALS,
+  DEFAULT_CLOUD_EXECUTION_MODE,
   DEFAULT_CLOUD_HOSTNAME,
   DEFAULT_COMPUTE_INSTANCE_TYPE,
   DEFAULT_COMPUTE_REPLICAS,
@@ -230,7 +234,17 @@ export const clusterSchema = z
             organization: text("An HCP Terraform organization"),
             hostname: text().default(DEFAULT_CLOUD_HOSTNAME),
             workspacePrefix: text("Letters, digits, '-' and '_'").default(""),
-            project: optional(text()),
+            project: optional(text("An existing HCP Terraform project (default: the organization's default project)")),
+            // Set by the <clusterName>-hcp set-up stack (src/hcp/), not by `terraform init`.
+            executionMode: z.enum(CLOUD_EXECUTION_MODES).default(DEFAULT_CLOUD_EXECUTION_MODE).describe("Where runs execute: remote (HCP), local (this machine), agent (an agent pool)"),
+            agentPoolId: optional(text("An agent pool ID, apool-...; required with executionMode: agent")),
+            terraformVersion: optional(text("The Terraform version pinned on every workspace, such as 1.11.4 (default: HCP's latest)")),
+            awsCredentials: z
+              .enum(CLOUD_AWS_CREDENTIALS)
+              .default(DEFAULT_CLOUD_AWS_CREDENTIALS)
+              .describe("dynamic: OIDC trust from the workspaces to an AWS role; variables: you set AWS_* on the workspaces; none"),
+            awsRoleArn: optional(text("An existing IAM role ARN for dynamic credentials: no OIDC provider or role is created")),
+            runTriggers: z.boolean().default(false).describe("Run triggers along the cross-stack dependencies"),
           })
           .optional(),
       })

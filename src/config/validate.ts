@@ -1,13 +1,15 @@
 import { defaultStateKeyPrefix, SECURITY_GROUPS_PER_INTERFACE } from "../defaults";
 import { clusterProps } from "../stacks/stacks";
-import { stateKmsKeyProblem, regionProblem } from "../validation/aws";
+import { iamRoleArnProblem, stateKmsKeyProblem, regionProblem } from "../validation/aws";
 import {
+  agentPoolProblem,
   dynamodbTableProblem,
   hostnameProblem,
   organizationProblem,
   projectProblem,
   s3BucketNameProblem,
   stateKeyPrefixProblem,
+  terraformVersionProblem,
   workspacePrefixProblem,
 } from "../validation/backend";
 import { checkClusterProps } from "../validation/constructs";
@@ -124,6 +126,16 @@ export function semanticProblems(c: Candidate): Finding[] {
     add(["backend", "cloud", "hostname"], hostnameProblem(cloud.hostname));
     add(["backend", "cloud", "workspacePrefix"], workspacePrefixProblem(cloud.workspacePrefix, stack));
     if (cloud.project !== undefined) add(["backend", "cloud", "project"], projectProblem(cloud.project));
+    add(["backend", "cloud", "agentPoolId"], agentPoolProblem(cloud.executionMode, cloud.agentPoolId));
+    if (cloud.terraformVersion !== undefined) add(["backend", "cloud", "terraformVersion"], terraformVersionProblem(cloud.terraformVersion));
+    if (cloud.awsRoleArn !== undefined) {
+      add(
+        ["backend", "cloud", "awsRoleArn"],
+        cloud.awsCredentials === "dynamic"
+          ? iamRoleArnProblem(cloud.awsRoleArn, typeof c.region === "string" ? c.region : undefined)
+          : `is used only with awsCredentials: dynamic (got awsCredentials: ${cloud.awsCredentials}); remove it, or set awsCredentials: dynamic`,
+      );
+    }
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
 import { defaultTags } from "../tags/tags";
 
 /** install-config service endpoint names to the provider's endpoint keys. */
-function providerEndpoints(endpoints: ClusterConfig["aws"]["serviceEndpoints"]): AwsProviderEndpoints[] | undefined {
+export function providerEndpoints(endpoints: ClusterConfig["aws"]["serviceEndpoints"]): AwsProviderEndpoints[] | undefined {
   const out: AwsProviderEndpoints = {
     ec2: endpoints.ec2,
     elb: endpoints.elasticloadbalancing,

@@ -63,3 +63,19 @@ export function projectProblem(value: unknown): string | undefined {
     ? undefined
     : `must be an HCP Terraform project name, without leading or trailing spaces or control characters (got ${echo(value)})`;
 }
+
+/** An agent pool runs the workspaces' runs with executionMode: agent, and only then. */
+export function agentPoolProblem(executionMode: string, value: unknown): string | undefined {
+  if (executionMode !== "agent") {
+    return value === undefined ? undefined : `is used only with executionMode: agent (got executionMode: ${executionMode}); remove it, or set executionMode: agent`;
+  }
+  if (value === undefined) return "is required with executionMode: agent (an agent pool ID such as apool-1a2b3c4d5e6f7g8h)";
+  return typeof value === "string" && /^apool-[A-Za-z0-9]+$/.test(value) ? undefined : `must be an agent pool ID such as apool-1a2b3c4d5e6f7g8h (got ${echo(value)})`;
+}
+
+/** An exact release, as HCP Terraform pins workspaces (1.11.4, 1.12.0-beta1); no constraints. */
+export function terraformVersionProblem(value: unknown): string | undefined {
+  return typeof value === "string" && /^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(value)
+    ? undefined
+    : `must be an exact Terraform version such as 1.11.4 (got ${echo(value)})`;
+}

@@ -1,0 +1,183 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { setupStackFolder } from "../../src/hcp/synth";
+import { tempDir } from "../../test-support/paths";
+import { refusal } from "../../test-support/refusal";
+import { baseCluster, StackJson, synthCluster, Synthesized } from "../../test-support/synth";
+
+/**
+ * The `<cluster>-hcp` set-up stack's JSON, against the workload stacks synthesized beside it:
+ * names as the stacks' cloud blocks, sharing and triggers exactly along the cross-stack reads
+ * that the stacks' terraform_remote_state data sources make, and the credentials variables.
+ * (Its tfe provider is not in the tests' mirror: `terraform validate` cannot run on it here.)
+ */
+
+const cloud = (settings: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}) =>
+  baseCluster({ backend: { type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-", project: "openshift", ...settings } }, ...overrides });
+
+function setupJson(s: Synthesized): StackJson & { variable?: Record<string, any> } {
+  const cluster = s.clusters[0].clusterName;
+  return JSON.parse(fs.readFileSync(path.join(setupStackFolder(s.outdir, cluster), "cdk.tf.json"), "utf8"));
+}
+
+const byType = (json: StackJson, type: string): Record<string, any> => json.resource?.[type] ?? {};
+
+/** `${tfe_workspace.<id>.id}` to the workspace's name. */
+function workspaceNames(setup: StackJson): (ref: string) => string {
+  const workspaces = byType(setup, "tfe_workspace");
+  return (ref) => {
+    const id = /^\$\{tfe_workspace\.([^.]+)\.id\}$/.exec(ref)?.[1];
+    if (!id || !workspaces[id]) throw new Error(`not a workspace reference: ${ref}`);
+    return workspaces[id].name;
+  };
+}
+
+/** Every cross-stack read the workload stacks make: [reader's workspace, read workspace]. */
+function crossStackReads(s: Synthesized): [string, string][] {
+  return Object.values(s.json).flatMap((stack) => {
+    const own = stack.terraform.cloud.workspaces.name;
+    return Object.values<any>(stack.data?.terraform_remote_state ?? {})
+      .map((source): [string, string] => [own, source.config.workspaces.name])
+      .filter(([reader, read]) => reader !== read);
+  });
+}
+
+const sorted = <T>(pairs: T[]) => pairs.map((p) => JSON.stringify(p)).sort();
+
+describe("the set-up stack <cluster>-hcp", () => {
+  let plain: Synthesized;
+  let setup: ReturnType<typeof setupJson>;
+  beforeAll(() => {
+    plain = synthCluster(cloud({ terraformVersion: "1.11.4" }));
+    setup = setupJson(plain);
+  });
+
+  test("is synthesized beside the workload stacks, outside the app cdktf deploy '*' reads, its state beside the output folder", () => {
+    expect(Object.keys(plain.json)).not.toContain("demo-hcp");
+    const manifest = JSON.parse(fs.readFileSync(path.join(plain.outdir, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks)).not.toContain("demo-hcp");
+    expect(plain.setupStacks).toEqual([{ name: "demo-hcp", resources: expect.any(Number) }]);
+    const folder = setupStackFolder(plain.outdir, "demo");
+    expect(path.resolve(folder, setup.terraform.backend.local.path)).toBe(path.join(path.dirname(plain.outdir), "terraform.demo-hcp.tfstate"));
+    expect(setup.terraform.required_providers.tfe).toEqual({ source: "hashicorp/tfe", version: "0.71.0" });
+    expect(setup.provider.tfe).toEqual([{ hostname: "app.terraform.io", organization: "acme" }]);
+  });
+
+  test("one workspace per workload stack, named and placed exactly as the stack's cloud block, with the pinned version", () => {
+    const fromCloudBlocks = Object.values(plain.json).map((stack) => {
+      const { organization, workspaces } = stack.terraform.cloud;
+      return { name: workspaces.name, organization, project: workspaces.project };
+    });
+    const project = setup.data?.tfe_project?.project;
+    expect(project).toMatchObject({ name: "openshift", organization: "acme" });
+    const workspaces = Object.values(byType(setup, "tfe_workspace"));
+    expect(workspaces.map((w) => ({ name: w.name, organization: w.organization, project: w.project_id === "${data.tfe_project.project.id}" ? "openshift" : w.project_id })).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      fromCloudBlocks.sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    for (const w of workspaces) expect(w.terraform_version).toBe("1.11.4");
+  });
+
+  test("each state is shared with exactly the workspaces that read it, never organization-wide", () => {
+    const reads = crossStackReads(plain);
+    // infra, bootstrap, machines read network; bootstrap, machines and ingress read infra.
+    expect(reads.length).toBeGreaterThanOrEqual(5);
+    const name = workspaceNames(setup);
+    const settings = Object.values(byType(setup, "tfe_workspace_settings"));
+    expect(settings).toHaveLength(5);
+    const sharing = settings.flatMap((s) => {
+      expect(s.global_remote_state).toBe(false);
+      return s.remote_state_consumer_ids.map((consumer: string): [string, string] => [name(consumer), name(s.workspace_id)]);
+    });
+    expect(sorted(sharing)).toEqual(sorted(reads));
+  });
+
+  test("no run triggers unless asked for", () => {
+    expect(byType(setup, "tfe_run_trigger")).toEqual({});
+  });
+
+  test("runTriggers: true gives a trigger along every cross-stack read, and no other", () => {
+    const s = synthCluster(cloud({ runTriggers: true }));
+    const json = setupJson(s);
+    const name = workspaceNames(json);
+    const triggers = Object.values(byType(json, "tfe_run_trigger")).map((t): [string, string] => [name(t.workspace_id), name(t.sourceable_id)]);
+    expect(sorted(triggers)).toEqual(sorted(crossStackReads(s)));
+  });
+
+  test("sharing follows the reads the file makes: with the apps records on, ingress reads infra's outputs", () => {
+    const s = synthCluster(cloud({}, { ingress: { routerLoadBalancerHostname: "router-lb.example.com" } }));
+    const json = setupJson(s);
+    const name = workspaceNames(json);
+    const settings = Object.values(byType(json, "tfe_workspace_settings"));
+    const sharing = settings.flatMap((x) => x.remote_state_consumer_ids.map((c: string): [string, string] => [name(c), name(x.workspace_id)]));
+    expect(sorted(sharing)).toEqual(sorted(crossStackReads(s)));
+    expect(sharing).toContainEqual(["ocp-demo-ingress", "ocp-demo-infra"]);
+  });
+
+  test("execution mode, and an agent pool with agent execution", () => {
+    const remote = Object.values(byType(setup, "tfe_workspace_settings"));
+    for (const s of remote) expect([s.execution_mode, s.agent_pool_id]).toEqual(["remote", undefined]);
+    const agent = Object.values(byType(setupJson(synthCluster(cloud({ executionMode: "agent", agentPoolId: "apool-1a2b3c4d5e6f7g8h" }))), "tfe_workspace_settings"));
+    for (const s of agent) expect([s.execution_mode, s.agent_pool_id]).toEqual(["agent", "apool-1a2b3c4d5e6f7g8h"]);
+  });
+
+  test("dynamic credentials: the two variables on every workload workspace, with the role the stack creates", () => {
+    const name = workspaceNames(setup);
+    const variables = Object.values(byType(setup, "tfe_variable")).map((v) => [name(v.workspace_id), v.category, v.key, v.value]);
+    const expected = Object.values(byType(setup, "tfe_workspace")).flatMap((w) => [
+      [w.name, "env", "TFC_AWS_PROVIDER_AUTH", "true"],
+      [w.name, "env", "TFC_AWS_RUN_ROLE_ARN", "${aws_iam_role.run-role.arn}"],
+    ]);
+    expect(sorted(variables)).toEqual(sorted(expected));
+    expect(Object.values(byType(setup, "aws_iam_role"))).toHaveLength(1);
+    expect(byType(setup, "aws_iam_openid_connect_provider")["oidc-provider"]).toMatchObject({ url: "https://app.terraform.io", client_id_list: ["aws.workload.identity"] });
+  });
+
+  test("an existing role (awsRoleArn): its ARN in the variables, and nothing made in AWS", () => {
+    const arn = "arn:aws:iam::123456789012:role/hcp-runs";
+    const json = setupJson(synthCluster(cloud({ awsRoleArn: arn })));
+    expect(Object.values(byType(json, "tfe_variable")).filter((v) => v.key === "TFC_AWS_RUN_ROLE_ARN").map((v) => v.value)).toEqual(Array(5).fill(arn));
+    expect(Object.keys(json.resource ?? {}).filter((t) => t.startsWith("aws_"))).toEqual([]);
+    expect(json.provider.aws).toBeUndefined();
+  });
+
+  test.each(["variables", "none"])("awsCredentials: %s: no credentials variables and nothing made in AWS", (awsCredentials) => {
+    const json = setupJson(synthCluster(cloud({ awsCredentials })));
+    expect(byType(json, "tfe_variable")).toEqual({});
+    expect(Object.keys(json.resource ?? {}).filter((t) => t.startsWith("aws_"))).toEqual([]);
+  });
+
+  test("no project: the workspaces go to the organization's default project, and the trust names it", () => {
+    const json = setupJson(synthCluster(cloud({ project: null })));
+    expect(json.data?.tfe_project).toBeUndefined();
+    for (const w of Object.values(byType(json, "tfe_workspace"))) expect(w.project_id).toBeUndefined();
+    const trust = JSON.parse(Object.values(byType(json, "aws_iam_role"))[0].assume_role_policy);
+    expect(trust.Statement[0].Condition.StringLike["app.terraform.io:sub"][0]).toBe("organization:acme:project:Default Project:workspace:ocp-demo-network:run_phase:*");
+  });
+
+  test("a local or S3 backend synthesizes no set-up stack", () => {
+    const s = synthCluster(baseCluster());
+    expect(s.setupStacks).toEqual([]);
+    expect(fs.existsSync(path.join(s.outdir, "hcp"))).toBe(false);
+  });
+});
+
+describe("the cloud contract's rules name the field", () => {
+  const dir = tempDir();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const rows: [string, Record<string, unknown>, string, RegExp][] = [
+    ["agent without a pool", { executionMode: "agent" }, "backend.cloud.agentPoolId", /is required with executionMode: agent/],
+    ["a pool without agent", { agentPoolId: "apool-1a2b3c4d5e6f7g8h" }, "backend.cloud.agentPoolId", /is used only with executionMode: agent \(got executionMode: remote\)/],
+    ["a pool ID's form", { executionMode: "agent", agentPoolId: "pool-1" }, "backend.cloud.agentPoolId", /must be an agent pool ID .*\(got "pool-1"\)/],
+    ["an execution mode", { executionMode: "cloud" }, "backend.cloud.executionMode", /one of remote, local, agent/],
+    ["a version constraint", { terraformVersion: "~> 1.11" }, "backend.cloud.terraformVersion", /exact Terraform version such as 1.11.4 \(got "~> 1.11"\)/],
+    ["a credentials mode", { awsCredentials: "static" }, "backend.cloud.awsCredentials", /one of dynamic, variables, none/],
+    ["a role ARN's form", { awsRoleArn: "hcp-runs" }, "backend.cloud.awsRoleArn", /IAM role/],
+    ["a role without dynamic credentials", { awsCredentials: "variables", awsRoleArn: "arn:aws:iam::123456789012:role/hcp-runs" }, "backend.cloud.awsRoleArn", /only with awsCredentials: dynamic/],
+    ["runTriggers a boolean", { runTriggers: "yes" }, "backend.cloud.runTriggers", /boolean/],
+  ];
+  test.each(rows)("%s", (_rule, settings, field, message) => {
+    const { file, lines } = refusal(dir, cloud(settings));
+    const line = lines.find((l) => l.startsWith(file) && l.includes(`: ${field}: `) && message.test(l));
+    expect({ line, lines }).toEqual({ line: expect.any(String), lines });
+  });
+});
