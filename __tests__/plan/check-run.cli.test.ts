@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { runNpmScript } from "../../test-support/cli";
 import { documented, runDocumented } from "../../test-support/documented-commands";
 import { HcpDouble } from "../../test-support/hcp-double";
 import { tempDir } from "../../test-support/paths";
@@ -90,5 +91,24 @@ describe("npm run plan -- --check-run <run-id>", () => {
       code: 1,
       message: `--check-run reads an HCP Terraform run: cluster demo in ${local} has backend.type local, not cloud`,
     });
+  });
+});
+
+describe("npm run plan on a cloud cluster with remote or agent execution", () => {
+  test("refuses at once, in one line, saying what to run instead; nothing is synthesized", async () => {
+    for (const executionMode of ["remote", "agent"]) {
+      const outdir = path.join(tempDir(), "cdktf.out");
+      const file = writeCluster({
+        backend: { type: "cloud", cloud: { organization: ORG, hostname: hcp.hostname, executionMode, ...(executionMode === "agent" ? { agentPoolId: "apool-123" } : {}) } },
+      });
+      const r = await runNpmScript("plan", [], { CLUSTER_CONFIG: file, CDKTF_OUTDIR: outdir, ...hcp.env() });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({
+        status: 1,
+        stderr:
+          `demo: backend.cloud.executionMode is ${executionMode}, so plans run in HCP Terraform and npm run plan cannot read them; ` +
+          "judge each run's plan with npm run plan -- --check-run <run-id> demo (the run ID is in its URL), or plan here with executionMode: local\n",
+      });
+      expect(fs.existsSync(outdir)).toBe(false);
+    }
   });
 });

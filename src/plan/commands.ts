@@ -97,6 +97,7 @@ async function plan(argv: readonly string[]): Promise<number> {
 
   const concurrency = Number(args.values.get("--concurrency") ?? Math.max(4, os.cpus().length));
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of 1 or more (got ${args.values.get("--concurrency")})\n${PLAN_USAGE}`);
+  refuseRemoteExecution(args.positional);
   const result = synthesizeOrExplain();
   const selected = selectClusters(result.clusters, args.positional);
   const stacks = selected.flatMap((i) => stacksOf(result, i).map((name) => ({ name, dir: path.join(result.outdir, "stacks", name), cluster: result.clusters[i] })));
@@ -109,6 +110,24 @@ async function plan(argv: readonly string[]): Promise<number> {
   console.log(formatReport(report, (o, verb) => commandLine(o.stackDir, [verb, o.planFile])));
   if (blockingFindings(report.findings).length || refusedStacks(report).length) return 1;
   return report.outcomes.some((o) => o.status === "failed") ? 2 : 0;
+}
+
+/**
+ * With remote or agent execution, `terraform plan` runs in HCP Terraform and streams the run's
+ * rendered log: no plan the rules can read. Refused before anything runs, saying what to run.
+ */
+function refuseRemoteExecution(clusterNames: readonly string[]): void {
+  const { clusters } = loadClusterFile(configFile());
+  for (const i of selectClusters(clusters, clusterNames)) {
+    const { clusterName, backend } = clusters[i];
+    const mode = backend.type === "cloud" ? backend.cloud!.executionMode : "local";
+    if (mode !== "local") {
+      throw new UsageError(
+        `${clusterName}: backend.cloud.executionMode is ${mode}, so plans run in HCP Terraform and npm run plan cannot read them; ` +
+          `judge each run's plan with npm run plan -- --check-run <run-id> ${clusterName} (the run ID is in its URL), or plan here with executionMode: local`,
+      );
+    }
+  }
 }
 
 /** The checker alone, on a saved `terraform show -json` plan; acknowledgements from CLUSTER_CONFIG when set. */
