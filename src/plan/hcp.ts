@@ -134,3 +134,19 @@ export async function fetchRunPlanJson(hostname: string, runId: string, env: Nod
   if (plan.status !== 200) throw new HcpApiError(explain(plan.status, `the JSON plan of run ${runId}`, hostname));
   return plan.body;
 }
+
+const OWN_STATE_UNREAD = /^data\.terraform_remote_state\.own-state(\[\d+\])?: Unable to find remote state\b/;
+
+/**
+ * The own-state guard (src/state/own-state.ts) reads a stack's own state once objects it creates
+ * live in AWS. Where Terraform cannot tell beforehand whether that state exists (an HCP workspace:
+ * no provider here can ask HCP's API), a workspace holding none fails that read with Terraform's
+ * "Unable to find remote state"; said here as the guard says it.
+ */
+export function explainOwnStateRead(error: string, stack: string, location: string): string {
+  if (!OWN_STATE_UNREAD.test(error)) return error;
+  return (
+    `${stack}: objects this stack creates already live in AWS but its state at ${location} holds nothing: they are managed by another Terraform state ` +
+    `(an earlier backend setting, or another checkout's). Nothing was changed. Move that state here, or adopt the objects with terraform import`
+  );
+}
