@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { fetchRunPlanJson } from "../../src/plan/hcp";
 import { HcpDouble } from "../../test-support/hcp-double";
 import { tempDir } from "../../test-support/paths";
+import { setupStackFolder } from "../../src/hcp/synth";
+import { baseCluster, synthCluster } from "../../test-support/synth";
 import { requireTerraform, terraform } from "../../test-support/terraform";
 
 const ORG = "acme";
@@ -175,5 +177,26 @@ describe("HCP double", () => {
       `run ${run.id}: not found on ${hcp.hostname} (404: no such run, or the token for ${hcp.hostname} may not read it)`,
     );
     await expect(fetchRunPlanJson(hcp.hostname, "run-doesnotexist", env)).rejects.toThrow(/run run-doesnotexist: not found/);
+  });
+
+  test("configured from the set-up stack as synthesized: every workload workspace, its sharing, triggers and credentials variables", () => {
+    const synth = synthCluster(
+      baseCluster({ backend: { type: "cloud", cloud: { organization: ORG, hostname: hcp.hostname, workspacePrefix: "x-", runTriggers: true, awsCredentials: "dynamic" } } }),
+    );
+    const before = hcp.runTriggers.length;
+    hcp.configureFrom(JSON.parse(fs.readFileSync(path.join(setupStackFolder(synth.outdir, "demo"), "cdk.tf.json"), "utf8")));
+    const stacks = Object.keys(synth.json);
+    // Who reads whom, from the workload stacks' own terraform_remote_state blocks.
+    const readers = (upstream: string) =>
+      stacks.filter((s) => s !== upstream && Object.values<any>(synth.json[s].data?.terraform_remote_state ?? {}).some((r) => r.config?.workspaces?.name === `x-${upstream}`));
+    for (const stack of stacks) {
+      const ws = hcp.workspaces.get(`x-${stack}`)!;
+      expect(ws).toMatchObject({ executionMode: "remote", globalRemoteState: false });
+      expect([...ws.consumers].sort()).toEqual(readers(stack).map((r) => `x-${r}`).sort());
+      expect(ws.variables.map((v) => v.key).sort()).toEqual(["TFC_AWS_PROVIDER_AUTH", "TFC_AWS_RUN_ROLE_ARN"]);
+    }
+    const triggers = hcp.runTriggers.slice(before);
+    expect(triggers.length).toBe(stacks.reduce((n, s) => n + readers(s).length, 0));
+    for (const t of triggers) expect(readers(t.sourceable.slice(2))).toContain(t.workspace.slice(2));
   });
 });
