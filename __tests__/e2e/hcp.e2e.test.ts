@@ -146,17 +146,16 @@ describe("cdktf deploy '*' as README writes it, state in HCP workspaces", () => 
   });
 
   test("every stack's state is in its workspace, each workspace unlocked", async () => {
-    for (const stack of STACKS) {
-      expect(hcp.currentState(workspace(stack))?.outputs.StateOwner.value).toBe(stack);
-      expect(hcp.workspaces.get(workspace(stack))!.lockedBy).toBeUndefined();
-    }
+    // The ingress stack is empty until day 2 (no router hostname): nothing of its own to record.
+    for (const stack of STACKS.filter((s) => s !== "demo-ingress")) expect(hcp.currentState(workspace(stack))?.outputs.StateOwner?.value).toBe(stack);
+    for (const stack of STACKS) expect(hcp.workspaces.get(workspace(stack))!.lockedBy).toBeUndefined();
     const zones = await env.aws.route53.send(new ListHostedZonesCommand({}));
     expect(zones.HostedZones!.map((z) => z.Name).sort()).toEqual(["demo.example.com.", "example.com."]);
   });
 
   test("npm run plan on the cloud cluster: every stack planned, zero changes, exit 0", async () => {
     const r = await timed("npm run plan", () => runDocumented(documented("npm-run-plan", vars()), { env: cloudEnv() }));
-    expect(r.code).toBe(0);
+    expect({ code: r.code, output: r.code === 0 ? "" : `${r.stdout}\n${r.stderr}` }).toEqual({ code: 0, output: "" });
     for (const stack of STACKS) expect(row(r.stdout, stack)).toEqual(["0", "0", "0", "0", "no changes"]);
     expect(r.stdout).toContain("No changes: the infrastructure matches the cluster file.");
   });

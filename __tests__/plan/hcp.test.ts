@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { hcpToken } from "../../src/plan/hcp";
+import { explainOwnStateRead, hcpToken } from "../../src/plan/hcp";
+import { backendSinceInit } from "../../src/plan/terraform";
 import { tempDir } from "../../test-support/paths";
 
 /** A HOME with `terraform login`'s credentials file, and a CLI config file; what Terraform would read. */
@@ -30,5 +31,39 @@ describe("hcpToken: Terraform's own order", () => {
   test("a JSON CLI config file is read as JSON", () => {
     const env = home(undefined, JSON.stringify({ credentials: { "tfe.example.com": { token: "json" } } }));
     expect(hcpToken("tfe.example.com", env)).toBe("json");
+  });
+});
+
+describe("a stack folder initialized for HCP Terraform", () => {
+  /** `.terraform/terraform.tfstate` as Terraform 1.11.4's init wrote it for a cloud block. */
+  const recorded = (name: string) => ({
+    version: 3,
+    terraform_version: "1.11.4",
+    backend: { type: "cloud", config: { hostname: "tfe.example.com", organization: "acme", token: null, workspaces: { name, project: "p", tags: null } }, hash: 3429299341 },
+  });
+  const folder = (name: string) => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, ".terraform"));
+    fs.writeFileSync(path.join(dir, ".terraform", "terraform.tfstate"), JSON.stringify(recorded(name)));
+    return dir;
+  };
+  const stack = { terraform: { cloud: { hostname: "tfe.example.com", organization: "acme", workspaces: { name: "demo-network", project: "p" } } } };
+
+  test("records the stack's cloud block: the same backend; another workspace or an S3 backend: changed", () => {
+    expect(backendSinceInit(folder("demo-network"), stack)).toBe("same");
+    expect(backendSinceInit(folder("x-demo-network"), stack)).toBe("changed");
+    expect(backendSinceInit(folder("demo-network"), { terraform: { backend: { s3: { bucket: "b", key: "k" } } } })).toBe("changed");
+  });
+});
+
+describe("explainOwnStateRead", () => {
+  test("the own-state guard's read of a workspace without state is said as the guard says it; other errors pass through", () => {
+    const unread = "data.terraform_remote_state.own-state[0]: Unable to find remote state: No stored state was found for the given workspace in the given backend.";
+    expect(explainOwnStateRead(unread, "demo-network", "tfe.example.com/acme/workspaces/demo-network")).toBe(
+      "demo-network: objects this stack creates already live in AWS but its state at tfe.example.com/acme/workspaces/demo-network holds nothing: " +
+        "they are managed by another Terraform state (an earlier backend setting, or another checkout's). Nothing was changed. Move that state here, or adopt the objects with terraform import",
+    );
+    const upstream = "data.terraform_remote_state.cross-stack-reference-input-demo-network: Unable to find remote state: No stored state was found.";
+    expect(explainOwnStateRead(upstream, "demo-infra", "x")).toBe(upstream);
   });
 });
