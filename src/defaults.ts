@@ -84,6 +84,5 @@ export const CLOUD_EXECUTION_MODES = ["remote", "local", "agent"] as const;
 export const DEFAULT_CLOUD_EXECUTION_MODE: (typeof CLOUD_EXECUTION_MODES)[number] = "remote";
 /** How HCP runs get AWS credentials (backend.cloud.awsCredentials). */
 export const CLOUD_AWS_CREDENTIALS = ["dynamic", "variables", "none"] as const;
-export const DEFAULT_CLOUD_AWS_CREDENTIALS: (typeof CLOUD_AWS_CREDENTIALS)[number] = "dynamic";
 /** The S3 backend's key prefix: `<prefix>/<stack>.tfstate`. */
 export const defaultStateKeyPrefix = (clusterName: string) => `openshift/${clusterName}`;

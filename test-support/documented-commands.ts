@@ -47,7 +47,12 @@ export type NotRun =
   /** A form a user completes with what only they have (their URL). */
   | "illustration"
   /** A usage line with optional parts in brackets; its concrete forms are other entries. */
-  | "synopsis";
+  | "synopsis"
+  /**
+   * Needs a real HCP Terraform host: a login, or the hashicorp/tfe provider, which the tests'
+   * mirror lacks (the HCP API double stands in for the API that Terraform's cloud block calls).
+   */
+  | "hcp";
 
 export interface DocumentedCommandEntry {
   readonly id: string;
@@ -234,6 +239,18 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     forms: ["terraform -chdir=cdktf.out/stacks/demo-network init && terraform -chdir=cdktf.out/stacks/demo-network apply"],
     run: "e2e",
     adapt: [OUTDIR, STACK(/demo-network/g), YES],
+  },
+  {
+    id: "hcp-login",
+    forms: ["terraform login app.terraform.io"],
+    notRun: "hcp",
+    why: "opens a browser on the HCP host for a token; the tests hand Terraform a token for the double through TF_TOKEN_<host> instead",
+  },
+  {
+    id: "hcp-setup-apply",
+    forms: ["terraform -chdir=cdktf.out/hcp/stacks/demo-hcp init && terraform -chdir=cdktf.out/hcp/stacks/demo-hcp apply"],
+    notRun: "hcp",
+    why: "init installs hashicorp/tfe, which the tests' mirror lacks; the stack's JSON is checked by __tests__/hcp/setup-stack.test.ts, and its AWS half is applied on moto by __tests__/hcp/run-role.e2e.test.ts",
   },
   { id: "terraform-plan", forms: ["terraform -chdir=cdktf.out/stacks/<stack> plan"], run: "e2e", adapt: [OUTDIR, STACK("<stack>")] },
   {

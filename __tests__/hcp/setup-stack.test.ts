@@ -1,5 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { App } from "cdktf";
+import { HcpSetupStack, HcpSetupStackProps } from "../../src/hcp/setup-stack";
 import { setupStackFolder } from "../../src/hcp/synth";
 import { tempDir } from "../../test-support/paths";
 import { refusal } from "../../test-support/refusal";
@@ -74,7 +76,11 @@ describe("the set-up stack <cluster>-hcp", () => {
     expect(workspaces.map((w) => ({ name: w.name, organization: w.organization, project: w.project_id === "${data.tfe_project.project.id}" ? "openshift" : w.project_id })).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
       fromCloudBlocks.sort((a, b) => a.name.localeCompare(b.name)),
     );
-    for (const w of workspaces) expect(w.terraform_version).toBe("1.11.4");
+    for (const w of workspaces) {
+      expect(w.terraform_version).toBe("1.11.4");
+      // The VCS connection and auto-apply are set in HCP; re-applying the set-up stack keeps them.
+      expect(w.lifecycle.ignore_changes).toEqual(expect.arrayContaining(["vcs_repo", "working_directory", "auto_apply", "auto_apply_run_trigger"]));
+    }
   });
 
   test("each state is shared with exactly the workspaces that read it, never organization-wide", () => {
@@ -146,12 +152,35 @@ describe("the set-up stack <cluster>-hcp", () => {
     expect(Object.keys(json.resource ?? {}).filter((t) => t.startsWith("aws_"))).toEqual([]);
   });
 
+  test("local execution: no credentials by default (runs use the machine's own); dynamic when asked for", () => {
+    const local = setupJson(synthCluster(cloud({ executionMode: "local" })));
+    expect(byType(local, "tfe_variable")).toEqual({});
+    expect(Object.keys(local.resource ?? {}).filter((t) => t.startsWith("aws_"))).toEqual([]);
+    const dynamic = setupJson(synthCluster(cloud({ executionMode: "local", awsCredentials: "dynamic" })));
+    expect(Object.keys(byType(dynamic, "tfe_variable"))).toHaveLength(10);
+  });
+
   test("no project: the workspaces go to the organization's default project, and the trust names it", () => {
     const json = setupJson(synthCluster(cloud({ project: null })));
     expect(json.data?.tfe_project).toBeUndefined();
     for (const w of Object.values(byType(json, "tfe_workspace"))) expect(w.project_id).toBeUndefined();
     const trust = JSON.parse(Object.values(byType(json, "aws_iam_role"))[0].assume_role_policy);
     expect(trust.Statement[0].Condition.StringLike["app.terraform.io:sub"][0]).toBe("organization:acme:project:Default Project:workspace:ocp-demo-network:run_phase:*");
+  });
+
+  test("a fleet: one set-up stack per cloud cluster, each sharing only within its own cluster", () => {
+    const s = synthCluster({
+      ...cloud(),
+      clusters: [{}, { clusterName: "web", infraId: "web-a1b2c" }, { clusterName: "lab", infraId: "lab-z9y8x", backend: { type: "local" } }],
+    });
+    expect(s.setupStacks.map((x) => x.name)).toEqual(["demo-hcp", "web-hcp"]);
+    for (const cluster of ["demo", "web"]) {
+      const json = JSON.parse(fs.readFileSync(path.join(setupStackFolder(s.outdir, cluster), "cdk.tf.json"), "utf8"));
+      const names = Object.values(byType(json, "tfe_workspace")).map((w) => w.name);
+      expect(names.sort()).toEqual(["bootstrap", "infra", "ingress", "machines", "network"].map((p) => `ocp-${cluster}-${p}`));
+      const name = workspaceNames(json);
+      for (const x of Object.values(byType(json, "tfe_workspace_settings"))) for (const c of x.remote_state_consumer_ids) expect(name(c)).toMatch(new RegExp(`^ocp-${cluster}-`));
+    }
   });
 
   test("a local or S3 backend synthesizes no set-up stack", () => {
@@ -179,5 +208,43 @@ describe("the cloud contract's rules name the field", () => {
     const { file, lines } = refusal(dir, cloud(settings));
     const line = lines.find((l) => l.startsWith(file) && l.includes(`: ${field}: `) && message.test(l));
     expect({ line, lines }).toEqual({ line: expect.any(String), lines });
+  });
+});
+
+describe("HcpSetupStack checks its own props", () => {
+  const workspaces = [
+    { stack: "demo-network", workspace: "ocp-demo-network", reads: [], readBy: ["demo-infra"] },
+    { stack: "demo-infra", workspace: "ocp-demo-infra", reads: ["demo-network"], readBy: [] },
+  ];
+  const props = { organization: "acme", hostname: "app.terraform.io", workspaces, executionMode: "remote" as const, statePath: "terraform.tfstate" };
+
+  test("valid props synthesize", () => {
+    expect(() => new HcpSetupStack(new App({ outdir: tempDir() }), "demo-hcp", props)).not.toThrow();
+  });
+
+  test.each([
+    [{ organization: "my org" }, "demo-hcp: organization: must be an HCP Terraform organization name"],
+    [{ executionMode: "agent" }, "demo-hcp: agentPoolId: is required with executionMode: agent"],
+    [{ agentPoolId: "apool-1a2b" }, "demo-hcp: agentPoolId: is used only with executionMode: agent (got executionMode: remote)"],
+    [{ terraformVersion: "latest" }, 'demo-hcp: terraformVersion: must be an exact Terraform version such as 1.11.4 (got "latest")'],
+    [{ workspaces: [workspaces[1]] }, "demo-hcp: workspaces[0]: reads or is read by stacks that have no workspace here: demo-network"],
+  ])("%o", (bad, message) => {
+    expect(() => new HcpSetupStack(new App({ outdir: tempDir() }), "demo-hcp", { ...props, ...bad } as HcpSetupStackProps)).toThrow(message);
+  });
+});
+
+describe("the set-up stack's folder across syntheses", () => {
+  test("a second synth keeps its Terraform working files, and refuses a file of the user's in hcp/", () => {
+    const dir = tempDir();
+    const first = synthCluster(cloud(), dir);
+    const folder = setupStackFolder(first.outdir, "demo");
+    fs.mkdirSync(path.join(folder, ".terraform"));
+    fs.writeFileSync(path.join(folder, ".terraform.lock.hcl"), "# lock\n");
+    synthCluster(cloud({ runTriggers: true }), dir);
+    expect(fs.readFileSync(path.join(folder, ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
+    expect(fs.existsSync(path.join(folder, ".terraform"))).toBe(true);
+    fs.writeFileSync(path.join(first.outdir, "hcp", "notes.txt"), "mine");
+    expect(() => synthCluster(cloud(), dir)).toThrow(/hcp\/notes.txt: is not part of the synthesized output/);
+    expect(fs.readFileSync(path.join(first.outdir, "hcp", "notes.txt"), "utf8")).toBe("mine");
   });
 });

@@ -1,6 +1,7 @@
 import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { DataTerraformRemoteState, Fn, LocalBackend, S3Backend, TerraformBackend, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
 import type { ClusterConfig } from "../config/load";
 import { defaultStateKeyPrefix } from "../defaults";
 import { OwnState } from "../state/own-state";
@@ -16,6 +17,44 @@ export interface StateLocation {
 const s3Key = (cluster: ClusterConfig, stackName: string) => `${cluster.backend.s3!.keyPrefix ?? defaultStateKeyPrefix(cluster.clusterName)}/${stackName}.tfstate`;
 const localPath = (stackName: string) => `../../../terraform.${stackName}.tfstate`;
 const cloudWorkspace = (cluster: ClusterConfig, stackName: string) => `${cluster.backend.cloud!.workspacePrefix}${stackName}`;
+
+interface CloudBlockConfig {
+  readonly organization: string;
+  readonly hostname: string;
+  readonly workspace: string;
+  readonly project?: string;
+}
+
+/**
+ * Terraform's `cloud` block, written as cdktf's CloudBackend writes it and read by other stacks
+ * through the same `remote` remote-state data source, without CloudBackend's check that runs
+ * `terraform version` for each stack at every synth: a process per stack (12 s of a fleet of 25
+ * clusters on a loaded machine, most of its synth), and synth would need Terraform installed.
+ * Terraform itself refuses a cloud block below 1.1.
+ */
+class CloudBlock extends TerraformBackend {
+  constructor(
+    scope: Construct,
+    private readonly config: CloudBlockConfig,
+  ) {
+    super(scope, "backend", "cloud");
+  }
+
+  override toTerraform(): any {
+    const { organization, hostname, workspace, project } = this.config;
+    return { terraform: { cloud: { organization, hostname, workspaces: { name: workspace, ...(project !== undefined && { project }) } } } };
+  }
+
+  /** As CloudBackend's: cdktf's CLI tells HCP Terraform (`tfc`) from Terraform Enterprise by it. */
+  override toMetadata(): any {
+    return { ...super.toMetadata(), cloud: this.config.hostname.startsWith("app.terraform.io") ? "tfc" : "tfe" };
+  }
+
+  override getRemoteStateDataSource(scope: Construct, name: string, _fromStack: string) {
+    const { organization, hostname, workspace } = this.config;
+    return new DataTerraformRemoteState(scope, name, { organization, hostname, workspaces: { name: workspace } });
+  }
+}
 
 /** Where the stack's state lives, from the file alone (the previous synth's is in the output's record). */
 export function stateLocation(cluster: ClusterConfig, stackName: string): StateLocation {
@@ -85,11 +124,7 @@ export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, 
     }
     case "cloud": {
       const cloud = backend.cloud!;
-      new CloudBackend(stack, {
-        organization: cloud.organization,
-        hostname: cloud.hostname,
-        workspaces: new NamedCloudWorkspace(cloudWorkspace(cluster, stackName), cloud.project),
-      });
+      new CloudBlock(stack, { organization: cloud.organization, hostname: cloud.hostname, workspace: cloudWorkspace(cluster, stackName), project: cloud.project });
       break;
     }
     default: {

@@ -7,7 +7,6 @@ import {
   DEFAULT_BOOTSTRAP_INSTANCE_TYPE,
   CLOUD_AWS_CREDENTIALS,
   CLOUD_EXECUTION_MODES,
-  DEFAULT_CLOUD_AWS_CREDENTIALS,
   DEFAULT_CLOUD_EXECUTION_MODE,
   DEFAULT_CLOUD_HOSTNAME,
   DEFAULT_COMPUTE_INSTANCE_TYPE,
@@ -239,10 +238,9 @@ export const clusterSchema = z
             executionMode: z.enum(CLOUD_EXECUTION_MODES).default(DEFAULT_CLOUD_EXECUTION_MODE).describe("Where runs execute: remote (HCP), local (this machine), agent (an agent pool)"),
             agentPoolId: optional(text("An agent pool ID, apool-...; required with executionMode: agent")),
             terraformVersion: optional(text("The Terraform version pinned on every workspace, such as 1.11.4 (default: HCP's latest)")),
-            awsCredentials: z
-              .enum(CLOUD_AWS_CREDENTIALS)
-              .default(DEFAULT_CLOUD_AWS_CREDENTIALS)
-              .describe("dynamic: OIDC trust from the workspaces to an AWS role; variables: you set AWS_* on the workspaces; none"),
+            awsCredentials: optional(z.enum(CLOUD_AWS_CREDENTIALS)).describe(
+              "dynamic: OIDC trust from the workspaces to an AWS role; variables: you set AWS_* on the workspaces; none. Default: dynamic, or none with executionMode: local",
+            ),
             awsRoleArn: optional(text("An existing IAM role ARN for dynamic credentials: no OIDC provider or role is created")),
             runTriggers: z.boolean().default(false).describe("Run triggers along the cross-stack dependencies"),
           })

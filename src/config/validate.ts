@@ -1,4 +1,5 @@
 import { defaultStateKeyPrefix, SECURITY_GROUPS_PER_INTERFACE } from "../defaults";
+import { cloudAwsCredentials } from "../hcp/names";
 import { clusterProps } from "../stacks/stacks";
 import { iamRoleArnProblem, stateKmsKeyProblem, regionProblem } from "../validation/aws";
 import {
@@ -131,9 +132,9 @@ export function semanticProblems(c: Candidate): Finding[] {
     if (cloud.awsRoleArn !== undefined) {
       add(
         ["backend", "cloud", "awsRoleArn"],
-        cloud.awsCredentials === "dynamic"
+        cloudAwsCredentials(cloud) === "dynamic"
           ? iamRoleArnProblem(cloud.awsRoleArn, typeof c.region === "string" ? c.region : undefined)
-          : `is used only with awsCredentials: dynamic (got awsCredentials: ${cloud.awsCredentials}); remove it, or set awsCredentials: dynamic`,
+          : `is used only with awsCredentials: dynamic (got awsCredentials: ${cloudAwsCredentials(cloud)}); remove it, or set awsCredentials: dynamic`,
       );
     }
   }

@@ -1,9 +1,6 @@
-import * as path from "node:path";
 import type { ClusterConfig } from "../config/load";
 import { clusterStackNames } from "../stacks/names";
-
-/** `<outdir>/hcp/stacks/<clusterName>-hcp` (src/hcp/synth.ts writes it; kept here so the summary loads no tfe bindings). */
-const setupFolder = (outdir: string, clusterName: string) => path.join(outdir, "hcp", "stacks", `${clusterName}-hcp`);
+import { cloudAwsCredentials, setupStackFolder } from "./names";
 
 /**
  * The synth summary's "Next" lines for a cluster with its state in HCP Terraform, before the
@@ -12,12 +9,12 @@ const setupFolder = (outdir: string, clusterName: string) => path.join(outdir, "
  */
 export function cloudNextSteps(cluster: ClusterConfig, outdir: string): string[] {
   const cloud = cluster.backend.cloud!;
-  const folder = setupFolder(outdir, cluster.clusterName);
+  const folder = setupStackFolder(outdir, cluster.clusterName);
   const workspaces = clusterStackNames(cluster.clusterName).map((s) => `${cloud.workspacePrefix}${s}`);
   const pad = (command: string) => `  ${command.padEnd(36)}`;
   return [
     `${pad(`terraform login ${cloud.hostname}`)}  a token for ${cloud.hostname} (once per machine)`,
     `  terraform -chdir=${folder} init && terraform -chdir=${folder} apply`,
-    `${" ".repeat(40)}once, by an administrator: workspaces ${workspaces[0]} to ${workspaces[workspaces.length - 1]} in ${cloud.organization}${cloud.project ? `/${cloud.project}` : ""}, state sharing${cloud.awsCredentials === "dynamic" ? ", AWS credentials" : ""}`,
+    `${" ".repeat(40)}once, by an administrator: workspaces ${workspaces[0]} to ${workspaces[workspaces.length - 1]} in ${cloud.organization}${cloud.project ? `/${cloud.project}` : ""}, state sharing${cloudAwsCredentials(cloud) === "dynamic" ? ", AWS credentials" : ""}`,
   ];
 }

@@ -11,6 +11,8 @@ import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { Fn, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { agentPoolProblem, hostnameProblem, organizationProblem, projectProblem, terraformVersionProblem } from "../validation/backend";
+import { assertValidProps, echo, Problems, PropProblem } from "../validation/problems";
 import { PolicyStatement } from "./aws-permissions";
 import type { WorkloadWorkspace } from "./workspaces";
 
@@ -18,6 +20,9 @@ import type { WorkloadWorkspace } from "./workspaces";
 export const AWS_WORKLOAD_AUDIENCE = "aws.workload.identity";
 /** The project HCP Terraform puts a workspace in when none is named. */
 export const DEFAULT_PROJECT_NAME = "Default Project";
+
+/** tfe_workspace arguments that choose how runs start: the user's, set in HCP. */
+export const WORKFLOW_SETTINGS = ["vcs_repo", "working_directory", "trigger_prefixes", "trigger_patterns", "file_triggers_enabled", "auto_apply", "auto_apply_run_trigger"] as const;
 
 /** The run role: created here, trusted by the cluster's workspaces only. */
 export interface RunRoleProps {
@@ -67,9 +72,7 @@ export class HcpSetupStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: HcpSetupStackProps) {
     super(scope, id);
     const { organization, hostname, workspaces } = props;
-    if (props.executionMode === "agent" ? !props.agentPoolId : props.agentPoolId !== undefined) {
-      throw new Error(`${id}: agentPoolId goes with executionMode agent, and only with it (got executionMode ${props.executionMode}, agentPoolId ${props.agentPoolId ?? "none"})`);
-    }
+    assertValidProps(this, checkHcpSetupProps(props));
     new LocalBackend(this, { path: props.statePath });
     // The token comes from TFE_TOKEN or `terraform login <hostname>` (Terraform's credentials file).
     new TfeProvider(this, "tfe", { hostname, organization });
@@ -87,6 +90,9 @@ export class HcpSetupStack extends TerraformStack {
         terraformVersion: props.terraformVersion,
         description: `Stack ${w.stack}, synthesized by openshift-upi-aws-cdktf`,
       });
+      // How runs start (a repository and its folder, auto-apply) is set in HCP (README: the
+      // VCS-driven workflow); a later apply of this stack leaves it alone.
+      workspace.lifecycle = { ignoreChanges: [...WORKFLOW_SETTINGS] };
       ids.set(w.stack, workspace.id);
     }
     for (const w of workspaces) {
@@ -136,6 +142,24 @@ export class HcpSetupStack extends TerraformStack {
     new IamRolePolicy(this, "run-policy", { name: `${props.name}-policy`, role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: props.statements }) });
     return role.arn;
   }
+}
+
+/** The set-up stack's own checks, by prop: the cluster file's rules for the same values. */
+export function checkHcpSetupProps(props: HcpSetupStackProps): PropProblem[] {
+  const p = new Problems();
+  p.add(["organization"], organizationProblem(props.organization));
+  p.add(["hostname"], hostnameProblem(props.hostname));
+  if (props.project !== undefined) p.add(["project"], projectProblem(props.project));
+  if (!["remote", "local", "agent"].includes(props.executionMode)) p.add(["executionMode"], `must be one of remote, local, agent (got ${echo(props.executionMode)})`);
+  p.add(["agentPoolId"], agentPoolProblem(props.executionMode, props.agentPoolId));
+  if (props.terraformVersion !== undefined) p.add(["terraformVersion"], terraformVersionProblem(props.terraformVersion));
+  if (!props.workspaces.length) p.add(["workspaces"], "must hold at least one workspace");
+  const stacks = new Set(props.workspaces.map((w) => w.stack));
+  props.workspaces.forEach((w, i) => {
+    const unknown = [...w.reads, ...w.readBy].filter((s) => !stacks.has(s));
+    if (unknown.length) p.add(["workspaces", i], `reads or is read by stacks that have no workspace here: ${unknown.join(", ")}`);
+  });
+  return p.list;
 }
 
 /**

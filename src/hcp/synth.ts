@@ -6,27 +6,11 @@ import { clusterStackNames } from "../stacks/names";
 import { providerEndpoints } from "../stacks/cluster-stack";
 import { defaultTags } from "../tags/tags";
 import { kmsKeyArnsIn, runRoleStatements } from "./aws-permissions";
+import { cloudAwsCredentials, SETUP_APP_FOLDER, setupStackName, setupStatePath } from "./names";
 import { HcpSetupStack } from "./setup-stack";
 import { SynthesizedStack, workloadWorkspaces } from "./workspaces";
 
-/**
- * The set-up stacks live in their own cdktf app, in `<outdir>/hcp`: `cdktf deploy '*'` deploys
- * the workload stacks with the workspaces' credentials and never this one, which an
- * administrator applies once, with a token that may manage workspaces (and AWS credentials that
- * may manage IAM).
- */
-export const HCP_FOLDER = "hcp";
-
-export const setupStackName = (clusterName: string) => `${clusterName}-hcp`;
-
-/** `<outdir>/hcp/stacks/<clusterName>-hcp`, where `terraform -chdir=` points. */
-export const setupStackFolder = (outdir: string, clusterName: string) => path.join(outdir, HCP_FOLDER, "stacks", setupStackName(clusterName));
-
-/**
- * Its state, local: beside the output folder (as the local backend's), so a new synth, which
- * replaces the output folder whole, never loses it.
- */
-export const setupStatePath = (clusterName: string) => `../../../../terraform.${setupStackName(clusterName)}.tfstate`;
+export { setupStackFolder, setupStackName } from "./names";
 
 /** The run role's name: outside `<infraId>-*`, the names its own policy may change. */
 export const runRoleName = (infraId: string) => `hcp-run-${infraId}`;
@@ -43,7 +27,7 @@ export interface SetupSummary {
 export function synthesizeHcpSetups(clusters: readonly ClusterConfig[], outdir: string, synthesized: (stack: string) => SynthesizedStack & { resource?: object }): SetupSummary[] {
   const cloudClusters = clusters.filter((c) => c.backend.type === "cloud");
   if (!cloudClusters.length) return [];
-  const app = new App({ outdir: path.join(outdir, HCP_FOLDER), stackTraces: false });
+  const app = new App({ outdir: path.join(outdir, SETUP_APP_FOLDER), stackTraces: false });
   const stacks = cloudClusters.map((c) => {
     const cloud = c.backend.cloud!;
     const stacks = clusterStackNames(c.clusterName);
@@ -54,7 +38,7 @@ export function synthesizeHcpSetups(clusters: readonly ClusterConfig[], outdir: 
       Object.keys(json.data ?? {}).forEach((t) => types.dataSources.add(t));
     }
     const dynamicCredentials =
-      cloud.awsCredentials !== "dynamic"
+      cloudAwsCredentials(cloud) !== "dynamic"
         ? undefined
         : cloud.awsRoleArn
           ? { roleArn: cloud.awsRoleArn }

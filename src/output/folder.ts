@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import type { InstallAssets } from "../config/install-dir";
 import { errnoWords, MiB, readRegularText, shownPath } from "../config/read-file";
+import { SETUP_APP_FOLDER } from "../hcp/names";
 import { OUTPUT_RECORD_FILE, OutputRecordError, readOutputRecord } from "./record";
 
 /**
@@ -30,6 +31,8 @@ export interface ProtectedPath {
 
 const MANIFEST = "manifest.json";
 const STACKS = "stacks";
+/** Where stack folders are: Terraform's working files and any state in them are carried across syntheses. */
+const STACK_FOLDERS = [STACKS, path.join(SETUP_APP_FOLDER, STACKS)];
 const WHOLE = "synth replaces the output folder whole";
 /** What `terraform init` left in a stack folder: carried so a new synth needs no new init. */
 const TERRAFORM_WORKDIR_FILES = [".terraform", ".terraform.lock.hcl"];
@@ -150,14 +153,21 @@ function refuseUnrelated(dir: string, shown: string, clusters: Set<string>) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const known =
       (entry.isFile() && (entry.name === MANIFEST || entry.name === OUTPUT_RECORD_FILE)) ||
-      (entry.isDirectory() && entry.name === STACKS) ||
+      (entry.isDirectory() && (entry.name === STACKS || entry.name === SETUP_APP_FOLDER)) ||
       // npm run diagram draws <cluster>.svg beside the stacks.
       (entry.isFile() && entry.name.endsWith(".svg") && clusters.has(entry.name.slice(0, -".svg".length)));
     if (!known) throw unrelated(entry.name);
   }
-  for (const entry of fs.readdirSync(path.join(dir, STACKS), { withFileTypes: true })) {
-    // Stack folders hold what cdktf and Terraform write (plans, .terraform, lock files).
-    if (!entry.isDirectory()) throw unrelated(path.join(STACKS, entry.name));
+  if (fs.existsSync(path.join(dir, SETUP_APP_FOLDER))) {
+    for (const entry of fs.readdirSync(path.join(dir, SETUP_APP_FOLDER), { withFileTypes: true })) {
+      if (!((entry.isFile() && entry.name === MANIFEST) || (entry.isDirectory() && entry.name === STACKS))) throw unrelated(path.join(SETUP_APP_FOLDER, entry.name));
+    }
+  }
+  for (const folder of STACK_FOLDERS.filter((f) => fs.existsSync(path.join(dir, f)))) {
+    for (const entry of fs.readdirSync(path.join(dir, folder), { withFileTypes: true })) {
+      // Stack folders hold what cdktf and Terraform write (plans, .terraform, lock files).
+      if (!entry.isDirectory()) throw unrelated(path.join(folder, entry.name));
+    }
   }
 }
 
@@ -275,15 +285,16 @@ export function replaceOutput(staging: string, target: string, shown: string): s
     fs.renameSync(staging, target);
     return [];
   }
-  const newStacks = new Set(fs.readdirSync(path.join(staging, STACKS)));
-  const oldStacksDir = path.join(target, STACKS);
-  for (const stack of fs.existsSync(oldStacksDir) ? fs.readdirSync(oldStacksDir) : []) {
+  const stacksIn = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
+  // Stack folders as `stacks/<stack>`, `hcp/stacks/<stack>`.
+  const newStacks = new Set(STACK_FOLDERS.flatMap((folder) => stacksIn(path.join(staging, folder)).map((stack) => path.join(folder, stack))));
+  for (const stack of STACK_FOLDERS.flatMap((folder) => stacksIn(path.join(target, folder)).map((stack) => path.join(folder, stack)))) {
     if (newStacks.has(stack)) continue;
-    const state = STATE_FILES.find((name) => fs.existsSync(path.join(oldStacksDir, stack, name)));
+    const state = STATE_FILES.find((name) => fs.existsSync(path.join(target, stack, name)));
     if (state) {
       throw new OutputFolderError(
-        path.join(shown, STACKS, stack, state),
-        `is Terraform state of stack ${stack}, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
+        path.join(shown, stack, state),
+        `is Terraform state of stack ${path.basename(stack)}, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
       );
     }
   }
@@ -299,12 +310,12 @@ export function replaceOutput(staging: string, target: string, shown: string): s
   const left: string[] = [];
   for (const stack of newStacks) {
     for (const name of [...TERRAFORM_WORKDIR_FILES, ...STATE_FILES]) {
-      const from = path.join(previous, STACKS, stack, name);
+      const from = path.join(previous, stack, name);
       if (!lstat(from)) continue;
       try {
-        fs.renameSync(from, path.join(target, STACKS, stack, name));
+        fs.renameSync(from, path.join(target, stack, name));
       } catch {
-        left.push(path.join(STACKS, stack, name));
+        left.push(path.join(stack, name));
       }
     }
   }

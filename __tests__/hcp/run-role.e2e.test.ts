@@ -1,0 +1,127 @@
+import { GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { setupStackFolder } from "../../src/hcp/synth";
+import { awsClients } from "../../test-support/aws";
+import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
+import { tempDir } from "../../test-support/paths";
+import { baseCluster, synthCluster } from "../../test-support/synth";
+import { requireMoto, requireTerraform, terraform, terraformOk } from "../../test-support/terraform";
+import { assumeRoleWithWebIdentity } from "../../test-support/trust-policy";
+
+/**
+ * The set-up stack's AWS half (the OIDC provider for the HCP host and the run role), applied on
+ * moto as synthesized, then its trust policy, read back from IAM, evaluated for tokens HCP would
+ * issue. The tfe half needs the hashicorp/tfe provider, which the tests' mirror lacks: it is
+ * left out of the folder applied here, and checked as JSON (setup-stack.test.ts).
+ */
+
+const HOST = "app.terraform.io";
+const ORG = "acme";
+
+/** The set-up stack's JSON without its tfe half: what the aws provider alone applies. */
+function awsHalf(json: any): any {
+  const keep = (blocks: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(blocks).filter(([type]) => type.startsWith("aws_")));
+  return {
+    terraform: { backend: { local: { path: "terraform.tfstate" } }, required_providers: { aws: json.terraform.required_providers.aws } },
+    provider: { aws: json.provider.aws },
+    variable: json.variable,
+    data: keep(json.data),
+    resource: keep(json.resource),
+    output: json.output,
+  };
+}
+
+describe("the run role on the emulator", () => {
+  let emulator: Emulator;
+  let env: Record<string, string>;
+  const dir = tempDir("upi-hcp-role-");
+
+  /** Synthesizes a cloud cluster and writes its set-up stack's AWS half into a folder of its own. */
+  function awsHalfFolder(name: string, overrides: Record<string, unknown> = {}): string {
+    const s = synthCluster(
+      baseCluster({
+        aws: { maxRetries: 3, skipCredentialsValidation: true },
+        backend: { type: "cloud", cloud: { organization: ORG, workspacePrefix: "ocp-", project: "openshift" } },
+        ...overrides,
+      }),
+      fs.mkdtempSync(path.join(dir, `${name}-`)),
+    );
+    const json = JSON.parse(fs.readFileSync(path.join(setupStackFolder(s.outdir, s.clusters[0].clusterName), "cdk.tf.json"), "utf8"));
+    const folder = path.join(dir, name);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, "main.tf.json"), JSON.stringify(awsHalf(json)));
+    return folder;
+  }
+
+  beforeAll(async () => {
+    requireTerraform();
+    requireMoto();
+    emulator = await startEmulator();
+    env = { ...EMULATOR_ENV, AWS_ENDPOINT_URL: emulator.endpoint };
+  }, 180_000);
+  afterAll(async () => {
+    await emulator?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  let roleArn: string;
+  let trust: unknown;
+  let providerArn: string;
+
+  test("applies: one OIDC provider for https://<host> with AWS's audience, a role trusting it, the derived policy", async () => {
+    const folder = awsHalfFolder("first");
+    await terraformOk(folder, ["init", "-input=false"], env);
+    await terraformOk(folder, ["apply", "-auto-approve", "-input=false"], env);
+    const outputs = JSON.parse((await terraformOk(folder, ["output", "-json"], env)).stdout);
+    roleArn = outputs.RunRoleArn.value;
+    const iam = awsClients(emulator.endpoint).iam;
+    const providers = (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? [];
+    expect(providers).toHaveLength(1);
+    providerArn = providers[0].Arn!;
+    const provider = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn }));
+    expect([provider.Url?.replace(/^https:\/\//, ""), provider.ClientIDList]).toEqual([HOST, ["aws.workload.identity"]]);
+    const role = (await iam.send(new GetRoleCommand({ RoleName: roleArn.split("/").pop() }))).Role!;
+    expect(role.RoleName).toBe("hcp-run-demo-x7k2p");
+    trust = JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!));
+    const policy = await iam.send(new GetRolePolicyCommand({ RoleName: role.RoleName, PolicyName: "hcp-run-demo-x7k2p-policy" }));
+    const actions = JSON.parse(decodeURIComponent(policy.PolicyDocument!)).Statement.flatMap((s: any) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(["ec2:RunInstances", "elasticloadbalancing:CreateLoadBalancer", "route53:ChangeResourceRecordSets", "iam:PassRole"]));
+    expect(actions).not.toContain("*");
+  }, 300_000);
+
+  const token = (sub: string, aud = "aws.workload.identity") => ({ providerArn, host: HOST, sub, aud });
+  const subject = (workspace: string, { org = ORG, project = "openshift", phase = "apply" } = {}) =>
+    `organization:${org}:project:${project}:workspace:${workspace}:run_phase:${phase}`;
+
+  test.each(["network", "infra", "bootstrap", "machines", "ingress"])("a plan or apply run of ocp-demo-%s may assume it", (part) => {
+    for (const phase of ["plan", "apply"]) expect(assumeRoleWithWebIdentity(trust, roleArn, token(subject(`ocp-demo-${part}`, { phase })))).toBe("Allowed");
+  });
+
+  // Tokens are made inside the tests: the provider's ARN is known once the first test applied.
+  test.each([
+    ["another workspace of the organization", () => token(subject("ocp-web-network"))],
+    ["a cluster whose name starts with this one's (demo-eu)", () => token(subject("ocp-demo-eu-network"))],
+    ["this workspace's name in another organization", () => token(subject("ocp-demo-network", { org: "evil" }))],
+    ["this workspace's name in another project", () => token(subject("ocp-demo-network", { project: "sandbox" }))],
+    ["another audience", () => token(subject("ocp-demo-network"), "sts.amazonaws.com")],
+  ])("refused: %s", (_what, t) => {
+    expect(assumeRoleWithWebIdentity(trust, roleArn, t())).toBe("ImplicitlyDenied");
+  });
+
+  test("a second cluster in the account uses the existing OIDC provider (-var existing_oidc_provider=true), and leaves it on destroy", async () => {
+    const folder = awsHalfFolder("second", { clusterName: "web", infraId: "web-a1b2c" });
+    await terraformOk(folder, ["init", "-input=false"], env);
+    const plan = await terraform(folder, ["plan", "-input=false", "-var", "existing_oidc_provider=true", "-no-color"], env);
+    expect(plan.stdout).toMatch(/Plan: 2 to add, 0 to change, 0 to destroy/);
+    await terraformOk(folder, ["apply", "-auto-approve", "-input=false", "-var", "existing_oidc_provider=true"], env);
+    const iam = awsClients(emulator.endpoint).iam;
+    const role = (await iam.send(new GetRoleCommand({ RoleName: "hcp-run-web-a1b2c" }))).Role!;
+    const second = JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!));
+    expect(second.Statement[0].Principal.Federated).toBe(providerArn);
+    expect(assumeRoleWithWebIdentity(second, role.Arn!, token(subject("ocp-web-network")))).toBe("Allowed");
+    expect(assumeRoleWithWebIdentity(second, role.Arn!, token(subject("ocp-demo-network")))).toBe("ImplicitlyDenied");
+    await terraformOk(folder, ["destroy", "-auto-approve", "-input=false", "-var", "existing_oidc_provider=true"], env);
+    expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toHaveLength(1);
+  }, 300_000);
+});

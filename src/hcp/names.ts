@@ -1,0 +1,29 @@
+import * as path from "node:path";
+
+/**
+ * Where the HCP Terraform set-up stacks go, in a module of its own that loads no tfe bindings
+ * (the summary and the output folder's checks use it on every synth).
+ *
+ * They live in their own cdktf app, `<outdir>/hcp`: `cdktf deploy '*'` deploys the workload
+ * stacks with the workspaces' credentials and never these, which an administrator applies once.
+ */
+export const SETUP_APP_FOLDER = "hcp";
+
+/**
+ * `backend.cloud.awsCredentials`, or its default: dynamic credentials for runs on HCP's workers or
+ * agents; none with local execution, where runs use the machine's own AWS credentials.
+ */
+export function cloudAwsCredentials(cloud: { readonly awsCredentials?: "dynamic" | "variables" | "none"; readonly executionMode: string }) {
+  return cloud.awsCredentials ?? (cloud.executionMode === "local" ? "none" : "dynamic");
+}
+
+export const setupStackName = (clusterName: string) => `${clusterName}-hcp`;
+
+/** `<outdir>/hcp/stacks/<clusterName>-hcp`, where `terraform -chdir=` points. */
+export const setupStackFolder = (outdir: string, clusterName: string) => path.join(outdir, SETUP_APP_FOLDER, "stacks", setupStackName(clusterName));
+
+/**
+ * Its state, local, relative to its folder: beside the output folder (as the local backend's), so
+ * a new synth, which replaces the output folder whole, never loses it.
+ */
+export const setupStatePath = (clusterName: string) => `../../../../terraform.${setupStackName(clusterName)}.tfstate`;
