@@ -3,7 +3,7 @@ import { ListHostedZonesCommand } from "@aws-sdk/client-route-53";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { setupStackFolder } from "../../src/hcp/synth";
+import { setupStackFolder } from "../../src/hcp/names";
 import { filter } from "../../test-support/aws";
 import { documented, runDocumented, runDocumentedOk } from "../../test-support/documented-commands";
 import { emulatorCluster, EmulatorCluster } from "../../test-support/emulator-cluster";
@@ -37,7 +37,7 @@ const workspace = (stack: string) => `${PREFIX}${stack}`;
 const cloudEnv = (token?: string) => ({ ...env.terraformEnv(), ...hcp.env(token) });
 const cloudBackend = () => ({
   type: "cloud",
-  cloud: { organization: ORG, hostname: hcp.hostname, workspacePrefix: PREFIX, project: "openshift", executionMode: "local", awsCredentials: "variables" },
+  cloud: { organization: ORG, hostname: hcp.hostname, workspacePrefix: PREFIX, project: "openshift", executionMode: "local" },
 });
 /** Terraform's messages wrap at the terminal's width; matched whole here. */
 const oneLine = (r: Run) => `${r.stderr}\n${r.stdout}`.replace(/\s+/g, " ");

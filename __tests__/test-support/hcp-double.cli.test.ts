@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { fetchRunPlanJson } from "../../src/plan/hcp";
 import { HcpDouble } from "../../test-support/hcp-double";
 import { tempDir } from "../../test-support/paths";
-import { setupStackFolder } from "../../src/hcp/synth";
+import { setupStackFolder } from "../../src/hcp/names";
 import { baseCluster, synthCluster } from "../../test-support/synth";
 import { requireTerraform, terraform } from "../../test-support/terraform";
 
