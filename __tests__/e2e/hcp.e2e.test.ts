@@ -89,8 +89,8 @@ describe("a local-state cluster moved into HCP Terraform with the command synth 
     hcp.configureFrom(JSON.parse(fs.readFileSync(path.join(setupStackFolder(env.outdir, "demo"), "cdk.tf.json"), "utf8")));
   });
 
-  test("synth prints a move command for every stack; the set-up stack's workspaces run locally, in the project", () => {
-    expect(Object.keys(moveCommands).sort()).toEqual([...STACKS].sort());
+  test("synth prints a move command for the stacks applied locally; the set-up stack's workspaces run locally, in the project", () => {
+    expect(Object.keys(moveCommands)).toEqual(expect.arrayContaining(["demo-network", "demo-infra"]));
     for (const stack of STACKS) expect(hcp.workspaces.get(workspace(stack))).toMatchObject({ executionMode: "local", globalRemoteState: false });
     expect(hcp.projects.get(hcp.workspaces.get(workspace("demo-network"))!.projectId)?.name).toBe("openshift");
     // Only the stacks that read the network stack's outputs may read its state.

@@ -118,7 +118,7 @@ export function day2Changes(loaded: LoadResult, previous: OutputRecord | undefin
       if (was?.state && was.state !== location) {
         result.warnings.push(
           `warning: ${stack}: its state moves from ${was.state} to ${location}. Until the state is migrated, the new place is empty and a plan there would build a second cluster: ` +
-            `run \`terraform -chdir=${outdir}/stacks/${stack} init -migrate-state\` (Terraform copies the state from the old backend). \`npm run plan\` refuses this stack until then.`,
+            `run \`terraform -chdir=${outdir}/stacks/${stack} init${c.backend.type === "cloud" ? "" : " -migrate-state"}\` (Terraform copies the state from the old backend). \`npm run plan\` refuses this stack until then.`,
         );
       }
     }
