@@ -136,6 +136,10 @@ describe("the set-up stack <cluster>-hcp", () => {
     expect(sorted(variables)).toEqual(sorted(expected));
     expect(Object.values(byType(setup, "aws_iam_role"))).toHaveLength(1);
     expect(byType(setup, "aws_iam_openid_connect_provider")["oidc-provider"]).toMatchObject({ url: "https://app.terraform.io", client_id_list: ["aws.workload.identity"] });
+    // Not the cluster's ownership tag, which `openshift-install destroy cluster` deletes by.
+    expect(JSON.stringify(setup.provider.aws)).not.toContain("kubernetes.io/cluster/");
+    const tagged = setupJson(synthCluster(cloud({}, { tags: { team: "platform" } })));
+    expect(tagged.provider.aws[0].default_tags).toEqual([{ tags: { team: "platform" } }]);
   });
 
   test("an existing role (awsRoleArn): its ARN in the variables, and nothing made in AWS", () => {
@@ -158,6 +162,13 @@ describe("the set-up stack <cluster>-hcp", () => {
     expect(Object.keys(local.resource ?? {}).filter((t) => t.startsWith("aws_"))).toEqual([]);
     const dynamic = setupJson(synthCluster(cloud({ executionMode: "local", awsCredentials: "dynamic" })));
     expect(Object.keys(byType(dynamic, "tfe_variable"))).toHaveLength(10);
+  });
+
+  test("a project named with IAM's wildcards: escaped for IAM, and that escape for Terraform", () => {
+    const json = setupJson(synthCluster(cloud({ project: "web*" })));
+    const policy = Object.values(byType(json, "aws_iam_role"))[0].assume_role_policy;
+    expect(policy).toContain('"organization:acme:project:web$${*}:workspace:ocp-demo-network:run_phase:*"');
+    expect(policy).toContain('"Federated":"${var.existing_oidc_provider ? ');
   });
 
   test("no project: the workspaces go to the organization's default project, and the trust names it", () => {

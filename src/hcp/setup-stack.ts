@@ -11,6 +11,7 @@ import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { Fn, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { CLOUD_EXECUTION_MODES } from "../defaults";
 import { agentPoolProblem, hostnameProblem, organizationProblem, projectProblem, terraformVersionProblem } from "../validation/backend";
 import { assertValidProps, echo, Problems, PropProblem } from "../validation/problems";
 import { PolicyStatement } from "./aws-permissions";
@@ -42,7 +43,7 @@ export interface HcpSetupStackProps {
   readonly project?: string;
   /** The workload stacks' workspaces and their cross-stack reads (src/hcp/workspaces.ts). */
   readonly workspaces: WorkloadWorkspace[];
-  readonly executionMode: "remote" | "local" | "agent";
+  readonly executionMode: (typeof CLOUD_EXECUTION_MODES)[number];
   /** With executionMode agent only. @default none */
   readonly agentPoolId?: string;
   /** Pinned on every workspace. @default HCP's latest at creation */
@@ -137,12 +138,16 @@ export class HcpSetupStack extends TerraformStack {
     const role = new IamRole(this, "run-role", {
       name: props.name,
       description: `HCP Terraform runs of ${workspaces.map((w) => w.workspace).join(", ")}`,
-      assumeRolePolicy: JSON.stringify(runRoleTrust(providerArn, hostname, organization, project, workspaces)),
+      // IAM's `${*}` escapes written as Terraform's `$${`, so Terraform passes them to IAM as they are.
+      assumeRolePolicy: JSON.stringify(runRoleTrust(providerArn, hostname, organization, project, workspaces)).replace(/\$\{[*?$]\}/g, (escape) => `$${escape}`),
     });
     new IamRolePolicy(this, "run-policy", { name: `${props.name}-policy`, role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: props.statements }) });
     return role.arn;
   }
 }
+
+/** A name inside an IAM StringLike pattern: its `*`, `?` and `$` match only themselves (IAM's `${*}` escapes). */
+const literal = (name: string) => name.replace(/[*?$]/g, (c) => `\${${c}}`);
 
 /** The set-up stack's own checks, by prop: the cluster file's rules for the same values. */
 export function checkHcpSetupProps(props: HcpSetupStackProps): PropProblem[] {
@@ -150,7 +155,7 @@ export function checkHcpSetupProps(props: HcpSetupStackProps): PropProblem[] {
   p.add(["organization"], organizationProblem(props.organization));
   p.add(["hostname"], hostnameProblem(props.hostname));
   if (props.project !== undefined) p.add(["project"], projectProblem(props.project));
-  if (!["remote", "local", "agent"].includes(props.executionMode)) p.add(["executionMode"], `must be one of remote, local, agent (got ${echo(props.executionMode)})`);
+  if (!CLOUD_EXECUTION_MODES.includes(props.executionMode)) p.add(["executionMode"], `must be one of ${CLOUD_EXECUTION_MODES.join(", ")} (got ${echo(props.executionMode)})`);
   p.add(["agentPoolId"], agentPoolProblem(props.executionMode, props.agentPoolId));
   if (props.terraformVersion !== undefined) p.add(["terraformVersion"], terraformVersionProblem(props.terraformVersion));
   if (!props.workspaces.length) p.add(["workspaces"], "must hold at least one workspace");
@@ -177,7 +182,9 @@ export function runRoleTrust(providerArn: string, hostname: string, organization
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: { [`${hostname}:aud`]: AWS_WORKLOAD_AUDIENCE },
-          StringLike: { [`${hostname}:sub`]: workspaces.map((w) => `organization:${organization}:project:${project}:workspace:${w.workspace}:run_phase:*`) },
+          StringLike: {
+            [`${hostname}:sub`]: workspaces.map((w) => `organization:${literal(organization)}:project:${literal(project)}:workspace:${literal(w.workspace)}:run_phase:*`),
+          },
         },
       },
     ],

@@ -4,7 +4,6 @@ import { partitionOfRegion } from "../aws/partition";
 import type { ClusterConfig } from "../config/load";
 import { clusterStackNames } from "../stacks/names";
 import { providerEndpoints } from "../stacks/cluster-stack";
-import { defaultTags } from "../tags/tags";
 import { kmsKeyArnsIn, runRoleStatements } from "./aws-permissions";
 import { cloudAwsCredentials, SETUP_APP_FOLDER, setupStackName, setupStatePath } from "./names";
 import { HcpSetupStack } from "./setup-stack";
@@ -52,7 +51,9 @@ export function synthesizeHcpSetups(clusters: readonly ClusterConfig[], outdir: 
               }),
               provider: {
                 region: c.region,
-                defaultTags: [{ tags: defaultTags(c.infraId, c.tags) }],
+                // The file's tags, not the cluster's ownership tag: `openshift-install destroy
+                // cluster` deletes what carries that, and the OIDC provider serves every cluster.
+                defaultTags: Object.keys(c.tags).length ? [{ tags: { ...c.tags } }] : undefined,
                 endpoints: providerEndpoints(c.aws.serviceEndpoints),
                 maxRetries: c.aws.maxRetries,
                 s3UsePathStyle: c.aws.s3UsePathStyle || undefined,
