@@ -1,9 +1,9 @@
 /**
  * A local HCP Terraform (Terraform Cloud / Enterprise) API test double, started by the tests as
  * moto is: HTTPS on 127.0.0.1 and a free port, with a throwaway CA made by the `openssl` CLI and
- * handed to Terraform through SSL_CERT_FILE (Go reads it on Linux) and to Node through
- * NODE_EXTRA_CA_CERTS. Terraform is given the host's token in a CLI config `credentials` block
- * (TF_TOKEN_<host> cannot spell the host's port).
+ * handed through SSL_CERT_FILE to Terraform (Go reads it on Linux) and to `npm run plan --
+ * --check-run`, which trusts what Terraform trusts. Terraform is given the host's token in a CLI
+ * config `credentials` block (TF_TOKEN_<host> cannot spell the host's port).
  *
  * It implements what Terraform 1.11's `cloud` block (internal/cloud: backend.go Configure,
  * StateMgr, Operation; state.go) and `remote` backend (internal/backend/remote: backend.go,
@@ -197,7 +197,7 @@ export class HcpDouble {
   }
 
   /**
-   * The environment Terraform (and Node, for `npm run plan -- --check-run`) needs to reach the
+   * The environment Terraform (and `npm run plan -- --check-run`) needs to reach the
    * double with `token` (default: the user token): the CA, and a CLI config with the host's
    * credentials and the provider mirror when TERRAFORM_PROVIDER_MIRROR is set.
    */
@@ -211,7 +211,7 @@ export class HcpDouble {
         : "";
       fs.writeFileSync(file, `credentials ${JSON.stringify(this.hostname)} {\n  token = ${JSON.stringify(token)}\n}\n${installation}`);
     }
-    return { SSL_CERT_FILE: this.caFile, NODE_EXTRA_CA_CERTS: this.caFile, TF_CLI_CONFIG_FILE: file };
+    return { SSL_CERT_FILE: this.caFile, TF_CLI_CONFIG_FILE: file };
   }
 
   /** Creates a workspace as HCP's UI or the tfe provider would. */
