@@ -21,8 +21,8 @@ import { stepTimer } from "../../test-support/timings";
  * its upstream does not share its state, and creates nothing; shared, it plans. Then `cdktf deploy
  * '*'` exactly as README writes it, state in the double, and `npm run plan`: zero changes.
  * Another checkout with another workspacePrefix stops on the own-state guard's message.
- * Wall time: 255 s on the two shared cores (local deploy of network and infra 104 s, cdktf deploy
- * 40 s, npm run plan 24 s, npm run plan on the empty workspaces 55 s).
+ * Wall time: 218 to 255 s on the two shared cores (the local deploy of network and infra 104 to
+ * 115 s, cdktf deploy 40 s, npm run plan 14 to 24 s, npm run plan on the empty workspaces 12 to 55 s).
  */
 jest.setTimeout(900_000);
 
