@@ -334,6 +334,12 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
   // npm run plan and roll (day 2).
   { id: "npm-run-plan", forms: ["npm run plan"], run: "e2e", adapt: [CLUSTER_FILE_ENV, OUTDIR_ENV] },
   {
+    id: "npm-run-plan-check-run",
+    forms: ["npm run plan -- --check-run <run-id>"],
+    run: "unit",
+    adapt: [{ substitute: "<run-id>", by: "{runId}", why: "a run the test's HCP Terraform double serves" }, CLUSTER_FILE_ENV],
+  },
+  {
     id: "plan-check",
     forms: ["terraform show -json plan.tfplan > plan.json; npm run plan -- --check plan.json"],
     run: "e2e",

@@ -22,7 +22,8 @@ export function terraformEnv(extra: Record<string, string> = {}): NodeJS.Process
     ...extra,
   };
   const mirror = process.env.TERRAFORM_PROVIDER_MIRROR;
-  if (mirror) {
+  // A caller's own CLI config (the HCP double's carries its credentials and the mirror) wins.
+  if (mirror && !extra.TF_CLI_CONFIG_FILE) {
     if (!cliConfig) {
       cliConfig = path.join(tempDir("upi-tfrc-"), "terraform.rc");
       fs.writeFileSync(cliConfig, mirrorCliConfig(mirror));

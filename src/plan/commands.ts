@@ -13,6 +13,7 @@ import { GuardrailError } from "../policy/guardrails";
 import { defaultClusterFile, synthesize, SynthResult } from "../synth";
 import { blockingFindings, checkPlan } from "./check";
 import { readDependencies } from "./graph";
+import { fetchRunPlanJson, HcpApiError } from "./hcp";
 import { parsePlanJson, PlanJsonError } from "./plan-json";
 import { planStacks } from "./plan";
 import { changesObjects, countChanges, formatReport, PlanCounts, refusedStacks } from "./report";
@@ -33,7 +34,8 @@ import { commandLine, lastLines, needsInit, showPlan, terraform } from "./terraf
 /** A problem with what the user asked for: printed as is, exit 1. */
 class UsageError extends Error {}
 
-const PLAN_USAGE = "usage: npm run plan [-- [<clusterName>...] [--concurrency <n>]] | npm run plan -- --check <plan.json> [<clusterName>]";
+const PLAN_USAGE =
+  "usage: npm run plan [-- [<clusterName>...] [--concurrency <n>]] | npm run plan -- --check <plan.json> [<clusterName>] | npm run plan -- --check-run <run-id> [<clusterName>]";
 const ROLL_USAGE = "usage: npm run roll -- <clusterName> <master-N|worker-N|bootstrap> [--replace] [--auto-approve]";
 
 interface Args {
@@ -97,12 +99,15 @@ function defaultConcurrency(): number {
 
 async function plan(argv: readonly string[]): Promise<number> {
   if (helped(argv, PLAN_USAGE)) return 0;
-  const args = parseArgs(argv, [], ["--check", "--concurrency"], PLAN_USAGE);
+  const args = parseArgs(argv, [], ["--check", "--check-run", "--concurrency"], PLAN_USAGE);
   const check = args.values.get("--check");
   if (check !== undefined) return checkSavedPlan(check, args.positional);
+  const run = args.values.get("--check-run");
+  if (run !== undefined) return checkRunPlan(run, args.positional);
 
   const concurrency = Number(args.values.get("--concurrency") ?? defaultConcurrency());
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of 1 or more (got ${args.values.get("--concurrency")})\n${PLAN_USAGE}`);
+  refuseRemoteExecution(args.positional);
   const result = synthesizeOrExplain();
   const selected = selectClusters(result.clusters, args.positional);
   const stacks = selected.flatMap((i) => stacksOf(result, i).map((name) => ({ name, dir: path.join(result.outdir, "stacks", name), cluster: result.clusters[i] })));
@@ -117,6 +122,24 @@ async function plan(argv: readonly string[]): Promise<number> {
   return report.outcomes.some((o) => o.status === "failed") ? 2 : 0;
 }
 
+/**
+ * With remote or agent execution, `terraform plan` runs in HCP Terraform and streams the run's
+ * rendered log: no plan the rules can read. Refused before anything runs, saying what to run.
+ */
+function refuseRemoteExecution(clusterNames: readonly string[]): void {
+  const { clusters } = loadClusterFile(configFile());
+  for (const i of selectClusters(clusters, clusterNames)) {
+    const { clusterName, backend } = clusters[i];
+    const mode = backend.type === "cloud" ? backend.cloud!.executionMode : "local";
+    if (mode !== "local") {
+      throw new UsageError(
+        `${clusterName}: backend.cloud.executionMode is ${mode}, so plans run in HCP Terraform and npm run plan cannot read them; ` +
+          `judge each run's plan with npm run plan -- --check-run <run-id> ${clusterName} (the run ID is in its URL), or plan here with executionMode: local`,
+      );
+    }
+  }
+}
+
 /** The checker alone, on a saved `terraform show -json` plan; acknowledgements from CLUSTER_CONFIG when set. */
 function checkSavedPlan(file: string, clusterNames: readonly string[]): number {
   let text: string;
@@ -125,18 +148,37 @@ function checkSavedPlan(file: string, clusterNames: readonly string[]): number {
   } catch (e) {
     throw new UsageError(`${file}: cannot read the plan (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const planJson = parsePlanJson(text, file);
   let acknowledge: ClusterConfig["guardrails"]["acknowledge"] = [];
-  if (process.env.CLUSTER_CONFIG) {
-    const { clusters } = loadClusterFile(process.env.CLUSTER_CONFIG);
-    const selected = selectClusters(clusters, clusterNames);
-    if (selected.length > 1) throw new UsageError(`${process.env.CLUSTER_CONFIG} has ${selected.length} clusters: name the one the plan belongs to\n${PLAN_USAGE}`);
-    acknowledge = clusters[selected[0]].guardrails.acknowledge;
-  } else if (clusterNames.length) {
-    throw new UsageError(`a cluster name needs CLUSTER_CONFIG (its acknowledgements apply)\n${PLAN_USAGE}`);
+  if (process.env.CLUSTER_CONFIG) acknowledge = oneCluster(clusterNames).guardrails.acknowledge;
+  else if (clusterNames.length) throw new UsageError(`a cluster name needs CLUSTER_CONFIG (its acknowledgements apply)\n${PLAN_USAGE}`);
+  return judge(text, file, acknowledge);
+}
+
+/**
+ * The checker on an HCP Terraform run's JSON plan, read through the API of the cluster's
+ * backend.cloud.hostname; acknowledgements from the same cluster.
+ */
+async function checkRunPlan(runId: string, clusterNames: readonly string[]): Promise<number> {
+  const cluster = oneCluster(clusterNames);
+  if (cluster.backend.type !== "cloud") {
+    throw new UsageError(`--check-run reads an HCP Terraform run: cluster ${cluster.clusterName} in ${configFile()} has backend.type ${cluster.backend.type}, not cloud`);
   }
-  const findings = checkPlan(planJson, file, { acknowledge });
-  const outcome = { stack: file, status: "planned" as const, counts: countChanges(planJson), planFile: file, stackDir: "." };
+  const text = await fetchRunPlanJson(cluster.backend.cloud!.hostname, runId);
+  return judge(text, `run ${runId}`, cluster.guardrails.acknowledge);
+}
+
+/** The one cluster of the cluster file a check is about. */
+function oneCluster(clusterNames: readonly string[]): ClusterConfig {
+  const { clusters } = loadClusterFile(configFile());
+  const selected = selectClusters(clusters, clusterNames);
+  if (selected.length > 1) throw new UsageError(`${configFile()} has ${selected.length} clusters: name the one the plan belongs to\n${PLAN_USAGE}`);
+  return clusters[selected[0]];
+}
+
+function judge(text: string, source: string, acknowledge: ClusterConfig["guardrails"]["acknowledge"]): number {
+  const planJson = parsePlanJson(text, source);
+  const findings = checkPlan(planJson, source, { acknowledge });
+  const outcome = { stack: source, status: "planned" as const, counts: countChanges(planJson), planFile: source, stackDir: "." };
   console.log(formatReport({ outcomes: [outcome], findings }));
   return blockingFindings(findings).length ? 1 : 0;
 }
@@ -241,7 +283,7 @@ async function main(command: (argv: readonly string[]) => Promise<number> | numb
   try {
     return await command(argv);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof GuardrailError || e instanceof UsageError || e instanceof PlanJsonError) {
+    if (e instanceof ConfigError || e instanceof GuardrailError || e instanceof UsageError || e instanceof PlanJsonError || e instanceof HcpApiError) {
       console.error(e.message);
       return 1;
     }

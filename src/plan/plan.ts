@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { stateLocation } from "../backend/backend";
 import { checkPlan, PlanFinding } from "./check";
 import { limiter, visitInOrder } from "./graph";
+import { explainOwnStateRead } from "./hcp";
 import { parsePlanJson } from "./plan-json";
 import { planRefusal, Preflight, StackToPlan } from "./preflight";
 import { countChanges, PlanCounts, Report, StackOutcome } from "./report";
@@ -58,7 +60,10 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
       if (init.code !== 0) return { status: "failed", reason: `terraform init failed:\n${indent(lastLines(init.stderr || init.stdout))}` };
     }
     const plan = await run(() => (progress(`${stack.name}: terraform plan`), planToFile(stack.dir, PLAN_FILE)));
-    if (!plan.ok) return { status: "failed", reason: `terraform plan failed:\n${indent(plan.errors.join("\n"))}` };
+    if (!plan.ok) {
+      const { location } = stateLocation(stack.cluster, stack.name);
+      return { status: "failed", reason: `terraform plan failed:\n${indent(plan.errors.map((e) => explainOwnStateRead(e, stack.name, location)).join("\n"))}` };
+    }
     return { status: "planned", outputs: plan.outputs, unchanged: plan.unchanged };
   };
 

@@ -72,7 +72,9 @@ export function backendSinceInit(stackDir: string, stackJson: any): "none" | "sa
     return "none";
   }
   if (!recorded) return "none";
-  const [type, config] = Object.entries<any>(stackJson.terraform?.backend ?? { local: {} })[0];
+  // A `cloud` block is recorded as a backend of type cloud.
+  const declared = stackJson.terraform?.cloud ? { cloud: stackJson.terraform.cloud } : (stackJson.terraform?.backend ?? { local: {} });
+  const [type, config] = Object.entries<any>(declared)[0];
   const same = recorded.type === type && JSON.stringify(withoutNulls(recorded.config)) === JSON.stringify(withoutNulls(config));
   return same ? "same" : "changed";
 }

@@ -1,0 +1,152 @@
+/**
+ * `npm run plan` on HCP Terraform. With remote or agent execution, `terraform plan` streams the
+ * remote run's rendered log, which the PLAN rules cannot judge; the run's JSON plan is offered only
+ * through HCP's API (GET /api/v2/runs/:id, then /api/v2/plans/:id/json-output), which
+ * `--check-run <run-id>` reads with the same token Terraform uses for the host.
+ */
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** An HCP API call that failed for a reason the user can act on: one line. */
+export class HcpApiError extends Error {}
+
+/**
+ * The token Terraform would use for `hostname`, in Terraform's order (cliconfig/credentials.go
+ * ForHost): TF_TOKEN_<host> (dots as `_`, hyphens as `__`), then a `credentials` block of the CLI
+ * config file (TF_CLI_CONFIG_FILE, else ~/.terraformrc), then ~/.terraform.d/credentials.tfrc.json
+ * (what `terraform login` writes).
+ */
+export function hcpToken(hostname: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const host = hostname.toLowerCase();
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith("TF_TOKEN_") || !value) continue;
+    if (name.slice("TF_TOKEN_".length).replaceAll("__", "-").replaceAll("_", ".").toLowerCase() === host) return value;
+  }
+  const home = env.HOME || os.homedir();
+  const files = [env.TF_CLI_CONFIG_FILE || path.join(home, ".terraformrc"), path.join(home, ".terraform.d", "credentials.tfrc.json")];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    const token = credentialsIn(text, host);
+    if (token) return token;
+  }
+  return undefined;
+}
+
+/**
+ * A host's token in a CLI config file, JSON (`{"credentials": {"<host>": {"token": ...}}}`) or HCL
+ * (`credentials "<host>" { token = "..." }`); only that block is read, so a pattern does.
+ */
+function credentialsIn(text: string, host: string): string | undefined {
+  if (text.trimStart().startsWith("{")) {
+    try {
+      const credentials = JSON.parse(text).credentials ?? {};
+      const key = Object.keys(credentials).find((k) => k.toLowerCase() === host);
+      return key ? credentials[key]?.token : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  for (const m of text.matchAll(/credentials\s+"([^"]+)"\s*\{([^}]*)\}/g)) {
+    if (m[1].toLowerCase() !== host) continue;
+    const token = m[2].match(/token\s*=\s*"([^"]*)"/);
+    if (token) return token[1];
+  }
+  return undefined;
+}
+
+/**
+ * The CA bundle Terraform trusts when SSL_CERT_FILE is set (a Terraform Enterprise behind a private
+ * CA): the API is read through the same trust.
+ */
+function trustedCas(env: NodeJS.ProcessEnv): Buffer | undefined {
+  const file = env.SSL_CERT_FILE;
+  if (!file) return undefined;
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new HcpApiError(`SSL_CERT_FILE=${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+function get(url: string, token: string, ca: Buffer | undefined, redirects = 3): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = https.get(u, { headers: { Authorization: `Bearer ${token}`, Accept: "application/vnd.api+json" }, ca, timeout: 60_000 }, (res) => {
+      const location = res.headers.location;
+      if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && location && redirects > 0) {
+        res.resume();
+        // The JSON plan redirects to a pre-signed archive URL, often on another host: no token there.
+        const next = new URL(location, u);
+        resolve(get(next.toString(), next.host === u.host ? token : "", ca, redirects - 1));
+        return;
+      }
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer within 60 s")));
+    req.on("error", (e) => reject(new HcpApiError(`https://${u.host}: ${e.message}`)));
+  });
+}
+
+/** What a status means for the user, in HCP's terms (it answers 404 for what a token may not see). */
+function explain(status: number, what: string, hostname: string): string {
+  if (status === 401) return `${what}: the token for ${hostname} was refused (401); run terraform login ${hostname}`;
+  if (status === 404) return `${what}: not found on ${hostname} (404: no such run, or the token for ${hostname} may not read it)`;
+  return `${what}: ${hostname} answered ${status}`;
+}
+
+/**
+ * The JSON plan (`terraform show -json` shape, sensitive values redacted) of HCP run `runId` on
+ * `hostname`, through the API with Terraform's token for the host.
+ */
+export async function fetchRunPlanJson(hostname: string, runId: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (!/^run-[A-Za-z0-9]+$/.test(runId)) throw new HcpApiError(`--check-run: ${JSON.stringify(runId)} is not an HCP run id (run-<letters and digits>, as in the run's URL)`);
+  const token = hcpToken(hostname, env);
+  if (!token) {
+    // An environment variable's name cannot spell a port.
+    const variable = hostname.includes(":") ? "" : ` or set TF_TOKEN_${hostname.replaceAll("-", "__").replaceAll(".", "_")}`;
+    throw new HcpApiError(`--check-run: no token for ${hostname}; run terraform login ${hostname}${variable}`);
+  }
+  const ca = trustedCas(env);
+  const api = `https://${hostname}/api/v2`;
+  const run = await get(`${api}/runs/${runId}`, token, ca);
+  if (run.status !== 200) throw new HcpApiError(explain(run.status, `run ${runId}`, hostname));
+  let data: any;
+  try {
+    data = JSON.parse(run.body).data;
+  } catch {
+    throw new HcpApiError(`run ${runId}: ${hostname} answered with something that is not JSON`);
+  }
+  const planId = data?.relationships?.plan?.data?.id;
+  const status = data?.attributes?.status;
+  if (!planId) throw new HcpApiError(`run ${runId} has no plan yet (status ${status ?? "unknown"})`);
+  const plan = await get(`${api}/plans/${planId}/json-output`, token, ca);
+  if (plan.status === 204) throw new HcpApiError(`run ${runId}: its plan has no JSON output yet (status ${status}); wait for the plan to finish`);
+  if (plan.status !== 200) throw new HcpApiError(explain(plan.status, `the JSON plan of run ${runId}`, hostname));
+  return plan.body;
+}
+
+const OWN_STATE_UNREAD = /^data\.terraform_remote_state\.own-state(\[\d+\])?: Unable to find remote state\b/;
+
+/**
+ * The own-state guard (src/state/own-state.ts) reads a stack's own state once objects it creates
+ * live in AWS. Where Terraform cannot tell beforehand whether that state exists (an HCP workspace:
+ * no provider here can ask HCP's API), a workspace holding none fails that read with Terraform's
+ * "Unable to find remote state"; said here as the guard says it.
+ */
+export function explainOwnStateRead(error: string, stack: string, location: string): string {
+  if (!OWN_STATE_UNREAD.test(error)) return error;
+  return (
+    `${stack}: objects this stack creates already live in AWS but its state at ${location} holds nothing: they are managed by another Terraform state ` +
+    `(an earlier backend setting, or another checkout's). Nothing was changed. Move that state here, or adopt the objects with terraform import`
+  );
+}
