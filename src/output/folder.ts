@@ -4,6 +4,7 @@ import { ConfigError } from "../config/errors";
 import type { InstallAssets } from "../config/install-dir";
 import { errnoWords, MiB, readRegularText, shownPath } from "../config/read-file";
 import { SETUP_APP_FOLDER } from "../hcp/names";
+import { MOVED_FROM_FOLDER } from "../state/moves";
 import { OUTPUT_RECORD_FILE, OutputRecordError, readOutputRecord } from "./record";
 
 /**
@@ -182,7 +183,8 @@ function refuseUnrelated(dir: string, shown: string, clusters: Set<string>) {
  */
 function stackFolderEntry(entry: fs.Dirent): boolean {
   const { name } = entry;
-  if (entry.isDirectory()) return name === "assets" || name === ".terraform" || name === "terraform.tfstate.d";
+  // moved-from/ is synth's own: the previous backend, for npm run plan to read the old state.
+  if (entry.isDirectory()) return name === "assets" || name === ".terraform" || name === "terraform.tfstate.d" || name === MOVED_FROM_FOLDER;
   if (!entry.isFile()) return false;
   return (
     name === "cdk.tf.json" ||
