@@ -114,7 +114,7 @@ export class StackGuards {
           condition: `\${${condition}}`,
           errorMessage:
             `[${id}] ${literal(rule.title)}: this plan \${join("; ", ${list})}. Nothing was changed. ` +
-            `${literal(rule.fix)}. If it is deliberate, acknowledge ${id} in the cluster file's guardrails.acknowledge (with the reason) ` +
+            `Fix: ${literal(rule.fix)}. If it is deliberate, acknowledge ${id} in the cluster file's guardrails.acknowledge (with the reason) ` +
             `and synthesize again: the stack is then written without this guard.`,
         },
       ],

@@ -8,6 +8,9 @@ import { countChanges, PlanCounts, Report, StackOutcome } from "./report";
 import { lastLines, needsInit, planToFile, showPlan, terraform } from "./terraform";
 import { crossStackInputs, OutputAction, UpstreamState, waitsOn } from "./waits";
 
+/** A guard's precondition error, as readPlanLog gives it: `<address>: <summary>: [<rule>] <message>`. */
+const GUARD_REFUSAL = /^terraform_data\.guard-(PLAN-[A-Z0-9]+-\d+): [^:]+: \[\1\] (.*)$/;
+
 /** The plan file kept in each stack folder, for `terraform apply upi.tfplan`. */
 export const PLAN_FILE = "upi.tfplan";
 
@@ -58,7 +61,12 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
       if (init.code !== 0) return { status: "failed", reason: `terraform init failed:\n${indent(lastLines(init.stderr || init.stdout))}` };
     }
     const plan = await run(() => (progress(`${stack.name}: terraform plan`), planToFile(stack.dir, PLAN_FILE)));
-    if (!plan.ok) return { status: "failed", reason: `terraform plan failed:\n${indent(plan.errors.join("\n"))}` };
+    if (!plan.ok) {
+      // The stack's own guards (src/guards) refused the plan: their messages are the findings.
+      const guarded = plan.errors.map((e) => GUARD_REFUSAL.exec(e)).filter((m): m is RegExpExecArray => m !== null);
+      if (guarded.length) return { status: "refused", reason: guarded.map((m) => `[${m[1]}] ${stack.name}: ${m[2]}`).join("\n") };
+      return { status: "failed", reason: `terraform plan failed:\n${indent(plan.errors.join("\n"))}` };
+    }
     return { status: "planned", outputs: plan.outputs, unchanged: plan.unchanged };
   };
 
