@@ -297,7 +297,8 @@ describe("day 2 edits", () => {
         env.trySynth({ ...BASE, machines: { rhcosAmi: env.ami, controlPlane: { replicas: n } }, guardrails: { acknowledge } }, outdirs.replicas);
       const dayTwoRule = [{ rule: "UPI-DAY2-1", reason: "test: the plan it gives" }];
       const refused = { one: replicas(1), oneAcknowledged: replicas(1, dayTwoRule), zero: replicas(0) };
-      const acknowledgedSynth = replicas(0, dayTwoRule);
+      // The machines stack's own guard refuses the masters' deletion as well (PLAN-EC2-1): both are acknowledged.
+      const acknowledgedSynth = replicas(0, [...dayTwoRule, { rule: "PLAN-EC2-1", reason: "test: the plan it gives" }]);
       const movedTo = (keyPrefix: string) => ({ backend: { type: "s3", s3: { bucket: env.stateBucket, keyPrefix } } });
 
       planned = {
@@ -396,7 +397,8 @@ describe("day 2 edits", () => {
       });
       // Acknowledged, the plan is what the edit asks for, and nothing else.
       expect(acknowledgedSynth.stderr).toContain("warning: [UPI-DAY2-1] demo: machines.controlPlane.replicas: 3 -> 0");
-      expect(plans).toEqual({ "demo-machines": each(masters(env.outdir, "012"), "delete") });
+      // With no master left, PLAN-EC2-2 has nothing to guard, and PLAN-EC2-1's guard is acknowledged away.
+      expect(plans).toEqual({ "demo-machines": each([...masters(env.outdir, "012"), "terraform_data.guard-PLAN-EC2-1", "terraform_data.guard-PLAN-EC2-2"], "delete") });
     });
 
     test("AZ 2 -> 3: the network plan adds the third zone's subnets, NAT gateway and routes, and nothing else but the S3 endpoint's route tables", async () => {

@@ -109,3 +109,12 @@ test.each(GUARDED_RULE_IDS)("acknowledging %s removes exactly its guard; every r
     expect(recordsOf(acked.stack(suffix))).toEqual(recordsOf(plain.stack(suffix)));
   }
 });
+
+test("with no master left in the file (controlPlane.replicas 0), the machines stack keeps PLAN-EC2-1's guard and reads its state while masters live", () => {
+  const none = synthCluster(baseCluster({ machines: { rhcosAmi: "ami-0123456789abcdef0", controlPlane: { replicas: 0 } } })).stack("machines") as any;
+  expect(guardsOf(none)).toEqual(["guard-PLAN-EC2-1"]);
+  expect(recordsOf(none)).toEqual([]);
+  const [lookup] = Object.entries<any>(none.data.aws_instances).filter(([k]) => k.includes("live-masters"));
+  expect(lookup[1].filter).toContainEqual({ name: "tag:Name", values: ["demo-x7k2p-master-*"] });
+  expect(JSON.stringify(none.data.terraform_remote_state["own-state"].count)).toContain(`data.aws_instances.${lookup[0]}.ids`);
+});

@@ -100,6 +100,15 @@ export class StackGuards {
     if (props.stoppedBy) this.addRule(STOP_RULE_ID);
   }
 
+  /**
+   * Writes `rule`'s guard even where the configuration has no object left under it (the last
+   * master removed): the records in the state are what it compares. The stack must read its state
+   * when such objects live (OwnState.watch).
+   */
+  cover(rule: string): void {
+    this.addRule(rule);
+  }
+
   private addRule(id: string): void {
     if (this.rulesWritten.has(id)) return;
     this.rulesWritten.add(id);

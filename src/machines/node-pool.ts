@@ -6,7 +6,11 @@ import {
   DEFAULT_CONTROL_PLANE_INSTANCE_TYPE,
   DEFAULT_CONTROL_PLANE_REPLICAS,
 } from "../defaults";
+import { DataAwsInstances } from "@cdktf/provider-aws/lib/data-aws-instances";
+import { StackGuards } from "../guards/guards";
 import { TerraformData } from "../guards/terraform-data";
+import { OwnState } from "../state/own-state";
+import { clusterTagKey } from "../tags/tags";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { machineConfigUrl, nodePointer } from "./ignition";
 import { Machine, RootVolume } from "./machine";
@@ -94,5 +98,18 @@ export class NodePool extends Construct {
       });
     });
     this.privateIps = this.machines.map((m) => m.privateIp);
+    if (master && !replicas) {
+      // No master left in the configuration: the guard still compares the state's records (each
+      // master's deletion is PLAN-EC2-1), and the state is read while masters live.
+      const live = new DataAwsInstances(this, "live-masters", {
+        filter: [
+          { name: "tag:Name", values: [`${props.infraId}-master-*`] },
+          { name: `tag:${clusterTagKey(props.infraId)}`, values: ["owned"] },
+        ],
+        instanceStateNames: ["pending", "running", "stopping", "stopped"],
+      });
+      OwnState.of(this).watch(live.ids);
+      StackGuards.of(this).cover("PLAN-EC2-1");
+    }
   }
 }
