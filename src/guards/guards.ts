@@ -21,12 +21,13 @@ import { PLAN_RULES, PlanRule } from "../plan/rules";
 import { OwnState } from "../state/own-state";
 import { TerraformData } from "./terraform-data";
 
-/** The rules a guarded object falls under for its replacement or deletion. */
-export type GoneRuleId = "PLAN-EC2-1" | "PLAN-ELB-1" | "PLAN-DNS-1" | "PLAN-VPC-1";
-/** More than one master down in one apply, one of them stopped. */
+/** The rules that refuse a guarded object's replacement or deletion. */
+const GONE_RULE_IDS = ["PLAN-EC2-1", "PLAN-ELB-1", "PLAN-DNS-1", "PLAN-VPC-1"] as const;
+export type GoneRuleId = (typeof GONE_RULE_IDS)[number];
+/** More than one master down in one apply, one of them stopped: judged over PLAN-EC2-1's objects. */
 export const STOP_RULE_ID = "PLAN-EC2-2";
-/** Every rule a guard enforces, in the order their guards are written. */
-export const GUARDED_RULE_IDS: readonly string[] = ["PLAN-EC2-1", STOP_RULE_ID, "PLAN-ELB-1", "PLAN-DNS-1", "PLAN-VPC-1"];
+/** Every rule a guard enforces (each a rule of src/plan/rules.ts, whose title and fix it prints). */
+export const GUARDED_RULE_IDS: readonly string[] = [...GONE_RULE_IDS, STOP_RULE_ID];
 
 /** The prefix of the outputs that record guarded objects. */
 export const RECORD_PREFIX = "Guard-";
@@ -157,7 +158,7 @@ export class StackGuards {
       const c = `local.${changes.friendlyUniqueId}`;
       const gone = (id: string) =>
         `[for k, c in ${c} : c.gone ? "deletes \${c.what}" : "replaces \${c.what} (\${join(", ", c.replaced)})" if c.rule == "${id}" && (c.gone || length(c.replaced) > 0)]`;
-      const rules = (["PLAN-EC2-1", "PLAN-ELB-1", "PLAN-DNS-1", "PLAN-VPC-1"] as const).map((id) => `"${id}" = ${gone(id)}`);
+      const rules = GONE_RULE_IDS.map((id) => `"${id}" = ${gone(id)}`);
       const stops = `"${STOP_RULE_ID}" = [for k, c in ${c} : "stops and starts \${c.what} to change \${join(", ", c.stopped)}" if c.rule == "PLAN-EC2-1" && !c.gone && length(c.stopped) > 0]`;
       const down = `down = [for k, c in ${c} : k if c.rule == "PLAN-EC2-1" && (c.gone || length(c.replaced) + length(c.stopped) > 0)]`;
       this.findings = new TerraformLocal(this.stack, "guard_findings", `\${{ ${[...rules, stops, down].join(", ")} }}`);
