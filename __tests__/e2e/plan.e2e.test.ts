@@ -113,7 +113,7 @@ describe("npm run plan", () => {
       const acknowledged = { ...edit, guardrails: { acknowledge: [{ rule: "PLAN-VPC-1", reason: acknowledgement }] } };
       const r = await run((v) => documented("npm-run-plan", v), acknowledged);
       expect(r.status).toBe(0);
-      expect(findingLines(r.stdout).map((l) => l.split(": ").slice(0, 2).join(": "))).toEqual(replaced().map((a) => `warning: [PLAN-VPC-1] demo-network: ${a}`));
+      expect(findingLines(r.stdout).map((l) => l.split(": ").slice(0, 3).join(": "))).toEqual(replaced().map((a) => `warning: [PLAN-VPC-1] demo-network: ${a}`));
       expect(findingLines(r.stdout).every((l) => l.endsWith(`(acknowledged: ${acknowledgement})`))).toBe(true);
       expect(r.stdout).toContain("To apply exactly these plans:");
       const network = (await plannedActions())["demo-network"] as Record<string, string>;

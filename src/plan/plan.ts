@@ -8,8 +8,8 @@ import { countChanges, PlanCounts, Report, StackOutcome } from "./report";
 import { lastLines, needsInit, planToFile, showPlan, terraform } from "./terraform";
 import { crossStackInputs, OutputAction, UpstreamState, waitsOn } from "./waits";
 
-/** A guard's precondition error, as readPlanLog gives it: `<address>: <summary>: [<rule>] <message>`. */
-const GUARD_REFUSAL = /^terraform_data\.guard-(PLAN-[A-Z0-9]+-\d+): [^:]+: \[\1\] (.*)$/;
+/** A guard's precondition error, as readPlanLog gives it (Terraform names no address): `<summary>: [<rule>] <message>`. */
+const GUARD_REFUSAL = /^Resource precondition failed: \[(PLAN-[A-Z0-9]+-\d+)\] (.*)$/;
 
 /** The plan file kept in each stack folder, for `terraform apply upi.tfplan`. */
 export const PLAN_FILE = "upi.tfplan";
