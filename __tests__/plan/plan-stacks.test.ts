@@ -52,4 +52,6 @@ test("a guard's refusal in terraform plan is the stack's refusal, in the finding
     { stack: "demo-network", status: "refused", reason: "[PLAN-VPC-1] demo-network: the VPC and its subnets stay: this plan deletes the subnet 10.0.32.0/20. Nothing was changed." },
     { stack: "demo-infra", status: "waiting", on: ["demo-network"] },
   ]);
+  // Terraform saves the errored plan; it is not left beside a stack that was not planned.
+  expect(fs.existsSync(path.join(network.dir, "upi.tfplan"))).toBe(false);
 });

@@ -62,6 +62,8 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
     }
     const plan = await run(() => (progress(`${stack.name}: terraform plan`), planToFile(stack.dir, PLAN_FILE)));
     if (!plan.ok) {
+      // Terraform saves an errored plan too (it refuses to apply it): none may sit beside a stack not planned.
+      fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });
       // The stack's own guards (src/guards) refused the plan: their messages are the findings.
       const guarded = plan.errors.map((e) => GUARD_REFUSAL.exec(e)).filter((m): m is RegExpExecArray => m !== null);
       if (guarded.length) return { status: "refused", reason: guarded.map((m) => `[${m[1]}] ${stack.name}: ${m[2]}`).join("\n") };
