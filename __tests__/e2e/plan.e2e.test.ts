@@ -89,44 +89,54 @@ describe("npm run plan", () => {
     const edit = { network: { ...BASE.network, vpcCidr: "10.1.0.0/16" } };
     const replaced = () => addresses(env.outdir, "demo-network", /^aws_(vpc|subnet)\./).sort();
     let planJsonFile: string;
-    let liveFindings: string[];
+    const acknowledgement = "moving to the 10.1 range, cluster rebuilt";
 
-    test("exits 1 naming the VPC and subnets; the stacks that read the network's outputs wait", async () => {
+    test("exits 1 on the network stack's own guard (PLAN-VPC-1, naming the VPC and each subnet); the stacks that read the network's outputs wait", async () => {
       const r = await run((v) => documented("npm-run-plan", v), edit);
-      planJsonFile = path.join(env.dir, "network-plan.json");
-      fs.writeFileSync(planJsonFile, (await terraformOk(env.stackDir("demo-network"), ["show", "-json", "upi.tfplan"], env.terraformEnv())).stdout);
       expect(r.status).toBe(1);
-      liveFindings = findingLines(r.stdout);
-      expect(liveFindings.map((l) => l.split(": ").slice(0, 2).join(": "))).toEqual(replaced().map((a) => `[PLAN-VPC-1] demo-network: ${a}`));
+      // Terraform itself refuses the plan (src/guards): its message is the stack's one finding.
+      const [finding, ...more] = findingLines(r.stdout);
+      expect(more).toEqual([]);
+      expect(finding).toMatch(/^\[PLAN-VPC-1\] demo-network: the VPC and its subnets stay: this plan replaces /);
+      expect(finding).toContain("replaces the VPC demo-x7k2p-vpc (cidr_block 10.0.0.0/16 -> 10.1.0.0/16)");
+      expect(finding.match(/replaces the (public|private) subnet 10\.0\.\d+\.0\/20 \([a-z0-9-]+\) \(cidr_block 10\.0\.\d+\.0\/20 -> 10\.1\.\d+\.0\/20\)/g)).toHaveLength(
+        replaced().length - 1,
+      );
+      expect(finding).toContain("If it is deliberate, acknowledge PLAN-VPC-1 in the cluster file's guardrails.acknowledge");
+      expect(row(r.stdout, "demo-network")).toEqual(["-", "-", "-", "-", "refused (below)"]);
       expect(row(r.stdout, "demo-infra")).toEqual(["-", "-", "-", "-", "waits on demo-network"]);
       expect(row(r.stdout, "demo-machines")).toEqual(["-", "-", "-", "-", "waits on demo-network, demo-infra"]);
-      const actions = await plannedActions();
-      expect(actions).toMatchObject({ "demo-infra": "not planned", "demo-bootstrap": "not planned", "demo-machines": "not planned" });
-      const network = actions["demo-network"] as Record<string, string>;
-      expect(Object.entries(network).filter(([, a]) => a !== "replace")).toEqual([["aws_internet_gateway.network_internet-gateway_E855E801", "update"]]);
-      for (const address of replaced()) expect(network[address]).toBe("replace");
+      expect(await plannedActions()).toMatchObject({ "demo-network": "not planned", "demo-infra": "not planned", "demo-bootstrap": "not planned", "demo-machines": "not planned" });
       expect(r.stdout).not.toMatch(/To apply/);
     });
 
-    test("--check on the saved plan JSON gives the same verdict", async () => {
-      const r = await runNpmScript("plan", ["--check", planJsonFile], { CLUSTER_CONFIG: "" });
-      expect(r.status).toBe(1);
-      expect(findingLines(r.stdout)).toEqual(liveFindings.map((l) => l.replace("] demo-network: ", `] ${planJsonFile}: `)));
-    });
-
-    test("acknowledged, it exits 0 with the findings as warnings; --check with the same cluster file agrees", async () => {
-      const acknowledged = { ...edit, guardrails: { acknowledge: [{ rule: "PLAN-VPC-1", reason: "moving to the 10.1 range, cluster rebuilt" }] } };
+    test("acknowledged, it exits 0 with the checker's findings as warnings; --check with the same cluster file agrees", async () => {
+      const acknowledged = { ...edit, guardrails: { acknowledge: [{ rule: "PLAN-VPC-1", reason: acknowledgement }] } };
       const r = await run((v) => documented("npm-run-plan", v), acknowledged);
       expect(r.status).toBe(0);
-      expect(findingLines(r.stdout)).toEqual(liveFindings.map((l) => `warning: ${l.replace(/ \(fix: .*\)$/, " (acknowledged: moving to the 10.1 range, cluster rebuilt)")}`));
+      expect(findingLines(r.stdout).map((l) => l.split(": ").slice(0, 3).join(": "))).toEqual(replaced().map((a) => `warning: [PLAN-VPC-1] demo-network: ${a}`));
+      expect(findingLines(r.stdout).every((l) => l.endsWith(`(acknowledged: ${acknowledgement})`))).toBe(true);
       expect(r.stdout).toContain("To apply exactly these plans:");
+      const network = (await plannedActions())["demo-network"] as Record<string, string>;
+      expect(Object.entries(network).filter(([, a]) => a !== "replace")).toEqual([
+        ["aws_internet_gateway.network_internet-gateway_E855E801", "update"],
+        ["terraform_data.guard-PLAN-VPC-1", "delete"],
+      ]);
+      for (const address of replaced()) expect(network[address]).toBe("replace");
       // README's two lines, on the plan npm run plan saved: the acknowledgements come from CLUSTER_CONFIG.
       const stackDir = env.stackDir("demo-network");
       fs.copyFileSync(path.join(stackDir, "upi.tfplan"), path.join(stackDir, "plan.tfplan"));
-      const check = await runDocumented(documented("plan-check", { stackDir, planJson: path.join(env.dir, "acknowledged-plan.json"), clusterFile: env.configFile }), { env: env.terraformEnv() });
+      planJsonFile = path.join(env.dir, "acknowledged-plan.json");
+      const check = await runDocumented(documented("plan-check", { stackDir, planJson: planJsonFile, clusterFile: env.configFile }), { env: env.terraformEnv() });
       expect({ status: check.code, stderr: check.stderr }).toEqual({ status: 0, stderr: "" });
-      expect(findingLines(check.stdout)).toHaveLength(liveFindings.length);
+      expect(findingLines(check.stdout)).toHaveLength(replaced().length);
       expect(findingLines(check.stdout).every((l) => l.startsWith("warning: [PLAN-VPC-1]"))).toBe(true);
+    });
+
+    test("--check on that saved plan JSON without the cluster file's acknowledgement refuses it, naming the VPC and subnets", async () => {
+      const r = await runNpmScript("plan", ["--check", planJsonFile], { CLUSTER_CONFIG: "" });
+      expect(r.status).toBe(1);
+      expect(findingLines(r.stdout).map((l) => l.split(": ").slice(0, 2).join(": "))).toEqual(replaced().map((a) => `[PLAN-VPC-1] ${planJsonFile}: ${a}`));
     });
   });
 });
@@ -298,7 +308,8 @@ describe("day 2 edits", () => {
         env.trySynth({ ...BASE, machines: { rhcosAmi: env.ami, controlPlane: { replicas: n } }, guardrails: { acknowledge } }, outdirs.replicas);
       const dayTwoRule = [{ rule: "UPI-DAY2-1", reason: "test: the plan it gives" }];
       const refused = { one: replicas(1), oneAcknowledged: replicas(1, dayTwoRule), zero: replicas(0) };
-      const acknowledgedSynth = replicas(0, dayTwoRule);
+      // The machines stack's own guard refuses the masters' deletion as well (PLAN-EC2-1): both are acknowledged.
+      const acknowledgedSynth = replicas(0, [...dayTwoRule, { rule: "PLAN-EC2-1", reason: "test: the plan it gives" }]);
       const movedTo = (keyPrefix: string) => ({ backend: { type: "s3", s3: { bucket: env.stateBucket, keyPrefix } } });
 
       planned = {
@@ -397,7 +408,8 @@ describe("day 2 edits", () => {
       });
       // Acknowledged, the plan is what the edit asks for, and nothing else.
       expect(acknowledgedSynth.stderr).toContain("warning: [UPI-DAY2-1] demo: machines.controlPlane.replicas: 3 -> 0");
-      expect(plans).toEqual({ "demo-machines": each(masters(env.outdir, "012"), "delete") });
+      // With no master left, PLAN-EC2-2 has nothing to guard, and PLAN-EC2-1's guard is acknowledged away.
+      expect(plans).toEqual({ "demo-machines": each([...masters(env.outdir, "012"), "terraform_data.guard-PLAN-EC2-1", "terraform_data.guard-PLAN-EC2-2"], "delete") });
     });
 
     test("AZ 2 -> 3: the network plan adds the third zone's subnets, NAT gateway and routes, and nothing else but the S3 endpoint's route tables", async () => {

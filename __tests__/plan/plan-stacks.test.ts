@@ -31,3 +31,27 @@ test("every refused stack is named, downstream ones too", async () => {
     { stack: "demo-infra", status: "refused", reason: "[PLAN-STATE-1] demo-infra: moved" },
   ]);
 });
+
+/**
+ * A stack's own guard (src/guards) refusing its plan in real Terraform: the stack is refused, its
+ * message the finding, and the stack that reads its outputs waits. terraform_data needs no provider.
+ */
+test("a guard's refusal in terraform plan is the stack's refusal, in the findings' form", async () => {
+  const cluster = loadClusterFile(DEFAULT_CLUSTER_FILE).clusters[0];
+  const dir = tempDir();
+  const stack = (name: string, json: object): StackToPlan => {
+    fs.mkdirSync(path.join(dir, name));
+    fs.writeFileSync(path.join(dir, name, "cdk.tf.json"), JSON.stringify(json));
+    return { name, dir: path.join(dir, name), cluster };
+  };
+  const guard = { lifecycle: { precondition: [{ condition: "${length(local.findings) == 0}", error_message: "[PLAN-VPC-1] the VPC and its subnets stay: this plan deletes the subnet 10.0.32.0/20. Nothing was changed." }] } };
+  const network = stack("demo-network", { locals: { findings: ["deletes the subnet"] }, resource: { terraform_data: { "guard-PLAN-VPC-1": guard } }, output: { VpcId: { value: "vpc" } } });
+  const infra = stack("demo-infra", { locals: { vpc: "${data.terraform_remote_state.cross-stack-reference-input-demo-network.outputs.VpcId}" } });
+  const report = await planStacks({ stacks: [network, infra], dependencies: new Map([["demo-infra", ["demo-network"]]]), concurrency: 1, mayPlan: async () => ({}) });
+  expect(report.outcomes).toEqual([
+    { stack: "demo-network", status: "refused", reason: "[PLAN-VPC-1] demo-network: the VPC and its subnets stay: this plan deletes the subnet 10.0.32.0/20. Nothing was changed." },
+    { stack: "demo-infra", status: "waiting", on: ["demo-network"] },
+  ]);
+  // Terraform saves the errored plan; it is not left beside a stack that was not planned.
+  expect(fs.existsSync(path.join(network.dir, "upi.tfplan"))).toBe(false);
+});

@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { providerAssumingRole } from "../aws/assume-role-provider";
 import { cnameOnlyRegion } from "../aws/partition";
 import { DEFAULT_RECORD_TYPE, RecordType } from "../defaults";
+import { guard } from "../guards/guards";
 import { clusterTagKey } from "../tags/tags";
 import { checkClusterDnsProps } from "../validation/constructs";
 import { assertValidProps } from "../validation/problems";
@@ -97,6 +98,8 @@ export class ClusterDns extends Construct {
       forceDestroy: true,
       tags: { Name: `${props.infraId}-int`, [clusterTagKey(props.infraId)]: "owned" },
     });
+    // A new name is a new zone (the VPC association changes in place).
+    guard(zone, { rule: "PLAN-DNS-1", what: `the private zone ${this.clusterDomain}`, replacedBy: { name: this.clusterDomain } });
     this.privateZoneId = zone.zoneId;
   }
 
@@ -112,13 +115,18 @@ export class ClusterDns extends Construct {
 
   /** `<label>.<cluster>.<domain>` in the private or public zone, as alias A or CNAME (TTL 10). */
   addRecord(id: string, zone: "private" | "public", label: string, target: DnsTarget): Route53Record {
-    return dnsRecord(this, id, {
+    const name = `${label}.${this.clusterDomain}`;
+    const record = dnsRecord(this, id, {
       zoneId: zone === "private" ? this.privateZoneId : this.publicZoneId,
-      name: `${label}.${this.clusterDomain}`,
+      name,
       recordType: resolveRecordType(this.props.recordType, this.props.region),
       target,
       provider: zone === "private" ? this.privateZoneProvider : undefined,
     });
+    // The API's names (PLAN-DNS-1). A new name replaces a record; so does a new zone, which the
+    // zone's own guard names (its id is unknown while it is planned, so it is not compared here).
+    if (label === "api" || label === "api-int") guard(record, { rule: "PLAN-DNS-1", what: `the ${zone} record ${name}`, replacedBy: { name } });
+    return record;
   }
 }
 

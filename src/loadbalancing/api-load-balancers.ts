@@ -3,9 +3,11 @@ import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { Lb, LbSubnetMapping } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULT_PUBLISH, PublishMode } from "../defaults";
 import type { INetwork } from "../network/types";
+import { guard } from "../guards/guards";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
 import { checkApiLoadBalancersProps } from "../validation/constructs";
@@ -78,6 +80,13 @@ export class ApiLoadBalancers extends Construct {
       // Load-balancer names are unique per region: a second state would otherwise fail late, on a duplicate name.
       const live = new DataAwsLbs(this, `${id}-live`, { tags: { Name: name, [clusterTagKey(infraId)]: "owned" } });
       adoptOrStop(lb, { what: `load balancer ${name}`, liveIds: live.arns });
+      // A network load balancer is replaced by a new name, scheme or type, or by losing a subnet
+      // (AWS provider 5.100: subnets can be added to an NLB in place, not removed).
+      guard(lb, {
+        rule: "PLAN-ELB-1",
+        what: `API load balancer ${name}`,
+        replacedBy: { name, internal: String(kind === "int"), load_balancer_type: "network", subnets: Fn.join(",", kind === "ext" ? network.publicSubnetIds : network.privateSubnetIds) },
+      });
       return lb;
     };
     this.external = external ? balancer("ext") : undefined;
@@ -87,9 +96,10 @@ export class ApiLoadBalancers extends Construct {
     for (const row of LISTENERS) {
       const lb = row.external ? this.external : this.internal;
       if (!lb) continue;
+      // Target group names are limited to 32 characters; infraId is at most 27.
+      const groupName = `${infraId}-${row.purpose === "external-api" ? "aext" : row.purpose === "internal-api" ? "aint" : "sint"}`;
       const group = new LbTargetGroup(this, `${row.purpose}-target-group`, {
-        // Target group names are limited to 32 characters; infraId is at most 27.
-        name: `${infraId}-${row.purpose === "external-api" ? "aext" : row.purpose === "internal-api" ? "aint" : "sint"}`,
+        name: groupName,
         port: row.port,
         protocol: "TCP",
         targetType: "ip",
@@ -105,12 +115,20 @@ export class ApiLoadBalancers extends Construct {
         },
         tags: nameTag(`${infraId}-${row.purpose}`),
       });
-      new LbListener(this, `${row.purpose}-listener`, {
+      // These change in place or with their load balancer (whose guard names it), except name,
+      // port, protocol, type and VPC of a target group.
+      guard(group, {
+        rule: "PLAN-ELB-1",
+        what: `API target group ${groupName}`,
+        replacedBy: { name: groupName, port: String(row.port), protocol: "TCP", target_type: "ip", vpc_id: network.vpcId },
+      });
+      const listener = new LbListener(this, `${row.purpose}-listener`, {
         loadBalancerArn: lb.arn,
         port: row.port,
         protocol: "TCP",
         defaultAction: [{ type: "forward", targetGroupArn: group.arn }],
       });
+      guard(listener, { rule: "PLAN-ELB-1", what: `API listener ${infraId}-${row.external ? "ext" : "int"}:${row.port}`, replacedBy: {} });
       groups[row.purpose] = { targetGroupArn: group.arn, port: row.port, purpose: row.purpose };
     }
     this.externalApiTargetGroup = groups["external-api"];

@@ -5,6 +5,7 @@ import { Precondition } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULT_ROOT_VOLUME_SIZE_GIB, DEFAULT_ROOT_VOLUME_TYPE, VolumeType } from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
+import { guard } from "../guards/guards";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
 import { checkMachineProps } from "../validation/constructs";
@@ -40,6 +41,11 @@ export interface MachineProps {
   readonly targetGroups?: readonly ITargetGroup[];
   /** Checked before the instance is planned (its placement, for instance). @default none */
   readonly preconditions?: readonly Precondition[];
+  /**
+   * A control-plane machine: a plan that replaces or deletes it (PLAN-EC2-1), or stops it while
+   * another master goes down (PLAN-EC2-2), is refused by Terraform itself. @default false
+   */
+  readonly controlPlane?: boolean;
 }
 
 /**
@@ -94,6 +100,21 @@ export class Machine extends Construct {
       instanceStateNames: ["pending", "running", "stopping", "stopped"],
     });
     adoptOrStop(this.instance, { what: `instance ${props.name}`, liveIds: live.ids });
+    if (props.controlPlane) {
+      // What replaces an instance (AWS provider 5.100: subnet_id, associate_public_ip_address and
+      // the root volume's kms_key_id force a new one; ami and user_data are first-boot only and
+      // ignored), and what stops and starts it (STOP_START_ATTRIBUTES, as configured here).
+      guard(this.instance, {
+        rule: "PLAN-EC2-1",
+        what: `control-plane instance ${props.name}`,
+        replacedBy: {
+          subnet_id: props.subnetId,
+          associate_public_ip_address: String(props.associatePublicIp ?? false),
+          "root_block_device.kms_key_id": volume.kmsKeyArn,
+        },
+        stoppedBy: { instance_type: props.instanceType },
+      });
+    }
     this.privateIp = this.instance.privateIp;
     for (const group of props.targetGroups ?? []) {
       new LbTargetGroupAttachment(this, `${group.purpose}-target`, {

@@ -1,4 +1,4 @@
-import { Fn, Op, Precondition, TerraformResource, TerraformResourceLifecycle } from "cdktf";
+import { Fn, Op, Precondition } from "cdktf";
 import { Construct } from "constructs";
 import {
   DEFAULT_COMPUTE_INSTANCE_TYPE,
@@ -6,6 +6,11 @@ import {
   DEFAULT_CONTROL_PLANE_INSTANCE_TYPE,
   DEFAULT_CONTROL_PLANE_REPLICAS,
 } from "../defaults";
+import { DataAwsInstances } from "@cdktf/provider-aws/lib/data-aws-instances";
+import { StackGuards } from "../guards/guards";
+import { TerraformData } from "../guards/terraform-data";
+import { OwnState } from "../state/own-state";
+import { clusterTagKey } from "../tags/tags";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { machineConfigUrl, nodePointer } from "./ignition";
 import { Machine, RootVolume } from "./machine";
@@ -37,21 +42,6 @@ export interface NodePoolProps {
   readonly rootVolume?: RootVolume;
   /** Masters: the API target groups. @default none */
   readonly targetGroups?: readonly ITargetGroup[];
-}
-
-/**
- * Terraform's built-in terraform_data (Terraform >= 1.4, which the product requires anyway). Not
- * cdktf's DataResource: that one checks the Terraform version at synth by running `terraform
- * version` once per resource, which would make synth slow and need Terraform on the machine.
- */
-class TerraformData extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly input: Record<string, unknown>, lifecycle: TerraformResourceLifecycle) {
-    super(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" }, lifecycle });
-  }
-
-  protected synthesizeAttributes(): Record<string, unknown> {
-    return { input: this.input };
-  }
 }
 
 /**
@@ -104,8 +94,22 @@ export class NodePool extends Construct {
         rootVolume: props.rootVolume,
         targetGroups: props.targetGroups,
         preconditions: [placement.precondition],
+        controlPlane: master,
       });
     });
     this.privateIps = this.machines.map((m) => m.privateIp);
+    if (master && !replicas) {
+      // No master left in the configuration: the guard still compares the state's records (each
+      // master's deletion is PLAN-EC2-1), and the state is read while masters live.
+      const live = new DataAwsInstances(this, "live-masters", {
+        filter: [
+          { name: "tag:Name", values: [`${props.infraId}-master-*`] },
+          { name: `tag:${clusterTagKey(props.infraId)}`, values: ["owned"] },
+        ],
+        instanceStateNames: ["pending", "running", "stopping", "stopped"],
+      });
+      OwnState.of(this).watch(live.ids);
+      StackGuards.of(this).cover("PLAN-EC2-1");
+    }
   }
 }

@@ -31,6 +31,7 @@ import {
   PublishMode,
   VpcEndpointService,
 } from "../defaults";
+import { guard } from "../guards/guards";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
 import { checkClusterNetworkProps } from "../validation/constructs";
@@ -170,20 +171,27 @@ export class ClusterNetwork extends Construct implements INetwork {
       ],
     });
     adoptOrStop(vpc, { what: `VPC ${infraId}-vpc`, liveIds: liveVpcs.ids });
+    guard(vpc, { rule: "PLAN-VPC-1", what: `the VPC ${infraId}-vpc`, replacedBy: { cidr_block: cidr } });
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;
 
     // Subnets are shared with the cluster's own controllers (ingress, machine API).
-    const subnet = (kind: "public" | "private", i: number) =>
-      new Subnet(this, `${kind}-subnet-${i}`, {
+    const subnet = (kind: "public" | "private", i: number) => {
+      const cidrBlock = subnetBlock(cidr, subnetBits, kind === "public" ? i : i + 3);
+      const s = new Subnet(this, `${kind}-subnet-${i}`, {
         vpcId: vpc.id,
-        cidrBlock: subnetBlock(cidr, subnetBits, kind === "public" ? i : i + 3),
+        cidrBlock,
         availabilityZone: azs[i],
         tags: nameTag(`${infraId}-${kind}-${azs[i]}`, {
           [clusterTagKey(infraId)]: "shared",
           [kind === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1",
         }),
       });
+      // vpc_id is left to the VPC's own guard: a replaced VPC's id is unknown at plan time, and an
+      // unknown input would defer every guard of the stack to apply.
+      guard(s, { rule: "PLAN-VPC-1", what: `the ${kind} subnet ${cidrBlock} (${azs[i]})`, replacedBy: { cidr_block: cidrBlock, availability_zone: azs[i] } });
+      return s;
+    };
     const publicSubnets = withInternet ? azs.map((_, i) => subnet("public", i)) : [];
     const privateSubnets = azs.map((_, i) => subnet("private", i));
     this.publicSubnetIds = publicSubnets.map((s) => s.id);

@@ -10,6 +10,9 @@ import { countChanges, PlanCounts, Report, StackOutcome } from "./report";
 import { lastLines, needsInit, planToFile, showPlan, terraform } from "./terraform";
 import { crossStackInputs, OutputAction, UpstreamState, waitsOn } from "./waits";
 
+/** A guard's precondition error, as readPlanLog gives it (Terraform names no address): `<summary>: [<rule>] <message>`. */
+const GUARD_REFUSAL = /^Resource precondition failed: \[(PLAN-[A-Z0-9]+-\d+)\] (.*)$/;
+
 /** The plan file kept in each stack folder, for `terraform apply upi.tfplan`. */
 export const PLAN_FILE = "upi.tfplan";
 
@@ -61,6 +64,11 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
     }
     const plan = await run(() => (progress(`${stack.name}: terraform plan`), planToFile(stack.dir, PLAN_FILE)));
     if (!plan.ok) {
+      // Terraform saves an errored plan too (it refuses to apply it): none may sit beside a stack not planned.
+      fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });
+      // The stack's own guards (src/guards) refused the plan: their messages are the findings.
+      const guarded = plan.errors.map((e) => GUARD_REFUSAL.exec(e)).filter((m): m is RegExpExecArray => m !== null);
+      if (guarded.length) return { status: "refused", reason: guarded.map((m) => `[${m[1]}] ${stack.name}: ${m[2]}`).join("\n") };
       const { location } = stateLocation(stack.cluster, stack.name);
       return { status: "failed", reason: `terraform plan failed:\n${indent(plan.errors.map((e) => explainOwnStateRead(e, stack.name, location)).join("\n"))}` };
     }

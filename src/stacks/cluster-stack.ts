@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { configureBackend, StateLocation } from "../backend/backend";
 import { MOVED_FROM_CONTEXT, OwnState } from "../state/own-state";
 import type { ClusterConfig } from "../config/load";
+import { GUARDED_RULE_IDS, StackGuards } from "../guards/guards";
 import { Acknowledgement, Guardrails } from "../policy/guardrails";
 import { RULE_IDS } from "../policy/rules";
 import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
@@ -63,6 +64,8 @@ export class ClusterStack extends TerraformStack {
     // The file's acknowledgements of guardrail rules cover the whole stack (its day-2 and plan
     // rules are judged before synth and by the plan).
     for (const a of acknowledgements(cluster)) if (RULE_IDS.includes(a.rule)) Guardrails.acknowledge(this, a.rule, a.reason);
+    // The plan rules that Terraform enforces itself: an acknowledged one is written without its guard.
+    for (const a of cluster.guardrails.acknowledge) if (GUARDED_RULE_IDS.includes(a.rule)) StackGuards.acknowledge(this, a.rule);
   }
 
   /** Outputs keep the CloudFormation templates' names, so scripts and docs carry over. */

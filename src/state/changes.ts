@@ -12,6 +12,11 @@ import { adviceSentence, BackendSettings, backendKind, backendSettings, defaultL
  * edits that a plan would carry out against a running cluster and that this product refuses or
  * announces before any Terraform runs. The plan checker (`npm run plan`) judges the same edits
  * against the live state; this catches them one step earlier, and without credentials.
+ *
+ * Without the record (a fresh checkout, another machine, CI, an HCP VCS run) these checks see
+ * nothing to compare, and the stacks' own guards (src/guards), which read the state, refuse the
+ * same edits at plan time: UPI-DAY2-1's deleted masters as PLAN-EC2-1 in the machines stack,
+ * UPI-DAY2-2's removed zone as PLAN-VPC-1 in the network stack, the first stack applied.
  */
 export const DAY2_RULES = [
   { id: "UPI-DAY2-1", title: "the control plane keeps its machines: controlPlane.replicas does not change on a running cluster" },

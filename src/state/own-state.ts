@@ -52,22 +52,33 @@ export class OwnState {
    */
   get applied(): IResolvable {
     return Lazy.anyValue({
-      produce: () => {
-        if (!this.source) {
-          // A constant output is written to the state as soon as an apply starts, even one
-          // interrupted before anything else finished: what makes a state "applied" here.
-          new TerraformOutput(this.stack, "StateOwner", {
-            value: this.stack.node.path,
-            description: "The stack this state belongs to; read back by its guards against a second copy of the cluster",
-          });
-          this.source = this.stack.ensureBackendExists().getRemoteStateDataSource(this.stack, "own-state", this.stack.node.path);
-          const live = Fn.sum(this.lookups.map((ids) => Fn.lengthOf(ids)));
-          // Written out: cdktf renders a literal 0 operand of its operators as `undefined`.
-          this.source.addOverride("count", this.exists ? ref(`min(1, ${live}, ${this.exists} ? 1 : 0)`) : Fn.min([1, live]));
-        }
-        return ref(`anytrue([for s in data.terraform_remote_state.${this.source.friendlyUniqueId} : length(s.outputs) >= 1])`, this.stack);
-      },
+      produce: () => ref(`anytrue([for s in data.terraform_remote_state.${this.ensureSource().friendlyUniqueId} : length(s.outputs) >= 1])`, this.stack),
     });
+  }
+
+  /**
+   * The expression (without `${}`) of the outputs the state recorded at its last apply, an object,
+   * empty while nothing lives in AWS (the state is then not read): what the guards compare the
+   * configuration with. Call it while resolving, once every lookup is known.
+   */
+  outputsExpression(): string {
+    return `try(data.terraform_remote_state.${this.ensureSource().friendlyUniqueId}[0].outputs, {})`;
+  }
+
+  private ensureSource(): TerraformRemoteState {
+    if (!this.source) {
+      // A constant output is written to the state as soon as an apply starts, even one
+      // interrupted before anything else finished: what makes a state "applied" here.
+      new TerraformOutput(this.stack, "StateOwner", {
+        value: this.stack.node.path,
+        description: "The stack this state belongs to; read back by its guards against a second copy of the cluster",
+      });
+      this.source = this.stack.ensureBackendExists().getRemoteStateDataSource(this.stack, "own-state", this.stack.node.path);
+      const live = Fn.sum(this.lookups.map((ids) => Fn.lengthOf(ids)));
+      // Written out: cdktf renders a literal 0 operand of its operators as `undefined`.
+      this.source.addOverride("count", this.exists ? ref(`min(1, ${live}, ${this.exists} ? 1 : 0)`) : Fn.min([1, live]));
+    }
+    return this.source;
   }
 }
 
