@@ -33,7 +33,7 @@ describe("cdktf synth", () => {
     const infra = fs.readFileSync(path.join(r.outdir, "stacks", "demo-infra", "cdk.tf"), "utf8");
     expect(infra).toMatch(/resource "aws_lb" "[^"]+" \{/);
     // The summary counted the resources from the same JSON the rules saw.
-    expect(r.stdout).toMatch(/demo-infra\s+69 resources/);
+    expect(r.stdout).toMatch(/demo-infra\s+71 resources/);
   }, 120_000);
 
   test("cdktf synth, as help shows it: a finding stops it, with the rule's line", async () => {

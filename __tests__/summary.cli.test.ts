@@ -23,11 +23,11 @@ test("npm run synth: each stack with its resource count and backend, then the ne
   // Outside the project folder, the output folder is shown by its absolute path.
   expect(lines[0]).toBe(`Synthesized 5 stacks into ${outdir}/stacks:`);
   expect(lines.slice(1, 6).map((l) => l.trim().split(/\s+/))).toEqual([
-    ["demo-network", "29", "resources", "state:", "local"],
-    ["demo-infra", "69", "resources", "state:", "local"],
+    ["demo-network", "30", "resources", "state:", "local"],
+    ["demo-infra", "71", "resources", "state:", "local"],
     ["demo-bootstrap", "16", "resources", "state:", "local"],
-    // 5 instances, their placements and 9 target registrations.
-    ["demo-machines", "19", "resources", "state:", "local"],
+    // 5 instances, their placements, 9 target registrations and the guards of PLAN-EC2-1 and PLAN-EC2-2.
+    ["demo-machines", "21", "resources", "state:", "local"],
     ["demo-ingress", "0", "resources", "state:", "local"],
   ]);
   // The tests hand Terraform the provider mirror through TF_CLI_CONFIG_FILE when CI has one.

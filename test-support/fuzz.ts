@@ -302,7 +302,7 @@ const BY_DESCRIPTION: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
   "Existing security groups added to the pool's own (AWS allows 5 per interface unless raised, 16 at most)": (p) =>
     fc.uniqueArray(fc.stringMatching(/^[0-9a-f]{17}$/), { maxLength: 2 }).map((ids) => set(p)(ids.map((i) => `sg-${i}`))),
   "3, or 0 to create none here": (p) => fc.constantFrom(3, 0).map(set(p)),
-  "0 to 500": (p) => fc.integer({ min: 0, max: 8 }).map(set(p)),
+  "0 to 1997": (p) => fc.integer({ min: 0, max: 8 }).map(set(p)),
   "Day 2: adds the <clusterName>-ingress stack with *.apps records": (p) => fc.constant("a1b2c3d4-1234567890.us-east-1.elb.amazonaws.com").map(set(p)),
   "Added to every taggable resource (47 at most, keys not starting with aws:)": (p) => tags.map(set(p)),
   "AWS provider max_retries": (p) => fc.integer({ min: 0, max: 25 }).map(set(p)),
@@ -326,6 +326,13 @@ const BY_DESCRIPTION: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
 const BY_PATH: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
   "backend.cloud.hostname": (p) => fc.constantFrom("app.terraform.io", "tfe.example.com:8443").map((h) => cloudBackend([[p, h]])),
   "backend.cloud.project": (p) => fc.constantFrom("Default Project", "ocp_clusters", "team-a").map((h) => cloudBackend([[p, h]])),
+  "backend.cloud.executionMode": (p) =>
+    fc.constantFrom<Patch>(cloudBackend([[p, "remote"]]), cloudBackend([[p, "local"]]), cloudBackend([[p, "agent"], ["backend.cloud.agentPoolId", "apool-1a2b3c4d5e6f7g8h"]])),
+  "backend.cloud.agentPoolId": (p) => fc.constant(cloudBackend([["backend.cloud.executionMode", "agent"], [p, "apool-1a2b3c4d5e6f7g8h"]])),
+  "backend.cloud.terraformVersion": (p) => fc.constantFrom("1.11.4", "1.9.8").map((v) => cloudBackend([[p, v]])),
+  "backend.cloud.awsCredentials": (p) => fc.constantFrom("dynamic", "variables", "none").map((v) => cloudBackend([[p, v]])),
+  "backend.cloud.awsRoleArn": (p) => fc.constant(cloudBackend([["backend.cloud.awsCredentials", "dynamic"], [p, "arn:aws:iam::123456789012:role/hcp-runs"]])),
+  "backend.cloud.runTriggers": (p) => fc.boolean().map((v) => cloudBackend([[p, v]])),
   "backend.s3.useLockfile": (p) => fc.boolean().map((v) => s3Backend([[p, v]])),
   "backend.s3.encrypt": () => fc.constant(s3Backend([["backend.s3.encrypt", true]])),
   "backend.type": (p) => fc.constantFrom<Patch>([[p, "local"]], s3Backend([]), cloudBackend([])),

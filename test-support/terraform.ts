@@ -23,7 +23,7 @@ export function terraformEnv(extra: Record<string, string> = {}): NodeJS.Process
   };
   const mirror = process.env.TERRAFORM_PROVIDER_MIRROR;
   // A caller's own CLI config (the HCP double's carries its credentials and the mirror) wins.
-  if (mirror && !extra.TF_CLI_CONFIG_FILE) {
+  if (mirror && extra.TF_CLI_CONFIG_FILE === undefined) {
     if (!cliConfig) {
       cliConfig = path.join(tempDir("upi-tfrc-"), "terraform.rc");
       fs.writeFileSync(cliConfig, mirrorCliConfig(mirror));

@@ -185,6 +185,8 @@ function stackFolderEntry(entry: fs.Dirent): boolean {
   const { name } = entry;
   // moved-from/ is synth's own: the previous backend, for npm run plan to read the old state.
   if (entry.isDirectory()) return name === "assets" || name === ".terraform" || name === "terraform.tfstate.d" || name === MOVED_FROM_FOLDER;
+  // A .terraform linked to a shared one (providers installed once for several folders).
+  if (entry.isSymbolicLink()) return name === ".terraform";
   if (!entry.isFile()) return false;
   return (
     name === "cdk.tf.json" ||
