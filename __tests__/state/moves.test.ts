@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { readOutputRecord } from "../../src/output/record";
 import { synthesize } from "../../src/synth";
-import { BackendKind, backendKind, MOVED_FROM_FOLDER, stateMoveAdvice } from "../../src/state/moves";
+import { BackendKind, backendKind, defaultLocalSettings, isDefaultLocalState, MOVED_FROM_FOLDER, shownLocation, stateMoveAdvice } from "../../src/state/moves";
 import { DEFAULT_CLUSTER_FILE, tempDir } from "../../test-support/paths";
 import { baseCluster } from "../../test-support/synth";
 
@@ -143,4 +143,16 @@ test("the advice for every pair of backends", () => {
     backendKind("s3://tf-state/k/demo-network.tfstate (us-east-1)"),
     backendKind("app.terraform.io/acme/workspaces/demo-network"),
   ]).toEqual(["local", "s3", "cloud"]);
+});
+
+test("the default local state: the backend's path, the record's location and the move checks name one file", () => {
+  const p = project();
+  p.synth(baseCluster());
+  const stack = "demo-network";
+  const json = JSON.parse(fs.readFileSync(path.join(p.outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  expect(defaultLocalSettings(stack)).toEqual({ backend: { local: { path: json.terraform.backend.local.path } } });
+  const location = readOutputRecord(p.outdir)!.stacks[stack].state!;
+  expect(isDefaultLocalState(location, stack)).toBe(true);
+  expect(isDefaultLocalState(location, "demo-infra")).toBe(false);
+  expect(shownLocation(location, stack)).toBe(`${json.terraform.backend.local.path} (relative to the stack folder)`);
 });

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MiB, readRegularText } from "../config/read-file";
+import { localStateLocation, localStatePath } from "../backend/local-state";
 import { setupStackFolder, setupStatePath } from "../hcp/names";
 import type { StackRecord } from "../output/record";
 
@@ -148,13 +149,13 @@ export function setupManaging(outdir: string, clusterName: string, location: str
   }
 }
 
-/** Whether a location is the local state file the product gives a stack (src/backend/backend.ts). */
-export const isDefaultLocalState = (location: string, stack: string) => location === `terraform.${stack}.tfstate beside the output folder`;
+/** Whether a location is the local state file the product gives a stack (src/backend/local-state.ts). */
+export const isDefaultLocalState = (location: string, stack: string) => location === localStateLocation(stack);
 
 /** The default local state file's settings, as its stack folder has them. */
-export const defaultLocalSettings = (stack: string): BackendSettings => ({ backend: { local: { path: `../../../terraform.${stack}.tfstate` } } });
+export const defaultLocalSettings = (stack: string): BackendSettings => ({ backend: { local: { path: localStatePath(stack, 3) } } });
 
 /** How a location reads in a message: the default local state by its path, relative to the stack folder as Terraform takes it. */
 export function shownLocation(location: string, stack: string): string {
-  return isDefaultLocalState(location, stack) ? `../../../terraform.${stack}.tfstate (relative to the stack folder)` : location;
+  return isDefaultLocalState(location, stack) ? `${localStatePath(stack, 3)} (relative to the stack folder)` : location;
 }
