@@ -45,7 +45,7 @@ export function usesFilesystemMirror(cliConfigFile: string | undefined): boolean
 }
 
 /** A value in a pasted shell line: quoted unless it is plainly a word or a path. */
-const shellWord = (value: string) => (/^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+export const shellWord = (value: string) => (/^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
 
 /** A path as typed from `cwd`: relative inside it, absolute outside. */
 function shownPath(file: string, cwd: string): string {

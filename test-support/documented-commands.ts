@@ -192,7 +192,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     forms: [
       "CLUSTER_CONFIG=cluster.yaml npx cdktf destroy demo-bootstrap",
       "cdktf destroy <clusterName>-bootstrap",
-      "cdktf destroy <cluster>-bootstrap",
+      "npx cdktf destroy <cluster>-bootstrap",
       "npx cdktf destroy demo-bootstrap",
     ],
     run: "e2e",
@@ -209,14 +209,14 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     forms: [
       "cdktf deploy demo-ingress --ignore-missing-stack-dependencies",
       "cdktf deploy <clusterName>-ingress --ignore-missing-stack-dependencies",
-      "cdktf deploy <cluster>-ingress --ignore-missing-stack-dependencies",
+      "npx cdktf deploy <cluster>-ingress --ignore-missing-stack-dependencies",
     ],
     run: "e2e",
     adapt: [CLUSTER("demo"), CLUSTER("<clusterName>"), CLUSTER("<cluster>"), ...CDKTF_APPLY],
   },
   {
     id: "cdktf-diff",
-    forms: ["cdktf diff <stack>"],
+    forms: ["npx cdktf diff <stack>"],
     run: "e2e",
     adapt: [STACK("<stack>"), CLUSTER_FILE_ENV, CDKTF_OUTPUT, SKIP_PROVIDER_LOCK],
   },
@@ -228,9 +228,9 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
   },
   {
     id: "cdktf-deploy",
-    forms: ["cdktf deploy"],
+    forms: ["cdktf deploy", "npx cdktf deploy", "npx cdktf destroy"],
     notRun: "mention",
-    why: "names cdktf's deploy in a sentence (which flag to pass it, which commands run the guardrails); its command lines are cdktf-deploy-all and cdktf-deploy-ingress",
+    why: "names cdktf's deploy (or destroy) in a sentence (which flag to pass it, which commands run the guardrails); their command lines are cdktf-deploy-all, cdktf-deploy-ingress, cdktf-destroy-all and cdktf-destroy-bootstrap",
   },
 
   // Plain Terraform, per stack.

@@ -77,7 +77,8 @@ describe("counts are bounded, with the reason", () => {
     ["control plane 1000", withBase({ machines: { controlPlane: { replicas: 1000 } } }), "machines.controlPlane.replicas", /OpenShift supports exactly three/],
     ["tags past AWS's 50", withBase({ tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, "v"])) }), "tags", /make 51 on a subnet; AWS allows 50 per resource, so at most 47 of your own/],
     ["a huge tags map", withBase({ tags: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, "v"])) }), "", /a mapping or list here holds more than 1000 entries/],
-    ["a fleet past the entries read in one list", { ...base, clusters: Array.from({ length: 1001 }, (_, i) => ({ clusterName: `c${i}`, infraId: `c${i}-1` })) }, "", /more than 1000 entries; at most 1000 are read in one, so that a hostile file cannot exhaust memory \(put a larger fleet in several files\)/],
+    ["a fleet's cluster with a list past the entries read in one", { ...base, clusters: [{ clusterName: "c0", infraId: "c0-1", tags: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, "v"])) }] }, "", /more than 1000 entries; at most 1000 are read in one \(the fleet's clusters: list excepted\)/],
+    ["a list past the entries read in one, under another key than the top level's clusters", withBase({ network: { clusters: Array.from({ length: 1001 }, (_, i) => i) } }), "", /more than 1000 entries/],
     ["allowedCidrs past a group's 60 rules", withBase({ machines: { bootstrap: { allowedCidrs: Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`) } } }), "machines.bootstrap.allowedCidrs", /30 CIDRs at most: each adds 2 rules/],
   ];
   test.each(rows)("%s", (...row) => check(row));
@@ -146,6 +147,16 @@ describe("what was accepted silently though wrong is refused", () => {
     ["an unknown rule id", withBase({ guardrails: { acknowledge: [{ rule: "PLAN-X-1", reason: "r" }] } }), "guardrails.acknowledge[0].rule", /"PLAN-X-1" is not a rule/],
   ];
   test.each(rows)("%s", (...row) => check(row));
+
+  test("a fleet past 1,000 clusters loads: only the file's size bounds the clusters: list (block and flow style)", () => {
+    const clusters = Array.from({ length: 1200 }, (_, i) => ({ clusterName: `c${i}`, infraId: `c${i}-1` }));
+    const block = path.join(dir, "fleet.yaml");
+    fs.writeFileSync(block, stringify({ ...base, clusters }));
+    expect(loadClusterFile(block).clusters).toHaveLength(1200);
+    const flow = path.join(dir, "fleet-flow.yaml");
+    fs.writeFileSync(flow, JSON.stringify({ ...base, clusters }));
+    expect(loadClusterFile(flow).clusters).toHaveLength(1200);
+  });
 
   test("publish: Internal with a public zone is a warning, and the file loads", () => {
     const file = path.join(dir, "internal.yaml");

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { awsClients, filter } from "../../test-support/aws";
 import { documented, PreparedCommand, runDocumented, startDocumented } from "../../test-support/documented-commands";
-import { tempDir } from "../../test-support/paths";
+import { ROOT, tempDir } from "../../test-support/paths";
 import { baseCluster } from "../../test-support/synth";
 import { requireMoto, requireTerraform, TerraformProcess, waitForOutput } from "../../test-support/terraform";
 import { stepTimer } from "../../test-support/timings";
@@ -143,6 +143,8 @@ test("for one's own file: its AMIs, its state bucket, and a word on what must ex
     expect(out).toMatch(/^ {2}bucket {7}my-state {2}\(backend\.s3\.bucket, us-east-1\)$/m);
     expect(out).toMatch(/^ {2}note: network\.existingVpc vpc-0123456789abcdef0 and its subnets must exist/m);
     expect(out).not.toMatch(/public zone/);
+    // Started for its own file, it says so in the lines to paste, so synth reads the same file.
+    expect(out.split("\n").filter((l) => l.startsWith("export CLUSTER_CONFIG="))).toEqual([`export CLUSTER_CONFIG=${path.relative(ROOT, clusterFile)}`]);
     const ownEndpoint = /AWS_ENDPOINT_URL=(\S+)/.exec(out)![1];
     const { ec2, s3 } = awsClients(ownEndpoint);
     const images = await ec2.send(new DescribeImagesCommand({ ImageIds: ["ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb"] }));

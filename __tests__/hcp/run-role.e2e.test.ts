@@ -1,7 +1,7 @@
 import { GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { setupStackFolder } from "../../src/hcp/synth";
+import { setupStackFolder } from "../../src/hcp/names";
 import { awsClients } from "../../test-support/aws";
 import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
 import { tempDir } from "../../test-support/paths";

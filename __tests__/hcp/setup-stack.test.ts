@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { HcpSetupStack, HcpSetupStackProps } from "../../src/hcp/setup-stack";
-import { setupStackFolder } from "../../src/hcp/synth";
+import { setupStackFolder } from "../../src/hcp/names";
 import { tempDir } from "../../test-support/paths";
 import { refusal } from "../../test-support/refusal";
 import { baseCluster, StackJson, synthCluster, Synthesized } from "../../test-support/synth";

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { readOutputRecord } from "../../src/output/record";
 import { synthesize } from "../../src/synth";
-import { BackendKind, backendKind, MOVED_FROM_FOLDER, stateMoveAdvice } from "../../src/state/moves";
+import { BackendKind, backendKind, defaultLocalSettings, isDefaultLocalState, MOVED_FROM_FOLDER, shownLocation, stateMoveAdvice } from "../../src/state/moves";
 import { DEFAULT_CLUSTER_FILE, tempDir } from "../../test-support/paths";
 import { baseCluster } from "../../test-support/synth";
 
@@ -90,13 +90,31 @@ test("into HCP Terraform, and from one workspace prefix to another: the commands
     `to app.terraform.io/acme/workspaces/ocp-demo-network. If you applied there, the new place is empty until the state is moved, and a plan there would build a second cluster: ` +
       `run \`terraform -chdir=${p.shownOutdir}/stacks/demo-network init\` (Terraform proposes to migrate the state into HCP Terraform: answer yes (it refuses -migrate-state there)).`,
   );
+  // The set-up stack manages the workspaces (its state is not on this machine, or holds them): re-applied, it renames them, state included.
   const renamed = moveWarnings(p.synth(cloud("platform-")).warnings);
   const dir = `${p.shownOutdir}/stacks/demo-network`;
+  const setup = `${p.shownOutdir}/hcp/stacks/demo-hcp`;
   expect(renamed[0]).toContain(
-    `run \`terraform -chdir=${dir}/moved-from init && terraform -chdir=${dir} init\`, then \`terraform -chdir=${dir}/moved-from state pull | terraform -chdir=${dir} state push -\` ` +
-      "(Terraform does not move state between HCP Terraform workspaces: these copy the old workspace's state into the new one)",
+    `run \`terraform -chdir=${setup} init && terraform -chdir=${setup} apply\`, then \`terraform -chdir=${dir} init\` ` +
+      "(the set-up stack manages the workspaces: re-applied first, it renames each to the new prefix, state included; an init before it would create the new workspace empty and the set-up apply would fail on its name)",
   );
   expect(p.movedFrom("demo-network")).toEqual({ terraform: { cloud: expect.objectContaining({ organization: "acme", workspaces: { name: "ocp-demo-network" } }) } });
+});
+
+test("from one workspace prefix to another, for workspaces the set-up stack's state here does not hold: the old state pulled and pushed", () => {
+  const p = project();
+  p.synth(cloud("ocp-"));
+  // The set-up stack's local state, beside the output folder, manages only the network stack's workspace.
+  const workspace = (name: string) => ({ mode: "managed", type: "tfe_workspace", name: "w", instances: [{ attributes: { name } }] });
+  fs.writeFileSync(path.join(p.dir, "terraform.demo-hcp.tfstate"), JSON.stringify({ version: 4, resources: [workspace("ocp-demo-network")] }));
+  const renamed = moveWarnings(p.synth(cloud("platform-")).warnings);
+  const line = (stack: string) => renamed.find((w) => w.startsWith(`warning: ${stack}: `))!;
+  const dir = `${p.shownOutdir}/stacks/demo-infra`;
+  expect(line("demo-infra")).toContain(
+    `run \`terraform -chdir=${dir}/moved-from init && terraform -chdir=${dir} init\`, then \`terraform -chdir=${dir}/moved-from state pull | terraform -chdir=${dir} state push -\` ` +
+      "(the old workspace is not the set-up stack's, and Terraform does not move state between HCP Terraform workspaces: these copy the old workspace's state into the new one)",
+  );
+  expect(line("demo-network")).toContain(`run \`terraform -chdir=${p.shownOutdir}/hcp/stacks/demo-hcp init && terraform -chdir=${p.shownOutdir}/hcp/stacks/demo-hcp apply\`, then \`terraform -chdir=${p.shownOutdir}/stacks/demo-network init\``);
 });
 
 test("the advice for every pair of backends", () => {
@@ -116,9 +134,25 @@ test("the advice for every pair of backends", () => {
       "terraform -chdir=out/stacks/x/moved-from state pull | terraform -chdir=out/stacks/x state push -",
     ],
   });
+  expect(stateMoveAdvice("cloud", "cloud", "out/stacks/x", "out/hcp/stacks/c-hcp").commands).toEqual([
+    "terraform -chdir=out/hcp/stacks/c-hcp init && terraform -chdir=out/hcp/stacks/c-hcp apply",
+    "terraform -chdir=out/stacks/x init",
+  ]);
   expect([
     backendKind("terraform.demo-network.tfstate beside the output folder"),
     backendKind("s3://tf-state/k/demo-network.tfstate (us-east-1)"),
     backendKind("app.terraform.io/acme/workspaces/demo-network"),
   ]).toEqual(["local", "s3", "cloud"]);
+});
+
+test("the default local state: the backend's path, the record's location and the move checks name one file", () => {
+  const p = project();
+  p.synth(baseCluster());
+  const stack = "demo-network";
+  const json = JSON.parse(fs.readFileSync(path.join(p.outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  expect(defaultLocalSettings(stack)).toEqual({ backend: { local: { path: json.terraform.backend.local.path } } });
+  const location = readOutputRecord(p.outdir)!.stacks[stack].state!;
+  expect(isDefaultLocalState(location, stack)).toBe(true);
+  expect(isDefaultLocalState(location, "demo-infra")).toBe(false);
+  expect(shownLocation(location, stack)).toBe(`${json.terraform.backend.local.path} (relative to the stack folder)`);
 });

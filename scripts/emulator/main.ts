@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
 import { ClusterConfig, loadClusterFile } from "../../src/config/load";
+import { shellWord } from "../../src/summary";
 import { mirrorCliConfig } from "./cli-config";
 import { startEmulator } from "./moto";
 
@@ -105,7 +106,14 @@ async function main(): Promise<number> {
   for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(name, () => signalled());
   const emulator = await startEmulator({ imagesFile: writeImages(images) });
   const stopped = signal.then(() => emulator.stop());
-  const ready = await prepare(emulator.endpoint, clusters);
+  let ready: string[];
+  try {
+    ready = await prepare(emulator.endpoint, clusters);
+  } catch (e) {
+    // The error is printed and the process exits: moto must not outlive it, holding the port.
+    await emulator.stop();
+    throw e;
+  }
 
   const env = [
     `export AWS_ENDPOINT_URL=${emulator.endpoint}`,
@@ -116,9 +124,11 @@ async function main(): Promise<number> {
   if (mirror) {
     const cliConfig = path.join(FILES, "terraform.rc");
     fs.writeFileSync(cliConfig, mirrorCliConfig(mirror));
-    env.push(`export TF_CLI_CONFIG_FILE=${cliConfig}`);
+    env.push(`export TF_CLI_CONFIG_FILE=${shellWord(cliConfig)}`);
   }
   const shownFile = path.relative(process.cwd(), path.resolve(configFile)) || configFile;
+  // The file it was started for is the one to synthesize: the shell pasted into says so too.
+  if (process.env.CLUSTER_CONFIG) env.push(`export CLUSTER_CONFIG=${shellWord(shownFile)}`);
   console.log(
     [
       `AWS emulator (moto with this project's fixes) at ${emulator.endpoint}, ready for ${shownFile}:`,
@@ -129,7 +139,7 @@ async function main(): Promise<number> {
       "",
       ...env,
       "",
-      "then `npm run synth` (with the same CLUSTER_CONFIG) and the commands it prints under Next.",
+      "then `npm run synth` and the commands it prints under Next.",
       "Ctrl-C stops the emulator; everything in it is gone then.",
     ].join("\n"),
   );

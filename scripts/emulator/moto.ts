@@ -43,9 +43,19 @@ export function freePort(): Promise<number> {
  */
 const START_DEADLINE_SECONDS = 120;
 
-async function waitUntilUp(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
+/** The launcher's exit code when moto cannot be imported: its one stderr line says what to install. */
+const MOTO_MISSING = 3;
+
+async function waitUntilUp(endpoint: string, child: ChildProcess, log: () => string, spawnError: () => Error | undefined): Promise<void> {
   const deadline = Date.now() + START_DEADLINE_SECONDS * 1000;
   while (Date.now() < deadline) {
+    const failed = spawnError();
+    if (failed) throw failed;
+    if (child.exitCode === MOTO_MISSING) {
+      // The exit can come before the last of stderr is read.
+      if (!child.stderr!.closed) await new Promise((r) => child.stderr!.once("close", r));
+      throw new Error(log().trim());
+    }
     if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode}:\n${log()}`);
     try {
       const res = await fetch(`${endpoint}/moto-api/`);
@@ -74,9 +84,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   } catch {
     // not permitted: moto keeps this process's priority
   }
+  // Without this listener a missing python3 is an unhandled 'error' event: a stack trace.
+  let spawnError: Error | undefined;
+  child.on("error", (e: NodeJS.ErrnoException) => {
+    spawnError = e.code === "ENOENT" ? new Error("python3 not found; install Python 3 and pip install 'moto[server]'") : new Error(`python3 could not be started: ${e.message}`);
+  });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
-  await waitUntilUp(endpoint, child, () => stderr);
+  await waitUntilUp(endpoint, child, () => stderr, () => spawnError);
   return {
     endpoint,
     stop: () =>

@@ -50,13 +50,19 @@ Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_serv
 
 import sys
 
-from moto.ec2.models import elastic_network_interfaces, instances, nat_gateways, security_groups
-from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
-from moto.ec2.responses import instances as instance_responses
-from moto.ec2.responses import network_acls as network_acl_responses
-from moto.iam import access_control
-from moto.route53 import responses as route53_responses
-from moto.server import main
+# Without moto (or its server's extras) a user gets one line saying what to install, not a traceback;
+# exit code 3 tells scripts/emulator/moto.ts the line is the whole message.
+try:
+    from moto.ec2.models import elastic_network_interfaces, instances, nat_gateways, security_groups
+    from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
+    from moto.ec2.responses import instances as instance_responses
+    from moto.ec2.responses import network_acls as network_acl_responses
+    from moto.iam import access_control
+    from moto.route53 import responses as route53_responses
+    from moto.server import main
+except ModuleNotFoundError as missing:
+    print(f"moto not found: {sys.executable} cannot import {missing.name}; pip install 'moto[server]'", file=sys.stderr)
+    sys.exit(3)
 
 _statement_permitted = access_control.IAMPolicyStatement.is_action_permitted
 

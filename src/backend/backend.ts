@@ -5,6 +5,7 @@ import type { Construct } from "constructs";
 import type { ClusterConfig } from "../config/load";
 import { defaultStateKeyPrefix } from "../defaults";
 import { OwnState } from "../state/own-state";
+import { localStateLocation, localStatePath } from "./local-state";
 
 /** Where a stack's state lives. */
 export interface StateLocation {
@@ -15,7 +16,6 @@ export interface StateLocation {
 }
 
 const s3Key = (cluster: ClusterConfig, stackName: string) => `${cluster.backend.s3!.keyPrefix ?? defaultStateKeyPrefix(cluster.clusterName)}/${stackName}.tfstate`;
-const localPath = (stackName: string) => `../../../terraform.${stackName}.tfstate`;
 const cloudWorkspace = (cluster: ClusterConfig, stackName: string) => `${cluster.backend.cloud!.workspacePrefix}${stackName}`;
 
 interface CloudBlockConfig {
@@ -73,7 +73,7 @@ export function stateLocation(cluster: ClusterConfig, stackName: string): StateL
       return { summary: `cloud ${cloud.hostname}/${cloud.organization}`, location: `${cloud.hostname}/${cloud.organization}/workspaces/${cloudWorkspace(cluster, stackName)}` };
     }
     default:
-      return { summary: "local", location: `terraform.${stackName}.tfstate beside the output folder` };
+      return { summary: "local", location: localStateLocation(stackName) };
   }
 }
 
@@ -130,7 +130,7 @@ export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, 
     default: {
       // Relative to the stack folder (cdktf.out/stacks/<stack>): beside the output folder, never
       // inside it, and never an absolute path of the machine that synthesized.
-      const path = localPath(stackName);
+      const path = localStatePath(stackName, 3);
       new LocalBackend(stack, { path });
       OwnState.of(stack).knowExistenceBy(Fn.fileexists(path));
     }

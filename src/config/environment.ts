@@ -1,4 +1,5 @@
-import { ConfigError, ConfigProblem, echo } from "./errors";
+import { echo } from "../validation/problems";
+import { ConfigError, ConfigProblem } from "./errors";
 
 /**
  * cdktf's own inputs, read from the environment by cdktf's App: checked like the cluster file's

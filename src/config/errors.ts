@@ -37,10 +37,3 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
-
-/** Renders a value for an error message: short, on one line. */
-export function echo(value: unknown): string {
-  // JSON has no -.inf or .NaN: JSON.stringify would show them as null.
-  const text = typeof value === "number" && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}

@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { echo } from "./errors";
+import { echo } from "../validation/problems";
 import { FileReadError, MiB, readRegularFile, shownPath } from "./read-file";
 
 /** What the product takes from an `openshift-install create ignition-configs` folder. */

@@ -1,7 +1,8 @@
 import * as path from "node:path";
-import { Composer, Document, isMap, isPair, isScalar, LineCounter, Parser, visit, YAMLParseError } from "yaml";
+import { Composer, CST, Document, isMap, isPair, isScalar, LineCounter, Parser, visit, YAMLParseError } from "yaml";
 import type * as z from "zod";
-import { ConfigError, ConfigProblem, echo, formatProblem, oneLine } from "./errors";
+import { echo } from "../validation/problems";
+import { ConfigError, ConfigProblem, formatProblem, oneLine } from "./errors";
 import { InstallAssets, InstallDirError, readInstallDir } from "./install-dir";
 import { aliasedDuplicateKeys, rawValueProblems } from "./raw-checks";
 import { FileReadError, MiB, readRegularText, shownPath } from "./read-file";
@@ -38,20 +39,32 @@ export interface LoadResult {
 type Segment = string | number;
 
 /**
- * Bounds on the file's structure: a cluster file nests six levels and needs no aliases, and only a
- * fleet's `clusters:` list grows past a hundred entries, so these only stop hostile input (deep
- * nesting overflows the parser's recursion, duplicate-key checks grow with the square of a
- * mapping's size, an alias bomb expands exponentially). A fleet's size is bounded by this entry
- * count and the file's size alone: synthesis time and memory grow linearly with it (README,
- * Development: npm run bench).
+ * Bounds on the file's structure: a cluster file nests six levels and needs no aliases, so these
+ * only stop hostile input (deep nesting overflows the parser's recursion, duplicate-key checks grow
+ * with the square of a mapping's size, an alias bomb expands exponentially). The top-level
+ * `clusters:` list is exempt from the entry bound: a fleet of any legitimate size is bounded by
+ * the file's size alone (1 MiB, some thousands of clusters), each of its clusters by these bounds,
+ * and synthesis time and memory grow linearly with it (README, Development: npm run bench).
  */
 const MAX_NESTING = 16;
 const MAX_ENTRIES = 1000;
 const MAX_ALIAS_COUNT = 100;
 const COLLECTIONS = new Set(["block-map", "block-seq", "flow-collection"]);
 
+/** The value token of the top-level mapping's `clusters` key, the one collection the entry bound spares. */
+function fleetList(tokens: readonly object[]): unknown {
+  for (const token of tokens as CST.Token[]) {
+    if (token.type !== "document" || !token.value || !("items" in token.value) || !COLLECTIONS.has(token.value.type)) continue;
+    for (const item of token.value.items as { key?: CST.Token | null; value?: CST.Token }[]) {
+      if (item.key && CST.isScalar(item.key) && CST.resolveAsScalar(item.key)?.value === "clusters") return item.value;
+    }
+  }
+  return undefined;
+}
+
 /** The first collection nested too deep or holding too many entries, found without recursion. */
 function structureProblem(tokens: readonly object[]): { offset: number; message: string } | undefined {
+  const fleet = fleetList(tokens);
   const stack: [unknown, number][] = tokens.map((t) => [t, 0]);
   while (stack.length) {
     const [node, depth] = stack.pop()!;
@@ -60,8 +73,8 @@ function structureProblem(tokens: readonly object[]): { offset: number; message:
     const collection = typeof type === "string" && COLLECTIONS.has(type);
     const level = collection ? depth + 1 : depth;
     if (level > MAX_NESTING) return { offset, message: `collections nest deeper than ${MAX_NESTING} levels here; a cluster file needs at most 6` };
-    if (collection && Array.isArray(items) && items.length > MAX_ENTRIES) {
-      return { offset, message: `a mapping or list here holds more than ${MAX_ENTRIES} entries; at most ${MAX_ENTRIES} are read in one, so that a hostile file cannot exhaust memory (put a larger fleet in several files)` };
+    if (collection && node !== fleet && Array.isArray(items) && items.length > MAX_ENTRIES) {
+      return { offset, message: `a mapping or list here holds more than ${MAX_ENTRIES} entries; at most ${MAX_ENTRIES} are read in one (the fleet's clusters: list excepted), so that a hostile file cannot exhaust memory` };
     }
     for (const child of Object.values(node)) if (child && typeof child === "object") stack.push([child, level]);
   }

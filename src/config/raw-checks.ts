@@ -1,5 +1,5 @@
 import { Document, isAlias, isPair, isScalar, isSeq, Node, visit } from "yaml";
-import { echo } from "./errors";
+import { echo } from "../validation/problems";
 
 /**
  * Checks on the file as written, before its schema: what YAML or JavaScript would silently

@@ -20,7 +20,7 @@ import { OWN_SECURITY_GROUPS } from "../validation/restricted";
 import { tagsProblems } from "../validation/tags";
 import { serviceEndpointProblem } from "../validation/endpoints";
 import { EC2_INSTANCE_TYPES, EC2_INSTANCE_TYPES_SOURCE } from "../validation/instance-types";
-import { overlaps } from "./cidr";
+import { Block, parseBlock } from "./cidr";
 import type { InstallAssets } from "./install-dir";
 import type { ParsedCluster } from "./schema";
 
@@ -230,15 +230,18 @@ export function fleetProblems(clusters: readonly (Candidate | undefined)[]): { e
       }
     });
   }
-  clusters.forEach((a, i) =>
-    clusters.slice(i + 1).forEach((b, k) => {
-      if (a && b && !a.network.existingVpc && !b.network.existingVpc && overlaps(a.network.vpcCidr, b.network.vpcCidr)) {
-        warnings.push(
-          `warning: clusters[${i}] (${a.clusterName}) and clusters[${i + 1 + k}] (${b.clusterName}) have overlapping VPC CIDRs ${a.network.vpcCidr} and ${b.network.vpcCidr}: they cannot be peered later`,
-        );
-      }
-    }),
-  );
+  // One warning per cluster, naming the first earlier one it overlaps: a fleet that reuses one
+  // CIDR gets a line per cluster, not one per pair (a quadratic flood past a thousand clusters).
+  const blocks = clusters.map((c) => (c && !c.network.existingVpc ? parseBlock(c.network.vpcCidr) : undefined));
+  const end = (k: Block) => k.network + 2 ** (32 - k.prefix);
+  blocks.forEach((y, j) => {
+    const i = y ? blocks.slice(0, j).findIndex((x) => x !== undefined && x.network < end(y) && y.network < end(x)) : -1;
+    if (i < 0) return;
+    const [a, b] = [clusters[i]!, clusters[j]!];
+    warnings.push(
+      `warning: clusters[${i}] (${a.clusterName}) and clusters[${j}] (${b.clusterName}) have overlapping VPC CIDRs ${a.network.vpcCidr} and ${b.network.vpcCidr}: they cannot be peered later`,
+    );
+  });
   return { errors, warnings };
 }
 

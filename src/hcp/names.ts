@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { localStatePath } from "../backend/local-state";
 
 /**
  * Where the HCP Terraform set-up stacks go, in a module of its own that loads no tfe bindings
@@ -26,4 +27,4 @@ export const setupStackFolder = (outdir: string, clusterName: string) => path.jo
  * Its state, local, relative to its folder: beside the output folder (as the local backend's), so
  * a new synth, which replaces the output folder whole, never loses it.
  */
-export const setupStatePath = (clusterName: string) => `../../../../terraform.${setupStackName(clusterName)}.tfstate`;
+export const setupStatePath = (clusterName: string) => localStatePath(setupStackName(clusterName), 4);

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
-import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
+import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, setupManaging, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
 import { PLAN_STATE_RULE } from "./rules";
 import { backendSinceInit, needsInit, terraform } from "./terraform";
 
@@ -115,7 +115,9 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
   const record = readOutputRecord(path.dirname(path.dirname(stack.dir)))?.stacks[stack.name];
   if (!record?.movedFrom || !record.state) return {};
   const shownDir = path.relative(process.cwd(), stack.dir) || ".";
-  const advice = stateMoveAdvice(backendKind(record.movedFrom), backendKind(record.state), shownDir);
+  const from = backendKind(record.movedFrom);
+  const setup = from === "cloud" ? setupManaging(path.dirname(path.dirname(stack.dir)), stack.cluster.clusterName, record.movedFrom) : undefined;
+  const advice = stateMoveAdvice(from, backendKind(record.state), shownDir, setup && (path.relative(process.cwd(), setup) || "."));
   const move = {
     stack: stack.name,
     from: shownLocation(record.movedFrom, stack.name),

@@ -5,7 +5,7 @@ import type { ConfigProblem } from "../config/errors";
 import type { ClusterConfig, LoadResult } from "../config/load";
 import type { ClusterRecord, OutputRecord, StackRecord } from "../output/record";
 import { clusterStackNames } from "../stacks/names";
-import { adviceSentence, BackendSettings, backendKind, backendSettings, defaultLocalSettings, localStateHoldsAnything, shownLocation, stateMoveAdvice } from "./moves";
+import { adviceSentence, BackendSettings, backendKind, backendSettings, defaultLocalSettings, localStateHoldsAnything, setupManaging, shownLocation, stateMoveAdvice } from "./moves";
 
 /**
  * What a synth changes against the previous one, as the output folder's record remembers it:
@@ -78,7 +78,7 @@ function previousSettings(stackDir: string): BackendSettings | undefined {
  * are read by `npm run plan`, which has the credentials. A move stays recorded over later
  * syntheses until the location is back where it was.
  */
-function stateMove(stack: string, location: string, was: StackRecord | undefined, outdir: string): { record: Partial<StackRecord>; warning?: string } {
+function stateMove(cluster: string, stack: string, location: string, was: StackRecord | undefined, outdir: string): { record: Partial<StackRecord>; warning?: string } {
   if (!was?.state) return { record: {} };
   if (was.state === location) {
     const pending = was.movedFrom && was.movedFrom !== location;
@@ -89,7 +89,7 @@ function stateMove(stack: string, location: string, was: StackRecord | undefined
   const from = backendKind(was.state);
   const held = from === "local" ? localStateHoldsAnything(stackDir, settings ?? defaultLocalSettings(stack)) : undefined;
   if (held === false) return { record: {} };
-  const advice = stateMoveAdvice(from, backendKind(location), stackDir);
+  const advice = stateMoveAdvice(from, backendKind(location), stackDir, from === "cloud" ? setupManaging(outdir, cluster, was.state) : undefined);
   const [old, now] = [shownLocation(was.state, stack), shownLocation(location, stack)];
   const run = adviceSentence(advice);
   const warning =
@@ -156,7 +156,7 @@ export function day2Changes(loaded: LoadResult, previous: OutputRecord | undefin
 
     for (const stack of clusterStackNames(c.clusterName)) {
       const { location } = stateLocation(c, stack);
-      const move = stateMove(stack, location, previous?.stacks[stack], outdir);
+      const move = stateMove(c.clusterName, stack, location, previous?.stacks[stack], outdir);
       result.stacks[stack] = { cluster: c.clusterName, state: location, ...move.record };
       if (move.warning) result.warnings.push(move.warning);
     }

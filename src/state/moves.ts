@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MiB, readRegularText } from "../config/read-file";
+import { localStateLocation, localStatePath } from "../backend/local-state";
+import { setupStackFolder, setupStatePath } from "../hcp/names";
 import type { StackRecord } from "../output/record";
 
 /**
@@ -95,15 +97,25 @@ export const adviceSentence = (advice: StateMoveAdvice) => `run ${advice.command
  * - into or out of HCP Terraform: a plain `init` proposes the migration and asks; it refuses
  *   -migrate-state with the cloud integration ("is not applicable when using HCP Terraform");
  * - from one HCP workspace to another (a new workspacePrefix): Terraform never moves state between
- *   workspaces; the old workspace's state is pulled and pushed into the new one.
+ *   workspaces. When the cluster's set-up stack manages them (`setupFolder`), its apply renames
+ *   each workspace in place (the tfe provider updates `name`), state included, and a plain `init`
+ *   then points the stack at the renamed one; an init first would create the new workspace empty,
+ *   and the set-up apply would then fail on its name. A workspace made another way has its state
+ *   pulled and pushed into the new one.
  */
-export function stateMoveAdvice(from: BackendKind, to: BackendKind, stackDir: string): StateMoveAdvice {
+export function stateMoveAdvice(from: BackendKind, to: BackendKind, stackDir: string, setupFolder?: string): StateMoveAdvice {
   const chdir = (dir: string) => `terraform -chdir=${dir}`;
+  if (from === "cloud" && to === "cloud" && setupFolder !== undefined) {
+    return {
+      commands: [`${chdir(setupFolder)} init && ${chdir(setupFolder)} apply`, `${chdir(stackDir)} init`],
+      how: "the set-up stack manages the workspaces: re-applied first, it renames each to the new prefix, state included; an init before it would create the new workspace empty and the set-up apply would fail on its name",
+    };
+  }
   if (from === "cloud" && to === "cloud") {
     const old = `${stackDir}/${MOVED_FROM_FOLDER}`;
     return {
       commands: [`${chdir(old)} init && ${chdir(stackDir)} init`, `${chdir(old)} state pull | ${chdir(stackDir)} state push -`],
-      how: "Terraform does not move state between HCP Terraform workspaces: these copy the old workspace's state into the new one",
+      how: "the old workspace is not the set-up stack's, and Terraform does not move state between HCP Terraform workspaces: these copy the old workspace's state into the new one",
     };
   }
   if (from === "cloud" || to === "cloud") {
@@ -115,13 +127,35 @@ export function stateMoveAdvice(from: BackendKind, to: BackendKind, stackDir: st
   return { commands: [`${chdir(stackDir)} init -migrate-state`], how: "Terraform copies the state from the old backend: answer yes" };
 }
 
-/** Whether a location is the local state file the product gives a stack (src/backend/backend.ts). */
-export const isDefaultLocalState = (location: string, stack: string) => location === `terraform.${stack}.tfstate beside the output folder`;
+/**
+ * For a stack whose state was in the HCP workspace at `location`: the cluster's set-up stack
+ * folder when that stack manages the workspace, so that its apply renames it. Its state is local,
+ * beside the output folder: when it is there and holds no such workspace (one made by hand or by
+ * another tool), undefined. Without it (applied on another machine) the set-up stack is taken to
+ * manage the workspaces, as README sets them up.
+ */
+export function setupManaging(outdir: string, clusterName: string, location: string): string | undefined {
+  const folder = setupStackFolder(outdir, clusterName);
+  const file = path.resolve(folder, setupStatePath(clusterName));
+  if (!fs.existsSync(file)) return folder;
+  const workspace = location.split("/").pop();
+  try {
+    const state = JSON.parse(readRegularText(file, 512 * MiB, "a Terraform state")) as { resources?: { mode?: string; type?: string; instances?: { attributes?: { name?: string } }[] }[] };
+    const managed = (state.resources ?? []).some((r) => r.mode === "managed" && r.type === "tfe_workspace" && (r.instances ?? []).some((i) => i.attributes?.name === workspace));
+    return managed ? folder : undefined;
+  } catch {
+    // A state that cannot be read is not taken for one without the workspace.
+    return folder;
+  }
+}
+
+/** Whether a location is the local state file the product gives a stack (src/backend/local-state.ts). */
+export const isDefaultLocalState = (location: string, stack: string) => location === localStateLocation(stack);
 
 /** The default local state file's settings, as its stack folder has them. */
-export const defaultLocalSettings = (stack: string): BackendSettings => ({ backend: { local: { path: `../../../terraform.${stack}.tfstate` } } });
+export const defaultLocalSettings = (stack: string): BackendSettings => ({ backend: { local: { path: localStatePath(stack, 3) } } });
 
 /** How a location reads in a message: the default local state by its path, relative to the stack folder as Terraform takes it. */
 export function shownLocation(location: string, stack: string): string {
-  return isDefaultLocalState(location, stack) ? `../../../terraform.${stack}.tfstate (relative to the stack folder)` : location;
+  return isDefaultLocalState(location, stack) ? `${localStatePath(stack, 3)} (relative to the stack folder)` : location;
 }
