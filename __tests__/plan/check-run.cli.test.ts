@@ -17,7 +17,7 @@ let clusterFile: string;
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", `${name}.json`), "utf8");
 const checkRun = (runId: string, env: Record<string, string> = hcp.env(), file = clusterFile) =>
-  runDocumented(documented("npm-run-plan-check-run", { runId, clusterFile: file }), { env });
+  runDocumented(documented("npm-run-plan-check-run", { runId, cluster: "demo", clusterFile: file }), { env });
 const findings = (stdout: string) => stdout.split("\n").filter((l) => /^(warning: )?\[PLAN-/.test(l));
 
 function writeCluster(overrides: Record<string, unknown>): string {
