@@ -335,6 +335,13 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
   { id: "npm-run-plan", forms: ["npm run plan"], run: "e2e", adapt: [CLUSTER_FILE_ENV, OUTDIR_ENV] },
   {
     id: "npm-run-plan-check-run",
+    forms: ["npm run plan -- --check-run <run-id>"],
+    run: "unit",
+    adapt: [{ substitute: "<run-id>", by: "{runId}", why: "a run the test's HCP Terraform double serves" }, CLUSTER_FILE_ENV],
+  },
+  {
+    // As the synth summary prints it: the cluster named, as a fleet file needs.
+    id: "npm-run-plan-check-run-cluster",
     forms: ["npm run plan -- --check-run <run-id> demo"],
     run: "unit",
     adapt: [{ substitute: "<run-id>", by: "{runId}", why: "a run the test's HCP Terraform double serves" }, CLUSTER("demo"), CLUSTER_FILE_ENV],

@@ -17,7 +17,7 @@ let clusterFile: string;
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", `${name}.json`), "utf8");
 const checkRun = (runId: string, env: Record<string, string> = hcp.env(), file = clusterFile) =>
-  runDocumented(documented("npm-run-plan-check-run", { runId, cluster: "demo", clusterFile: file }), { env });
+  runDocumented(documented("npm-run-plan-check-run", { runId, clusterFile: file }), { env });
 const findings = (stdout: string) => stdout.split("\n").filter((l) => /^(warning: )?\[PLAN-/.test(l));
 
 function writeCluster(overrides: Record<string, unknown>): string {
@@ -53,7 +53,8 @@ describe("npm run plan -- --check-run <run-id>", () => {
       guardrails: { acknowledge: [{ rule: "PLAN-EC2-1", reason: "new root volume key, masters rebuilt one by one" }, { rule: "PLAN-EC2-2", reason: "same" }] },
     });
     const run = hcp.addRun("p-demo-machines", fixture("machines-root-volume-key"));
-    const r = await checkRun(run.id, hcp.env(), acknowledged);
+    // As the synth summary prints it, the cluster named.
+    const r = await runDocumented(documented("npm-run-plan-check-run-cluster", { runId: run.id, cluster: "demo", clusterFile: acknowledged }), { env: hcp.env() });
     expect(findings(r.stdout).every((l) => l.startsWith("warning: "))).toBe(true);
     expect(r.code).toBe(0);
   });
