@@ -65,8 +65,20 @@ describe("the policy of the default example", () => {
     const actions = statements.flatMap((s) => s.Action);
     expect(actions.filter((a) => a === "*" || a.endsWith(":*"))).toEqual([]);
     const wildcards = actions.filter((a) => a.includes("*"));
-    expect(wildcards.every((a) => /:(Describe|Get|List)\*$/.test(a))).toBe(true);
-    expect(statements.find((s) => s.Sid === "Read")!.Action).toEqual(wildcards);
+    expect(wildcards.every((a) => /:(Describe|Get|List|GetBucket)\*$/.test(a))).toBe(true);
+    expect(statements.find((s) => s.Sid === "Read")!.Action.filter((a) => a.includes("*"))).toEqual(wildcards);
+  });
+
+  test("S3 objects are read in the ignition bucket only: no read on every resource reaches an object", () => {
+    // IAM's wildcards: `*` any run of characters, `?` one; names compared without case.
+    const matches = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+    const read = statements.find((s) => s.Sid === "Read")!;
+    for (const action of ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAcl", "s3:GetObjectTagging"]) {
+      expect([action, read.Action.filter((a) => matches(a, action))]).toEqual([action, []]);
+    }
+    expect(read.Action).toEqual(expect.arrayContaining(["s3:GetBucket*", "s3:ListBucket", "s3:ListAllMyBuckets"]));
+    const objects = statements.filter((s) => s.Action.includes("s3:GetObject"));
+    expect(objects.map((s) => s.Resource)).toEqual(["arn:aws:s3:::demo-x7k2p-ign-*/*"]);
   });
 
   test("IAM and S3 changes only on the cluster's own names; roles passed only to EC2", () => {

@@ -5,7 +5,9 @@
  * the set-up stack's synth (__tests__/hcp/aws-permissions.test.ts checks every example's types).
  *
  * Reads (Describe/Get/List) are granted per service on every resource: Terraform refreshes every
- * object and the data sources look objects up by filters. Changes are granted by type, and where
+ * object and the data sources look objects up by filters. S3 is read at the bucket level only: an
+ * object read on `*` would reach every object in the account (other clusters' bootstrap.ign, state
+ * files); objects are read on the ignition bucket's alone. Changes are granted by type, and where
  * the names are the cluster's own, on those names only: IAM roles and instance profiles
  * `<infraId>-*` (so a run cannot create or pass any other role) and the ignition bucket
  * `<infraid>-ign-*`.
@@ -60,7 +62,8 @@ export const TYPE_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
   aws_s3_bucket_policy: s3("ignition-bucket", "PutBucketPolicy", "DeleteBucketPolicy"),
   aws_s3_bucket_public_access_block: s3("ignition-bucket", "PutBucketPublicAccessBlock"),
   aws_s3_bucket_server_side_encryption_configuration: s3("ignition-bucket", "PutEncryptionConfiguration"),
-  aws_s3_object: s3("ignition-object", "PutObject", "DeleteObject", "PutObjectTagging", "DeleteObjectVersion"),
+  // Its reads too: object reads are not among the reads granted on every resource.
+  aws_s3_object: s3("ignition-object", "PutObject", "DeleteObject", "PutObjectTagging", "DeleteObjectVersion", "GetObject", "GetObjectTagging"),
   terraform_data: readOnly,
 };
 
@@ -86,7 +89,7 @@ export const DATA_SOURCE_TYPES: readonly string[] = [
   "terraform_remote_state",
 ];
 
-/** Refresh and lookups, on every resource of the services the stacks use. */
+/** Refresh and lookups, on every resource of the services the stacks use; S3's at the bucket level. */
 const READS = [
   "ec2:Describe*",
   "elasticloadbalancing:Describe*",
@@ -94,8 +97,14 @@ const READS = [
   "route53:List*",
   "iam:Get*",
   "iam:List*",
-  "s3:Get*",
-  "s3:List*",
+  // What the provider reads of a bucket: its GetBucket* settings and these four named otherwise.
+  "s3:GetBucket*",
+  "s3:GetAccelerateConfiguration",
+  "s3:GetEncryptionConfiguration",
+  "s3:GetLifecycleConfiguration",
+  "s3:GetReplicationConfiguration",
+  "s3:ListAllMyBuckets",
+  "s3:ListBucket",
 ];
 
 export interface PolicyStatement {
