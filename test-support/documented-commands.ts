@@ -182,9 +182,9 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
   // cdktf.
   {
     id: "cdktf-deploy-all",
-    forms: ["CLUSTER_CONFIG=cluster.yaml npx cdktf deploy '*'", "cdktf deploy '*'", "npx cdktf deploy '*'"],
+    forms: ["CLUSTER_CONFIG=cluster.yaml npx cdktf deploy '*'", "cdktf deploy '*'", "npx cdktf deploy '*'", "CLUSTER_CONFIG=path/to/cluster.yaml npx cdktf deploy '*'"],
     run: "e2e",
-    adapt: [{ substitute: "cluster.yaml", by: "{clusterFile}", why: "the test's cluster file" }, ...CDKTF_APPLY],
+    adapt: [{ substitute: /(path\/to\/)?cluster\.yaml/, by: "{clusterFile}", why: "the test's cluster file" }, ...CDKTF_APPLY],
   },
   { id: "cdktf-destroy-all", forms: ["cdktf destroy '*'", "npx cdktf destroy '*'"], run: "e2e", adapt: CDKTF_APPLY },
   {
