@@ -94,6 +94,16 @@ describe("the policy of the default example", () => {
     });
   });
 
+  test("what takes objects down (terminate, stop, delete, load balancer changes) only on objects tagged as the cluster's own", () => {
+    const owned = statements.find((s) => s.Sid === "ChangeClusterOwned")!;
+    expect(owned.Condition).toEqual({ StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/demo-x7k2p": "owned" } });
+    expect(owned.Action).toEqual(
+      expect.arrayContaining(["ec2:TerminateInstances", "ec2:StopInstances", "ec2:DeleteVpc", "ec2:DeleteSecurityGroup", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeregisterTargets"]),
+    );
+    const unconditioned = statements.filter((s) => !s.Condition).flatMap((s) => s.Action);
+    expect(unconditioned.filter((a) => /^(ec2:(Terminate|Stop)Instances|ec2:Delete(Vpc|Subnet|SecurityGroup|NatGateway)|elasticloadbalancing:Delete\w+)$/.test(a))).toEqual([]);
+  });
+
   test("fits an inline role policy (10,240 characters)", () => {
     expect(JSON.stringify({ Version: "2012-10-17", Statement: statements }).length).toBeLessThan(10_240);
   });
@@ -108,5 +118,5 @@ test("the file's own KMS keys and assumed roles: used on those ARNs only, and on
   expect(statements.find((s) => s.Sid === "UseClusterKmsKeys")?.Resource).toEqual([key]);
   expect(statements.find((s) => s.Sid === "AssumeFileRoles")).toMatchObject({ Action: ["sts:AssumeRole"], Resource: [role] });
   const plain = runRoleStatements({ resources: ["aws_instance"], dataSources: [] }, { infraId: "demo-x7k2p", partition: "aws" });
-  expect(plain.map((s) => s.Sid)).toEqual(["Read", "ChangeAny", "PassClusterRolesToEc2"]);
+  expect(plain.map((s) => s.Sid)).toEqual(["Read", "ChangeAny", "ChangeClusterOwned", "PassClusterRolesToEc2"]);
 });
