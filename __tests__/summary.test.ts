@@ -50,3 +50,57 @@ test("the context of a command-line synth: CLUSTER_CONFIG, and a mirror when TF_
   expect(usesFilesystemMirror(path.join(dir, "missing.tfrc"))).toBe(false);
   expect(usesFilesystemMirror(undefined)).toBe(false);
 });
+
+describe("HCP Terraform clusters", () => {
+  const cloud = (cloudFields: Record<string, unknown> = {}) => ({ type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-", ...cloudFields } });
+  const commands = (lines: string[]) => lines.map((l) => l.trim().split(/\s{2,}/)[0]).filter((l) => /^(terraform login|npm|npx|CDKTF_OUTDIR=|terraform -chdir=.*-hcp'? )/.test(l));
+
+  test("remote execution (the default): no npm run plan, which refuses it; each run judged with --check-run after the deploy", () => {
+    const { text, lines } = next({ backend: cloud() });
+    expect(commands(lines)).toEqual([
+      "terraform login app.terraform.io",
+      "terraform -chdir=cdktf.out/hcp/stacks/demo-hcp init && terraform -chdir=cdktf.out/hcp/stacks/demo-hcp apply",
+      "npx cdktf deploy '*'",
+      "npm run plan -- --check-run <run-id> demo",
+      "npx cdktf destroy demo-bootstrap",
+    ]);
+    // The set-up stack fails on an account that has the OIDC provider already, unless told.
+    expect(text).toContain("add -var existing_oidc_provider=true to apply when the account already has an IAM OIDC provider for https://app.terraform.io");
+  });
+
+  test("local execution: npm run plan as for any backend; no OIDC provider, so nothing said of one", () => {
+    const { text, lines } = next({ backend: cloud({ executionMode: "local" }) });
+    expect(commands(lines)).toContain("npm run plan");
+    expect(text).not.toContain("--check-run");
+    expect(text).not.toContain("existing_oidc_provider");
+  });
+
+  test("a fleet: terraform login once per host; npm run plan names the clusters it can plan; the set-up folder quoted", () => {
+    const dir = tempDir("upi-summary-");
+    const fleet = {
+      ...baseCluster({ backend: cloud() }),
+      clusters: [
+        { clusterName: "a", infraId: "a-1" },
+        { clusterName: "b", infraId: "b-1" },
+        { clusterName: "c", infraId: "c-1", backend: cloud({ executionMode: "local" }) },
+      ],
+    };
+    const result = synthCluster(fleet, dir);
+    // An output folder whose name the shell would split.
+    const text = formatSummary({ ...result, outdir: path.join(dir, "my out") }, { cwd: dir });
+    const lines = text.slice(text.indexOf("Next:\n") + 6).split("\n");
+    expect(commands(lines)).toEqual([
+      "terraform login app.terraform.io",
+      "terraform -chdir='my out/hcp/stacks/a-hcp' init && terraform -chdir='my out/hcp/stacks/a-hcp' apply",
+      "terraform -chdir='my out/hcp/stacks/b-hcp' init && terraform -chdir='my out/hcp/stacks/b-hcp' apply",
+      "terraform -chdir='my out/hcp/stacks/c-hcp' init && terraform -chdir='my out/hcp/stacks/c-hcp' apply",
+      "CDKTF_OUTDIR='my out' npm run plan -- c",
+      "npx cdktf deploy '*' --output 'my out'",
+      "npm run plan -- --check-run <run-id> a",
+      "npm run plan -- --check-run <run-id> b",
+      "npx cdktf destroy a-bootstrap --output 'my out'",
+      "npx cdktf destroy b-bootstrap --output 'my out'",
+      "npx cdktf destroy c-bootstrap --output 'my out'",
+    ]);
+  });
+});

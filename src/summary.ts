@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ClusterConfig } from "./config/load";
-import { cloudNextSteps } from "./hcp/next-steps";
+import { cloudNextSteps, plannedInHcp } from "./hcp/next-steps";
 import { edgeZoneMtuNote } from "./network/mtu-note";
+import { shellWord } from "./shell-word";
 import type { SynthResult } from "./synth";
 
 /** The output folder when CDKTF_OUTDIR is not set (main.ts), and cdktf's own default (`--output`). */
@@ -44,9 +44,6 @@ export function usesFilesystemMirror(cliConfigFile: string | undefined): boolean
   }
 }
 
-/** A value in a pasted shell line: quoted unless it is plainly a word or a path. */
-export const shellWord = (value: string) => (/^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
-
 /** A path as typed from `cwd`: relative inside it, absolute outside. */
 function shownPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, path.resolve(cwd, file));
@@ -57,21 +54,6 @@ function shownPath(file: string, cwd: string): string {
 const COMMAND_WIDTH = 38;
 const next = (command: string, description: string) =>
   command.length < COMMAND_WIDTH ? `  ${command.padEnd(COMMAND_WIDTH)}  ${description}` : `  ${command}\n  ${"".padEnd(COMMAND_WIDTH)}  ${description}`;
-
-/**
- * The lines a cluster's backend needs before the commands every backend shares: the place for
- * HCP Terraform's (terraform login, the workspaces, the set-up stack), from src/hcp/ (issue 21).
- */
-function backendLines(cluster: ClusterConfig, outdir: string): string[] {
-  switch (cluster.backend.type) {
-    case "local":
-    case "s3":
-      // Terraform reaches a local file or the bucket with the credentials the deploy uses.
-      return [];
-    case "cloud":
-      return cloudNextSteps(cluster, outdir).map((step) => next(step.command, step.description));
-  }
-}
 
 /**
  * What was written and what to run next, in a few lines. Each "Next:" line is a command, then
@@ -104,11 +86,21 @@ export function formatSummary(result: SynthResult, context: SummaryContext = {})
   const steps = result.summary.filter((s) => !existingVpc.has(s.name));
   const first = steps[0]?.name ?? "<stack>";
   const order = steps.some((s) => s.name.endsWith("-network")) ? "network, infra, then bootstrap, machines and ingress" : "infra, then bootstrap, machines and ingress";
+  // HCP Terraform runs the plans of clusters with remote or agent execution: npm run plan refuses
+  // those, and judges each of their runs by its ID instead, once deploy has started it.
+  const inHcp = result.clusters.filter(plannedInHcp);
+  const plannedHere = result.clusters.filter((c) => !plannedInHcp(c));
+  const planHere = inHcp.length ? ` -- ${plannedHere.map((c) => c.clusterName).join(" ")}` : "";
+  const planDescription = "before any apply: what each stack would do, refusing what would take the control plane down";
   lines.push(
     "Next:",
-    ...result.clusters.flatMap((c) => backendLines(c, outdir)),
-    next(`${file}${outdirEnv}npm run plan`, "before any apply: what each stack would do, refusing what would take the control plane down"),
+    // A token per HCP host, then each cluster's set-up stack (src/hcp/).
+    ...cloudNextSteps(result.clusters, outdir).map((step) => next(step.command, step.description)),
+    ...(plannedHere.length ? [next(`${file}${outdirEnv}npm run plan${planHere}`, planDescription)] : []),
     next(cdktf("deploy '*'"), "every stack, in dependency order"),
+    ...inHcp.map((c) =>
+      next(`${file}npm run plan -- --check-run <run-id> ${c.clusterName}`, `each HCP Terraform run of ${c.clusterName} before it applies: its plan judged by the same rules (the run ID is in its URL)`),
+    ),
     next(`terraform -chdir=${stackDir(first)} init && terraform -chdir=${stackDir(first)} apply`, `or stack by stack: ${order}`),
   );
   for (const c of result.clusters) lines.push(next(cdktf(`destroy ${c.clusterName}-bootstrap`), "after `openshift-install wait-for bootstrap-complete`"));

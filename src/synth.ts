@@ -102,7 +102,6 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
       withoutStackTraces(() => {
         const built = buildApp(clusters, staging, movedFrom);
         synthWithGuardrails(built.app);
-        if (built.app.hclOutput) fixHclOutput(staging);
         return built;
       }),
     );
@@ -123,6 +122,8 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
       : [];
 
     writingOutput(outdir, target, () => {
+      // After the set-up stacks too: their cdk.tf (IAM policies with interpolations) needs the same rewrite.
+      if (app.hclOutput) fixHclOutput(staging);
       writeOutputRecord(staging, newOutputRecord(changes.stacks, changes.clusters));
       writeMovedFromFolders(staging, changes.stacks);
       // Again, right before the swap: whatever appeared in the folder meanwhile is refused, not deleted.

@@ -182,9 +182,9 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
   // cdktf.
   {
     id: "cdktf-deploy-all",
-    forms: ["CLUSTER_CONFIG=cluster.yaml npx cdktf deploy '*'", "cdktf deploy '*'", "npx cdktf deploy '*'"],
+    forms: ["CLUSTER_CONFIG=cluster.yaml npx cdktf deploy '*'", "cdktf deploy '*'", "npx cdktf deploy '*'", "CLUSTER_CONFIG=path/to/cluster.yaml npx cdktf deploy '*'"],
     run: "e2e",
-    adapt: [{ substitute: "cluster.yaml", by: "{clusterFile}", why: "the test's cluster file" }, ...CDKTF_APPLY],
+    adapt: [{ substitute: /(path\/to\/)?cluster\.yaml/, by: "{clusterFile}", why: "the test's cluster file" }, ...CDKTF_APPLY],
   },
   { id: "cdktf-destroy-all", forms: ["cdktf destroy '*'", "npx cdktf destroy '*'"], run: "e2e", adapt: CDKTF_APPLY },
   {
@@ -338,6 +338,13 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     forms: ["npm run plan -- --check-run <run-id>"],
     run: "unit",
     adapt: [{ substitute: "<run-id>", by: "{runId}", why: "a run the test's HCP Terraform double serves" }, CLUSTER_FILE_ENV],
+  },
+  {
+    // As the synth summary prints it: the cluster named, as a fleet file needs.
+    id: "npm-run-plan-check-run-cluster",
+    forms: ["npm run plan -- --check-run <run-id> demo"],
+    run: "unit",
+    adapt: [{ substitute: "<run-id>", by: "{runId}", why: "a run the test's HCP Terraform double serves" }, CLUSTER("demo"), CLUSTER_FILE_ENV],
   },
   {
     id: "plan-check",

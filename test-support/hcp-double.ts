@@ -119,7 +119,7 @@ const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const md5 = (data: Buffer) => crypto.createHash("md5").update(data).digest("hex");
 
 /** A throwaway CA and a certificate for localhost and 127.0.0.1 signed by it, in `dir`. */
-function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
+export function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
   const p = (name: string) => path.join(dir, name);
   const openssl = (args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
   openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=upi test HCP double CA", "-keyout", p("ca.key"), "-out", p("ca.pem"),

@@ -65,8 +65,20 @@ describe("the policy of the default example", () => {
     const actions = statements.flatMap((s) => s.Action);
     expect(actions.filter((a) => a === "*" || a.endsWith(":*"))).toEqual([]);
     const wildcards = actions.filter((a) => a.includes("*"));
-    expect(wildcards.every((a) => /:(Describe|Get|List)\*$/.test(a))).toBe(true);
-    expect(statements.find((s) => s.Sid === "Read")!.Action).toEqual(wildcards);
+    expect(wildcards.every((a) => /:(Describe|Get|List|GetBucket)\*$/.test(a))).toBe(true);
+    expect(statements.find((s) => s.Sid === "Read")!.Action.filter((a) => a.includes("*"))).toEqual(wildcards);
+  });
+
+  test("S3 objects are read in the ignition bucket only: no read on every resource reaches an object", () => {
+    // IAM's wildcards: `*` any run of characters, `?` one; names compared without case.
+    const matches = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+    const read = statements.find((s) => s.Sid === "Read")!;
+    for (const action of ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAcl", "s3:GetObjectTagging"]) {
+      expect([action, read.Action.filter((a) => matches(a, action))]).toEqual([action, []]);
+    }
+    expect(read.Action).toEqual(expect.arrayContaining(["s3:GetBucket*", "s3:ListBucket", "s3:ListAllMyBuckets"]));
+    const objects = statements.filter((s) => s.Action.includes("s3:GetObject"));
+    expect(objects.map((s) => s.Resource)).toEqual(["arn:aws:s3:::demo-x7k2p-ign-*/*"]);
   });
 
   test("IAM and S3 changes only on the cluster's own names; roles passed only to EC2", () => {
@@ -80,6 +92,16 @@ describe("the policy of the default example", () => {
       Resource: "arn:aws:iam::*:role/demo-x7k2p-*",
       Condition: { StringLike: { "iam:PassedToService": "ec2.*" } },
     });
+  });
+
+  test("what takes objects down (terminate, stop, delete, load balancer changes) only on objects tagged as the cluster's own", () => {
+    const owned = statements.find((s) => s.Sid === "ChangeClusterOwned")!;
+    expect(owned.Condition).toEqual({ StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/demo-x7k2p": "owned" } });
+    expect(owned.Action).toEqual(
+      expect.arrayContaining(["ec2:TerminateInstances", "ec2:StopInstances", "ec2:DeleteVpc", "ec2:DeleteSecurityGroup", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeregisterTargets"]),
+    );
+    const unconditioned = statements.filter((s) => !s.Condition).flatMap((s) => s.Action);
+    expect(unconditioned.filter((a) => /^(ec2:(Terminate|Stop)Instances|ec2:Delete(Vpc|Subnet|SecurityGroup|NatGateway)|elasticloadbalancing:Delete\w+)$/.test(a))).toEqual([]);
   });
 
   test("fits an inline role policy (10,240 characters)", () => {
@@ -96,5 +118,5 @@ test("the file's own KMS keys and assumed roles: used on those ARNs only, and on
   expect(statements.find((s) => s.Sid === "UseClusterKmsKeys")?.Resource).toEqual([key]);
   expect(statements.find((s) => s.Sid === "AssumeFileRoles")).toMatchObject({ Action: ["sts:AssumeRole"], Resource: [role] });
   const plain = runRoleStatements({ resources: ["aws_instance"], dataSources: [] }, { infraId: "demo-x7k2p", partition: "aws" });
-  expect(plain.map((s) => s.Sid)).toEqual(["Read", "ChangeAny", "PassClusterRolesToEc2"]);
+  expect(plain.map((s) => s.Sid)).toEqual(["Read", "ChangeAny", "ChangeClusterOwned", "PassClusterRolesToEc2"]);
 });

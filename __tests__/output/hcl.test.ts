@@ -1,4 +1,8 @@
+import * as path from "node:path";
 import { conditionListsAsBlocks } from "../../src/output/hcl";
+import { synthesize } from "../../src/synth";
+import { ROOT, tempDir } from "../../test-support/paths";
+import { requireTerraform, terraform } from "../../test-support/terraform";
 
 /** The rewrite of cdktf's HCL, on the forms cdktf writes (the whole output is validated by Terraform in hcl.terraform-validate.test.ts). */
 describe("cdktf's HCL rewritten for Terraform", () => {
@@ -27,5 +31,29 @@ describe("cdktf's HCL rewritten for Terraform", () => {
     expect(() => conditionListsAsBlocks(["  precondition = [", "{", "condition = true", "},", "]"].join("\n"), "stacks/x/cdk.tf")).toThrow(
       "stacks/x/cdk.tf:3: cdktf's HCL for a precondition list is not in the form this product rewrites; synthesize without --hcl (JSON)",
     );
+  });
+});
+
+describe("synth --hcl of a cloud cluster", () => {
+  /**
+   * The set-up stack is an app of its own, synthesized after the cluster stacks: its cdk.tf is
+   * rewritten too. `terraform validate` needs the hashicorp/tfe provider, which the tests' mirror
+   * lacks; `terraform fmt` parses the file with no provider, and refuses what does not parse.
+   */
+  test("the set-up stack's cdk.tf parses, as the cluster stacks' do", async () => {
+    requireTerraform();
+    const outdir = path.join(tempDir("upi-hcl-"), "cdktf.out");
+    const previous = process.env.SYNTH_HCL_OUTPUT;
+    process.env.SYNTH_HCL_OUTPUT = "true";
+    try {
+      synthesize(path.join(ROOT, "examples", "cloud", "cluster.yaml"), outdir);
+    } finally {
+      if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+      else process.env.SYNTH_HCL_OUTPUT = previous;
+    }
+    const files = [path.join(outdir, "hcp", "stacks", "demo-hcp", "cdk.tf"), path.join(outdir, "stacks", "demo-infra", "cdk.tf")];
+    const outcomes: Record<string, number | null> = {};
+    for (const file of files) outcomes[path.relative(outdir, file)] = (await terraform(path.dirname(file), ["fmt", "-write=false", "-no-color", "cdk.tf"])).code;
+    expect(outcomes).toEqual(Object.fromEntries(files.map((f) => [path.relative(outdir, f), 0])));
   });
 });

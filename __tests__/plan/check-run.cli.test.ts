@@ -49,11 +49,12 @@ describe("npm run plan -- --check-run <run-id>", () => {
 
   test("acknowledgements come from the same cluster file", async () => {
     const acknowledged = writeCluster({
-      backend: { type: "cloud", cloud: { organization: ORG, hostname: hcp.hostname } },
+      backend: { type: "cloud", cloud: { organization: ORG, hostname: hcp.hostname, workspacePrefix: "p-" } },
       guardrails: { acknowledge: [{ rule: "PLAN-EC2-1", reason: "new root volume key, masters rebuilt one by one" }, { rule: "PLAN-EC2-2", reason: "same" }] },
     });
     const run = hcp.addRun("p-demo-machines", fixture("machines-root-volume-key"));
-    const r = await checkRun(run.id, hcp.env(), acknowledged);
+    // As the synth summary prints it, the cluster named.
+    const r = await runDocumented(documented("npm-run-plan-check-run-cluster", { runId: run.id, cluster: "demo", clusterFile: acknowledged }), { env: hcp.env() });
     expect(findings(r.stdout).every((l) => l.startsWith("warning: "))).toBe(true);
     expect(r.code).toBe(0);
   });
@@ -85,6 +86,14 @@ describe("npm run plan -- --check-run <run-id>", () => {
       code: 1,
       message: `run ${run.id}: not found on ${hcp.hostname} (404: no such run, or the token for ${hcp.hostname} may not read it)`,
     });
+    // Another cluster's run (its acknowledgements are not this cluster's), and a name one cluster's prefix merely starts.
+    for (const workspace of ["p-demo-eu-network", "q-demo-network"]) {
+      const other = hcp.addRun(workspace, fixture("network-unchanged"));
+      expect(await lastLine(checkRun(other.id))).toEqual({
+        code: 1,
+        message: `run ${other.id} is of workspace ${ORG}/${workspace}, not one of cluster demo's (${ORG}/p-demo-network to p-demo-ingress); give the cluster file (CLUSTER_CONFIG) and cluster name it belongs to`,
+      });
+    }
     expect(await lastLine(checkRun("not-a-run"))).toEqual({ code: 1, message: `--check-run: "not-a-run" is not an HCP run id (run-<letters and digits>, as in the run's URL)` });
     const local = writeCluster({});
     expect(await lastLine(checkRun(run.id, hcp.env(), local))).toEqual({

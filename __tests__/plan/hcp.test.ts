@@ -1,7 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { explainOwnStateRead, hcpToken } from "../../src/plan/hcp";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import * as tls from "node:tls";
+import { explainOwnStateRead, get, HcpApiError, hcpToken, trustedCas } from "../../src/plan/hcp";
 import { backendSinceInit } from "../../src/plan/terraform";
+import { makeCertificates } from "../../test-support/hcp-double";
 import { tempDir } from "../../test-support/paths";
 
 /** A HOME with `terraform login`'s credentials file, and a CLI config file; what Terraform would read. */
@@ -65,5 +69,56 @@ describe("explainOwnStateRead", () => {
     );
     const upstream = "data.terraform_remote_state.cross-stack-reference-input-demo-network: Unable to find remote state: No stored state was found.";
     expect(explainOwnStateRead(upstream, "demo-infra", "x")).toBe(upstream);
+  });
+});
+
+describe("the API's GETs: trust and redirects", () => {
+  const certs = makeCertificates(tempDir("upi-hcp-get-"));
+  const servers: https.Server[] = [];
+  /** What each request carried: the server's name and its Authorization header. */
+  const seen: { server: string; authorization?: string }[] = [];
+  async function serve(name: string, answer: (path: string, res: import("node:http").ServerResponse) => void): Promise<string> {
+    const server = https.createServer({ key: fs.readFileSync(certs.key), cert: fs.readFileSync(certs.cert) }, (req, res) => {
+      seen.push({ server: name, authorization: req.headers.authorization });
+      answer(req.url ?? "/", res);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `localhost:${(server.address() as AddressInfo).port}`;
+  }
+  const redirect = (res: import("node:http").ServerResponse, location: string) => res.writeHead(307, { Location: location }).end();
+  let api: string;
+  let archive: string;
+  beforeAll(async () => {
+    archive = await serve("archive", (_, res) => res.end("plan"));
+    const redirects: Record<string, string> = { "/same": "/final", "/other": `https://${archive}/plan`, "/plain": `http://${archive}/plan` };
+    api = await serve("api", (p, res) => (redirects[p] ? redirect(res, redirects[p]) : res.end("final")));
+  });
+  afterAll(() => servers.forEach((s) => s.close()));
+  beforeEach(() => (seen.length = 0));
+  const ca = () => [fs.readFileSync(certs.ca)];
+
+  test("the token goes along a redirect on the same host, and not at all to another host", async () => {
+    expect(await get(`https://${api}/same`, "tok", ca())).toEqual({ status: 200, body: "final" });
+    expect(await get(`https://${api}/other`, "tok", ca())).toEqual({ status: 200, body: "plan" });
+    expect(seen).toEqual([
+      { server: "api", authorization: "Bearer tok" },
+      { server: "api", authorization: "Bearer tok" },
+      { server: "api", authorization: "Bearer tok" },
+      { server: "archive", authorization: undefined },
+    ]);
+  });
+
+  test("a redirect away from HTTPS is refused in one line", async () => {
+    const refused = get(`https://${api}/plain`, "tok", ca());
+    await expect(refused).rejects.toThrow(HcpApiError);
+    await expect(refused).rejects.toThrow(`https://${api}/plain: redirects to http://${archive}, not HTTPS; refused`);
+    expect(seen.map((s) => s.server)).toEqual(["api"]);
+  });
+
+  test("SSL_CERT_FILE adds its CAs to Node's default roots (an archive host on a public CA stays trusted)", () => {
+    const cas = trustedCas({ SSL_CERT_FILE: certs.ca })!.map(String);
+    expect(cas).toEqual(expect.arrayContaining([...tls.rootCertificates, fs.readFileSync(certs.ca, "utf8")]));
+    expect(trustedCas({})).toBeUndefined();
   });
 });

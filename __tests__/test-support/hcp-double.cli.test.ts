@@ -172,11 +172,12 @@ describe("HCP double", () => {
     const planJson = fs.readFileSync(path.join(__dirname, "..", "plan", "fixtures", "network-unchanged.json"), "utf8");
     const run = hcp.addRun("up", planJson);
     const env = { ...process.env, ...hcp.env(), TF_TOKEN_localhost: "" };
-    expect(await fetchRunPlanJson(hcp.hostname, run.id, env)).toBe(planJson);
-    await expect(fetchRunPlanJson(hcp.hostname, run.id, { ...env, ...hcp.env(hcp.runToken("down")) })).rejects.toThrow(
+    const owner = { clusterName: "up", organization: hcp.organization, workspaces: ["up"] };
+    expect(await fetchRunPlanJson(hcp.hostname, run.id, owner, env)).toBe(planJson);
+    await expect(fetchRunPlanJson(hcp.hostname, run.id, owner, { ...env, ...hcp.env(hcp.runToken("down")) })).rejects.toThrow(
       `run ${run.id}: not found on ${hcp.hostname} (404: no such run, or the token for ${hcp.hostname} may not read it)`,
     );
-    await expect(fetchRunPlanJson(hcp.hostname, "run-doesnotexist", env)).rejects.toThrow(/run run-doesnotexist: not found/);
+    await expect(fetchRunPlanJson(hcp.hostname, "run-doesnotexist", owner, env)).rejects.toThrow(/run run-doesnotexist: not found/);
   });
 
   test("configured from the set-up stack as synthesized: every workload workspace, its sharing, triggers and credentials variables", () => {

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
 import { ClusterConfig, loadClusterFile } from "../../src/config/load";
-import { shellWord } from "../../src/summary";
+import { shellWord } from "../../src/shell-word";
 import { mirrorCliConfig } from "./cli-config";
 import { startEmulator } from "./moto";
 

@@ -5,14 +5,60 @@
  * the set-up stack's synth (__tests__/hcp/aws-permissions.test.ts checks every example's types).
  *
  * Reads (Describe/Get/List) are granted per service on every resource: Terraform refreshes every
- * object and the data sources look objects up by filters. Changes are granted by type, and where
+ * object and the data sources look objects up by filters. S3 is read at the bucket level only: an
+ * object read on `*` would reach every object in the account (other clusters' bootstrap.ign, state
+ * files); objects are read on the ignition bucket's alone. Changes are granted by type, and where
  * the names are the cluster's own, on those names only: IAM roles and instance profiles
  * `<infraId>-*` (so a run cannot create or pass any other role) and the ignition bucket
  * `<infraid>-ign-*`.
  */
 
-/** Where a type's changes apply: any resource of its service, or the cluster's own names only. */
-type Scope = "any" | "iam-role" | "iam-instance-profile" | "ignition-bucket" | "ignition-object";
+import { clusterTagKey } from "../tags/tags";
+
+/**
+ * Where a type's changes apply: any resource of its service, the cluster's own names only, or
+ * (`cluster-owned`) only objects carrying the cluster's ownership tag, which every object the stacks
+ * create carries through the provider's default tags.
+ */
+type Scope = "any" | "cluster-owned" | "iam-role" | "iam-instance-profile" | "ignition-bucket" | "ignition-object";
+
+/**
+ * Actions on existing EC2 and ELB objects that take a cluster down or change what it serves,
+ * granted only on objects tagged `kubernetes.io/cluster/<infraId>: owned` (aws:ResourceTag, which
+ * AWS evaluates for each of these on the one kind of object it acts on). Not here, so on `*`:
+ * creates (the object has no tag to check yet), tagging (ec2:CreateTags, elasticloadbalancing:AddTags),
+ * routes, route-table and network-ACL associations and entries, security-group rules, and Route 53
+ * (README, "HCP Terraform", says why).
+ */
+const CLUSTER_OWNED_ACTIONS = new Set([
+  "ec2:TerminateInstances",
+  "ec2:StopInstances",
+  "ec2:StartInstances",
+  "ec2:ModifyInstanceAttribute",
+  "ec2:ModifyInstanceMetadataOptions",
+  "ec2:DeleteVpc",
+  "ec2:DeleteSubnet",
+  "ec2:DeleteInternetGateway",
+  "ec2:DeleteCarrierGateway",
+  "ec2:DeleteNatGateway",
+  "ec2:ReleaseAddress",
+  "ec2:DeleteRouteTable",
+  "ec2:DeleteNetworkAcl",
+  "ec2:DeleteVpcEndpoints",
+  "ec2:DeleteSecurityGroup",
+  "elasticloadbalancing:DeleteLoadBalancer",
+  "elasticloadbalancing:ModifyLoadBalancerAttributes",
+  "elasticloadbalancing:SetSubnets",
+  "elasticloadbalancing:SetSecurityGroups",
+  "elasticloadbalancing:SetIpAddressType",
+  "elasticloadbalancing:DeleteListener",
+  "elasticloadbalancing:ModifyListener",
+  "elasticloadbalancing:DeleteTargetGroup",
+  "elasticloadbalancing:ModifyTargetGroup",
+  "elasticloadbalancing:ModifyTargetGroupAttributes",
+  "elasticloadbalancing:RegisterTargets",
+  "elasticloadbalancing:DeregisterTargets",
+]);
 
 interface TypePermissions {
   readonly actions: readonly string[];
@@ -60,7 +106,8 @@ export const TYPE_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
   aws_s3_bucket_policy: s3("ignition-bucket", "PutBucketPolicy", "DeleteBucketPolicy"),
   aws_s3_bucket_public_access_block: s3("ignition-bucket", "PutBucketPublicAccessBlock"),
   aws_s3_bucket_server_side_encryption_configuration: s3("ignition-bucket", "PutEncryptionConfiguration"),
-  aws_s3_object: s3("ignition-object", "PutObject", "DeleteObject", "PutObjectTagging", "DeleteObjectVersion"),
+  // Its reads too: object reads are not among the reads granted on every resource.
+  aws_s3_object: s3("ignition-object", "PutObject", "DeleteObject", "PutObjectTagging", "DeleteObjectVersion", "GetObject", "GetObjectTagging"),
   terraform_data: readOnly,
 };
 
@@ -86,7 +133,7 @@ export const DATA_SOURCE_TYPES: readonly string[] = [
   "terraform_remote_state",
 ];
 
-/** Refresh and lookups, on every resource of the services the stacks use. */
+/** Refresh and lookups, on every resource of the services the stacks use; S3's at the bucket level. */
 const READS = [
   "ec2:Describe*",
   "elasticloadbalancing:Describe*",
@@ -94,8 +141,14 @@ const READS = [
   "route53:List*",
   "iam:Get*",
   "iam:List*",
-  "s3:Get*",
-  "s3:List*",
+  // What the provider reads of a bucket: its GetBucket* settings and these four named otherwise.
+  "s3:GetBucket*",
+  "s3:GetAccelerateConfiguration",
+  "s3:GetEncryptionConfiguration",
+  "s3:GetLifecycleConfiguration",
+  "s3:GetReplicationConfiguration",
+  "s3:ListAllMyBuckets",
+  "s3:ListBucket",
 ];
 
 export interface PolicyStatement {
@@ -134,6 +187,7 @@ export function runRoleStatements(types: SynthesizedTypes, names: ClusterNames):
   const { infraId, partition } = names;
   const resourceOf: Record<Scope, string> = {
     any: "*",
+    "cluster-owned": "*",
     "iam-role": `arn:${partition}:iam::*:role/${infraId}-*`,
     "iam-instance-profile": `arn:${partition}:iam::*:instance-profile/${infraId}-*`,
     "ignition-bucket": `arn:${partition}:s3:::${infraId.toLowerCase()}-ign-*`,
@@ -142,14 +196,20 @@ export function runRoleStatements(types: SynthesizedTypes, names: ClusterNames):
   const byScope = new Map<Scope, Set<string>>();
   for (const t of types.resources) {
     const { actions, scope } = TYPE_PERMISSIONS[t];
-    if (!actions.length) continue;
-    const set = byScope.get(scope) ?? new Set();
-    actions.forEach((a) => set.add(a));
-    byScope.set(scope, set);
+    for (const action of actions) {
+      const where = scope === "any" && CLUSTER_OWNED_ACTIONS.has(action) ? "cluster-owned" : scope;
+      byScope.set(where, (byScope.get(where) ?? new Set()).add(action));
+    }
   }
+  const conditionOf: Partial<Record<Scope, PolicyStatement["Condition"]>> = {
+    "cluster-owned": { StringEquals: { [`aws:ResourceTag/${clusterTagKey(infraId)}`]: "owned" } },
+  };
   const sid = (scope: Scope) => `Change${scope.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`;
   const statements: PolicyStatement[] = [{ Sid: "Read", Effect: "Allow", Action: READS, Resource: "*" }];
-  for (const [scope, actions] of byScope) statements.push({ Sid: sid(scope), Effect: "Allow", Action: [...actions].sort(), Resource: resourceOf[scope] });
+  for (const [scope, actions] of byScope) {
+    const condition = conditionOf[scope];
+    statements.push({ Sid: sid(scope), Effect: "Allow", Action: [...actions].sort(), Resource: resourceOf[scope], ...(condition ? { Condition: condition } : {}) });
+  }
   // Instances get the cluster's own instance profiles, hence its own roles, and only for EC2.
   if (byScope.has("any") && [...types.resources].includes("aws_instance")) {
     statements.push({

@@ -1,21 +1,44 @@
 import type { ClusterConfig } from "../config/load";
+import { shellWord } from "../shell-word";
 import { clusterStackNames } from "../stacks/names";
 import { cloudAwsCredentials, setupStackFolder } from "./names";
 
+export interface NextStep {
+  readonly command: string;
+  readonly description: string;
+}
+
 /**
- * The synth summary's "Next" steps for a cluster with its state in HCP Terraform, before the
- * deploy steps every backend shares: a token for the host, then the set-up stack, once, by an
- * administrator.
+ * The synth summary's "Next" steps for the clusters with their state in HCP Terraform, before the
+ * deploy steps every backend shares: a token for each host (once, however many clusters it
+ * holds), then each cluster's set-up stack, once, by an administrator.
  */
-export function cloudNextSteps(cluster: ClusterConfig, outdir: string): { command: string; description: string }[] {
-  const cloud = cluster.backend.cloud!;
-  const folder = setupStackFolder(outdir, cluster.clusterName);
-  const workspaces = clusterStackNames(cluster.clusterName).map((s) => `${cloud.workspacePrefix}${s}`);
+export function cloudNextSteps(clusters: readonly ClusterConfig[], outdir: string): NextStep[] {
+  const cloudClusters = clusters.filter((c) => c.backend.type === "cloud");
+  const hosts = [...new Set(cloudClusters.map((c) => c.backend.cloud!.hostname))];
   return [
-    { command: `terraform login ${cloud.hostname}`, description: `a token for ${cloud.hostname} (once per machine)` },
-    {
-      command: `terraform -chdir=${folder} init && terraform -chdir=${folder} apply`,
-      description: `once, by an administrator: workspaces ${workspaces[0]} to ${workspaces[workspaces.length - 1]} in ${cloud.organization}${cloud.project ? `/${cloud.project}` : ""}, state sharing${cloudAwsCredentials(cloud) === "dynamic" ? ", AWS credentials" : ""}`,
-    },
+    ...hosts.map((host) => ({ command: `terraform login ${shellWord(host)}`, description: `a token for ${host} (once per machine)` })),
+    ...cloudClusters.map((c) => setupStep(c, outdir)),
   ];
 }
+
+function setupStep(cluster: ClusterConfig, outdir: string): NextStep {
+  const cloud = cluster.backend.cloud!;
+  const folder = shellWord(setupStackFolder(outdir, cluster.clusterName));
+  const workspaces = clusterStackNames(cluster.clusterName).map((s) => `${cloud.workspacePrefix}${s}`);
+  // The run role's OIDC provider: IAM holds one per URL per account, which the stack creates unless told it exists.
+  const oidc =
+    cloudAwsCredentials(cloud) === "dynamic" && !cloud.awsRoleArn
+      ? `; add -var existing_oidc_provider=true to apply when the account already has an IAM OIDC provider for https://${cloud.hostname}`
+      : "";
+  return {
+    command: `terraform -chdir=${folder} init && terraform -chdir=${folder} apply`,
+    description: `once, by an administrator: workspaces ${workspaces[0]} to ${workspaces[workspaces.length - 1]} in ${cloud.organization}${cloud.project ? `/${cloud.project}` : ""}, state sharing${cloudAwsCredentials(cloud) === "dynamic" ? ", AWS credentials" : ""}${oidc}`,
+  };
+}
+
+/**
+ * The clusters whose plans `npm run plan` cannot read: HCP Terraform runs them (remote or agent
+ * execution), and src/plan/commands.ts refuses them; their runs are judged with --check-run.
+ */
+export const plannedInHcp = (cluster: ClusterConfig) => cluster.backend.type === "cloud" && cluster.backend.cloud!.executionMode !== "local";

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
+import { SETUP_APP_FOLDER } from "../hcp/names";
 
 /**
  * `cdktf synth --hcl` (SYNTH_HCL_OUTPUT=true) renders a resource's lifecycle as plain attributes,
@@ -48,16 +49,21 @@ export function conditionListsAsBlocks(hcl: string, file: string): string {
   return out.join("\n");
 }
 
-/** Rewrites every stack's cdk.tf in an output folder being written. */
+/**
+ * Rewrites every stack's cdk.tf in an output folder being written: the cluster stacks' and the
+ * HCP Terraform set-up stacks' (`hcp/stacks`, an app of its own), so it runs once both are synthesized.
+ */
 export function fixHclOutput(outdir: string): void {
-  const stacks = path.join(outdir, "stacks");
-  if (!fs.existsSync(stacks)) return;
-  for (const stack of fs.readdirSync(stacks)) {
-    const file = path.join(stacks, stack, "cdk.tf");
-    if (!fs.existsSync(file)) continue;
-    const hcl = fs.readFileSync(file, "utf8");
-    const fixed = conditionListsAsBlocks(hcl, path.join("stacks", stack, "cdk.tf"));
-    if (fixed !== hcl) fs.writeFileSync(file, fixed);
+  for (const app of ["stacks", path.join(SETUP_APP_FOLDER, "stacks")]) {
+    const stacks = path.join(outdir, app);
+    if (!fs.existsSync(stacks)) continue;
+    for (const stack of fs.readdirSync(stacks)) {
+      const file = path.join(stacks, stack, "cdk.tf");
+      if (!fs.existsSync(file)) continue;
+      const hcl = fs.readFileSync(file, "utf8");
+      const fixed = conditionListsAsBlocks(hcl, path.join(app, stack, "cdk.tf"));
+      if (fixed !== hcl) fs.writeFileSync(file, fixed);
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import * as readline from "node:readline/promises";
 import { ConfigError } from "../config/errors";
 import { ClusterConfig, loadClusterFile } from "../config/load";
 import { GuardrailError } from "../policy/guardrails";
+import { clusterStackNames } from "../stacks/names";
 import { defaultClusterFile, synthesize, SynthResult } from "../synth";
 import { blockingFindings, checkPlan } from "./check";
 import { readDependencies } from "./graph";
@@ -163,7 +164,9 @@ async function checkRunPlan(runId: string, clusterNames: readonly string[]): Pro
   if (cluster.backend.type !== "cloud") {
     throw new UsageError(`--check-run reads an HCP Terraform run: cluster ${cluster.clusterName} in ${configFile()} has backend.type ${cluster.backend.type}, not cloud`);
   }
-  const text = await fetchRunPlanJson(cluster.backend.cloud!.hostname, runId);
+  const { hostname, organization, workspacePrefix } = cluster.backend.cloud!;
+  const workspaces = clusterStackNames(cluster.clusterName).map((s) => `${workspacePrefix}${s}`);
+  const text = await fetchRunPlanJson(hostname, runId, { clusterName: cluster.clusterName, organization, workspaces });
   return judge(text, `run ${runId}`, cluster.guardrails.acknowledge);
 }
 

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as tls from "node:tls";
 
 /** An HCP API call that failed for a reason the user can act on: one line. */
 export class HcpApiError extends Error {}
@@ -63,28 +64,44 @@ function credentialsIn(text: string, host: string): string | undefined {
 
 /**
  * The CA bundle Terraform trusts when SSL_CERT_FILE is set (a Terraform Enterprise behind a private
- * CA): the API is read through the same trust.
+ * CA): the API is read through the same trust, added to Node's default roots (a redirect may lead
+ * to an archive host with a public certificate).
  */
-function trustedCas(env: NodeJS.ProcessEnv): Buffer | undefined {
+export function trustedCas(env: NodeJS.ProcessEnv): (string | Buffer)[] | undefined {
   const file = env.SSL_CERT_FILE;
   if (!file) return undefined;
   try {
-    return fs.readFileSync(file);
+    return [...tls.rootCertificates, fs.readFileSync(file)];
   } catch (e) {
     throw new HcpApiError(`SSL_CERT_FILE=${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }
 
-function get(url: string, token: string, ca: Buffer | undefined, redirects = 3): Promise<{ status: number; body: string }> {
+/**
+ * A GET with the token, following up to 3 redirects: the JSON plan redirects to a pre-signed
+ * archive URL, often on another host, which gets no Authorization header at all; a redirect away
+ * from HTTPS is refused (the answer would come unauthenticated and in the clear).
+ */
+export function get(url: string, token: string | undefined, ca: (string | Buffer)[] | undefined, redirects = 3): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const req = https.get(u, { headers: { Authorization: `Bearer ${token}`, Accept: "application/vnd.api+json" }, ca, timeout: 60_000 }, (res) => {
+    const headers: Record<string, string> = { Accept: "application/vnd.api+json", ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    const req = https.get(u, { headers, ca, timeout: 60_000 }, (res) => {
       const location = res.headers.location;
       if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && location && redirects > 0) {
         res.resume();
-        // The JSON plan redirects to a pre-signed archive URL, often on another host: no token there.
-        const next = new URL(location, u);
-        resolve(get(next.toString(), next.host === u.host ? token : "", ca, redirects - 1));
+        let next: URL;
+        try {
+          next = new URL(location, u);
+        } catch {
+          reject(new HcpApiError(`https://${u.host}${u.pathname}: redirects to ${JSON.stringify(location)}, which is not a URL`));
+          return;
+        }
+        if (next.protocol !== "https:") {
+          reject(new HcpApiError(`https://${u.host}${u.pathname}: redirects to ${next.protocol}//${next.host}, not HTTPS; refused`));
+          return;
+        }
+        resolve(get(next.toString(), next.host === u.host ? token : undefined, ca, redirects - 1));
         return;
       }
       let body = "";
@@ -104,11 +121,19 @@ function explain(status: number, what: string, hostname: string): string {
   return `${what}: ${hostname} answered ${status}`;
 }
 
+/** The workspaces a run must belong to: the cluster's, by name, in its organization. */
+export interface RunOwner {
+  readonly clusterName: string;
+  readonly organization: string;
+  readonly workspaces: readonly string[];
+}
+
 /**
  * The JSON plan (`terraform show -json` shape, sensitive values redacted) of HCP run `runId` on
- * `hostname`, through the API with Terraform's token for the host.
+ * `hostname`, through the API with Terraform's token for the host; refused unless the run is of
+ * one of `owner`'s workspaces (another cluster's plan would be judged by this one's acknowledgements).
  */
-export async function fetchRunPlanJson(hostname: string, runId: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function fetchRunPlanJson(hostname: string, runId: string, owner: RunOwner, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (!/^run-[A-Za-z0-9]+$/.test(runId)) throw new HcpApiError(`--check-run: ${JSON.stringify(runId)} is not an HCP run id (run-<letters and digits>, as in the run's URL)`);
   const token = hcpToken(hostname, env);
   if (!token) {
@@ -126,6 +151,7 @@ export async function fetchRunPlanJson(hostname: string, runId: string, env: Nod
   } catch {
     throw new HcpApiError(`run ${runId}: ${hostname} answered with something that is not JSON`);
   }
+  await checkRunOwner(api, token, ca, hostname, runId, data?.relationships?.workspace?.data?.id, owner);
   const planId = data?.relationships?.plan?.data?.id;
   const status = data?.attributes?.status;
   if (!planId) throw new HcpApiError(`run ${runId} has no plan yet (status ${status ?? "unknown"})`);
@@ -133,6 +159,27 @@ export async function fetchRunPlanJson(hostname: string, runId: string, env: Nod
   if (plan.status === 204) throw new HcpApiError(`run ${runId}: its plan has no JSON output yet (status ${status}); wait for the plan to finish`);
   if (plan.status !== 200) throw new HcpApiError(explain(plan.status, `the JSON plan of run ${runId}`, hostname));
   return plan.body;
+}
+
+/** Refuses a run whose workspace (read by its ID) is not one of the cluster's. */
+async function checkRunOwner(api: string, token: string, ca: (string | Buffer)[] | undefined, hostname: string, runId: string, workspaceId: unknown, owner: RunOwner) {
+  if (typeof workspaceId !== "string" || !/^ws-[A-Za-z0-9]+$/.test(workspaceId)) throw new HcpApiError(`run ${runId}: ${hostname} did not say which workspace it belongs to`);
+  const ws = await get(`${api}/workspaces/${workspaceId}`, token, ca);
+  if (ws.status !== 200) throw new HcpApiError(explain(ws.status, `workspace ${workspaceId} of run ${runId}`, hostname));
+  let workspace: any;
+  try {
+    workspace = JSON.parse(ws.body).data;
+  } catch {
+    throw new HcpApiError(`workspace ${workspaceId}: ${hostname} answered with something that is not JSON`);
+  }
+  const name = workspace?.attributes?.name;
+  const organization = workspace?.relationships?.organization?.data?.id;
+  if (organization !== owner.organization || !owner.workspaces.includes(name)) {
+    throw new HcpApiError(
+      `run ${runId} is of workspace ${organization}/${name}, not one of cluster ${owner.clusterName}'s (${owner.organization}/${owner.workspaces[0]} to ${owner.workspaces.at(-1)}); ` +
+        "give the cluster file (CLUSTER_CONFIG) and cluster name it belongs to",
+    );
+  }
 }
 
 const OWN_STATE_UNREAD = /^data\.terraform_remote_state\.own-state(\[\d+\])?: Unable to find remote state\b/;
