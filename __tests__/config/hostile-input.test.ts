@@ -177,12 +177,12 @@ describe("legal but surely not meant: a warning naming the field", () => {
     [
       "clusterName",
       { clusterName: "other" },
-      `"other" contradicts "demo" in installDir (${shownPath(path.join(EXAMPLE_INSTALL_DIR, "metadata.json"))}: clusterName): its Ignition configs send the machines to api-int.demo.example.com: they would join that cluster, not this one; set it to "demo" or remove it, or give installDir this cluster's own folder`,
+      `"other" contradicts "demo" in installDir (${shownPath(path.join(EXAMPLE_INSTALL_DIR, "metadata.json"))}: clusterName): the folder's Ignition configs and certificates were made for the cluster demo.example.com: machines sent to api-int.other.example.com would fail its TLS check and never join; set it to "demo" or remove it, or give installDir this cluster's own folder`,
     ],
     [
       "baseDomain",
       { baseDomain: "example.org" },
-      `"example.org" contradicts "example.com" in installDir (${shownPath(path.join(EXAMPLE_INSTALL_DIR, "master.ign"))}: ignition.config.merge[0].source): its Ignition configs send the machines to api-int.demo.example.com: they would join that cluster, not this one; set it to "example.com" or remove it, or give installDir this cluster's own folder`,
+      `"example.org" contradicts "example.com" in installDir (${shownPath(path.join(EXAMPLE_INSTALL_DIR, "master.ign"))}: ignition.config.merge[0].source): the folder's Ignition configs and certificates were made for the cluster demo.example.com: machines sent to api-int.demo.example.org would fail its TLS check and never join; set it to "example.com" or remove it, or give installDir this cluster's own folder`,
     ],
     [
       "infraId",

@@ -180,8 +180,9 @@ const dnsName = (v: string) => v.toLowerCase().replace(/\.$/, "");
 /**
  * An identity field the file gives wins over installDir's (README), but the folder's Ignition
  * configs were made for the cluster openshift-install recorded there, so machines built from them
- * would belong to that one. Said only where it differs as AWS and DNS read it, and only when this
- * cluster makes machines from the folder (without machines its configs are never used).
+ * would belong to that one. Said only where it differs as AWS and DNS read it (names ignoring case;
+ * tag keys and regions exactly), and only when this cluster makes machines from the folder
+ * (without machines its configs are never used).
  */
 function installDirContradictions(c: Candidate): Finding[] {
   const a = c.assets;
@@ -189,8 +190,10 @@ function installDirContradictions(c: Candidate): Finding[] {
   if (!a || (!m.bootstrap.enabled && m.controlPlane.replicas === 0 && m.compute.replicas === 0)) return [];
   const metadata = shownPath(a.metadata.file);
   // baseDomain is read only when master.ign's source starts with api-int.<clusterName>.
-  const host = a.baseDomain ? `api-int.${a.clusterName}.${a.baseDomain}` : `the api-int name of ${a.clusterName}`;
-  const joinsThat = () => `its Ignition configs send the machines to ${host}: they would join that cluster, not this one`;
+  const theirDomain = a.baseDomain ? `${a.clusterName}.${a.baseDomain}` : a.clusterName;
+  // The machines' pointer configs are written from this file's names (src/machines/ignition.ts).
+  const ours = typeof c.clusterName === "string" && typeof c.baseDomain === "string" ? `api-int.${c.clusterName}.${c.baseDomain}` : "this cluster's api-int name";
+  const joinsThat = () => `the folder's Ignition configs and certificates were made for the cluster ${theirDomain}: machines sent to ${ours} would fail its TLS check and never join`;
   const fields: [IdentityField, string | undefined, string, (v: string) => string, (given: string, theirs: string) => string][] = [
     ["clusterName", a.clusterName, `${metadata}: clusterName`, dnsName, joinsThat],
     ["baseDomain", a.baseDomain, `${shownPath(path.join(a.dir, "master.ign"))}: ignition.config.merge[0].source`, dnsName, joinsThat],
