@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { oneLine, terminalSafe } from "../../src/config/errors";
 import { loadClusterFile } from "../../src/config/load";
+import { shownPath } from "../../src/config/read-file";
 import { caCertificate, pemDataUrl } from "../../test-support/certificates";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
 import { refusal } from "../../test-support/refusal";
@@ -169,6 +170,52 @@ describe("legal but surely not meant: a warning naming the field", () => {
   test("an instance type the AWS SDK does not know", () => {
     const { warnings } = load(withBase({ machines: { compute: { instanceType: "foo.bar" } } }));
     expect(warnings).toEqual([expect.stringMatching(/: warning: machines\.compute\.instanceType: "foo\.bar" is not an EC2 instance type known to the AWS SDK \(@aws-sdk\/client-ec2 [\d.]+\); check the name/)]);
+  });
+
+  // The example folder records clusterName demo, infraID demo-x7k2p, aws.region us-east-1 and (master.ign) api-int.demo.example.com.
+  const contradictions: [string, Record<string, any>, string][] = [
+    [
+      "clusterName",
+      { clusterName: "other" },
+      `"other" contradicts "demo" in installDir (${shownPath(path.join(EXAMPLE_INSTALL_DIR, "metadata.json"))}: clusterName): the folder's Ignition configs and certificates were made for the cluster demo.example.com: machines sent to api-int.other.example.com would fail its TLS check and never join; set it to "demo" or remove it, or give installDir this cluster's own folder`,
+    ],
+    [
+      "baseDomain",
+      { baseDomain: "example.org" },
+      `"example.org" contradicts "example.com" in installDir (${shownPath(path.join(EXAMPLE_INSTALL_DIR, "master.ign"))}: ignition.config.merge[0].source): the folder's Ignition configs and certificates were made for the cluster demo.example.com: machines sent to api-int.demo.example.org would fail its TLS check and never join; set it to "example.com" or remove it, or give installDir this cluster's own folder`,
+    ],
+    [
+      "infraId",
+      { infraId: "Demo-x7k2p" },
+      `"Demo-x7k2p" contradicts "demo-x7k2p" in installDir (${shownPath(path.join(EXAMPLE_INSTALL_DIR, "metadata.json"))}: infraID): its bootstrap.ign makes a cluster that finds its AWS resources by the tag kubernetes.io/cluster/demo-x7k2p, and those made here carry kubernetes.io/cluster/Demo-x7k2p; set it to "demo-x7k2p" or remove it, or give installDir this cluster's own folder`,
+    ],
+    [
+      "region",
+      { region: "us-gov-west-1" },
+      `"us-gov-west-1" contradicts "us-east-1" in installDir (${shownPath(path.join(EXAMPLE_INSTALL_DIR, "metadata.json"))}: aws.region): its bootstrap.ign makes a cluster that looks for its machines and load balancers in us-east-1, and they would be made in us-gov-west-1; set it to "us-east-1" or remove it, or give installDir this cluster's own folder`,
+    ],
+  ];
+  test.each(contradictions)("an explicit %s that contradicts the install folder", (field, given, message) => {
+    const { warnings } = load(withBase(given), "identity.yaml");
+    expect(warnings).toEqual([`${path.join(dir, "identity.yaml")}:4: warning: ${field}: ${message}`]);
+  });
+
+  test("identity fields equal to the install folder's (names as DNS reads them, ignoring case) get no warning", () => {
+    const same = { clusterName: "Demo", baseDomain: "example.com", infraId: "demo-x7k2p", region: "us-east-1" };
+    expect(load(withBase(same)).warnings).toEqual([]);
+  });
+
+  test("without machines the folder's Ignition configs are never used: no warning", () => {
+    const off = { bootstrap: { enabled: false }, controlPlane: { replicas: 0 }, compute: { replicas: 0 } };
+    expect(load(withBase({ clusterName: "other", infraId: "other-1", machines: off })).warnings).toEqual([]);
+  });
+
+  test("fleet entries sharing one install folder: each contradiction named at its entry", () => {
+    const { warnings } = load({ ...base, clusters: [{ clusterName: "demo" }, { clusterName: "b", infraId: "b-1", network: { vpcCidr: "10.1.0.0/16" } }] }, "fleet.yaml");
+    expect(warnings.map((w) => w.split(": ").slice(1, 4).join(": "))).toEqual([
+      'warning: clusters[1].clusterName: "b" contradicts "demo" in installDir (' + `${shownPath(path.join(EXAMPLE_INSTALL_DIR, "metadata.json"))}`,
+      'warning: clusters[1].infraId: "b-1" contradicts "demo-x7k2p" in installDir (' + `${shownPath(path.join(EXAMPLE_INSTALL_DIR, "metadata.json"))}`,
+    ]);
   });
 
   test("terminal control sequences and bidirectional overrides are escaped", () => {

@@ -13,6 +13,17 @@ function write(content: unknown, name = "cluster.yaml", dir = tempDir()): string
   return file;
 }
 
+/** A copy of the example's install folder, as openshift-install would write it for `clusterName`. */
+function installFolder(clusterName: string, infraId: string): string {
+  const dir = tempDir();
+  fs.cpSync(EXAMPLE_INSTALL_DIR, dir, { recursive: true });
+  const metadata = JSON.parse(fs.readFileSync(path.join(dir, "metadata.json"), "utf8"));
+  fs.writeFileSync(path.join(dir, "metadata.json"), JSON.stringify({ ...metadata, clusterName, infraID: infraId }));
+  const master = fs.readFileSync(path.join(dir, "master.ign"), "utf8");
+  fs.writeFileSync(path.join(dir, "master.ign"), master.replace("api-int.demo.", `api-int.${clusterName}.`));
+  return dir;
+}
+
 describe("loading the cluster file", () => {
   test("the embedded default example: identity from installDir, defaults applied", () => {
     const { clusters, warnings } = loadClusterFile(DEFAULT_CLUSTER_FILE);
@@ -31,8 +42,11 @@ describe("loading the cluster file", () => {
     const dir = tempDir();
     fs.cpSync(EXAMPLE_INSTALL_DIR, path.join(dir, "assets"), { recursive: true });
     const file = write({ installDir: "./assets", clusterName: "other", region: "eu-west-1", machines: { rhcosAmi: "ami-0123456789abcdef0" } }, "c.yaml", dir);
-    const [c] = loadClusterFile(file).clusters;
+    const { clusters, warnings } = loadClusterFile(file);
+    const [c] = clusters;
     expect(c).toMatchObject({ clusterName: "other", infraId: "demo-x7k2p", region: "eu-west-1", baseDomain: "example.com" });
+    // They win, but the folder's Ignition configs were made for the cluster it records: said, not refused.
+    expect(warnings.map((w) => w.split(" contradicts ")[0])).toEqual([`${file}:2: warning: clusterName: "other"`, `${file}:3: warning: region: "eu-west-1"`]);
     expect(c.assets!.dir).toBe(path.join(dir, "assets"));
   });
 
@@ -93,9 +107,10 @@ describe("loading the cluster file", () => {
       machines: { rhcosAmi: "ami-0123456789abcdef0", compute: { replicas: 4 } },
       network: { vpcEndpoints: ["s3", "ec2"], natGateways: "single" },
       tags: { team: "platform" },
+      // Each cluster its own install folder, as openshift-install makes one per cluster (one shared folder would be a warning).
       clusters: [
-        { clusterName: "a", infraId: "a-1", network: { vpcCidr: "10.1.0.0/16" } },
-        { clusterName: "b", infraId: "b-1", network: { vpcCidr: "10.2.0.0/16", vpcEndpoints: ["s3"] }, tags: { tier: "prod" } },
+        { installDir: installFolder("a", "a-1"), clusterName: "a", infraId: "a-1", network: { vpcCidr: "10.1.0.0/16" } },
+        { installDir: installFolder("b", "b-1"), clusterName: "b", infraId: "b-1", network: { vpcCidr: "10.2.0.0/16", vpcEndpoints: ["s3"] }, tags: { tier: "prod" } },
       ],
     });
     const { clusters, warnings } = loadClusterFile(file);
@@ -109,7 +124,13 @@ describe("loading the cluster file", () => {
   test("overlapping VPC CIDRs in a fleet are a warning, and synth goes on", async () => {
     const dir = tempDir();
     const file = write(
-      { installDir: EXAMPLE_INSTALL_DIR, machines: { rhcosAmi: "ami-0123456789abcdef0" }, clusters: [{ clusterName: "a", infraId: "a-1" }, { clusterName: "b", infraId: "b-1" }] },
+      {
+        machines: { rhcosAmi: "ami-0123456789abcdef0" },
+        clusters: [
+          { installDir: installFolder("a", "a-1"), clusterName: "a", infraId: "a-1" },
+          { installDir: installFolder("b", "b-1"), clusterName: "b", infraId: "b-1" },
+        ],
+      },
       "fleet.yaml",
       dir,
     );

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { defaultStateKeyPrefix, SECURITY_GROUPS_PER_INTERFACE } from "../defaults";
 import { cloudAwsCredentials } from "../hcp/names";
 import { clusterProps } from "../stacks/stacks";
@@ -22,6 +23,7 @@ import { serviceEndpointProblem } from "../validation/endpoints";
 import { EC2_INSTANCE_TYPES, EC2_INSTANCE_TYPES_SOURCE } from "../validation/instance-types";
 import { Block, parseBlock } from "./cidr";
 import type { InstallAssets } from "./install-dir";
+import { shownPath } from "./read-file";
 import type { ParsedCluster } from "./schema";
 
 /** A rule broken by one cluster: the field path (relative to the cluster) and what is wrong. */
@@ -157,6 +159,7 @@ export function clusterWarnings(c: Candidate): Finding[] {
       message: "is ignored with publish: Internal (no public records are made); remove it, or publish: External",
     });
   }
+  out.push(...installDirContradictions(c));
   out.push(...restrictedAccountWarnings(c));
   // AWS adds instance types between SDK releases, so an unknown name is a warning, not an error.
   for (const pool of ["bootstrap", "controlPlane", "compute"] as const) {
@@ -167,6 +170,57 @@ export function clusterWarnings(c: Candidate): Finding[] {
         message: `${echo(type)} is not an EC2 instance type known to the AWS SDK (${EC2_INSTANCE_TYPES_SOURCE}); check the name, or go on if AWS added it since`,
       });
     }
+  }
+  return out;
+}
+
+/** DNS names are compared as DNS does: case and a final dot aside. */
+const dnsName = (v: string) => v.toLowerCase().replace(/\.$/, "");
+
+/**
+ * An identity field the file gives wins over installDir's (README), but the folder's Ignition
+ * configs were made for the cluster openshift-install recorded there, so machines built from them
+ * would belong to that one. Said only where it differs as AWS and DNS read it (names ignoring case;
+ * tag keys and regions exactly), and only when this cluster makes machines from the folder
+ * (without machines its configs are never used).
+ */
+function installDirContradictions(c: Candidate): Finding[] {
+  const a = c.assets;
+  const m = c.machines;
+  if (!a || (!m.bootstrap.enabled && m.controlPlane.replicas === 0 && m.compute.replicas === 0)) return [];
+  const metadata = shownPath(a.metadata.file);
+  // baseDomain is read only when master.ign's source starts with api-int.<clusterName>.
+  const theirDomain = a.baseDomain ? `${a.clusterName}.${a.baseDomain}` : a.clusterName;
+  // The machines' pointer configs are written from this file's names (src/machines/ignition.ts).
+  const ours = typeof c.clusterName === "string" && typeof c.baseDomain === "string" ? `api-int.${c.clusterName}.${c.baseDomain}` : "this cluster's api-int name";
+  const joinsThat = () => `the folder's Ignition configs and certificates were made for the cluster ${theirDomain}: machines sent to ${ours} would fail its TLS check and never join`;
+  const fields: [IdentityField, string | undefined, string, (v: string) => string, (given: string, theirs: string) => string][] = [
+    ["clusterName", a.clusterName, `${metadata}: clusterName`, dnsName, joinsThat],
+    ["baseDomain", a.baseDomain, `${shownPath(path.join(a.dir, "master.ign"))}: ignition.config.merge[0].source`, dnsName, joinsThat],
+    [
+      "infraId",
+      a.infraId,
+      `${metadata}: infraID`,
+      (v) => v,
+      (given, theirs) => `its bootstrap.ign makes a cluster that finds its AWS resources by the tag kubernetes.io/cluster/${theirs}, and those made here carry kubernetes.io/cluster/${given}`,
+    ],
+    [
+      "region",
+      a.region,
+      `${metadata}: aws.region`,
+      (v) => v,
+      (given, theirs) => `its bootstrap.ign makes a cluster that looks for its machines and load balancers in ${theirs}, and they would be made in ${given}`,
+    ],
+  ];
+  const out: Finding[] = [];
+  for (const [field, theirs, where, same, follows] of fields) {
+    const given = c[field];
+    // A value read from the folder is the folder's own; an invalid one is reported as an error.
+    if (c.sources?.[field] || typeof given !== "string" || theirs === undefined || same(given) === same(theirs)) continue;
+    out.push({
+      path: [field],
+      message: `${echo(given)} contradicts ${echo(theirs)} in installDir (${where}): ${follows(given, theirs)}; set it to ${echo(theirs)} or remove it, or give installDir this cluster's own folder`,
+    });
   }
   return out;
 }
