@@ -142,10 +142,10 @@ describe("control plane", () => {
     expect(Object.values(after).map((m) => m.split(" ")[1]).sort()).toEqual(Object.values(before.masters).map((m) => m.split(" ")[1]).sort());
   });
 
-  test("PLAN-EC2-1: a new root-volume KMS key (replaces every master) is refused by terraform plan; acknowledged, the masters are replaced", async () => {
+  test("PLAN-EC2-1: a new root-volume KMS key (replaces every master) is refused by terraform plan and cdktf deploy; acknowledged, the masters are replaced", async () => {
     const before = { states: await states("demo-machines"), masters: await masters() };
     const edit = cluster({ controlPlane: { instanceType: "m6i.2xlarge", rootVolume: { kmsKeyArn: KMS_KEY } } });
-    const { out } = fresh("kms-key", edit);
+    const { out, file } = fresh("kms-key", edit);
 
     const plan = await timed("EC2-1 terraform plan", () => plainPlan(out, "demo-machines"));
     expect(plan.code).toBe(1);
@@ -154,6 +154,13 @@ describe("control plane", () => {
     }
     expect(plan.text).toContain("[PLAN-EC2-1] control-plane instances are never replaced or deleted by an apply: this plan replaces");
     expect(plan.text).toContain(HOW("PLAN-EC2-1"));
+
+    // cdktf 0.21's deploy prints this refusal's precondition address but not its message (that of PLAN-EC2-2 it prints): the address names the rule.
+    const deploy = await timed("EC2-1 cdktf deploy", () => cdktfDeploy(out, file));
+    expect({ failed: deploy.code !== 0, refused: /Resource precondition failed on cdk\.tf\.json line \d+, in resource\.terraform_data\.guard-PLAN-EC2-1\b/.test(deploy.text) }).toEqual({
+      failed: true,
+      refused: true,
+    });
     expect({ states: await states("demo-machines"), masters: await masters() }).toEqual(before);
 
     const acked = fresh("kms-key-acknowledged", { ...edit, ...acknowledge("PLAN-EC2-1") });
