@@ -6,7 +6,15 @@ import { S3Client } from "@aws-sdk/client-s3";
 
 /** AWS SDK v3 clients pointed at the emulator, for checking live objects. */
 export function awsClients(endpoint: string) {
-  const common = { endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 2 };
+  // The SDK sets no request timeout: a request the emulator never answers would hang the suite
+  // until jest's own timeout, with nothing said. It fails (and is tried once more) instead.
+  const common = {
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+  };
   return {
     ec2: new EC2Client(common),
     elbv2: new ElasticLoadBalancingV2Client(common),
