@@ -145,7 +145,7 @@ test("synth needs Node alone: no Terraform on PATH (cdktf's own Terraform-versio
     fs.symlinkSync(tool, path.join(bin, path.basename(tool)));
   }
   const outdir = path.join(tempDir(), "out");
-  // The command as README's Development section shows it.
+  // The command as docs/development.md shows it.
   const r = await runDocumented(documented("synth-runner", { outdir }), { env: { PATH: bin } });
   expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
   expect(fs.readdirSync(path.join(outdir, "stacks"))).toHaveLength(5);

@@ -5,8 +5,8 @@ import { ROOT, tempDir } from "./paths";
 import { Run, terraformEnv, TerraformProcess, watchProcess } from "./terraform";
 
 /**
- * Every command README.md, `help` and a synth's output show a user, exactly as shown, and how a
- * test runs it. __tests__/docs/commands.test.ts fails when a document shows a command that is not
+ * Every command README.md, the guides in docs/, `help` and a synth's output show a user, exactly
+ * as shown, and how a test runs it. __tests__/docs/commands.test.ts fails when a document shows a command that is not
  * here, or when an entry here is run by no test. A test runs a documented command only through
  * `documented(id, vars)` (then `runDocumented` or `startDocumented`), with the id as a string
  * literal, so that test can find which ids are run.
@@ -83,7 +83,7 @@ const CDKTF_OUTPUT = { append: "--output {outdir}", why: "the test's own output 
 const SKIP_PROVIDER_LOCK = {
   append: "--skip-provider-lock",
   onlyOffline: true,
-  why: "offline with a provider mirror, as the README's Deploying section says to (cdktf would ask the registry for other platforms' checksums)",
+  why: "offline with a provider mirror, as docs/deploying.md says to (cdktf would ask the registry for other platforms' checksums)",
 } as const;
 /** `cdktf deploy`/`destroy` without a terminal, in the test's output folder, offline. */
 const CDKTF_APPLY: readonly Adaptation[] = [
@@ -95,6 +95,15 @@ const CDKTF_APPLY: readonly Adaptation[] = [
 /** roll asks before it applies only on a terminal (without one it stops, asking for the flag). */
 const ROLL_APPROVAL = { append: "--auto-approve", why: "roll asks for approval on a terminal, which a test has not; help's usage line gives --auto-approve" } as const;
 const STACK_NAMES = ["network", "infra", "bootstrap", "machines", "ingress"];
+
+/**
+ * The Markdown documents a user reads: README.md, then the guides in docs/ (by name), each with
+ * its path from the project root and its text.
+ */
+export function markdownDocuments(): { name: string; text: string }[] {
+  const guides = fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort();
+  return ["README.md", ...guides.map((f) => `docs/${f}`)].map((name) => ({ name, text: fs.readFileSync(path.join(ROOT, name), "utf8") }));
+}
 
 const packageJson = () => JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const ciScript = () => fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
@@ -351,7 +360,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     forms: ["terraform show -json plan.tfplan > plan.json; npm run plan -- --check plan.json"],
     run: "e2e",
     adapt: [
-      { substitute: "terraform show", by: "terraform -chdir={stackDir} show", why: "the stack folder holding the saved plan (the README's reader is in it)" },
+      { substitute: "terraform show", by: "terraform -chdir={stackDir} show", why: "the stack folder holding the saved plan (docs/day-2.md's reader is in it)" },
       { substitute: "plan.json", by: "{planJson}", why: "the test's own file for the JSON plan" },
       CLUSTER_FILE_ENV,
     ],
@@ -360,7 +369,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "terraform-apply-saved-plan",
     forms: ["terraform -chdir=… apply upi.tfplan"],
     run: "e2e",
-    adapt: [{ substitute: "…", by: "{outdir}/stacks/{stack}", why: "the folder `npm run plan` names for the stack (the README elides it)" }],
+    adapt: [{ substitute: "…", by: "{outdir}/stacks/{stack}", why: "the folder `npm run plan` names for the stack (docs/day-2.md elides it)" }],
   },
   {
     id: "npm-run-roll",

@@ -4,7 +4,7 @@ import { EXAMPLE_INSTALL_DIR } from "./paths";
 
 /**
  * Generators for the cluster-file property tests: valid files built field by field from the
- * contract (docs: /work/shared/spec/cluster-config.md, README), files with one hostile change, and
+ * contract (docs: /work/shared/spec/cluster-config.md, docs/cluster-file.md), files with one hostile change, and
  * YAML-level hostility applied to the text. Seeded by the tests; FUZZ_RUNS and FUZZ_SEED tune them.
  */
 

@@ -11,7 +11,7 @@ import { DEFAULT_CLUSTER_FILE, tempDir } from "../../test-support/paths";
 import { treeDigest } from "../../test-support/tree-digest";
 
 /**
- * The README's promise, checked on generated cluster files (valid ones, ones with hostile values,
+ * docs/cluster-file.md's promise, checked on generated cluster files (valid ones, ones with hostile values,
  * and YAML-level hostility): a good file synthesizes with no guardrail finding it did not
  * acknowledge; a bad one is refused with one clean line per problem (`file:line: field.path: ...`,
  * or a guardrail's `[rule] stack/path: ... (fix: ...)`) and leaves the earlier output byte for byte; nothing

@@ -134,7 +134,7 @@ describe("loading the cluster file", () => {
       "fleet.yaml",
       dir,
     );
-    // As README's "The cluster file" runs it.
+    // As docs/cluster-file.md runs it.
     const r = await runDocumentedOk(documented("npm-run-synth-cluster-file", { clusterFile: file, outdir: path.join(dir, "out") }));
     expect(r.stderr.trim()).toBe(
       `${file}: warning: clusters[0] (a) and clusters[1] (b) have overlapping VPC CIDRs 10.0.0.0/16 and 10.0.0.0/16: they cannot be peered later`,

@@ -3,14 +3,14 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { formatSummary } from "../../src/summary";
 import { synthesize } from "../../src/synth";
-import { canonicalForm, DOCUMENTED_COMMANDS, DocumentedCommandEntry } from "../../test-support/documented-commands";
+import { canonicalForm, DOCUMENTED_COMMANDS, DocumentedCommandEntry, markdownDocuments } from "../../test-support/documented-commands";
 import { DEFAULT_CLUSTER_FILE, ROOT, tempDir } from "../../test-support/paths";
 import { readmeCommands, ShownCommand, textCommands, unmarkedCommands } from "../../test-support/shown-commands";
 import { baseCluster } from "../../test-support/synth";
 
 /**
- * Every command README.md, `help` and a synth's output show is in the registry of documented
- * commands (test-support/documented-commands.ts), and every one the registry says a test runs is
+ * Every command README.md, the guides in docs/, `help` and a synth's output show is in the
+ * registry of documented commands (test-support/documented-commands.ts), and every one the registry says a test runs is
  * run by one: a test runs it as written through `documented("<id>"`, found here by a scan of
  * __tests__. A document that gains a command fails here until the command is run, or the
  * registry says why it is not.
@@ -48,11 +48,11 @@ function synthOutputs(): string[] {
   return outputs;
 }
 
-const sources: { name: string; text: string; commands: ShownCommand[] }[] = [];
+const sources: { name: string; text: string; markdown?: boolean; commands: ShownCommand[] }[] = [];
 beforeAll(() => {
-  const readme = read("README.md");
+  // The guides in docs/ are read as README is: sh blocks, prompted lines, code spans.
+  for (const doc of markdownDocuments()) sources.push({ ...doc, markdown: true, commands: readmeCommands(doc.text) });
   const help = read("help");
-  sources.push({ name: "README.md", text: readme, commands: readmeCommands(readme) });
   sources.push({ name: "help", text: help, commands: textCommands(help, "help") });
   for (const text of synthOutputs()) sources.push({ name: "synth output", text, commands: textCommands(text, "synth") });
 });
@@ -60,13 +60,21 @@ beforeAll(() => {
 const byForm = new Map<string, DocumentedCommandEntry>();
 for (const e of DOCUMENTED_COMMANDS) for (const form of e.forms) byForm.set(form, e);
 
-test("every command README, help and synth show is in the registry, character for character", () => {
+test("every command README, docs/, help and synth show is in the registry, character for character", () => {
   const missing = sources.flatMap((s) => s.commands.filter((c) => !byForm.has(c.text)).map((c) => `${s.name}:${c.line}: ${c.text}`));
   expect(missing).toEqual([]);
 });
 
+test("the guides in docs/ are read as README is: each guide's commands count", () => {
+  const guides = sources.filter((s) => s.name.startsWith("docs/"));
+  expect(guides.map((s) => s.name)).toEqual(fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`));
+  // The edge zones' script moved out of README: its lines are found in its guide.
+  expect(guides.find((s) => s.name === "docs/edge-zones.md")?.commands.map((c) => c.text)).toContain("ZONE=us-east-1-nyc-1a");
+  expect(sources.find((s) => s.name === "README.md")?.commands.map((c) => c.text)).not.toContain("ZONE=us-east-1-nyc-1a");
+});
+
 test("help and synth write a command inside a sentence in backticks", () => {
-  const unmarked = sources.filter((s) => s.name !== "README.md").flatMap((s) => unmarkedCommands(s.text, s.commands).map((l) => `${s.name} ${l}`));
+  const unmarked = sources.filter((s) => !s.markdown).flatMap((s) => unmarkedCommands(s.text, s.commands).map((l) => `${s.name} ${l}`));
   expect(unmarked).toEqual([]);
 });
 

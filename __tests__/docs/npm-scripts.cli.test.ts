@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { checkoutCopy, documented, runDocumentedOk } from "../../test-support/documented-commands";
 
 /**
- * The npm scripts README and help show that no other test runs: the library build, and the test
+ * The npm scripts README, docs/ and help show that no other test runs: the library build, and the test
  * selections (listed rather than run, since running them from here would run this suite again).
  */
 

@@ -33,7 +33,7 @@ import { stepTimer } from "../../test-support/timings";
 
 /**
  * One cluster's whole life on the emulator as a user runs it, with state in a real S3 backend, by
- * the commands README and help show, as written (test-support/documented-commands.ts):
+ * the commands README, docs/ and help show, as written (test-support/documented-commands.ts):
  * `cdktf deploy '*'` from nothing (network, infra, bootstrap, machines, and the ingress stack
  * still empty), every object checked with the AWS SDK; `cdktf destroy demo-bootstrap` once the
  * control plane is up; day 2, the router's hostname set, the ingress stack deployed alone; then
@@ -268,7 +268,7 @@ describe("infra stack", () => {
     expect(privateZone.VPCs!.map((v) => v.VPCId)).toEqual([(await outputs("demo-network")).VpcId]);
   });
 
-  test("README's edge-zone script reads WorkerSecurityGroupId as written", async () => {
+  test("docs/edge-zones.md's script reads WorkerSecurityGroupId as written", async () => {
     const r = await run(documented("worker-security-group-output", vars()));
     expect(r.stdout).toBe(out.WorkerSecurityGroupId);
   });

@@ -53,7 +53,7 @@ describe("a Local Zone and a Wavelength Zone, applied", () => {
     expect(out.EdgeZoneGroups).toEqual({ [LOCAL.name]: "us-east-1-nyc-1", [WAVELENGTH.name]: "us-east-1-wl1" });
   });
 
-  test("README's script reads a zone's subnet and zone group for its MachineSet, as written", async () => {
+  test("docs/edge-zones.md's script reads a zone's subnet and zone group for its MachineSet, as written", async () => {
     const vars = { outdir: env.outdir, zone: LOCAL.name };
     const script = [documented("edge-zone-variable", vars), documented("edge-private-subnet", vars), documented("edge-zone-group", vars)];
     const r = await runDocumentedOk(script, { env: env.terraformEnv() });

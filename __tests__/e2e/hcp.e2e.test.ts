@@ -19,7 +19,7 @@ import { stepTimer } from "../../test-support/timings";
  * stack's synthesized tfe_* resources (executionMode local). A run in a downstream workspace
  * (with that workspace's run token, as a remote or agent run carries) stops on HCP's refusal while
  * its upstream does not share its state, and creates nothing; shared, it plans. Then `cdktf deploy
- * '*'` exactly as README writes it, state in the double, and `npm run plan`: zero changes.
+ * '*'` exactly as docs/hcp-terraform.md writes it, state in the double, and `npm run plan`: zero changes.
  * Another checkout with another workspacePrefix stops on the own-state guard's message.
  * Wall time: 218 to 255 s on the two shared cores (the local deploy of network and infra 104 to
  * 115 s, cdktf deploy 40 s, npm run plan 14 to 24 s, npm run plan on the empty workspaces 12 to 55 s).
@@ -88,7 +88,7 @@ describe("a local-state cluster moved into HCP Terraform with the command synth 
         return command ? [[stack, command]] : [];
       }),
     );
-    // The administrator applies the set-up stack first (README): the double takes its tfe_* resources.
+    // The administrator applies the set-up stack first (docs/hcp-terraform.md): the double takes its tfe_* resources.
     hcp.configureFrom(JSON.parse(fs.readFileSync(path.join(setupStackFolder(env.outdir, "demo"), "cdk.tf.json"), "utf8")));
   });
 
@@ -141,7 +141,7 @@ describe("a local-state cluster moved into HCP Terraform with the command synth 
   });
 });
 
-describe("cdktf deploy '*' as README writes it, state in HCP workspaces", () => {
+describe("cdktf deploy '*' as docs/hcp-terraform.md writes it, state in HCP workspaces", () => {
   const vars = () => ({ clusterFile: env.configFile, outdir: env.outdir, cluster: "demo" });
 
   beforeAll(async () => {

@@ -42,7 +42,7 @@ afterAll(async () => {
 
 /**
  * Writes the cluster file (the base cluster with `overrides`) and runs a documented command on it
- * as README writes it (`npm run plan`, `npm run roll -- demo <machine>`), with the cluster's file,
+ * as docs/day-2.md writes it (`npm run plan`, `npm run roll -- demo <machine>`), with the cluster's file,
  * output folder and name.
  */
 async function run(command: (vars: CommandVars) => PreparedCommand, overrides: Record<string, unknown> = {}): Promise<CliResult> {
@@ -123,7 +123,7 @@ describe("npm run plan", () => {
         ["terraform_data.guard-PLAN-VPC-1", "delete"],
       ]);
       for (const address of replaced()) expect(network[address]).toBe("replace");
-      // README's two lines, on the plan npm run plan saved: the acknowledgements come from CLUSTER_CONFIG.
+      // docs/day-2.md's two lines, on the plan npm run plan saved: the acknowledgements come from CLUSTER_CONFIG.
       const stackDir = env.stackDir("demo-network");
       fs.copyFileSync(path.join(stackDir, "upi.tfplan"), path.join(stackDir, "plan.tfplan"));
       planJsonFile = path.join(env.dir, "acknowledged-plan.json");
@@ -323,7 +323,7 @@ describe("day 2 edits", () => {
       const clone = start("another folder: npm run plan (init + plan), apply a saved plan", async () => {
         const plan = await planFolder(outdirs.clone);
         const actions = await plannedActions(outdirs.clone);
-        // A saved plan applies as README says (the ingress stack's: empty, so it changes nothing).
+        // A saved plan applies as docs/day-2.md says (the ingress stack's: empty, so it changes nothing).
         const applied = await runDocumented(documented("terraform-apply-saved-plan", { outdir: outdirs.clone, stack: "demo-ingress" }), { env: env.terraformEnv() });
         return { synth: cloneSynth, plan, actions, applied };
       });
@@ -332,7 +332,7 @@ describe("day 2 edits", () => {
       );
       const migrated = moved.then(() =>
         start("keyPrefix: init -migrate-state, npm run plan", async () => {
-          // As the synth's warning and README write it: Terraform asks before it copies, the test answers yes.
+          // As the synth's warning and docs/deploying.md write it: Terraform asks before it copies, the test answers yes.
           await Promise.all(STACKS.map((stack) => runDocumentedOk(documented("terraform-migrate-state", { outdir: outdirs.clone, stack }), { env: env.terraformEnv() })));
           return planFolder(outdirs.clone);
         }),

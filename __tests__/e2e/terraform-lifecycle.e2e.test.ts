@@ -117,18 +117,18 @@ describe("bad backend settings end with Terraform's error, and no local state is
 
 let infraApplied: Promise<void>;
 
-/** Documented commands (README, help, the synth summary) as written, against the emulator. */
+/** Documented commands (README, docs/, help, the synth summary) as written, against the emulator. */
 const run = (commands: PreparedCommand | PreparedCommand[]) => runDocumentedOk(commands, { env: env.terraformEnv() });
 /** The test's values for their placeholders: this cluster's output folder, and `more`. */
 const vars = (more: Record<string, string>) => ({ outdir: env.outdir, ...more });
 
 describe("locking, while another stack's apply runs", () => {
   beforeAll(async () => {
-    // README's Deploying section, as written: init, then apply (answering Terraform's question).
+    // docs/deploying.md, as written: init, then apply (answering Terraform's question).
     await run([documented("terraform-init", vars({ stack: "demo-network" })), documented("terraform-apply", vars({ stack: "demo-network" }))]);
     // The infra stack's pipeline starts meanwhile: it reads the network stack's outputs, which
     // takes no lock. It is interrupted while only the waits for its load balancers and zone are
-    // in flight, every create call answered (README: "If an apply is interrupted"). Awaited by the
+    // in flight, every create call answered (docs/deploying.md: "If an apply is interrupted"). Awaited by the
     // next group.
     infraApplied = interruptThenApply(
       "demo-infra",
@@ -182,7 +182,7 @@ describe("interrupted applies converge", () => {
     expect(await stateList("demo-machines")).toContain(address);
   });
 
-  test("an instance profile the state lost (its create cut short) is imported by README's command; the plan then shows no change", async () => {
+  test("an instance profile the state lost (its create cut short) is imported by docs/deploying.md's command; the plan then shows no change", async () => {
     const address = (await stateList("demo-infra")).find((a) => /^aws_iam_instance_profile\.worker/.test(a))!;
     await terraformOk(env.stackDir("demo-infra"), ["state", "rm", address], env.terraformEnv());
     expect(await stateList("demo-infra")).not.toContain(address);

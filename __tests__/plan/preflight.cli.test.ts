@@ -185,7 +185,7 @@ describe("planRefusal against real Terraform (local backend)", () => {
       expect(await refusal(stackJson("fresh.tfstate"))).toEqual({});
     });
 
-    test("the pull-and-push the advice (and README) gives between HCP workspaces copies the state, shown here between two local states", async () => {
+    test("the pull-and-push the advice (and docs/deploying.md) gives between HCP workspaces copies the state, shown here between two local states", async () => {
       recordMove("new.tfstate");
       writeMovedFrom("new.tfstate");
       const [init, copy] = stateMoveAdvice("cloud", "cloud", "cdktf.out/stacks/demo-network").commands;

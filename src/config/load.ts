@@ -44,7 +44,7 @@ type Segment = string | number;
  * with the square of a mapping's size, an alias bomb expands exponentially). The top-level
  * `clusters:` list is exempt from the entry bound: a fleet of any legitimate size is bounded by
  * the file's size alone (1 MiB, some thousands of clusters), each of its clusters by these bounds,
- * and synthesis time and memory grow linearly with it (README, Development: npm run bench).
+ * and synthesis time and memory grow linearly with it (docs/development.md: npm run bench).
  */
 const MAX_NESTING = 16;
 const MAX_ENTRIES = 1000;

@@ -178,7 +178,7 @@ export function clusterWarnings(c: Candidate): Finding[] {
 const dnsName = (v: string) => v.toLowerCase().replace(/\.$/, "");
 
 /**
- * An identity field the file gives wins over installDir's (README), but the folder's Ignition
+ * An identity field the file gives wins over installDir's (docs/cluster-file.md), but the folder's Ignition
  * configs were made for the cluster openshift-install recorded there, so machines built from them
  * would belong to that one. Said only where it differs as AWS and DNS read it (names ignoring case;
  * tag keys and regions exactly), and only when this cluster makes machines from the folder

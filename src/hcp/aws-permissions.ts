@@ -28,7 +28,7 @@ type Scope = "any" | "cluster-owned" | "iam-role" | "iam-instance-profile" | "ig
  * AWS evaluates for each of these on the one kind of object it acts on). Not here, so on `*`:
  * creates (the object has no tag to check yet), tagging (ec2:CreateTags, elasticloadbalancing:AddTags),
  * routes, route-table and network-ACL associations and entries, security-group rules, and Route 53
- * (README, "HCP Terraform", says why).
+ * (docs/hcp-terraform.md says why).
  */
 const CLUSTER_OWNED_ACTIONS = new Set([
   "ec2:TerminateInstances",

@@ -91,7 +91,7 @@ export class HcpSetupStack extends TerraformStack {
         terraformVersion: props.terraformVersion,
         description: `Stack ${w.stack}, synthesized by openshift-upi-aws-cdktf`,
       });
-      // How runs start (a repository and its folder, auto-apply) is set in HCP (README: the
+      // How runs start (a repository and its folder, auto-apply) is set in HCP (docs/hcp-terraform.md: the
       // VCS-driven workflow); a later apply of this stack leaves it alone.
       workspace.lifecycle = { ignoreChanges: [...WORKFLOW_SETTINGS] };
       ids.set(w.stack, workspace.id);

@@ -28,7 +28,7 @@ export const machineConfigUrl = (clusterDomain: string, role: "master" | "worker
  * Ignition fetches an `s3://` source with the instance's role through the AWS SDK, which resolves
  * the S3 endpoint of the instance's partition itself: a custom endpoint (aws.serviceEndpoints.s3)
  * cannot be given to it, and older RHCOS do not know the non-commercial partitions. There the
- * bootstrap node fetches the object over https instead (README: "Restricted accounts").
+ * bootstrap node fetches the object over https instead (docs/restricted-accounts.md).
  */
 export function bootstrapFetchesOverHttps(region: string, s3Endpoint?: string): boolean {
   return s3Endpoint !== undefined || partitionOfRegion(region) !== "aws";

@@ -57,10 +57,10 @@ export function protectedInputs(configFile: string, clusters: readonly { readonl
 }
 
 /**
- * The product's own folders beside its package.json (README: Development): code and dependencies.
+ * The product's own folders beside its package.json (docs/development.md): code and dependencies.
  * Not .build, which holds only what is made again (bundles, the bench's outputs).
  */
-const PROJECT_FOLDERS = [".git", "node_modules", "src", "scripts", "test-support", "__tests__", "examples", "schema", "help", "bench", "dist"];
+const PROJECT_FOLDERS = [".git", "node_modules", "src", "scripts", "test-support", "__tests__", "examples", "schema", "help", "docs", "bench", "dist"];
 
 /**
  * The project: its folder may hold outputs (`cdktf.out`), its own folders may not. Installed as a

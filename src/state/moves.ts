@@ -8,7 +8,7 @@ import type { StackRecord } from "../output/record";
 /**
  * Moving a stack's state when its backend settings change: what Terraform does for each pair of
  * backends, and the folder that reaches the previous one. The printed command lines are a
- * contract (README, tests, the HCP suites of issue 21): change them only with those.
+ * contract (docs/deploying.md, tests, the HCP suites of issue 21): change them only with those.
  */
 
 /** The kind of a state location (src/backend/backend.ts stateLocation): what decides how Terraform moves it. */
@@ -132,7 +132,7 @@ export function stateMoveAdvice(from: BackendKind, to: BackendKind, stackDir: st
  * folder when that stack manages the workspace, so that its apply renames it. Its state is local,
  * beside the output folder: when it is there and holds no such workspace (one made by hand or by
  * another tool), undefined. Without it (applied on another machine) the set-up stack is taken to
- * manage the workspaces, as README sets them up.
+ * manage the workspaces, as docs/hcp-terraform.md sets them up.
  */
 export function setupManaging(outdir: string, clusterName: string, location: string): string | undefined {
   const folder = setupStackFolder(outdir, clusterName);
