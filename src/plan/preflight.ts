@@ -3,6 +3,7 @@ import * as path from "node:path";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
 import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, setupManaging, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
+import { cloudBlockOf, hcpWorkspaceExists } from "./hcp";
 import { PLAN_STATE_RULE } from "./rules";
 import { backendSinceInit, needsInit, terraform } from "./terraform";
 
@@ -88,6 +89,20 @@ type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 const lastLine = (text: string) => text.trim().split("\n").filter((l) => l.trim()).pop()?.trim() ?? "no output";
 
 /**
+ * For a cloud block: whether its HCP workspace is absent, asked of HCP's API, since `terraform
+ * init` would create it (src/plan/hcp.ts); false for a workspace that exists and any other backend.
+ */
+async function absentWorkspace(json: unknown): Promise<boolean | { unreadable: string }> {
+  const cloud = cloudBlockOf(json);
+  if (!cloud) return false;
+  try {
+    return !(await hcpWorkspaceExists(cloud));
+  } catch (e) {
+    return { unreadable: (e as Error).message };
+  }
+}
+
+/**
  * What the stack's previous location holds, read in its moved-from folder (init, then state pull).
  * An output recorded before that folder existed has none: a local old state is then read where
  * the product always put it.
@@ -98,6 +113,8 @@ async function oldState(stackDir: string, stack: string, movedFrom: string, run:
     if (!isDefaultLocalState(movedFrom, stack)) return "unchecked";
     return localStateHoldsAnything(stackDir, defaultLocalSettings(stack)) ? "present" : "empty";
   }
+  const absent = await absentWorkspace(JSON.parse(fs.readFileSync(path.join(dir, "main.tf.json"), "utf8")));
+  if (absent !== false) return absent === true ? "empty" : absent;
   const init = await run(() => terraform(dir, ["init", "-input=false", "-no-color"]));
   if (init.code !== 0) return { unreadable: lastLine(init.stderr || init.stdout) };
   const pull = await run(() => terraform(dir, ["state", "pull"]));
@@ -128,6 +145,8 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
   // Terraform itself will not run in such a folder until the state is moved (or -reconfigure).
   if (backendSinceInit(stack.dir, stackJson) === "changed") return judgeStateMove({ ...move, newState: "not initialized" });
   if (!declaresResources(stackJson)) return {};
+  // No workspace yet at the new place: it holds nothing, and an init would create it bare.
+  if ((await absentWorkspace(stackJson)) === true) return judgeStateMove({ ...move, newState: "empty", oldState: await oldState(stack.dir, stack.name, record.movedFrom, run) });
   // A failing init or state pull is left to the plan that follows, which reports it.
   if (needsInit(stack.dir, stackJson)) {
     const init = await run(() => terraform(stack.dir, ["init", "-input=false", "-no-color"]));
