@@ -11,12 +11,13 @@ import { baseCluster } from "../../test-support/synth";
 import { requireTerraform, terraformOk } from "../../test-support/terraform";
 
 /**
- * `npm run plan`'s check of a stack whose state moved between HCP workspaces (a new
- * workspacePrefix) reads the old workspace through the stack's moved-from folder and the new one
- * through the stack folder. `terraform init` on a cloud block creates a missing workspace, bare,
- * and the set-up stack's apply, which renames the old workspace to the new name, then fails on
- * that name: the check asks HCP's API first and creates nothing. Real Terraform against the local
- * HCP double, with a terraform_data resource (Terraform's built-in provider: nothing to install).
+ * `npm run plan`'s check before a stack's plan (src/plan/preflight.ts) with its state in HCP.
+ * `terraform init` on a cloud block creates a missing workspace, bare, and the set-up stack's
+ * apply (which creates the workspaces, or renames them after a workspacePrefix change) then fails
+ * on that name: the check asks HCP's API whether each workspace exists before any init, reads a
+ * moved stack's old workspace through its moved-from folder only when it exists, and plans no
+ * stack whose workspace is missing. Real Terraform against the local HCP double, with a
+ * terraform_data resource (Terraform's built-in provider: nothing to install).
  */
 const ORG = "acme";
 let hcp: HcpDouble;
@@ -41,6 +42,9 @@ function synthesizedMove(from: string, to: string): object {
 }
 const clusterFile = path.join(dir, "cluster.yaml");
 const refusal = (json: object) => planRefusal({ name: "demo-network", dir: stackDir, cluster: loadClusterFile(clusterFile).clusters[0] }, json);
+const missing = (workspace: string) =>
+  `HCP workspace ${ORG}/${workspace} does not exist on ${hcp.hostname}, and terraform init would create it bare (the organization's default execution mode, no state sharing): ` +
+  `apply the set-up stack first, \`terraform -chdir=${path.relative(process.cwd(), path.join(outdir, "hcp", "stacks", "demo-hcp"))} init && terraform -chdir=${path.relative(process.cwd(), path.join(outdir, "hcp", "stacks", "demo-hcp"))} apply\``;
 const workspacesCreated = () => hcp.requests.filter((r) => r.method === "POST" && /\/organizations\/[^/]+\/workspaces$/.test(r.path));
 
 beforeAll(async () => {
@@ -76,11 +80,17 @@ describe("a stack moved between HCP workspaces, checked by npm run plan before i
     expect(workspacesCreated().length).toBe(before);
   }, 60_000);
 
-  test("neither workspace exists (never applied under either prefix): nothing to move, and neither is created", async () => {
+  test("neither workspace exists (never applied under either prefix): nothing to move, but not planned either, and neither is created", async () => {
     const before = workspacesCreated().length;
-    expect(await refusal(synthesizedMove("gone-demo-network", "new-demo-network"))).toEqual({});
+    expect(await refusal(synthesizedMove("gone-demo-network", "new-demo-network"))).toEqual({ failure: missing("new-demo-network") });
     expect([hcp.workspaces.has("gone-demo-network"), hcp.workspaces.has("new-demo-network")]).toEqual([false, false]);
     expect(workspacesCreated().length).toBe(before);
+  }, 60_000);
+
+  test("a stack that declares nothing (ingress until day 2), the new workspace not made yet: not planned, since its init would create it", async () => {
+    const json = synthesizedMove("old-demo-network", "new-demo-network");
+    expect(await refusal({ terraform: (json as { terraform: object }).terraform })).toEqual({ failure: missing("new-demo-network") });
+    expect(hcp.workspaces.has("new-demo-network")).toBe(false);
   }, 60_000);
 
   test("the new workspace made by the set-up stack, empty: both read through Terraform, refused, nothing created", async () => {
@@ -92,5 +102,19 @@ describe("a stack moved between HCP workspaces, checked by npm run plan before i
     expect([fs.existsSync(path.join(stackDir, ".terraform")), fs.existsSync(path.join(stackDir, "moved-from", ".terraform"))]).toEqual([true, true]);
     expect(workspacesCreated().length).toBe(before);
     expect(hcp.currentState("new-demo-network")).toBeUndefined();
+  }, 60_000);
+});
+
+describe("a stack that never moved", () => {
+  test("its workspace not made yet (the set-up stack not applied): not planned, saying to apply the set-up stack; nothing created", async () => {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    fs.mkdirSync(stackDir, { recursive: true });
+    writeOutputRecord(outdir, newOutputRecord({ "demo-network": { cluster: "demo", state: location("fresh-demo-network") } }));
+    const before = workspacesCreated().length;
+    expect(await refusal(stackJson("fresh-demo-network"))).toEqual({ failure: missing("fresh-demo-network") });
+    expect(workspacesCreated().length).toBe(before);
+    // Once it exists, nothing stands in the plan's way.
+    hcp.addWorkspace("fresh-demo-network", { executionMode: "local" });
+    expect(await refusal(stackJson("fresh-demo-network"))).toEqual({});
   }, 60_000);
 });

@@ -12,7 +12,8 @@ import { treeDigest } from "../../test-support/tree-digest";
  * deployed cluster's, say): HCP runs those plans and streams only their rendered log, so it
  * refuses at once, in one line, before it synthesizes, runs Terraform or calls HCP (the double
  * records every request). In a fleet file with a local-execution cluster beside it, the
- * refusal names the remote one.
+ * refusal names the remote one. With local execution and the set-up stack not applied yet, no
+ * stack is planned: `terraform init` would create each workspace bare.
  */
 const ORG = "acme";
 let hcp: HcpDouble;
@@ -46,4 +47,21 @@ test("a fleet with a local-execution cluster beside the remote one: the remote o
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: refusal("demo") });
   expect(fs.existsSync(path.join(dir, "cdktf.out"))).toBe(false);
   expect(hcp.requests).toEqual([]);
+}, 120_000);
+
+test("local execution, the set-up stack not applied: every stack stops before terraform init, naming the set-up command; no workspace is created", async () => {
+  const s = synthCluster(baseCluster({ backend: cloud("local") }), tempDir("upi-hcp-nosetup-"));
+  const r = await runNpmScript("plan", [], { CLUSTER_CONFIG: s.file, CDKTF_OUTDIR: s.outdir, ...hcp.env() });
+  expect(r.status).toBe(2);
+  const setup = path.relative(process.cwd(), path.join(s.outdir, "hcp", "stacks", "demo-hcp"));
+  // The network stack says why; the others wait on it, as on any upstream not planned.
+  expect(r.stdout).toContain(
+    `demo-network: HCP workspace ${ORG}/p-demo-network does not exist on ${hcp.hostname}, and terraform init would create it bare (the organization's default execution mode, no state sharing): ` +
+      `apply the set-up stack first, \`terraform -chdir=${setup} init && terraform -chdir=${setup} apply\``,
+  );
+  expect(r.stdout).toMatch(/demo-network +- +- +- +- +failed \(below\)\n/);
+  expect(r.stdout).toMatch(/demo-ingress +- +- +- +- +waits on demo-infra\n/);
+  expect(hcp.requests.filter((q) => q.method !== "GET")).toEqual([]);
+  expect(hcp.workspaces.size).toBe(0);
+  expect(fs.readdirSync(path.join(s.outdir, "stacks")).filter((stack) => fs.existsSync(path.join(s.outdir, "stacks", stack, ".terraform")))).toEqual([]);
 }, 120_000);

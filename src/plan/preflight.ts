@@ -3,6 +3,8 @@ import * as path from "node:path";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
 import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, setupManaging, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
+import { setupStackFolder } from "../hcp/names";
+import { shellWord } from "../shell-word";
 import { cloudBlockOf, hcpWorkspaceExists } from "./hcp";
 import { PLAN_STATE_RULE } from "./rules";
 import { backendSinceInit, needsInit, terraform } from "./terraform";
@@ -15,10 +17,14 @@ export interface StackToPlan {
   readonly cluster: ClusterConfig;
 }
 
-/** Whether a stack may be planned: a refusal stops it, a warning (an acknowledged refusal) is reported. */
+/**
+ * Whether a stack may be planned: a refusal stops it, a warning (an acknowledged refusal) is
+ * reported, a failure stops it on what must be set up first (no rule to acknowledge).
+ */
 export interface Preflight {
   readonly refusal?: string;
   readonly warning?: string;
+  readonly failure?: string;
 }
 
 /** What the new state location holds, as far as it can be known without a plan. */
@@ -103,6 +109,20 @@ async function absentWorkspace(json: unknown): Promise<boolean | { unreadable: s
 }
 
 /**
+ * Why a stack whose HCP workspace does not exist is not planned: `terraform init` would create it
+ * with a name and nothing else (the organization's default execution mode, no state sharing, no
+ * credentials), and the set-up stack, applied after, would fail on its name.
+ */
+function missingWorkspace(stackJson: unknown, outdir: string, clusterName: string): string {
+  const cloud = cloudBlockOf(stackJson)!;
+  const setup = shellWord(path.relative(process.cwd(), setupStackFolder(outdir, clusterName)) || ".");
+  return (
+    `HCP workspace ${cloud.organization}/${cloud.workspaces.name} does not exist on ${cloud.hostname ?? "app.terraform.io"}, and terraform init would create it bare ` +
+    `(the organization's default execution mode, no state sharing): apply the set-up stack first, \`terraform -chdir=${setup} init && terraform -chdir=${setup} apply\``
+  );
+}
+
+/**
  * What the stack's previous location holds, read in its moved-from folder (init, then state pull).
  * An output recorded before that folder existed has none: a local old state is then read where
  * the product always put it.
@@ -129,8 +149,12 @@ async function oldState(stackDir: string, stack: string, movedFrom: string, run:
  * same in the moved-from folder, which reads the old place.
  */
 export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: Limit = (fn) => fn()): Promise<Preflight> {
-  const record = readOutputRecord(path.dirname(path.dirname(stack.dir)))?.stacks[stack.name];
-  if (!record?.movedFrom || !record.state) return {};
+  const outdir = path.dirname(path.dirname(stack.dir));
+  const record = readOutputRecord(outdir)?.stacks[stack.name];
+  // An HCP workspace that does not exist: terraform init would create it bare (one request per stack, at the limiter's pace: HCP limits a token's rate).
+  const absent = (await run(() => absentWorkspace(stackJson))) === true;
+  const missing = () => ({ failure: missingWorkspace(stackJson, outdir, stack.cluster.clusterName) });
+  if (!record?.movedFrom || !record.state) return absent ? missing() : {};
   const shownDir = path.relative(process.cwd(), stack.dir) || ".";
   const from = backendKind(record.movedFrom);
   const setup = from === "cloud" ? setupManaging(path.dirname(path.dirname(stack.dir)), stack.cluster.clusterName, record.movedFrom) : undefined;
@@ -144,9 +168,13 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
   };
   // Terraform itself will not run in such a folder until the state is moved (or -reconfigure).
   if (backendSinceInit(stack.dir, stackJson) === "changed") return judgeStateMove({ ...move, newState: "not initialized" });
+  // No workspace yet at the new place: it holds nothing, and is not to be created here.
+  if (absent) {
+    if (!declaresResources(stackJson)) return missing();
+    const verdict = judgeStateMove({ ...move, newState: "empty", oldState: await oldState(stack.dir, stack.name, record.movedFrom, run) });
+    return verdict.refusal ? verdict : missing();
+  }
   if (!declaresResources(stackJson)) return {};
-  // No workspace yet at the new place: it holds nothing, and an init would create it bare.
-  if ((await absentWorkspace(stackJson)) === true) return judgeStateMove({ ...move, newState: "empty", oldState: await oldState(stack.dir, stack.name, record.movedFrom, run) });
   // A failing init or state pull is left to the plan that follows, which reports it.
   if (needsInit(stack.dir, stackJson)) {
     const init = await run(() => terraform(stack.dir, ["init", "-input=false", "-no-color"]));
