@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { loadClusterFile } from "../../src/config/load";
 import { newOutputRecord, writeOutputRecord } from "../../src/output/record";
+import { hcpWorkspaceExists } from "../../src/plan/hcp";
 import { planRefusal } from "../../src/plan/preflight";
 import { writeMovedFromFolders } from "../../src/state/moves";
 import { HcpDouble } from "../../test-support/hcp-double";
@@ -117,4 +118,14 @@ describe("a stack that never moved", () => {
     hcp.addWorkspace("fresh-demo-network", { executionMode: "local" });
     expect(await refusal(stackJson("fresh-demo-network"))).toEqual({});
   }, 60_000);
+});
+
+test("the API check: a workspace that exists, one that does not, and a token HCP refuses (one line, naming the fix)", async () => {
+  const ask = (workspace: string, env: NodeJS.ProcessEnv = process.env) => hcpWorkspaceExists(cloud(workspace).cloud, env);
+  expect([await ask("old-demo-network"), await ask("never-demo-network")]).toEqual([true, false]);
+  const badToken = path.join(dir, "bad.rc");
+  fs.writeFileSync(badToken, `credentials "${hcp.hostname}" {\n  token = "wrong"\n}\n`);
+  await expect(ask("old-demo-network", { ...process.env, TF_CLI_CONFIG_FILE: badToken })).rejects.toThrow(
+    `workspace ${ORG}/old-demo-network: the token for ${hcp.hostname} was refused (401); run terraform login ${hcp.hostname}`,
+  );
 });
