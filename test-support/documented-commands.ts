@@ -432,6 +432,11 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
       ["openshift-install-bootstrap-complete", "openshift-install wait-for bootstrap-complete", "Red Hat's installer, waiting on the running cluster"],
       ["openshift-install-destroy", "openshift-install destroy", "Red Hat's installer, named for how it finds a cluster's resources"],
       ["aws-opt-in-zone", "aws ec2 modify-availability-zone-group --region us-east-1 --group-name us-east-1-nyc-1 --opt-in-status opted-in", "the AWS CLI, an account setting our plan's postcondition asks for"],
+      [
+        "aws-oidc-provider-check",
+        `aws iam list-open-id-connect-providers --query "OpenIDConnectProviderList[?ends_with(Arn, '/app.terraform.io')].Arn" --output text`,
+        "the AWS CLI (no test prerequisite): whether the account has the HCP host's IAM OIDC provider; __tests__/hcp/run-role.e2e.test.ts asks IAM the same through the SDK on both paths",
+      ],
       ["aws-s3-mb", "aws s3 mb", "the CloudFormation flow's step that our bootstrap stack replaces"],
       ["aws-s3-cp", "aws s3 cp bootstrap.ign", "the CloudFormation flow's step that our bootstrap stack replaces"],
       ["jq-infra-id", "jq -r .infraID metadata.json", "the CloudFormation flow's step that installDir replaces"],

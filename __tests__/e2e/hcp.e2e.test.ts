@@ -23,6 +23,10 @@ import { stepTimer } from "../../test-support/timings";
  * Another checkout with another workspacePrefix stops on the own-state guard's message.
  * Wall time: 218 to 255 s on the two shared cores (the local deploy of network and infra 104 to
  * 115 s, cdktf deploy 40 s, npm run plan 14 to 24 s, npm run plan on the empty workspaces 12 to 55 s).
+ *
+ * Between those two, an edit a guard refuses (a new root-volume KMS key, PLAN-EC2-1), synthesized
+ * into a fresh folder and planned with plain Terraform, stops on the rule's message, the
+ * workspace's state untouched: 4 to 6 s more (whole suite 225 and 246 s in two runs).
  */
 jest.setTimeout(900_000);
 
@@ -30,6 +34,7 @@ const ORG = "acme";
 const PREFIX = "e2e-";
 const STACKS = ["demo-network", "demo-infra", "demo-bootstrap", "demo-machines", "demo-ingress"];
 const NETWORK = { availabilityZones: 1, natGateways: "single" };
+const KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 let env: EmulatorCluster;
 let hcp: HcpDouble;
@@ -161,6 +166,23 @@ describe("cdktf deploy '*' as docs/hcp-terraform.md writes it, state in HCP work
     expect({ code: r.code, output: r.code === 0 ? "" : `${r.stdout}\n${r.stderr}` }).toEqual({ code: 0, output: "" });
     for (const stack of STACKS) expect(row(r.stdout, stack)).toEqual(["0", "0", "0", "0", "no changes"]);
     expect(r.stdout).toContain("No changes: the infrastructure matches the cluster file.");
+  });
+
+  test("a guard refuses an edit with its state in HCP: plain terraform plan of a fresh folder stops on PLAN-EC2-1, and the workspace keeps its state version, unlocked", async () => {
+    const ws = hcp.workspaces.get(workspace("demo-machines"))!;
+    const before = { versions: ws.stateVersions.map((v) => v.id), serial: hcp.currentState(ws.name).serial };
+    // A fresh output folder (no record of an earlier synth), as in another checkout or an HCP VCS run.
+    const out = path.join(env.dir, "kms-key");
+    env.synth({ network: NETWORK, backend: cloudBackend(), machines: { rhcosAmi: env.ami, controlPlane: { rootVolume: { kmsKeyArn: KMS_KEY } } } }, out);
+    const dir = env.stackDir("demo-machines", out);
+    await terraformOk(dir, ["init", "-input=false", "-no-color"], cloudEnv());
+    const plan = await timed("refused plan (PLAN-EC2-1)", () => terraform(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"], cloudEnv()));
+    expect(plan.code).toBe(1);
+    const text = oneLine(plan).replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+    for (const n of [0, 1, 2]) expect(text).toContain(`replaces control-plane instance demo-x7k2p-master-${n} (root_block_device.kms_key_id (unset) -> ${KMS_KEY})`);
+    expect(text).toContain("[PLAN-EC2-1] control-plane instances are never replaced or deleted by an apply: this plan replaces");
+    expect(text).toContain("If it is deliberate, acknowledge PLAN-EC2-1 in the cluster file's guardrails.acknowledge");
+    expect({ versions: ws.stateVersions.map((v) => v.id), serial: hcp.currentState(ws.name).serial, lockedBy: ws.lockedBy }).toEqual({ ...before, lockedBy: undefined });
   });
 
   test("another checkout with another workspacePrefix: each stack stops on the own-state guard's message, not on Unable to find remote state", async () => {

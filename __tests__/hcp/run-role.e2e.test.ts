@@ -1,7 +1,8 @@
 import { GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { setupStackFolder } from "../../src/hcp/names";
+import { oidcProviderQuery, setupStackFolder } from "../../src/hcp/names";
+import { documentedEntry } from "../../test-support/documented-commands";
 import { awsClients } from "../../test-support/aws";
 import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
 import { tempDir } from "../../test-support/paths";
@@ -69,10 +70,36 @@ describe("the run role on the emulator", () => {
   let trust: unknown;
   let providerArn: string;
 
+  /**
+   * What the summary's check prints (`aws iam list-open-id-connect-providers --query
+   * "OpenIDConnectProviderList[?ends_with(Arn, '/<host>')].Arn"`), asked through the SDK: the AWS
+   * CLI is no test prerequisite.
+   */
+  async function providersListed(): Promise<string[]> {
+    const listed = (await awsClients(emulator.endpoint).iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? [];
+    return listed.map((p) => p.Arn!).filter((arn) => arn.endsWith(`/${HOST}`));
+  }
+  const oneLine = (r: { stdout: string; stderr: string }) => `${r.stdout}\n${r.stderr}`.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+
+  test("the check the summary prints is the one README shows (the registry's form)", () => {
+    expect(oidcProviderQuery(HOST)).toBe(documentedEntry("aws-oidc-provider-check").forms[0]);
+  });
+
+  test("an account without the provider: the check prints nothing, and told it has one, the plan stops on the lookup and creates nothing", async () => {
+    expect(await providersListed()).toEqual([]);
+    const folder = awsHalfFolder("told-wrong");
+    await terraformOk(folder, ["init", "-input=false"], env);
+    const r = await terraform(folder, ["apply", "-auto-approve", "-input=false", "-no-color", "-var", "existing_oidc_provider=true"], env);
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toContain(`Error: finding IAM OIDC Provider by url (https://${HOST}): not found with data.aws_iam_openid_connect_provider.existing-oidc-provider[0]`);
+    expect(await providersListed()).toEqual([]);
+  }, 300_000);
+
   test("applies: one OIDC provider for https://<host> with AWS's audience, a role trusting it, the derived policy", async () => {
     const folder = awsHalfFolder("first");
     await terraformOk(folder, ["init", "-input=false"], env);
     await terraformOk(folder, ["apply", "-auto-approve", "-input=false"], env);
+    expect(await providersListed()).toHaveLength(1);
     const outputs = JSON.parse((await terraformOk(folder, ["output", "-json"], env)).stdout);
     roleArn = outputs.RunRoleArn.value;
     const iam = awsClients(emulator.endpoint).iam;
@@ -109,7 +136,21 @@ describe("the run role on the emulator", () => {
     expect(assumeRoleWithWebIdentity(trust, roleArn, t())).toBe("ImplicitlyDenied");
   });
 
+  test("a second cluster, applied without the variable in an account that has the provider: the apply fails naming it, and creates no role", async () => {
+    expect(await providersListed()).toStrictEqual([providerArn]);
+    const folder = awsHalfFolder("untold", { clusterName: "api", infraId: "api-z9y8x" });
+    await terraformOk(folder, ["init", "-input=false"], env);
+    const r = await terraform(folder, ["apply", "-auto-approve", "-input=false", "-no-color"], env);
+    expect(r.code).toBe(1);
+    // AWS adds "Provider with url https://<host> already exists"; moto says "Unknown".
+    expect(oneLine(r)).toMatch(/Error: creating IAM OIDC Provider: .*EntityAlreadyExists: .* with aws_iam_openid_connect_provider\.oidc-provider\[0\]/);
+    const iam = awsClients(emulator.endpoint).iam;
+    await expect(iam.send(new GetRoleCommand({ RoleName: "hcp-run-api-z9y8x" }))).rejects.toThrow("Role hcp-run-api-z9y8x not found");
+  }, 300_000);
+
   test("a second cluster in the account uses the existing OIDC provider (-var existing_oidc_provider=true), and leaves it on destroy", async () => {
+    // The check prints the provider's ARN: the summary's cue for the variable.
+    expect(await providersListed()).toStrictEqual([providerArn]);
     const folder = awsHalfFolder("second", { clusterName: "web", infraId: "web-a1b2c" });
     await terraformOk(folder, ["init", "-input=false"], env);
     const plan = await terraform(folder, ["plan", "-input=false", "-var", "existing_oidc_provider=true", "-no-color"], env);

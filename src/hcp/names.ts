@@ -28,3 +28,12 @@ export const setupStackFolder = (outdir: string, clusterName: string) => path.jo
  * a new synth, which replaces the output folder whole, never loses it.
  */
 export const setupStatePath = (clusterName: string) => localStatePath(setupStackName(clusterName), 4);
+
+/**
+ * The AWS CLI line that prints the ARN of the account's IAM OIDC provider for `https://<hostname>`,
+ * or nothing. IAM holds one per URL per account, and the aws provider has no data source that
+ * lists them (the singular one fails when there is none), so the set-up stack cannot find out
+ * without failing in one of the two cases: the administrator tells it, with this line.
+ */
+export const oidcProviderQuery = (hostname: string) =>
+  `aws iam list-open-id-connect-providers --query "OpenIDConnectProviderList[?ends_with(Arn, '/${hostname}')].Arn" --output text`;

@@ -1,7 +1,7 @@
 import type { ClusterConfig } from "../config/load";
 import { shellWord } from "../shell-word";
 import { clusterStackNames } from "../stacks/names";
-import { cloudAwsCredentials, setupStackFolder } from "./names";
+import { cloudAwsCredentials, oidcProviderQuery, setupStackFolder } from "./names";
 
 export interface NextStep {
   readonly command: string;
@@ -18,7 +18,19 @@ export function cloudNextSteps(clusters: readonly ClusterConfig[], outdir: strin
   const hosts = [...new Set(cloudClusters.map((c) => c.backend.cloud!.hostname))];
   return [
     ...hosts.map((host) => ({ command: `terraform login ${shellWord(host)}`, description: `a token for ${host} (once per machine)` })),
-    ...cloudClusters.map((c) => setupStep(c, outdir)),
+    ...cloudClusters.flatMap((c) => [...oidcProviderCheck(c), setupStep(c, outdir)]),
+  ];
+}
+
+/** How the administrator tells whether the set-up stack must create the OIDC provider or adopt the account's (src/hcp/names.ts). */
+function oidcProviderCheck(cluster: ClusterConfig): NextStep[] {
+  const cloud = cluster.backend.cloud!;
+  if (cloudAwsCredentials(cloud) !== "dynamic" || cloud.awsRoleArn) return [];
+  return [
+    {
+      command: oidcProviderQuery(cloud.hostname),
+      description: `with ${cluster.clusterName}'s AWS credentials: an ARN printed means the account has its one IAM OIDC provider for https://${cloud.hostname} already; then apply the set-up stack below with -var existing_oidc_provider=true, else without`,
+    },
   ];
 }
 
@@ -26,10 +38,10 @@ function setupStep(cluster: ClusterConfig, outdir: string): NextStep {
   const cloud = cluster.backend.cloud!;
   const folder = shellWord(setupStackFolder(outdir, cluster.clusterName));
   const workspaces = clusterStackNames(cluster.clusterName).map((s) => `${cloud.workspacePrefix}${s}`);
-  // The run role's OIDC provider: IAM holds one per URL per account, which the stack creates unless told it exists.
+  // The run role's OIDC provider: IAM holds one per URL per account, which the stack creates unless told it exists (oidcProviderCheck).
   const oidc =
     cloudAwsCredentials(cloud) === "dynamic" && !cloud.awsRoleArn
-      ? `; add -var existing_oidc_provider=true to apply when the account already has an IAM OIDC provider for https://${cloud.hostname}`
+      ? `; add -var existing_oidc_provider=true to apply when the account already has an IAM OIDC provider for https://${cloud.hostname} (the line above tells)`
       : "";
   return {
     command: `terraform -chdir=${folder} init && terraform -chdir=${folder} apply`,

@@ -15,6 +15,7 @@ import { CLOUD_EXECUTION_MODES } from "../defaults";
 import { agentPoolProblem, hostnameProblem, organizationProblem, projectProblem, terraformVersionProblem } from "../validation/backend";
 import { assertValidProps, echo, Problems, PropProblem } from "../validation/problems";
 import { PolicyStatement } from "./aws-permissions";
+import { oidcProviderQuery } from "./names";
 import type { WorkloadWorkspace } from "./workspaces";
 
 /** HCP's audience for AWS dynamic credentials (TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE's default). */
@@ -121,6 +122,8 @@ export class HcpSetupStack extends TerraformStack {
    * The OIDC provider for the host and a role only this cluster's workspaces can assume. IAM
    * holds one OIDC provider per URL per account, shared by every cluster there: with
    * `-var existing_oidc_provider=true` the account's one is read, neither owned nor deleted here.
+   * No data source of the aws provider lists OIDC providers and the singular one fails when there
+   * is none, so no configuration adopts it without failing in one case: the administrator says.
    */
   private runRole(hostname: string, organization: string, project: string, workspaces: WorkloadWorkspace[], props: RunRoleProps): string {
     new AwsProvider(this, "aws", props.provider);
@@ -128,7 +131,7 @@ export class HcpSetupStack extends TerraformStack {
     const existing = new TerraformVariable(this, "existing_oidc_provider", {
       type: "bool",
       default: false,
-      description: `true when the account already has an IAM OIDC provider for ${url} (aws iam list-open-id-connect-providers): it is used, not created`,
+      description: `true when the account already has an IAM OIDC provider for ${url} (\`${oidcProviderQuery(hostname)}\` prints its ARN): it is used, not created`,
     });
     const created = new IamOpenidConnectProvider(this, "oidc-provider", { url, clientIdList: [AWS_WORKLOAD_AUDIENCE] });
     created.count = Token.asNumber(Fn.conditional(existing.booleanValue, 0, 1));

@@ -197,3 +197,36 @@ export function explainOwnStateRead(error: string, stack: string, location: stri
     `(an earlier backend setting, or another checkout's). Nothing was changed. Move that state here, or adopt the objects with terraform import`
   );
 }
+
+/** A stack's `terraform.cloud` block, as synthesized (src/backend/backend.ts). */
+export interface CloudBlockSettings {
+  readonly organization: string;
+  /** @default "app.terraform.io" */
+  readonly hostname?: string;
+  readonly workspaces: { readonly name: string };
+}
+
+/** The cloud block of a stack's (or moved-from folder's) Terraform JSON; undefined for any other backend. */
+export function cloudBlockOf(json: any): CloudBlockSettings | undefined {
+  const cloud = json?.terraform?.cloud;
+  return typeof cloud?.organization === "string" && typeof cloud?.workspaces?.name === "string" ? cloud : undefined;
+}
+
+/**
+ * Whether the cloud block's workspace exists, asked of HCP's API (GET
+ * /api/v2/organizations/:org/workspaces/:name) with Terraform's token for the host. `terraform
+ * init` on a cloud block creates a missing workspace, bare (the organization's default execution
+ * mode, no sharing, no credentials), and a later apply of the set-up stack then fails on its name:
+ * what only reads must ask first. A 404 is "absent": HCP answers it too for a workspace the
+ * token may not see, which Terraform could not read either.
+ */
+export async function hcpWorkspaceExists(cloud: CloudBlockSettings, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const hostname = cloud.hostname ?? "app.terraform.io";
+  const token = hcpToken(hostname, env);
+  if (!token) throw new HcpApiError(`no token for ${hostname}; run terraform login ${hostname}`);
+  const what = `workspace ${cloud.organization}/${cloud.workspaces.name}`;
+  const r = await get(`https://${hostname}/api/v2/organizations/${encodeURIComponent(cloud.organization)}/workspaces/${encodeURIComponent(cloud.workspaces.name)}`, token, trustedCas(env));
+  if (r.status === 200) return true;
+  if (r.status === 404) return false;
+  throw new HcpApiError(explain(r.status, what, hostname));
+}

@@ -55,8 +55,9 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
   const attempt = async (stack: StackToPlan, stackJson: unknown): Promise<Attempt> => {
-    const { refusal, warning } = await mayPlan(stack, stackJson, run);
+    const { refusal, warning, failure } = await mayPlan(stack, stackJson, run);
     if (refusal) return { status: "refused", reason: refusal };
+    if (failure) return { status: "failed", reason: failure };
     if (warning) warnings.set(stack.name, warning);
     if (needsInit(stack.dir, stackJson)) {
       const init = await run(() => (progress(`${stack.name}: terraform init`), terraform(stack.dir, ["init", "-input=false", "-no-color"])));

@@ -3,6 +3,9 @@ import * as path from "node:path";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
 import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, setupManaging, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
+import { setupStackFolder } from "../hcp/names";
+import { shellWord } from "../shell-word";
+import { cloudBlockOf, hcpWorkspaceExists } from "./hcp";
 import { PLAN_STATE_RULE } from "./rules";
 import { backendSinceInit, needsInit, terraform } from "./terraform";
 
@@ -14,10 +17,14 @@ export interface StackToPlan {
   readonly cluster: ClusterConfig;
 }
 
-/** Whether a stack may be planned: a refusal stops it, a warning (an acknowledged refusal) is reported. */
+/**
+ * Whether a stack may be planned: a refusal stops it, a warning (an acknowledged refusal) is
+ * reported, a failure stops it on what must be set up first (no rule to acknowledge).
+ */
 export interface Preflight {
   readonly refusal?: string;
   readonly warning?: string;
+  readonly failure?: string;
 }
 
 /** What the new state location holds, as far as it can be known without a plan. */
@@ -88,6 +95,34 @@ type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 const lastLine = (text: string) => text.trim().split("\n").filter((l) => l.trim()).pop()?.trim() ?? "no output";
 
 /**
+ * For a cloud block: whether its HCP workspace is absent, asked of HCP's API, since `terraform
+ * init` would create it (src/plan/hcp.ts); false for a workspace that exists and any other backend.
+ */
+async function absentWorkspace(json: unknown): Promise<boolean | { unreadable: string }> {
+  const cloud = cloudBlockOf(json);
+  if (!cloud) return false;
+  try {
+    return !(await hcpWorkspaceExists(cloud));
+  } catch (e) {
+    return { unreadable: (e as Error).message };
+  }
+}
+
+/**
+ * Why a stack whose HCP workspace does not exist is not planned: `terraform init` would create it
+ * with a name and nothing else (the organization's default execution mode, no state sharing, no
+ * credentials), and the set-up stack, applied after, would fail on its name.
+ */
+function missingWorkspace(stackJson: unknown, outdir: string, clusterName: string): string {
+  const cloud = cloudBlockOf(stackJson)!;
+  const setup = shellWord(path.relative(process.cwd(), setupStackFolder(outdir, clusterName)) || ".");
+  return (
+    `HCP workspace ${cloud.organization}/${cloud.workspaces.name} does not exist on ${cloud.hostname ?? "app.terraform.io"}, and terraform init would create it bare ` +
+    `(the organization's default execution mode, no state sharing): apply the set-up stack first, \`terraform -chdir=${setup} init && terraform -chdir=${setup} apply\``
+  );
+}
+
+/**
  * What the stack's previous location holds, read in its moved-from folder (init, then state pull).
  * An output recorded before that folder existed has none: a local old state is then read where
  * the product always put it.
@@ -98,6 +133,8 @@ async function oldState(stackDir: string, stack: string, movedFrom: string, run:
     if (!isDefaultLocalState(movedFrom, stack)) return "unchecked";
     return localStateHoldsAnything(stackDir, defaultLocalSettings(stack)) ? "present" : "empty";
   }
+  const absent = await absentWorkspace(JSON.parse(fs.readFileSync(path.join(dir, "main.tf.json"), "utf8")));
+  if (absent !== false) return absent === true ? "empty" : absent;
   const init = await run(() => terraform(dir, ["init", "-input=false", "-no-color"]));
   if (init.code !== 0) return { unreadable: lastLine(init.stderr || init.stdout) };
   const pull = await run(() => terraform(dir, ["state", "pull"]));
@@ -112,8 +149,12 @@ async function oldState(stackDir: string, stack: string, movedFrom: string, run:
  * same in the moved-from folder, which reads the old place.
  */
 export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: Limit = (fn) => fn()): Promise<Preflight> {
-  const record = readOutputRecord(path.dirname(path.dirname(stack.dir)))?.stacks[stack.name];
-  if (!record?.movedFrom || !record.state) return {};
+  const outdir = path.dirname(path.dirname(stack.dir));
+  const record = readOutputRecord(outdir)?.stacks[stack.name];
+  // An HCP workspace that does not exist: terraform init would create it bare (one request per stack, at the limiter's pace: HCP limits a token's rate).
+  const absent = (await run(() => absentWorkspace(stackJson))) === true;
+  const missing = () => ({ failure: missingWorkspace(stackJson, outdir, stack.cluster.clusterName) });
+  if (!record?.movedFrom || !record.state) return absent ? missing() : {};
   const shownDir = path.relative(process.cwd(), stack.dir) || ".";
   const from = backendKind(record.movedFrom);
   const setup = from === "cloud" ? setupManaging(path.dirname(path.dirname(stack.dir)), stack.cluster.clusterName, record.movedFrom) : undefined;
@@ -127,6 +168,12 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
   };
   // Terraform itself will not run in such a folder until the state is moved (or -reconfigure).
   if (backendSinceInit(stack.dir, stackJson) === "changed") return judgeStateMove({ ...move, newState: "not initialized" });
+  // No workspace yet at the new place: it holds nothing, and is not to be created here.
+  if (absent) {
+    if (!declaresResources(stackJson)) return missing();
+    const verdict = judgeStateMove({ ...move, newState: "empty", oldState: await oldState(stack.dir, stack.name, record.movedFrom, run) });
+    return verdict.refusal ? verdict : missing();
+  }
   if (!declaresResources(stackJson)) return {};
   // A failing init or state pull is left to the plan that follows, which reports it.
   if (needsInit(stack.dir, stackJson)) {
