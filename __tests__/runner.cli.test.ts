@@ -114,7 +114,7 @@ if (process.env.FAIL === "uncaught") fail();
   test("the program runs from its own folder, with the V8 flags on node's command line and NODE_EXTRA_CA_CERTS cleared", () => {
     const out = JSON.parse(run({ NODE_EXTRA_CA_CERTS: "/nonexistent/ca.pem" }).stdout);
     expect(out.dirname).toBe(dir);
-    expect(out.execArgv).toEqual(["--enable-source-maps", "--no-allocation-site-pretenuring"]);
+    expect(out.execArgv).toEqual(["--enable-source-maps", "--no-allocation-site-pretenuring", "--interrupt-budget=540672"]);
     expect(out.caCerts).toBe("");
   });
 
