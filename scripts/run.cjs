@@ -69,6 +69,37 @@ const lazyRequires = {
   },
 };
 
+/**
+ * The product reads one function of @aws-sdk/util-endpoints, `partition` (a region's partition,
+ * from the SDK's own region list), which the package re-exports from @aws-sdk/core's client
+ * module: bundled whole, that is 350 modules of SDK client code (its middleware, its shared-config
+ * file reader, fs/promises and readline) set up on every synth (a few milliseconds) for nothing.
+ * The bundle takes the one module that defines it. Only named imports of `partition` are sent
+ * there: esbuild refuses to build if that module no longer exports it, and anything else imported
+ * from the package is bundled as it is.
+ */
+const PARTITION_MODULE = "dist-es/submodules/client/util-endpoints/lib/aws/partition.js";
+const partitionOnly = {
+  name: "partition-only",
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/util-endpoints$/ }, (args) => {
+      if (args.kind !== "import-statement") return undefined;
+      const importer = fs.readFileSync(args.importer, "utf8");
+      // Each import of the package in the importing file names `partition` alone.
+      const imports = importer.match(/import\s*\{[^}]*\}\s*from\s*["']@aws-sdk\/util-endpoints["']/g) ?? [];
+      if (!imports.length || !imports.every((i) => /^import\s*\{\s*partition\s*\}/.test(i))) return undefined;
+      try {
+        const endpoints = path.dirname(require.resolve("@aws-sdk/util-endpoints/package.json", { paths: [args.resolveDir] }));
+        const core = path.dirname(require.resolve("@aws-sdk/core/package.json", { paths: [endpoints] }));
+        const file = path.join(core, PARTITION_MODULE);
+        return fs.existsSync(file) ? { path: file } : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+  },
+};
+
 async function build() {
   // Several synths may start at once (parallel tests, fleets of CI jobs): each builds its own
   // files and renames them into place, the map first, so none ever loads a half-written bundle.
@@ -90,7 +121,7 @@ async function build() {
     metafile: true,
     write: false,
     logLevel: "warning",
-    plugins: [lazyRequires],
+    plugins: [lazyRequires, partitionOnly],
     // cdktf writes every stack's JSON through json-stable-stringify; this copy writes the same
     // text several times faster (a tenth of a large fleet's synth).
     alias: { "json-stable-stringify": "./src/cdktf/stable-stringify.ts" },
