@@ -51,17 +51,23 @@ function isFresh(source, builtMs) {
  * its streams and zlib glue (lib/private/fs.js; only a directory asset is zipped, and this
  * product's one asset, bootstrap.ign, is a file), and Node's child_process, with net and dgram
  * (its execSync checks a Terraform binary's version and runs cdktf's test matchers, which synth
- * never asks for). In the bundle each is required where it is used. If cdktf changes such a
+ * never asks for), `semver`, which compiles some forty regular expressions as it loads (only that
+ * version check uses it), and Node's `assert`, which cdktf calls only to throw (on an element
+ * without a type, a logical ID changed too late, both count and forEach). In the bundle each is
+ * required where it is used; an assertion that holds requires nothing. If cdktf changes such a
  * line, it is bundled as it is.
  */
 const LAZY_REQUIRES = [
   ['const archiver = require("archiver");', 'const archiver = (...a) => require("archiver")(...a);'],
   ['const child_process_1 = require("child_process");', 'const child_process_1 = { execSync: (...a) => require("child_process").execSync(...a) };'],
+  ['const semver = require("semver");', 'const semver = { satisfies: (...a) => require("semver").satisfies(...a) };'],
+  ['const assert_1 = require("assert");', 'const assert_1 = { ok: (value, message) => value || require("assert").ok(value, message) };'],
+  ['const assert = require("assert");', 'const assert = (value, message) => value || require("assert")(value, message);'],
 ];
 const lazyRequires = {
   name: "lazy-requires",
   setup(b) {
-    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/](private[\\/]fs|validations[\\/]validate-binary-version|testing[\\/]matchers)\.js$/ }, (args) => {
+    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/](private[\\/]fs|validations[\\/]validate-binary-version|testing[\\/]matchers|terraform-(element|resource|data-source))\.js$/ }, (args) => {
       const source = fs.readFileSync(args.path, "utf8");
       const contents = LAZY_REQUIRES.reduce((text, [eager, lazy]) => text.replace(eager, lazy), source);
       return contents === source ? undefined : { contents, loader: "js" };
