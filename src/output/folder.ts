@@ -147,11 +147,17 @@ function previousClusters(dir: string, shown: string): Set<string> {
   return new Set(Object.keys(manifest.stacks).map((name) => name.slice(0, Math.max(0, name.lastIndexOf("-")))));
 }
 
+/**
+ * A folder's entries in a fixed order, so the first unrelated one named is the same on every file
+ * system: by code unit, as localeCompare would first load ICU's collation (6 ms of a synth).
+ */
+const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 /** Refuses the first thing in a previous output that synth did not write, naming it. */
 function refuseUnrelated(dir: string, shown: string, clusters: Set<string>) {
   const unrelated = (name: string) =>
     new OutputFolderError(path.join(shown, name), `is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`);
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort(byName)) {
     const known =
       (entry.isFile() && (entry.name === MANIFEST || entry.name === OUTPUT_RECORD_FILE)) ||
       (entry.isDirectory() && (entry.name === STACKS || entry.name === SETUP_APP_FOLDER)) ||
@@ -160,16 +166,16 @@ function refuseUnrelated(dir: string, shown: string, clusters: Set<string>) {
     if (!known) throw unrelated(entry.name);
   }
   if (fs.existsSync(path.join(dir, SETUP_APP_FOLDER))) {
-    for (const entry of fs.readdirSync(path.join(dir, SETUP_APP_FOLDER), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs.readdirSync(path.join(dir, SETUP_APP_FOLDER), { withFileTypes: true }).sort(byName)) {
       if (!((entry.isFile() && entry.name === MANIFEST) || (entry.isDirectory() && entry.name === STACKS))) throw unrelated(path.join(SETUP_APP_FOLDER, entry.name));
     }
   }
   for (const folder of STACK_FOLDERS.filter((f) => fs.existsSync(path.join(dir, f)))) {
-    for (const entry of fs.readdirSync(path.join(dir, folder), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs.readdirSync(path.join(dir, folder), { withFileTypes: true }).sort(byName)) {
       const stack = path.join(folder, entry.name);
       // A stack folder is a stack of this output's clusters, `<cluster>-<part>`; a folder of the user's is not.
       if (!entry.isDirectory() || !clusters.has(entry.name.slice(0, Math.max(0, entry.name.lastIndexOf("-"))))) throw unrelated(stack);
-      for (const inner of fs.readdirSync(path.join(dir, stack), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const inner of fs.readdirSync(path.join(dir, stack), { withFileTypes: true }).sort(byName)) {
         if (!stackFolderEntry(inner)) throw unrelated(path.join(stack, inner.name));
       }
     }
