@@ -42,6 +42,13 @@
 10. A deleted NAT gateway keeps its network interface (moto only marks the gateway deleted), so
    every torn-down VPC with NAT gateways leaves one interface per gateway. Here the interface
    goes with the gateway, and its Elastic IP is disassociated, as in EC2.
+11. moto's backends are not safe for concurrent access (its documentation says so, getmoto/moto#7166),
+   but its server handles each request on a thread of its own, and Terraform sends up to ten at
+   once per stack. On a loaded machine two full test runs in about seven failed on it: an
+   AuthorizeSecurityGroupIngress answered InvalidPermission.Duplicate for a rule created once, and
+   a RevokeSecurityGroupIngress answered 400 while deleting a rule that existed (most likely a
+   request that changed the state, failed in a race all the same, and was retried). Here requests are handled one at a time, as
+   moto's backends assume; each takes milliseconds.
 
 Also used by `npm run emulator` (scripts/emulator/main.ts), which starts the same server for users.
 
@@ -49,6 +56,7 @@ Usage: python3 moto_launcher.py -H 127.0.0.1 -p PORT (the arguments of moto_serv
 """
 
 import sys
+import threading
 
 # Without moto (or its server's extras) a user gets one line saying what to install, not a traceback;
 # exit code 3 tells scripts/emulator/moto.ts the line is the whole message.
@@ -59,6 +67,7 @@ try:
     from moto.ec2.responses import network_acls as network_acl_responses
     from moto.iam import access_control
     from moto.route53 import responses as route53_responses
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from moto.server import main
 except ModuleNotFoundError as missing:
     print(f"moto not found: {sys.executable} cannot import {missing.name}; pip install 'moto[server]'", file=sys.stderr)
@@ -228,6 +237,18 @@ def _reading_icmp_type_code(handler):
 
 for _name in ("create_network_acl_entry", "replace_network_acl_entry"):
     setattr(network_acl_responses.NetworkACLs, _name, _reading_icmp_type_code(getattr(network_acl_responses.NetworkACLs, _name)))
+
+_one_at_a_time = threading.Lock()
+_dispatch = DomainDispatcherApplication.__call__
+
+
+def _dispatch_serially(self, environ, start_response):
+    # The whole response is built under the lock: a lazy body would read the backends after it.
+    with _one_at_a_time:
+        return list(_dispatch(self, environ, start_response))
+
+
+DomainDispatcherApplication.__call__ = _dispatch_serially
 
 if __name__ == "__main__":
     main(sys.argv[1:])
