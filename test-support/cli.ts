@@ -11,9 +11,16 @@ export interface CliResult {
 /** The command the npm scripts and cdktf.json's app run: `sh scripts/run <entry.ts>`. */
 export const RUN = ["sh", path.join(ROOT, "scripts", "run")] as const;
 
+/**
+ * A script that runs longer has hung. Generous: in `npm test` the suites that run scripts are niced
+ * (test-support/setup.ts) beside the emulator suites' Terraform, and a fleet-50 synth (2 s on an
+ * idle machine) once took over 120 s there.
+ */
+const SCRIPT_TIMEOUT_MS = 600_000;
+
 /** Runs a TypeScript entry point as the npm scripts do, in a child process. */
 export function runScript(entry: string, env: Record<string, string>, cwd = ROOT): CliResult {
-  const r = spawnSync(RUN[0], [RUN[1], entry], { cwd, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(RUN[0], [RUN[1], entry], { cwd, env: { ...process.env, ...env }, encoding: "utf8", timeout: SCRIPT_TIMEOUT_MS });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
