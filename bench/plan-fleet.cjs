@@ -1,7 +1,7 @@
 // node bench/plan-fleet.cjs [clusters, default 10]
 //
 // `npm run plan` of a fleet against the same stacks' `terraform plan`s one after another, on the
-// emulator (moto through test-support/moto_launcher.py, reached through AWS_ENDPOINT_URL as the
+// emulator (moto through scripts/emulator/moto_launcher.py, reached through AWS_ENDPOINT_URL as the
 // emulator suites do), with nothing deployed: the network stacks plan their creation, the others
 // stop at their upstream's missing state, as they would on a new fleet. Every stack folder is
 // initialised first (not measured). The serial plans run as a user types them, with Go's default
@@ -41,7 +41,7 @@ function timed(argv, env, cwd = root) {
 async function main() {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const moto = spawn("python3", [path.join(root, "test-support", "moto_launcher.py"), "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+  const moto = spawn("python3", [path.join(root, "scripts", "emulator", "moto_launcher.py"), "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
   try {
     for (let i = 0; ; i++) {
       if (i > 600) throw new Error("moto did not start within 120 s");
