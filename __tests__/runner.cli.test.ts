@@ -149,6 +149,19 @@ if (process.env.FAIL === "uncaught") fail();
   });
 });
 
+test("the built-in modules a program loaded are loaded first on its next run, and work: https after a run that used it", () => {
+  // A recorded `_tls_common` loaded before `tls` once left tls.createSecureContext undefined for
+  // good, and npm run plan -- --check-run (HTTPS to HCP) failed on its second run.
+  const dir = tempDir("upi-builtins-");
+  const entry = path.join(dir, "entry.ts");
+  fs.writeFileSync(entry, `import * as https from "node:https";\nimport * as tls from "node:tls";\nconsole.log(typeof https.request, typeof tls.createSecureContext);\n`);
+  const buildDir = tempDir("upi-build-");
+  const runs = [1, 2].map(() => runAt(buildDir, {}, entry));
+  expect(runs.map((r) => ({ status: r.status, stdout: r.stdout.trim(), stderr: r.stderr }))).toEqual([1, 2].map(() => ({ status: 0, stdout: "function function", stderr: "" })));
+  const [recorded] = fs.readdirSync(buildDir).filter((f) => f.endsWith(".builtins"));
+  expect(JSON.parse(fs.readFileSync(path.join(buildDir, recorded), "utf8"))).toEqual(expect.arrayContaining(["https", "tls"]));
+});
+
 test("npm run synth and cdktf.json's app are the same command", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   const cdktf = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8"));

@@ -226,7 +226,9 @@ function setV8Flags(builtinsFile) {
   flagsSet = true;
   let known = [];
   try {
-    known = JSON.parse(fs.readFileSync(builtinsFile, "utf8")).filter((id) => Module.isBuiltin(id));
+    // Public modules only: one of the underscored ones loaded before its parent can see that parent
+    // half-loaded (`_tls_common` first leaves `tls.createSecureContext` undefined for good).
+    known = JSON.parse(fs.readFileSync(builtinsFile, "utf8")).filter((id) => Module.isBuiltin(id) && !id.startsWith("_"));
   } catch {
     // none recorded yet (or the bundle runs from memory): they load under the flags, only slower
   }
@@ -237,7 +239,7 @@ function setV8Flags(builtinsFile) {
   process.once("exit", () => {
     // Node lists each module it loads as "NativeModule <id>", its internal ones too.
     const ids = process.moduleLoadList.slice(loadedBefore).map((m) => m.replace(/^NativeModule /, ""));
-    const added = ids.filter((id) => Module.builtinModules.includes(id) && !known.includes(id));
+    const added = ids.filter((id) => Module.builtinModules.includes(id) && !id.startsWith("_") && !known.includes(id));
     if (added.length) writeAtomically(builtinsFile, JSON.stringify([...known, ...added]));
   });
 }
