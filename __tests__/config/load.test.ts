@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { subnetBlock, overlaps } from "../../src/config/cidr";
+import { subnetBlock, overlaps } from "../../src/validation/cidr";
 import { clusterFileJsonSchema } from "../../src/config/json-schema";
 import { loadClusterFile } from "../../src/config/load";
 import { checkoutCopy, documented, runDocumentedOk } from "../../test-support/documented-commands";

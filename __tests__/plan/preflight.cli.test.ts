@@ -4,7 +4,7 @@ import { loadClusterFile } from "../../src/config/load";
 import { newOutputRecord, writeOutputRecord } from "../../src/output/record";
 import { declaresResources, judgeStateMove, planRefusal, StateMove, stateFromPull } from "../../src/plan/preflight";
 import { formatReport } from "../../src/plan/report";
-import { ACKNOWLEDGEABLE_RULE_IDS } from "../../src/validation/rule-ids";
+import { ACKNOWLEDGEABLE_RULE_IDS } from "../../src/config/rule-ids";
 import { tempDir } from "../../test-support/paths";
 import { baseCluster } from "../../test-support/synth";
 import { stateMoveAdvice } from "../../src/state/moves";

@@ -16,12 +16,12 @@ import {
 } from "../validation/backend";
 import { checkClusterProps } from "../validation/constructs";
 import { echo, PropPath } from "../validation/problems";
-import { ACKNOWLEDGEABLE_RULE_IDS, RULE_ID_PATTERN } from "../validation/rule-ids";
+import { ACKNOWLEDGEABLE_RULE_IDS, RULE_ID_PATTERN } from "./rule-ids";
 import { OWN_SECURITY_GROUPS } from "../validation/restricted";
 import { tagsProblems } from "../validation/tags";
 import { serviceEndpointProblem } from "../validation/endpoints";
 import { EC2_INSTANCE_TYPES, EC2_INSTANCE_TYPES_SOURCE } from "../validation/instance-types";
-import { Block, parseBlock } from "./cidr";
+import { Block, parseBlock } from "../validation/cidr";
 import type { InstallAssets } from "./install-dir";
 import { shownPath } from "./read-file";
 import type { ParsedCluster } from "./schema";

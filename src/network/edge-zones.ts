@@ -6,7 +6,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Fn, Op, TerraformSelf } from "cdktf";
 import { Construct } from "constructs";
-import { parseBlock, subnetBlock } from "../config/cidr";
+import { parseBlock, subnetBlock } from "../validation/cidr";
 import { EdgeZoneType, FIRST_EDGE_ZONE_BLOCK } from "../defaults";
 import { clusterTagKey, nameTag } from "../tags/tags";
 import { edgeZonesProblems } from "../validation/edge";

@@ -17,7 +17,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { subnetBlock } from "../config/cidr";
+import { subnetBlock } from "../validation/cidr";
 import {
   DEFAULT_AVAILABILITY_ZONE_COUNT,
   DEFAULT_INTERNET_GATEWAY,

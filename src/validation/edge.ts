@@ -1,4 +1,4 @@
-import { overlaps, subnetBlock } from "../config/cidr";
+import { overlaps, subnetBlock } from "./cidr";
 import { EDGE_ZONE_TYPES, EdgeZoneType, FIRST_EDGE_ZONE_BLOCK } from "../defaults";
 import { canonicalCidr } from "./network";
 import { echo, Problems, PropProblem } from "./problems";

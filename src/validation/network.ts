@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import { Block, formatBlock, parseBlock } from "../config/cidr";
+import { Block, formatBlock, parseBlock } from "./cidr";
 import { echo, PropProblem } from "./problems";
 
 /** The VPC's prefix range (01_vpc.yaml's parameter), host bits per subnet, and the AZ count. */
