@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { ClusterConfig, loadClusterFile } from "./config/load";
+import { loadClusterFile } from "./cluster-file";
+import type { ClusterConfig } from "./config/load";
 import { checkOutputFolder, makeFolders, protectedInputs, replaceOutput, writingOutput } from "./output/folder";
 import { ConfigError } from "./config/errors";
 import { checkCdktfEnvironment } from "./config/environment";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { newOutputRecord, writeOutputRecord } from "../../src/output/record";
 import { declaresResources, judgeStateMove, planRefusal, StateMove, stateFromPull } from "../../src/plan/preflight";
 import { formatReport } from "../../src/plan/report";

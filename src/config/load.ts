@@ -8,15 +8,7 @@ import { aliasedDuplicateKeys, rawValueProblems } from "./raw-checks";
 import { FileReadError, MiB, readRegularText, shownPath } from "./read-file";
 import { clusterFileSchema, clusterSchema, ParsedCluster } from "./schema";
 import { formatPropPath } from "../validation/problems";
-import {
-  Candidate,
-  clusterWarnings,
-  fleetProblems,
-  Finding,
-  IdentityField,
-  semanticProblems,
-  ValueSource,
-} from "./validate";
+import { Candidate, ClusterPropsCheck, clusterWarnings, fleetProblems, Finding, IdentityField, semanticProblems, ValueSource } from "./validate";
 
 /** A fully resolved cluster: defaults applied, identity known, installDir read. */
 export type ClusterConfig = ParsedCluster & {
@@ -314,8 +306,12 @@ function withoutRepeats(problems: readonly (ConfigProblem & { entry?: number })[
   );
 }
 
-/** Loads, validates and resolves a cluster or fleet file. Throws ConfigError listing every problem. */
-export function loadClusterFile(file: string): LoadResult {
+/**
+ * Reads, validates and resolves a cluster or fleet file, with `checkProps` for the constructs'
+ * rules on each cluster's props (src/cluster-file.ts gives it). Throws ConfigError listing every
+ * problem.
+ */
+export function readClusterFile(file: string, checkProps: ClusterPropsCheck): LoadResult {
   const abs = path.resolve(file);
   const text = readText(abs, file);
   if (!text.trim()) throw new ConfigError([{ file, path: "", message: "the cluster file is empty" }]);
@@ -415,7 +411,7 @@ export function loadClusterFile(file: string): LoadResult {
       assets,
       sources,
     };
-    semanticProblems(cluster).forEach(report);
+    semanticProblems(cluster, checkProps).forEach(report);
     for (const w of clusterWarnings(cluster)) {
       const p = src.problem(at(w.path), w.message);
       const entry = inherited(at(w.path));
