@@ -52,7 +52,10 @@ export interface SynthResult {
  */
 function withoutStackTraces<T>(fn: () => T): T {
   if (process.env.UPI_DEBUG) return fn();
-  const previous = { capture: Error.captureStackTrace, prepare: Error.prepareStackTrace, limit: Error.stackTraceLimit };
+  // Descriptors, not the methods themselves: each is put back exactly as it was.
+  const capture = Object.getOwnPropertyDescriptor(Error, "captureStackTrace")!;
+  const prepare = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
+  const limit = Error.stackTraceLimit;
   // cdktf raises the limit itself before capturing, so capturing is what has to be skipped.
   Error.captureStackTrace = () => undefined;
   Error.prepareStackTrace = () => "";
@@ -60,9 +63,10 @@ function withoutStackTraces<T>(fn: () => T): T {
   try {
     return fn();
   } finally {
-    Error.captureStackTrace = previous.capture;
-    Error.prepareStackTrace = previous.prepare;
-    Error.stackTraceLimit = previous.limit;
+    Object.defineProperty(Error, "captureStackTrace", capture);
+    if (prepare) Object.defineProperty(Error, "prepareStackTrace", prepare);
+    else Reflect.deleteProperty(Error, "prepareStackTrace");
+    Error.stackTraceLimit = limit;
   }
 }
 
@@ -119,7 +123,8 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
 
     // Only with a cloud backend: the tfe bindings are loaded for it alone.
     const setupStacks = clusters.some((c) => c.backend.type === "cloud")
-      ? (require("./hcp/synth") as typeof import("./hcp/synth")).synthesizeHcpSetups(clusters, staging, (name) => synthesized(clusterStacks.find((s) => s.node.id === name)!))
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which an import cannot be
+        (require("./hcp/synth") as typeof import("./hcp/synth")).synthesizeHcpSetups(clusters, staging, (name) => synthesized(clusterStacks.find((s) => s.node.id === name)!))
       : [];
 
     writingOutput(outdir, target, () => {

@@ -1,4 +1,4 @@
-import { AwsProvider, AwsProviderAssumeRole, AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider, AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 
@@ -54,7 +54,7 @@ export function providerAssumingRole(scope: IConstruct, roleArn: string, region?
   const base = stack.node.findAll().find((c): c is AwsProvider => c instanceof AwsProvider && !c.alias);
   const config: Record<string, unknown> = {};
   for (const key of CARRIED_OVER) if (base?.[key] !== undefined) config[key] = base[key];
-  const chain = Array.isArray(base?.assumeRole) ? (base.assumeRole as AwsProviderAssumeRole[]) : [];
+  const chain = Array.isArray(base?.assumeRole) ? base.assumeRole : [];
   const n = providers.size;
   const provider = new AwsProvider(stack, `assume-role-${n}`, {
     region,

@@ -299,7 +299,7 @@ export function fleetProblems(clusters: readonly (Candidate | undefined)[]): { e
     if (i < 0) return;
     const [a, b] = [clusters[i]!, clusters[j]!];
     warnings.push(
-      `warning: clusters[${i}] (${a.clusterName}) and clusters[${j}] (${b.clusterName}) have overlapping VPC CIDRs ${a.network.vpcCidr} and ${b.network.vpcCidr}: they cannot be peered later`,
+      `warning: clusters[${i}] (${String(a.clusterName)}) and clusters[${j}] (${String(b.clusterName)}) have overlapping VPC CIDRs ${a.network.vpcCidr} and ${b.network.vpcCidr}: they cannot be peered later`,
     );
   });
   return { errors, warnings };

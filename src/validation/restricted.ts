@@ -47,7 +47,7 @@ export function throughputProblem(volume: { type?: unknown; iops?: unknown; thro
   if (!Number.isInteger(t) || (t as number) < min || (t as number) > max) return `must be a whole number from ${min} to ${max} MiB/s (got ${echo(t)})`;
   const iops = typeof volume.iops === "number" ? volume.iops : GP3_BASELINE_IOPS;
   if ((t as number) > iops / 4) {
-    return `must be at most a quarter of the volume's IOPS (${iops}${volume.iops === undefined || volume.iops === null ? ", the gp3 baseline" : ""}), so ${Math.floor(iops / 4)} MiB/s; raise rootVolume.iops to ${(t as number) * 4} or more (got ${t})`;
+    return `must be at most a quarter of the volume's IOPS (${iops}${volume.iops === undefined || volume.iops === null ? ", the gp3 baseline" : ""}), so ${Math.floor(iops / 4)} MiB/s; raise rootVolume.iops to ${(t as number) * 4} or more (got ${t as number})`;
   }
   return undefined;
 }
