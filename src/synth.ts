@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { loadClusterFile } from "./cluster-file";
 import type { ClusterConfig } from "./config/load";
 import { checkOutputFolder, makeFolders, protectedInputs, replaceOutput, writingOutput } from "./output/folder";
@@ -15,6 +15,7 @@ import { MOVED_FROM_CONTEXT } from "./state/own-state";
 import { formatFinding, Guardrails, readSynthesized, synthWithGuardrails } from "./policy/guardrails";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
+import type { SynthesizedStack } from "./hcp/workspaces";
 
 /** The embedded default example (synthesizes on a fresh clone, with no AWS account), found from the running file up. */
 export function defaultClusterFile(from = __dirname): string {
@@ -112,7 +113,9 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
     );
     // The guardrails ran inside app.synth(); what they accepted is reported as warnings.
     warnings.push(...Guardrails.findingsOf(app).map(formatFinding));
-    const synthesized = readSynthesized(app);
+    const read = readSynthesized(app);
+    // What the summary and the HCP set-up read of a stack's JSON.
+    const synthesized = (stack: TerraformStack) => read(stack) as SynthesizedStack & { resource?: Record<string, object> };
     // Stacks are the app's direct children; no need to walk every construct.
     const clusterStacks = app.node.children.filter((c): c is ClusterStack => c instanceof ClusterStack);
     const summary = clusterStacks.map((s) => ({

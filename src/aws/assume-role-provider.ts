@@ -47,7 +47,7 @@ const byStack = new WeakMap<TerraformStack, Map<string, AwsProvider>>();
 export function providerAssumingRole(scope: IConstruct, roleArn: string, region?: string): AwsProvider {
   const stack = TerraformStack.of(scope);
   let providers = byStack.get(stack);
-  if (!providers) byStack.set(stack, (providers = new Map()));
+  if (!providers) byStack.set(stack, (providers = new Map<string, AwsProvider>()));
   const existing = providers.get(roleArn);
   if (existing) return existing;
 

@@ -154,7 +154,7 @@ class Source {
 export const formatPath = (segments: readonly Segment[]): string => formatPropPath(segments);
 
 function valueAt(root: unknown, segments: readonly Segment[]): unknown {
-  return segments.reduce<any>((v, s) => (v == null ? undefined : v[s]), root);
+  return segments.reduce<unknown>((v, s) => (v == null ? undefined : (v as Record<Segment, unknown>)[s]), root);
 }
 
 /**
@@ -211,7 +211,7 @@ function unionHint(segments: readonly Segment[]): string {
 
 /** The keys the schema allows at a path, to help with typos. */
 function allowedKeys(segments: readonly Segment[]): string | undefined {
-  let schema: any = clusterFileSchema;
+  let schema: SchemaNode | undefined = clusterFileSchema as unknown as SchemaNode;
   for (const s of segments) {
     if (typeof s === "number") {
       schema = schema?.unwrap?.() ?? schema;
@@ -224,7 +224,15 @@ function allowedKeys(segments: readonly Segment[]): string | undefined {
   return shape ? Object.keys(shape).filter((k) => k !== "$schema").join(", ") : undefined;
 }
 
-function unwrapObject(schema: any): any {
+/** What the walk reads of a zod 4 schema: an object's shape, a list's element, a wrapper's inner schema. */
+interface SchemaNode {
+  readonly shape?: Record<string, SchemaNode>;
+  readonly element?: SchemaNode;
+  readonly def?: { readonly element?: SchemaNode; readonly innerType?: SchemaNode; readonly in?: SchemaNode };
+  unwrap?(): SchemaNode;
+}
+
+function unwrapObject(schema: SchemaNode | undefined): SchemaNode | undefined {
   let s = schema;
   for (let i = 0; i < 5 && s && !s.shape; i++) s = s.def?.innerType ?? s.def?.in ?? s.unwrap?.();
   return s;

@@ -63,7 +63,7 @@ class Placement extends Construct {
       "output.azIndex",
     );
     // element() wraps around; the precondition below is what refuses a slot out of range.
-    this.subnetId = Fn.element(props.subnetIds, slot);
+    this.subnetId = Fn.element(props.subnetIds, slot) as string;
     this.precondition = {
       condition: Op.lt(slot, Fn.lengthOf(props.subnetIds)),
       errorMessage: `${props.machine} lives in the private subnet of availability zone ${Fn.sum([slot, 1])}, which network.availabilityZones no longer includes; keep that zone until the machine is removed or replaced elsewhere.`,

@@ -158,7 +158,7 @@ export class ClusterNetwork extends Construct implements INetwork {
         state: "available",
         filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
       });
-      this.availabilityZones = Array.from({ length: azSpec }, (_, i) => Fn.element(zones.names, i));
+      this.availabilityZones = Array.from({ length: azSpec }, (_, i) => Fn.element(zones.names, i) as string);
     } else {
       this.availabilityZones = [...azSpec];
     }

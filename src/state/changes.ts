@@ -60,7 +60,7 @@ const amiOf = (c: ClusterConfig, pool: Pool) => (c.machines[pool] as { ami?: str
 /** The previous synth's backend settings of a stack, from its JSON in the output folder about to be replaced. */
 function previousSettings(stackDir: string): BackendSettings | undefined {
   try {
-    return backendSettings(JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")));
+    return backendSettings(JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as Parameters<typeof backendSettings>[0]);
   } catch {
     return undefined;
   }

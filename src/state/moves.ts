@@ -30,7 +30,7 @@ export const MOVED_FROM_FOLDER = "moved-from";
 export type BackendSettings = Readonly<Record<string, unknown>>;
 
 /** A stack's backend settings, from its synthesized JSON; undefined when it has none of its own (local). */
-export function backendSettings(stackJson: any): BackendSettings {
+export function backendSettings(stackJson: { terraform?: { cloud?: unknown; backend?: unknown } } | null | undefined): BackendSettings {
   const terraform = stackJson?.terraform ?? {};
   if (terraform.cloud) return { cloud: terraform.cloud };
   return { backend: terraform.backend ?? { local: {} } };
@@ -57,7 +57,7 @@ export function localStateHoldsAnything(stackDir: string, settings: BackendSetti
   const abs = path.resolve(stackDir, file);
   if (!fs.existsSync(abs)) return false;
   try {
-    return stateHoldsAnything(JSON.parse(readRegularText(abs, 512 * MiB, "a Terraform state")));
+    return stateHoldsAnything(JSON.parse(readRegularText(abs, 512 * MiB, "a Terraform state")) as Parameters<typeof stateHoldsAnything>[0]);
   } catch {
     // A state that cannot be read is not taken for an empty one.
     return true;
