@@ -47,7 +47,7 @@ class CloudBlock extends TerraformBackend {
 
   /** As CloudBackend's: cdktf's CLI tells HCP Terraform (`tfc`) from Terraform Enterprise by it. */
   override toMetadata(): Record<string, unknown> {
-    return { ...super.toMetadata(), cloud: this.config.hostname.startsWith("app.terraform.io") ? "tfc" : "tfe" };
+    return { ...(super.toMetadata() as Record<string, unknown>), cloud: this.config.hostname.startsWith("app.terraform.io") ? "tfc" : "tfe" };
   }
 
   override getRemoteStateDataSource(scope: Construct, name: string, _fromStack: string) {

@@ -1,6 +1,6 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { stateLocation } from "../backend/backend";
+import { readStackJson } from "../cdktf/stack-json";
 import type { ConfigProblem } from "../config/errors";
 import type { ClusterConfig, LoadResult } from "../config/load";
 import type { ClusterRecord, OutputRecord, StackRecord } from "../output/record";
@@ -60,7 +60,7 @@ const amiOf = (c: ClusterConfig, pool: Pool) => (c.machines[pool] as { ami?: str
 /** The previous synth's backend settings of a stack, from its JSON in the output folder about to be replaced. */
 function previousSettings(stackDir: string): BackendSettings | undefined {
   try {
-    return backendSettings(JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as Parameters<typeof backendSettings>[0]);
+    return backendSettings(readStackJson(path.join(stackDir, "cdk.tf.json")));
   } catch {
     return undefined;
   }
