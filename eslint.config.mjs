@@ -21,6 +21,18 @@ export default tseslint.config(
     },
   },
   {
+    // These walk Terraform's JSON (synthesized stacks, plans, HCP's API) and cdktf's untyped internals; typing them is open work.
+    files: ["src/policy/**/*.ts", "src/plan/{rules,terraform,hcp,plan-json}.ts", "src/cdktf/fast-resolve.ts", "src/diagram/**/*.ts", "scripts/diagram.ts"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+    },
+  },
+  {
     // Tests read synthesized Terraform JSON, plan JSON and API replies: untyped by nature, and `any` is what they are.
     files: ["__tests__/**/*.ts", "test-support/**/*.ts"],
     rules: {
