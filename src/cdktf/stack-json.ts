@@ -7,7 +7,11 @@ export type BlocksByType = Readonly<Record<string, Readonly<Record<string, Reado
 export interface StackJson {
   readonly resource?: BlocksByType;
   readonly data?: BlocksByType;
-  readonly terraform?: { readonly backend?: unknown; readonly cloud?: unknown };
+  readonly terraform?: {
+    readonly backend?: Readonly<Record<string, unknown>>;
+    readonly cloud?: unknown;
+    readonly required_providers?: Readonly<Record<string, { readonly version?: string }>>;
+  };
 }
 
 /** A stack's cdk.tf.json, as cdktf wrote it. */

@@ -112,7 +112,7 @@ async function oldState(stackDir: string, stack: string, movedFrom: string, run:
  * `terraform state pull`, which reads the state object only; when the new place is empty, the
  * same in the moved-from folder, which reads the old place.
  */
-export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: Limit = (fn) => fn()): Promise<Preflight> {
+export async function planRefusal(stack: StackToPlan, stackJson: StackJson, run: Limit = (fn) => fn()): Promise<Preflight> {
   const record = readOutputRecord(path.dirname(path.dirname(stack.dir)))?.stacks[stack.name];
   if (!record?.movedFrom || !record.state) return {};
   const shownDir = path.relative(process.cwd(), stack.dir) || ".";
