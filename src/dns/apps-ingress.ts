@@ -53,6 +53,7 @@ export class AppsIngress extends Construct {
   }
 }
 
+/** What AppsIngress checks of its props in its constructor; each problem names the prop. */
 export function checkAppsIngressProps(props: AppsIngressProps): PropProblem[] {
   const p = new Problems().add(["clusterDomain"], required(props.clusterDomain)).add(["privateZoneId"], required(props.privateZoneId));
   if (!isToken(props.routerLoadBalancerHostname)) p.add(["routerLoadBalancerHostname"], loadBalancerHostnameProblem(props.routerLoadBalancerHostname));

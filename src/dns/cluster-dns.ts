@@ -150,6 +150,7 @@ export function dnsRecord(
   });
 }
 
+/** What ClusterDns checks of its props in its constructor; each problem names the prop. */
 export function checkClusterDnsProps(props: ClusterDnsProps): PropProblem[] {
   const p = new Problems()
     .add(["clusterName"], clusterNameProblem(props.clusterName))

@@ -145,6 +145,7 @@ export class ApiLoadBalancers extends Construct {
   }
 }
 
+/** What ApiLoadBalancers checks of its props in its constructor; each problem names the prop. */
 export function checkApiLoadBalancersProps(props: ApiLoadBalancersProps): PropProblem[] {
   const publish = props.publish ?? DEFAULT_PUBLISH;
   return new Problems()

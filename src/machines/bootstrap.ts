@@ -251,6 +251,7 @@ export function bootstrapSettingsProblems(
   return p.list;
 }
 
+/** What BootstrapNode checks of its props in its constructor; each problem names the prop. */
 export function checkBootstrapNodeProps(props: BootstrapNodeProps): PropProblem[] {
   const publish = props.publish ?? DEFAULT_PUBLISH;
   const p = new Problems()

@@ -134,6 +134,7 @@ export const ROOT_VOLUME_DEFAULTS = { sizeGiB: DEFAULT_ROOT_VOLUME_SIZE_GIB, typ
 /** Name tags are at most 256 characters. */
 const NAME_TAG_MAX = 256;
 
+/** What Machine checks of its props in its constructor; each problem names the prop. */
 export function checkMachineProps(props: MachineProps): PropProblem[] {
   const p = new Problems();
   if (typeof props.name !== "string" || !props.name || props.name.length > NAME_TAG_MAX) {

@@ -133,6 +133,7 @@ export function poolSettingsProblems(
 export const poolUserDataProblem = (clusterDomain: string, role: "master" | "worker", caSource: string) =>
   userDataProblem(nodePointer(machineConfigUrl(clusterDomain, role), caSource));
 
+/** What NodePool checks of its props in its constructor; each problem names the prop. */
 export function checkNodePoolProps(props: NodePoolProps): PropProblem[] {
   const p = new Problems().add(["role"], oneOf(["master", "worker"], props.role));
   if (p.list.length) return p.list;

@@ -68,6 +68,7 @@ export function existingVpcProblems(props: Omit<ExistingNetworkProps, "infraId">
   return p.list;
 }
 
+/** What ExistingNetwork checks of its props in its constructor; each problem names the prop. */
 export function checkExistingNetworkProps(props: ExistingNetworkProps): PropProblem[] {
   return new Problems().add(["infraId"], infraIdProblem(props.infraId)).addAll([], existingVpcProblems(props)).list;
 }

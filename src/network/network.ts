@@ -398,6 +398,7 @@ export function privateOnlyProblems(net: PrivateOnlyLike, publish: unknown): Pro
   return p.list;
 }
 
+/** What ClusterNetwork checks of its props in its constructor; each problem names the prop. */
 export function checkClusterNetworkProps(props: ClusterNetworkProps): PropProblem[] {
   return new Problems()
     .add(["infraId"], infraIdProblem(props.infraId))

@@ -141,6 +141,7 @@ export class MachineRole extends Construct {
 /** IAM's limit on a role's inline policies, in characters. */
 const INLINE_POLICY_MAX = 10240;
 
+/** What MachineRole checks of its props in its constructor; each problem names the prop. */
 export function checkMachineRoleProps(props: MachineRoleProps): PropProblem[] {
   const p = new Problems().add(["name"], iamNameProblem(props.name, "-role") ?? iamNameProblem(props.name, "-profile", IAM_PROFILE_NAME_MAX));
   if (!Array.isArray(props.statements) || props.statements.length === 0) p.add(["statements"], "must hold at least one statement");

@@ -78,6 +78,7 @@ export class ClusterSecurityGroups extends Construct {
   }
 }
 
+/** What ClusterSecurityGroups checks of its props in its constructor; each problem names the prop. */
 export function checkClusterSecurityGroupsProps(props: ClusterSecurityGroupsProps): PropProblem[] {
   return new Problems().add(["infraId"], infraIdProblem(props.infraId)).addAll(["network"], networkProblems(props.network, false)).list;
 }
