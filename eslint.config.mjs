@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   {
     // Generated or copied, not written here.
-    ignores: ["node_modules/", "dist/", ".build/", "cdktf.out*/", "coverage/", "schema/", "__tests__/fixtures/", "**/fixtures/", "bench/results/", "examples/**/cdktf.out/"],
+    ignores: ["**/node_modules/", "dist/", "**/.build/", "**/cdktf.out*/", "coverage/", "schema/", "**/fixtures/", "bench/results/"],
   },
   {
     files: ["**/*.ts"],
