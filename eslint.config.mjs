@@ -21,8 +21,8 @@ export default tseslint.config(
     },
   },
   {
-    // `any` is what these are given: the guardrails' public rule API hands rules Terraform JSON (Subject.attrs),
-    // and fast-resolve patches cdktf's untyped private resolver.
+    // `any` is what these are given: the guardrails' public API hands rules and readers Terraform JSON
+    // (Subject.attrs, readSynthesized), and fast-resolve patches cdktf's untyped private resolver.
     files: ["src/policy/**/*.ts", "src/cdktf/fast-resolve.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
