@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stateLocation } from "../backend/backend";
-import { readStackJson, StackJson } from "../cdktf/stack-json";
+import { readStackJson } from "../cdktf/stack-json";
 import { checkPlan, PlanFinding } from "./check";
 import { limiter, visitInOrder } from "./graph";
 import { explainOwnStateRead } from "./hcp";
@@ -24,7 +24,7 @@ export interface PlanStacksOptions {
   /** Terraform processes at once. */
   readonly concurrency: number;
   /** @default planRefusal */
-  readonly mayPlan?: (stack: StackToPlan, stackJson: StackJson, run: <T>(fn: () => Promise<T>) => Promise<T>) => Promise<Preflight>;
+  readonly mayPlan?: (stack: StackToPlan, stackJson: unknown, run: <T>(fn: () => Promise<T>) => Promise<T>) => Promise<Preflight>;
   /** Progress, one line at a time. @default none */
   readonly progress?: (line: string) => void;
 }
@@ -55,7 +55,7 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
   const started = Date.now();
   const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
-  const attempt = async (stack: StackToPlan, stackJson: StackJson): Promise<Attempt> => {
+  const attempt = async (stack: StackToPlan, stackJson: unknown): Promise<Attempt> => {
     const { refusal, warning } = await mayPlan(stack, stackJson, run);
     if (refusal) return { status: "refused", reason: refusal };
     if (warning) warnings.set(stack.name, warning);

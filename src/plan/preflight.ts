@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { StackJson } from "../cdktf/stack-json";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
-import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, setupManaging, shownLocation, stateHoldsAnything, StateJson, stateMoveAdvice } from "../state/moves";
+import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, setupManaging, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
 import { PLAN_STATE_RULE } from "./rules";
 import { backendSinceInit, needsInit, terraform } from "./terraform";
 
@@ -80,7 +80,7 @@ export const declaresResources = (stackJson: unknown): boolean => Object.values(
 /** What `terraform state pull` printed (nothing when there is no state): present once it holds a resource or an output. */
 export function stateFromPull(stdout: string): "empty" | "present" {
   if (!stdout.trim()) return "empty";
-  return stateHoldsAnything(JSON.parse(stdout) as StateJson) ? "present" : "empty";
+  return stateHoldsAnything(JSON.parse(stdout) as Parameters<typeof stateHoldsAnything>[0]) ? "present" : "empty";
 }
 
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -112,7 +112,7 @@ async function oldState(stackDir: string, stack: string, movedFrom: string, run:
  * `terraform state pull`, which reads the state object only; when the new place is empty, the
  * same in the moved-from folder, which reads the old place.
  */
-export async function planRefusal(stack: StackToPlan, stackJson: StackJson, run: Limit = (fn) => fn()): Promise<Preflight> {
+export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: Limit = (fn) => fn()): Promise<Preflight> {
   const record = readOutputRecord(path.dirname(path.dirname(stack.dir)))?.stacks[stack.name];
   if (!record?.movedFrom || !record.state) return {};
   const shownDir = path.relative(process.cwd(), stack.dir) || ".";

@@ -65,7 +65,8 @@ function withoutNulls(v: unknown): unknown {
  * init ran with other backend settings (Terraform then refuses to run until init -migrate-state
  * or -reconfigure).
  */
-export function backendSinceInit(stackDir: string, stackJson: StackJson): "none" | "same" | "changed" {
+export function backendSinceInit(stackDir: string, stack: unknown): "none" | "same" | "changed" {
+  const stackJson = stack as StackJson;
   let recorded: { readonly type?: string; readonly config?: unknown } | undefined;
   try {
     recorded = (JSON.parse(fs.readFileSync(path.join(stackDir, ".terraform", "terraform.tfstate"), "utf8")) as { backend?: typeof recorded }).backend;
@@ -85,7 +86,7 @@ export function backendSinceInit(stackDir: string, stackJson: StackJson): "none"
  * same backend and the lock file pins the provider versions the stack requires. Only a shortcut:
  * Terraform itself refuses to plan with a changed backend or providers, and init then reports it.
  */
-export function needsInit(stackDir: string, stackJson: StackJson): boolean {
+export function needsInit(stackDir: string, stackJson: unknown): boolean {
   let lock: string;
   try {
     lock = fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8");
@@ -94,7 +95,7 @@ export function needsInit(stackDir: string, stackJson: StackJson): boolean {
     return true;
   }
   if (backendSinceInit(stackDir, stackJson) !== "same") return true;
-  const required = Object.values(stackJson.terraform?.required_providers ?? {});
+  const required = Object.values((stackJson as StackJson).terraform?.required_providers ?? {});
   const locked = new Set([...lock.matchAll(/^\s*version\s*=\s*"([^"]+)"/gm)].map((m) => m[1]));
   return !required.every((p) => p.version !== undefined && locked.has(p.version));
 }
