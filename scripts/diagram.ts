@@ -1,6 +1,7 @@
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readStackJson, StackJson } from "../src/cdktf/stack-json";
 import { clusterDot } from "../src/diagram/diagram";
 
 // npm run diagram: one SVG per cluster of the synthesized output (<outdir>/<clusterName>.svg),
@@ -12,13 +13,13 @@ async function main(): Promise<number> {
     console.error(`${manifestFile}: not found; run npm run synth first`);
     return 1;
   }
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
-  const stacks: Record<string, any> = {};
-  for (const [name, stack] of Object.entries<any>(manifest.stacks)) {
-    stacks[name] = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8"));
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const stacks: Record<string, StackJson> = {};
+  for (const [name, stack] of Object.entries(manifest.stacks)) {
+    stacks[name] = readStackJson(path.join(outdir, stack.synthesizedStackPath));
   }
   // Stacks are named <clusterName>-<part>.
-  const clusters = new Map<string, Record<string, any>>();
+  const clusters = new Map<string, Record<string, StackJson>>();
   for (const [name, json] of Object.entries(stacks)) {
     const cluster = name.slice(0, name.lastIndexOf("-"));
     clusters.set(cluster, { ...clusters.get(cluster), [name]: json });

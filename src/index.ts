@@ -45,4 +45,5 @@ export {
 export { asList, companions, PolicyDocumentStatement, policyStatements, Rule, RULE_IDS, RuleContext, RULES, Subject } from "./policy/rules";
 export { clusterTagKey, defaultTags } from "./tags/tags";
 export { readInstallDir, InstallAssets } from "./config/install-dir";
-export { loadClusterFile, ClusterConfig } from "./config/load";
+export { loadClusterFile } from "./cluster-file";
+export { ClusterConfig } from "./config/load";

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { App } from "cdktf";
-import { ClusterConfig, loadClusterFile } from "./config/load";
+import { App, TerraformStack } from "cdktf";
+import { loadClusterFile } from "./cluster-file";
+import type { ClusterConfig } from "./config/load";
 import { checkOutputFolder, makeFolders, protectedInputs, replaceOutput, writingOutput } from "./output/folder";
 import { ConfigError } from "./config/errors";
 import { checkCdktfEnvironment } from "./config/environment";
@@ -14,6 +15,7 @@ import { MOVED_FROM_CONTEXT } from "./state/own-state";
 import { formatFinding, Guardrails, readSynthesized, synthWithGuardrails } from "./policy/guardrails";
 import { ClusterStack } from "./stacks/cluster-stack";
 import { addCluster, ClusterStacks } from "./stacks/stacks";
+import type { SynthesizedStack } from "./hcp/workspaces";
 
 /** The embedded default example (synthesizes on a fresh clone, with no AWS account), found from the running file up. */
 export function defaultClusterFile(from = __dirname): string {
@@ -51,7 +53,10 @@ export interface SynthResult {
  */
 function withoutStackTraces<T>(fn: () => T): T {
   if (process.env.UPI_DEBUG) return fn();
-  const previous = { capture: Error.captureStackTrace, prepare: Error.prepareStackTrace, limit: Error.stackTraceLimit };
+  // Descriptors, not the methods themselves: each is put back exactly as it was.
+  const capture = Object.getOwnPropertyDescriptor(Error, "captureStackTrace")!;
+  const prepare = Object.getOwnPropertyDescriptor(Error, "prepareStackTrace");
+  const limit = Error.stackTraceLimit;
   // cdktf raises the limit itself before capturing, so capturing is what has to be skipped.
   Error.captureStackTrace = () => undefined;
   Error.prepareStackTrace = () => "";
@@ -59,9 +64,10 @@ function withoutStackTraces<T>(fn: () => T): T {
   try {
     return fn();
   } finally {
-    Error.captureStackTrace = previous.capture;
-    Error.prepareStackTrace = previous.prepare;
-    Error.stackTraceLimit = previous.limit;
+    Object.defineProperty(Error, "captureStackTrace", capture);
+    if (prepare) Object.defineProperty(Error, "prepareStackTrace", prepare);
+    else Reflect.deleteProperty(Error, "prepareStackTrace");
+    Error.stackTraceLimit = limit;
   }
 }
 
@@ -107,7 +113,9 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
     );
     // The guardrails ran inside app.synth(); what they accepted is reported as warnings.
     warnings.push(...Guardrails.findingsOf(app).map(formatFinding));
-    const synthesized = readSynthesized(app);
+    const read = readSynthesized(app);
+    // What the summary and the HCP set-up read of a stack's JSON.
+    const synthesized = (stack: TerraformStack) => read(stack) as SynthesizedStack & { resource?: Record<string, object> };
     // Stacks are the app's direct children; no need to walk every construct.
     const clusterStacks = app.node.children.filter((c): c is ClusterStack => c instanceof ClusterStack);
     const summary = clusterStacks.map((s) => ({
@@ -118,7 +126,8 @@ export function synthesize(configFile: string, outdir: string): SynthResult {
 
     // Only with a cloud backend: the tfe bindings are loaded for it alone.
     const setupStacks = clusters.some((c) => c.backend.type === "cloud")
-      ? (require("./hcp/synth") as typeof import("./hcp/synth")).synthesizeHcpSetups(clusters, staging, (name) => synthesized(clusterStacks.find((s) => s.node.id === name)!))
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which an import cannot be
+        (require("./hcp/synth") as typeof import("./hcp/synth")).synthesizeHcpSetups(clusters, staging, (name) => synthesized(clusterStacks.find((s) => s.node.id === name)!))
       : [];
 
     writingOutput(outdir, target, () => {

@@ -43,8 +43,8 @@ export function runNpmScript(script: string, args: readonly string[], env: Recor
   });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += d));
-  child.stderr!.on("data", (d) => (stderr += d));
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
   const timer = setTimeout(() => process.kill(-child.pid!, "SIGTERM"), timeoutMs);
   return new Promise((resolve, reject) => {
     child.on("error", reject);

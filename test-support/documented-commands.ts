@@ -553,7 +553,7 @@ export function startDocumented(commands: PreparedCommand | readonly PreparedCom
     ...Object.assign({}, ...list.map((c) => c.env)),
   });
   const child = spawn("sh", ["-c", script], { cwd: options.cwd ?? ROOT, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
-  child.stdin!.end(inputs[0]?.input ?? "");
+  child.stdin.end(inputs[0]?.input ?? "");
   return watchProcess(child, (text) => text.replace(ANSI, ""));
 }
 

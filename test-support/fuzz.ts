@@ -90,13 +90,13 @@ export const validCluster: fc.Arbitrary<Obj> = fc
   )
   .map((c) => {
     const file: Obj = { installDir: EXAMPLE_INSTALL_DIR, ...(c.identity ?? {}), publish: c.publish };
-    file.network = c.network as Obj;
-    if (c.dns) file.dns = c.dns as Obj;
-    if (c.iam) file.iam = c.iam as Obj;
+    file.network = c.network;
+    if (c.dns) file.dns = c.dns;
+    if (c.iam) file.iam = c.iam;
     file.machines = { rhcosAmi: AMI, ...(c.bootstrap ? { bootstrap: c.bootstrap as Obj } : {}), ...(c.controlPlane ? { controlPlane: c.controlPlane as Obj } : {}), ...(c.compute ? { compute: c.compute as Obj } : {}) };
-    if (c.ingress) file.ingress = c.ingress as Obj;
+    if (c.ingress) file.ingress = c.ingress;
     if (c.tags && Object.keys(c.tags).length) file.tags = c.tags;
-    file.backend = c.backend as Obj;
+    file.backend = c.backend;
     // Unencrypted state is a guardrail finding; half the time the file acknowledges it.
     if ((c.backend as any).s3?.encrypt === false && c.publish === "Internal") file.guardrails = { acknowledge: [{ rule: "UPI-STATE-1", reason: "a test bucket" }] };
     if (c.fleet) file.clusters = c.fleet.map((n) => ({ clusterName: n, infraId: `${n}-f1` }));
@@ -155,7 +155,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 function apply(file: Obj, m: Mutation): Obj {
-  const root = structuredClone(file) as Obj;
+  const root = structuredClone<Obj>(file);
   const keys = m.path.split(".");
   let node: any = root;
   for (const key of keys.slice(0, -1)) {
@@ -451,6 +451,6 @@ export function fleetSplit(file: Obj, patches: Patch): fc.Arbitrary<Obj> {
       deletePath(shared, p);
       setPath(moved, p, v);
     });
-    return { ...shared, clusters: FLEET_IDENTITIES.map((id) => ({ ...structuredClone(moved), ...id })) } as Obj;
+    return { ...shared, clusters: FLEET_IDENTITIES.map((id) => ({ ...structuredClone(moved), ...id })) };
   });
 }

@@ -1,8 +1,9 @@
 import { _InstanceType } from "@aws-sdk/client-ec2";
+import * as fs from "node:fs";
 
 /** The text of src/validation/instance-types.ts for the installed AWS SDK: its _InstanceType enum, sorted. */
 export function instanceTypesModule(): string {
-  const version: string = require("@aws-sdk/client-ec2/package.json").version;
+  const { version } = JSON.parse(fs.readFileSync(require.resolve("@aws-sdk/client-ec2/package.json"), "utf8")) as { version: string };
   const types = [...new Set(Object.values(_InstanceType))].sort();
   const lines: string[] = [];
   let line = "";

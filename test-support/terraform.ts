@@ -85,8 +85,8 @@ export async function waitForOutput(p: TerraformProcess, pattern: RegExp | ((out
   let ended = false;
   void p.done.then(() => (ended = true));
   while (!matches(p.output())) {
-    if (ended) throw new Error(`terraform ended before printing ${pattern}:\n${p.output().slice(-3000)}`);
-    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms`);
+    if (ended) throw new Error(`terraform ended before printing ${String(pattern)}:\n${p.output().slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`no ${String(pattern)} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

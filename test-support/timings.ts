@@ -4,7 +4,7 @@
  */
 export function stepTimer(): {
   readonly timings: Record<string, number>;
-  timed<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  readonly timed: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 } {
   const timings: Record<string, number> = {};
   return {

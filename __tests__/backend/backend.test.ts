@@ -1,6 +1,6 @@
 import { baseCluster, synthCluster } from "../../test-support/synth";
 
-const remoteStates = (stack: any) => Object.values(stack.data?.terraform_remote_state ?? {}) as any[];
+const remoteStates = (stack: any) => Object.values<any>(stack.data?.terraform_remote_state ?? {});
 
 describe("backends", () => {
   test("local (default): a path relative to the stack folder, beside the output folder", () => {

@@ -45,7 +45,7 @@ describe("fastResolve gives what cdktf's resolve gives", () => {
     ["a map token as a value and a token as a key", () => ({ m: Token.asStringMap(tags.value), [text.stringValue]: "v", merged: Fn.merge([Token.asStringMap(tags.value), { k: "v" }]) })],
     ["lazy values that produce tokens and objects", () => ({ a: Lazy.stringValue({ produce: () => `x-${text.stringValue}` }), b: Lazy.anyValue({ produce: () => ({ k: [count.numberValue, "y"] }) }) })],
     ["a function, refused with its path", () => ({ a: { b: () => 1 } })],
-    ["a list token in a string context, refused", () => ({ a: `${names.listValue}` })],
+    ["a list token in a string context, refused", () => ({ a: `${String(names.listValue)}` })],
     ["nesting past 200 levels, refused with its path", () => deep],
   ])("%s", (_name, value) => {
     const built = value();

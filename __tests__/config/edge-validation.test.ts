@@ -4,7 +4,7 @@ import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
 import { ConfigError } from "../../src/config/errors";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { EdgeZones } from "../../src/network/edge-zones";
 import { ClusterNetwork } from "../../src/network/network";
 import { PropsError } from "../../src/validation/problems";

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { oneLine, terminalSafe } from "../../src/config/errors";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { shownPath } from "../../src/config/read-file";
 import { caCertificate, pemDataUrl } from "../../test-support/certificates";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { EXAMPLE_INSTALL_DIR, tempDir } from "../../test-support/paths";
 import { refusal } from "../../test-support/refusal";
 

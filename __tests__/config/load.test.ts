@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { subnetBlock, overlaps } from "../../src/config/cidr";
+import { subnetBlock, overlaps } from "../../src/validation/cidr";
 import { clusterFileJsonSchema } from "../../src/config/json-schema";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { checkoutCopy, documented, runDocumentedOk } from "../../test-support/documented-commands";
 import { DEFAULT_CLUSTER_FILE, EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { ConfigError, formatProblem } from "../../src/config/errors";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { synthesize } from "../../src/synth";
 import { runSynth } from "../../test-support/cli";
 import { EXAMPLE_INSTALL_DIR, ROOT, tempDir } from "../../test-support/paths";

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { machineConfigUrl, nodePointer } from "../../src/machines/ignition";
 import { userDataProblem } from "../../src/validation/machines";
 import { runSynth } from "../../test-support/cli";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
 import { clusterFileJsonSchema } from "../../src/config/json-schema";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { synthesize } from "../../src/synth";
 import { describedFile, fleetSplit, FUZZ_SEED, fuzzRuns, leafPatches, schemaLeaves } from "../../test-support/fuzz";
 import { tempDir } from "../../test-support/paths";

@@ -32,7 +32,7 @@ describe("ClusterDns", () => {
 
   test("the public zone is looked up by baseDomain (public zones only) when not given", () => {
     const stack = infraOf();
-    const [lookup] = Object.values(stack.data!.aws_route53_zone) as any[];
+    const [lookup] = Object.values<any>(stack.data!.aws_route53_zone);
     expect(lookup).toMatchObject({ name: "example.com", private_zone: false });
     expect(records(stack)["public api.demo.example.com"].zone_id).toMatch(/data\.aws_route53_zone\./);
   });

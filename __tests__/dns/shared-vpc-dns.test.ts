@@ -25,7 +25,7 @@ describe("an existing private zone (dns.privateHostedZoneId)", () => {
 
   test("no zone is created; the records go into the given zone, read first", () => {
     expect(resources(infra, "aws_route53_zone")).toEqual([]);
-    const [lookup] = Object.values(infra.data!.aws_route53_zone) as any[];
+    const [lookup] = Object.values<any>(infra.data!.aws_route53_zone);
     expect(lookup.zone_id).toBe("Z0PRIV");
     const records = resourceValues(infra, "aws_route53_record");
     expect(records.map((r) => r.name).sort()).toEqual(["api-int.demo.example.com", "api.demo.example.com"]);
@@ -34,7 +34,7 @@ describe("an existing private zone (dns.privateHostedZoneId)", () => {
   });
 
   test("the plan stops unless the zone is the private <cluster>.<domain>", () => {
-    const [lookup] = Object.values(infra.data!.aws_route53_zone) as any[];
+    const [lookup] = Object.values<any>(infra.data!.aws_route53_zone);
     expect(lookup.lifecycle.postcondition).toEqual([
       {
         condition: '${self.private_zone && trimsuffix(lower(self.name), ".") == "demo.example.com"}',
@@ -75,7 +75,7 @@ describe("records through the zone owner's role (dns.hostedZoneRoleArn)", () => 
       ["api-int.demo.example.com", "aws.assumed_role"],
       ["api.demo.example.com", "aws.assumed_role"],
     ]);
-    expect((Object.values(infra.data!.aws_route53_zone)[0] as any).provider).toBe("aws.assumed_role");
+    expect((Object.values(infra.data!.aws_route53_zone)[0]).provider).toBe("aws.assumed_role");
     const machines = result.stack("machines");
     expect(Object.keys(providers(machines)).sort()).toEqual(["", "assumed_role"]);
     expect(new Set(resourceValues(machines, "aws_route53_record").map((r) => r.provider))).toEqual(new Set(["aws.assumed_role"]));

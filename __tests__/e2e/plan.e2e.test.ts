@@ -65,7 +65,7 @@ async function savedPlan(stack: string, file = "upi.tfplan", outdir = env.outdir
 /** `{stack: {address: action}}` of the plans `npm run plan` saved; "not planned" for a stack without one. */
 async function plannedActions(outdir = env.outdir): Promise<Record<string, Record<string, string> | "not planned">> {
   const plans = await Promise.all(STACKS.map((stack) => savedPlan(stack, "upi.tfplan", outdir)));
-  return Object.fromEntries(STACKS.map((stack, i) => [stack, plans[i] ? actionsByAddress(plans[i]!) : "not planned"]));
+  return Object.fromEntries(STACKS.map((stack, i) => [stack, plans[i] ? actionsByAddress(plans[i]) : "not planned"]));
 }
 
 /** The table's row of a stack: its four counts and status. */
@@ -347,7 +347,7 @@ describe("day 2 edits", () => {
         }),
       );
       backend = { clone, moved, migrated, reconfigured };
-      [moved, migrated, reconfigured].forEach((p) => p.catch(() => undefined));
+      [moved, migrated, reconfigured].forEach((p) => void p.catch(() => undefined));
 
       // The applies start once nothing reads the base state any more (the last step of the backend
       // cases reads only an empty state and the live VPC). The machines and the ingress stack share
@@ -376,7 +376,7 @@ describe("day 2 edits", () => {
           return { on, recordsOn, off, stateAfter: await managedState(dir), recordsAfter: await appsRecords() };
         }),
       );
-      [compute, ingress].forEach((p) => p.catch(() => undefined));
+      [compute, ingress].forEach((p) => void p.catch(() => undefined));
     });
 
     test("a new machines.rhcosAmi: zero changes to bootstrap and machines; synth says new machines boot it", async () => {

@@ -47,7 +47,7 @@ describe("where the bootstrap node fetches bootstrap.ign", () => {
         IpAddress: { "aws:VpcSourceIp": expect.stringMatching(/^\$\{data\.aws_subnet\..*\.cidr_block\}$/) },
       },
     });
-    const [subnet] = Object.values(stack.data!.aws_subnet) as any[];
+    const [subnet] = Object.values<any>(stack.data!.aws_subnet);
     expect(subnet.id).toMatch(/public-subnet-0/);
     // The TLS-only deny still holds for it, and the bucket still blocks public access.
     expect(statements(stack)[0]).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny" });

@@ -1,4 +1,4 @@
-import { App, Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktf";
 import { OpenShiftUpiCluster } from "../../src/cluster/openshift-upi-cluster";
 import { baseCluster, resources, resourceValues, StackJson, synthCluster } from "../../test-support/synth";
 
@@ -79,7 +79,7 @@ describe("the pool's count follows the cluster", () => {
   });
 
   test("the one-stack construct checks once", () => {
-    const stack = new TerraformStack(Testing.app() as App, "one");
+    const stack = new TerraformStack(Testing.app(), "one");
     new OpenShiftUpiCluster(stack, "cluster", {
       clusterName: "demo",
       baseDomain: "example.com",

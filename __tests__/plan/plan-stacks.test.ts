@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { planStacks } from "../../src/plan/plan";
 import { StackToPlan } from "../../src/plan/preflight";
 import { DEFAULT_CLUSTER_FILE, tempDir } from "../../test-support/paths";

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { newOutputRecord, writeOutputRecord } from "../../src/output/record";
 import { declaresResources, judgeStateMove, planRefusal, StateMove, stateFromPull } from "../../src/plan/preflight";
 import { formatReport } from "../../src/plan/report";
-import { ACKNOWLEDGEABLE_RULE_IDS } from "../../src/validation/rule-ids";
+import { ACKNOWLEDGEABLE_RULE_IDS } from "../../src/config/rule-ids";
 import { tempDir } from "../../test-support/paths";
 import { baseCluster } from "../../test-support/synth";
 import { stateMoveAdvice } from "../../src/state/moves";

@@ -63,7 +63,7 @@ describe("dependency order", () => {
     let running = 0;
     let most = 0;
     const results = await visitInOrder([...deps.keys()], deps, async (stack, upstream) => {
-      events.push(`start ${stack} after [${[...upstream.keys()].sort()}]`);
+      events.push(`start ${stack} after [${[...upstream.keys()].sort().join(",")}]`);
       most = Math.max(most, ++running);
       await tick();
       running--;

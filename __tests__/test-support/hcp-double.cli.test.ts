@@ -3,6 +3,7 @@
  * backend of terraform_remote_state): what the cloud end-to-end suite relies on it for.
  */
 import * as fs from "node:fs";
+import * as https from "node:https";
 import * as path from "node:path";
 import { fetchRunPlanJson } from "../../src/plan/hcp";
 import { HcpDouble } from "../../test-support/hcp-double";
@@ -140,9 +141,9 @@ describe("HCP double", () => {
     const ws = hcp.workspaces.get("up")!;
     const api = (p: string, token: string, method = "POST") =>
       new Promise<number>((resolve, reject) => {
-        const req = require("node:https").request(`${hcp.url}/api/v2/${p}`, { method, ca: fs.readFileSync(hcp.caFile), headers: { Authorization: `Bearer ${token}` } }, (res: any) => {
+        const req = https.request(`${hcp.url}/api/v2/${p}`, { method, ca: fs.readFileSync(hcp.caFile), headers: { Authorization: `Bearer ${token}` } }, (res) => {
           res.resume();
-          resolve(res.statusCode);
+          resolve(res.statusCode!);
         });
         req.on("error", reject);
         req.end();

@@ -1,7 +1,9 @@
 import { TerraformStack, Testing } from "cdktf";
-import { ClusterDns } from "../../src/dns/cluster-dns";
+import { restrictedAccountProblems } from "../../src/cluster/checks";
+import { ClusterDns, zoneProblems } from "../../src/dns/cluster-dns";
 import { NodePool } from "../../src/machines/node-pool";
-import { poolOverridesProblems, privateOnlyProblems, restrictedAccountProblems, throughputProblem, zoneProblems } from "../../src/validation/restricted";
+import { privateOnlyProblems } from "../../src/network/network";
+import { poolOverridesProblems, throughputProblem } from "../../src/validation/restricted";
 
 /** The restricted-account rules as the constructs run them: library users get the file's answers. */
 const stack = () => new TerraformStack(Testing.app(), "s");

@@ -5,7 +5,8 @@ import { CreateHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../../src/config/errors";
-import { ClusterConfig, loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
+import type { ClusterConfig } from "../../src/config/load";
 import { shellWord } from "../../src/shell-word";
 import { mirrorCliConfig } from "./cli-config";
 import { startEmulator } from "./moto";

@@ -90,7 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     spawnError = e.code === "ENOENT" ? new Error("python3 not found; install Python 3 and pip install 'moto[server]'") : new Error(`python3 could not be started: ${e.message}`);
   });
   let stderr = "";
-  child.stderr!.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
+  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
   await waitUntilUp(endpoint, child, () => stderr, () => spawnError);
   return {
     endpoint,

@@ -1,4 +1,4 @@
-import { AwsProvider, AwsProviderAssumeRole, AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider, AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 
@@ -47,14 +47,14 @@ const byStack = new WeakMap<TerraformStack, Map<string, AwsProvider>>();
 export function providerAssumingRole(scope: IConstruct, roleArn: string, region?: string): AwsProvider {
   const stack = TerraformStack.of(scope);
   let providers = byStack.get(stack);
-  if (!providers) byStack.set(stack, (providers = new Map()));
+  if (!providers) byStack.set(stack, (providers = new Map<string, AwsProvider>()));
   const existing = providers.get(roleArn);
   if (existing) return existing;
 
   const base = stack.node.findAll().find((c): c is AwsProvider => c instanceof AwsProvider && !c.alias);
   const config: Record<string, unknown> = {};
   for (const key of CARRIED_OVER) if (base?.[key] !== undefined) config[key] = base[key];
-  const chain = Array.isArray(base?.assumeRole) ? (base.assumeRole as AwsProviderAssumeRole[]) : [];
+  const chain = Array.isArray(base?.assumeRole) ? base.assumeRole : [];
   const n = providers.size;
   const provider = new AwsProvider(stack, `assume-role-${n}`, {
     region,

@@ -1,6 +1,6 @@
 import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataTerraformRemoteState, Fn, LocalBackend, S3Backend, TerraformBackend, TerraformStack } from "cdktf";
+import { DataTerraformRemoteState, Fn, IResolvable, LocalBackend, S3Backend, TerraformBackend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { ClusterConfig } from "../config/load";
 import { defaultStateKeyPrefix } from "../defaults";
@@ -40,14 +40,14 @@ class CloudBlock extends TerraformBackend {
     super(scope, "backend", "cloud");
   }
 
-  override toTerraform(): any {
+  override toTerraform(): Record<string, unknown> {
     const { organization, hostname, workspace, project } = this.config;
     return { terraform: { cloud: { organization, hostname, workspaces: { name: workspace, ...(project !== undefined && { project }) } } } };
   }
 
   /** As CloudBackend's: cdktf's CLI tells HCP Terraform (`tfc`) from Terraform Enterprise by it. */
-  override toMetadata(): any {
-    return { ...super.toMetadata(), cloud: this.config.hostname.startsWith("app.terraform.io") ? "tfc" : "tfe" };
+  override toMetadata(): Record<string, unknown> {
+    return { ...(super.toMetadata() as Record<string, unknown>), cloud: this.config.hostname.startsWith("app.terraform.io") ? "tfc" : "tfe" };
   }
 
   override getRemoteStateDataSource(scope: Construct, name: string, _fromStack: string) {
@@ -119,7 +119,7 @@ export function configureBackend(stack: TerraformStack, cluster: ClusterConfig, 
               skipRequestingAccountId: aws.skipRequestingAccountId || undefined,
             });
       const objects = new DataAwsS3Objects(stack, "own-state-object", { bucket: s3.bucket, prefix: key, provider });
-      OwnState.of(stack).knowExistenceBy(Fn.contains(objects.keys, key));
+      OwnState.of(stack).knowExistenceBy(Fn.contains(objects.keys, key) as IResolvable);
       break;
     }
     case "cloud": {

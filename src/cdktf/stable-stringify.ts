@@ -20,20 +20,19 @@ export = function stableStringify(obj: unknown, opts?: Options): string | undefi
   const ancestors = new Set<object>();
 
   const stringify = (value: unknown, level: number): string | undefined => {
-    let node = value as any;
-    if (node && typeof node.toJSON === "function") node = node.toJSON();
+    const node: unknown = value && typeof (value as { toJSON?: unknown }).toJSON === "function" ? (value as { toJSON(): unknown }).toJSON() : value;
     if (node === undefined) return undefined;
     if (typeof node !== "object" || node === null) return JSON.stringify(node);
     const indent = indentAt(level);
     const out: string[] = [];
     if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) out.push(indent + space + (stringify(node[i], level + 1) || "null"));
+      for (let i = 0; i < node.length; i++) out.push(indent + space + (stringify(node[i] as unknown, level + 1) || "null"));
       return `[${out.join(",")}${indent}]`;
     }
     if (ancestors.has(node)) throw new TypeError("Converting circular structure to JSON");
     ancestors.add(node);
     for (const key of Object.keys(node).sort()) {
-      const v = stringify(node[key], level + 1);
+      const v = stringify((node as Record<string, unknown>)[key], level + 1);
       if (v) out.push(indent + space + JSON.stringify(key) + colon + v);
     }
     ancestors.delete(node);

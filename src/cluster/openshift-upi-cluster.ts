@@ -6,8 +6,8 @@ import type { NodePool } from "../machines/node-pool";
 import type { INetwork } from "../network/types";
 import { Guardrails } from "../policy/guardrails";
 import { DOCUMENTED_POLICY_ACKNOWLEDGEMENT } from "../security/iam";
+import { checkClusterProps } from "./checks";
 import { addBootstrap, addClusterInfra, addIngress, addMachines, addNetwork, addPublicIpv4PoolCheck, ClusterInfra, OpenShiftUpiClusterProps } from "./parts";
-import { checkClusterProps } from "../validation/constructs";
 import { assertValidProps } from "../validation/problems";
 
 /**

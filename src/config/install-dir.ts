@@ -39,6 +39,9 @@ export class InstallDirError extends Error {
 const inFile = (file: string, field = "") => ({ file, path: field });
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const asString = (v: unknown) => (typeof v === "string" ? v : undefined);
+/** The value at `keys` in parsed JSON; undefined where a step is missing or not a container. */
+const dig = (value: unknown, ...keys: (string | number)[]): unknown =>
+  keys.reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<string | number, unknown>)[k] : undefined), value);
 
 /** metadata.json, master.ign and worker.ign from openshift-install are a few KiB each. */
 const SMALL_ASSET_LIMIT = MiB;
@@ -64,7 +67,7 @@ function readAsset(file: string, limit: number, why: string): Buffer {
 const short = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}...` : text);
 
 /** `what`: what the object holds, for the message. */
-function parseJsonObject(file: string, text: string, what = ""): Record<string, any> {
+function parseJsonObject(file: string, text: string, what = ""): Record<string, unknown> {
   if (!text.trim()) throw new InstallDirError("is empty; run openshift-install create ignition-configs again", inFile(file));
   let value: unknown;
   try {
@@ -76,7 +79,7 @@ function parseJsonObject(file: string, text: string, what = ""): Record<string, 
   return value;
 }
 
-function readJson(file: string, what?: string): Record<string, any> {
+function readJson(file: string, what?: string): Record<string, unknown> {
   return parseJsonObject(file, readAsset(file, SMALL_ASSET_LIMIT, "openshift-install writes a few KiB").toString("utf8"), what);
 }
 
@@ -104,13 +107,13 @@ function dataUrlBytes(url: string): Buffer | undefined {
  * unable to join. Every CA listed is kept: several are carried as one PEM bundle, which Ignition
  * reads whole.
  */
-function caOf(file: string, ign: Record<string, any>, now = new Date()): string {
-  const list: unknown = ign.ignition?.security?.tls?.certificateAuthorities;
+function caOf(file: string, ign: Record<string, unknown>, now = new Date()): string {
+  const list = dig(ign, "ignition", "security", "tls", "certificateAuthorities");
   if (!Array.isArray(list) || list.length === 0) {
     throw new InstallDirError("is missing; expected the cluster CA as a data URL, as openshift-install writes it", inFile(file, caField(0)));
   }
   const pems = list.map((entry, i) => caPem(file, i, (entry as { source?: unknown } | null)?.source, now));
-  if (pems.length === 1) return list[0].source;
+  if (pems.length === 1) return (list[0] as { source: string }).source;
   return `data:text/plain;charset=utf-8;base64,${Buffer.from(pems.map((p) => p.trim()).join("\n") + "\n").toString("base64")}`;
 }
 
@@ -168,7 +171,7 @@ function checkBootstrapIgnition(dir: string, file: string): string {
     file,
     readAsset(file, BOOTSTRAP_IGNITION_LIMIT, "it is uploaded to S3 and fetched whole at boot; real ones are a few MiB").toString("utf8"),
   );
-  const version: unknown = ign.ignition?.version;
+  const version = dig(ign, "ignition", "version");
   // Ignition's own versions: 3.<minor>.<patch>, the newest also as -experimental.
   if (typeof version !== "string" || !/^3\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-experimental)?$/.test(version)) {
     const got = version === undefined ? "" : ` (got ${JSON.stringify(version)})`;
@@ -199,7 +202,7 @@ export function readInstallDir(dir: string): InstallAssets {
 
   const clusterName = asString(metadata.clusterName);
   let baseDomain: string | undefined;
-  const source: unknown = master.ignition?.config?.merge?.[0]?.source;
+  const source = dig(master, "ignition", "config", "merge", 0, "source");
   if (typeof source === "string" && clusterName) {
     const host = /^https:\/\/([^/:]+)/.exec(source)?.[1];
     const prefix = `api-int.${clusterName}.`;
@@ -209,10 +212,10 @@ export function readInstallDir(dir: string): InstallAssets {
     dir,
     clusterName,
     infraId: asString(metadata.infraID),
-    region: asString(metadata.aws?.region),
+    region: asString(dig(metadata, "aws", "region")),
     baseDomain,
     bootstrapIgnitionFile,
-    metadata: { file: metadataFile, clusterName: metadata.clusterName, infraId: metadata.infraID, region: metadata.aws?.region },
+    metadata: { file: metadataFile, clusterName: metadata.clusterName, infraId: metadata.infraID, region: dig(metadata, "aws", "region") },
     masterCa: caOf(masterFile, master),
     workerCa: caOf(workerFile, worker),
   };

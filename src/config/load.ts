@@ -8,15 +8,7 @@ import { aliasedDuplicateKeys, rawValueProblems } from "./raw-checks";
 import { FileReadError, MiB, readRegularText, shownPath } from "./read-file";
 import { clusterFileSchema, clusterSchema, ParsedCluster } from "./schema";
 import { formatPropPath } from "../validation/problems";
-import {
-  Candidate,
-  clusterWarnings,
-  fleetProblems,
-  Finding,
-  IdentityField,
-  semanticProblems,
-  ValueSource,
-} from "./validate";
+import { Candidate, ClusterPropsCheck, clusterWarnings, fleetProblems, Finding, IdentityField, semanticProblems, ValueSource } from "./validate";
 
 /** A fully resolved cluster: defaults applied, identity known, installDir read. */
 export type ClusterConfig = ParsedCluster & {
@@ -162,7 +154,7 @@ class Source {
 export const formatPath = (segments: readonly Segment[]): string => formatPropPath(segments);
 
 function valueAt(root: unknown, segments: readonly Segment[]): unknown {
-  return segments.reduce<any>((v, s) => (v == null ? undefined : v[s]), root);
+  return segments.reduce<unknown>((v, s) => (v == null ? undefined : (v as Record<Segment, unknown>)[s]), root);
 }
 
 /**
@@ -219,7 +211,7 @@ function unionHint(segments: readonly Segment[]): string {
 
 /** The keys the schema allows at a path, to help with typos. */
 function allowedKeys(segments: readonly Segment[]): string | undefined {
-  let schema: any = clusterFileSchema;
+  let schema: SchemaNode | undefined = clusterFileSchema as unknown as SchemaNode;
   for (const s of segments) {
     if (typeof s === "number") {
       schema = schema?.unwrap?.() ?? schema;
@@ -232,7 +224,15 @@ function allowedKeys(segments: readonly Segment[]): string | undefined {
   return shape ? Object.keys(shape).filter((k) => k !== "$schema").join(", ") : undefined;
 }
 
-function unwrapObject(schema: any): any {
+/** What the walk reads of a zod 4 schema: an object's shape, a list's element, a wrapper's inner schema. */
+interface SchemaNode {
+  readonly shape?: Record<string, SchemaNode>;
+  readonly element?: SchemaNode;
+  readonly def?: { readonly element?: SchemaNode; readonly innerType?: SchemaNode; readonly in?: SchemaNode };
+  unwrap?(): SchemaNode;
+}
+
+function unwrapObject(schema: SchemaNode | undefined): SchemaNode | undefined {
   let s = schema;
   for (let i = 0; i < 5 && s && !s.shape; i++) s = s.def?.innerType ?? s.def?.in ?? s.unwrap?.();
   return s;
@@ -314,8 +314,12 @@ function withoutRepeats(problems: readonly (ConfigProblem & { entry?: number })[
   );
 }
 
-/** Loads, validates and resolves a cluster or fleet file. Throws ConfigError listing every problem. */
-export function loadClusterFile(file: string): LoadResult {
+/**
+ * Reads, validates and resolves a cluster or fleet file, with `checkProps` for the constructs'
+ * rules on each cluster's props (src/cluster-file.ts gives it). Throws ConfigError listing every
+ * problem.
+ */
+export function readClusterFile(file: string, checkProps: ClusterPropsCheck): LoadResult {
   const abs = path.resolve(file);
   const text = readText(abs, file);
   if (!text.trim()) throw new ConfigError([{ file, path: "", message: "the cluster file is empty" }]);
@@ -415,7 +419,7 @@ export function loadClusterFile(file: string): LoadResult {
       assets,
       sources,
     };
-    semanticProblems(cluster).forEach(report);
+    semanticProblems(cluster, checkProps).forEach(report);
     for (const w of clusterWarnings(cluster)) {
       const p = src.problem(at(w.path), w.message);
       const entry = inherited(at(w.path));

@@ -52,7 +52,7 @@ function fieldPath(node: unknown, ancestors: readonly unknown[]): Segment[] {
   const out: Segment[] = [];
   ancestors.forEach((a, i) => {
     if (isPair(a) && isScalar(a.key)) out.push(String(a.key.value));
-    else if (isSeq(a)) out.push(a.items.indexOf((ancestors[i + 1] ?? node) as never));
+    else if (isSeq(a)) out.push(a.items.indexOf(ancestors[i + 1] ?? node));
   });
   return out;
 }

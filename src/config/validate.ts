@@ -1,7 +1,6 @@
 import * as path from "node:path";
 import { defaultStateKeyPrefix, SECURITY_GROUPS_PER_INTERFACE } from "../defaults";
 import { cloudAwsCredentials } from "../hcp/names";
-import { clusterProps } from "../stacks/stacks";
 import { iamRoleArnProblem, instanceTypeProblem, regionProblem, stateKmsKeyProblem } from "../validation/aws";
 import {
   agentPoolProblem,
@@ -14,14 +13,13 @@ import {
   terraformVersionProblem,
   workspacePrefixProblem,
 } from "../validation/backend";
-import { checkClusterProps } from "../validation/constructs";
-import { echo, PropPath } from "../validation/problems";
-import { ACKNOWLEDGEABLE_RULE_IDS, RULE_ID_PATTERN } from "../validation/rule-ids";
+import { echo, PropPath, PropProblem } from "../validation/problems";
+import { ACKNOWLEDGEABLE_RULE_IDS, RULE_ID_PATTERN } from "./rule-ids";
 import { OWN_SECURITY_GROUPS } from "../validation/restricted";
 import { tagsProblems } from "../validation/tags";
 import { serviceEndpointProblem } from "../validation/endpoints";
 import { EC2_INSTANCE_TYPES, EC2_INSTANCE_TYPES_SOURCE } from "../validation/instance-types";
-import { Block, parseBlock } from "./cidr";
+import { Block, parseBlock } from "../validation/cidr";
 import type { InstallAssets } from "./install-dir";
 import { shownPath } from "./read-file";
 import type { ParsedCluster } from "./schema";
@@ -56,7 +54,7 @@ export type Candidate = Omit<ParsedCluster, IdentityField> & {
 const longestStackName = (clusterName: unknown) => `${typeof clusterName === "string" ? clusterName : ""}-bootstrap`;
 
 /**
- * Maps a path in OpenShiftUpiClusterProps (what checkClusterProps reports) to the cluster file's
+ * Maps a path in OpenShiftUpiClusterProps (what the cluster's checks report) to the cluster file's
  * field: the props are the file's fields, regrouped (clusterProps in src/stacks/stacks.ts).
  */
 function fieldPath(prop: PropPath): (string | number)[] {
@@ -90,17 +88,25 @@ function fileMessage(prop: PropPath, message: string): string {
   return message;
 }
 
+/**
+ * The constructs' own checks on the props a cluster's stacks are built from. The config layer
+ * knows no construct: the layer above builds the props and checks them (src/cluster-file.ts), and
+ * propFinding places what they find in the file.
+ */
+export type ClusterPropsCheck = (cluster: Candidate) => readonly PropProblem[];
+
+/** A problem with the cluster's props as one with the file's field, or with the installDir file a value came from. */
+export function propFinding(c: Candidate, problem: PropProblem): Finding {
+  const [head] = problem.prop;
+  const source = typeof head === "string" ? c.sources?.[head as IdentityField] : undefined;
+  return { path: fieldPath(problem.prop), message: fileMessage(problem.prop, problem.message), source };
+}
+
 /** The cluster's rules: the constructs' own checks on the file's props, then the file-only ones. */
-export function semanticProblems(c: Candidate): Finding[] {
-  const out: Finding[] = [];
+export function semanticProblems(c: Candidate, checkProps: ClusterPropsCheck): Finding[] {
+  const out: Finding[] = checkProps(c).map((problem) => propFinding(c, problem));
   const add = (path: Finding["path"], message: string | undefined) => message && out.push({ path, message });
 
-  const props = clusterProps(c as Parameters<typeof clusterProps>[0]);
-  for (const problem of checkClusterProps(props)) {
-    const [head] = problem.prop;
-    const source = typeof head === "string" ? c.sources?.[head as IdentityField] : undefined;
-    out.push({ path: fieldPath(problem.prop), message: fileMessage(problem.prop, problem.message), source });
-  }
   for (const t of tagsProblems(c.tags, typeof c.infraId === "string" ? c.infraId : undefined)) out.push({ path: ["tags", ...t.prop], message: t.message });
 
   c.guardrails.acknowledge.forEach((a, i) => {
@@ -293,7 +299,7 @@ export function fleetProblems(clusters: readonly (Candidate | undefined)[]): { e
     if (i < 0) return;
     const [a, b] = [clusters[i]!, clusters[j]!];
     warnings.push(
-      `warning: clusters[${i}] (${a.clusterName}) and clusters[${j}] (${b.clusterName}) have overlapping VPC CIDRs ${a.network.vpcCidr} and ${b.network.vpcCidr}: they cannot be peered later`,
+      `warning: clusters[${i}] (${String(a.clusterName)}) and clusters[${j}] (${String(b.clusterName)}) have overlapping VPC CIDRs ${a.network.vpcCidr} and ${b.network.vpcCidr}: they cannot be peered later`,
     );
   });
   return { errors, warnings };

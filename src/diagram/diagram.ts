@@ -1,3 +1,4 @@
+import type { StackJson } from "../cdktf/stack-json";
 import { parseEdgeZoneName } from "../validation/edge";
 
 /**
@@ -6,12 +7,10 @@ import { parseEdgeZoneName } from "../validation/edge";
  * theirs and the carrier gateway, the NAT gateways and endpoints, the API
  * load balancers with their listeners, the machines in their subnets, the zones and records.
  */
-type Json = Record<string, any>;
-
 interface Item {
   readonly type: string;
   readonly name: string;
-  readonly attrs: Json;
+  readonly attrs: Readonly<Record<string, unknown>>;
 }
 
 /** A DOT string; a line break becomes DOT's own `\n`. */
@@ -31,12 +30,15 @@ function azLabel(az: unknown, index: number): string {
   return edge ? `${edge === "local-zone" ? "Local Zone" : "Wavelength Zone"} ${az}` : az;
 }
 
-export function clusterDot(clusterName: string, stacks: Readonly<Record<string, Json>>): string {
+export function clusterDot(clusterName: string, stacks: Readonly<Record<string, StackJson>>): string {
   const all: Item[] = Object.values(stacks).flatMap((stack) =>
-    Object.entries(stack.resource ?? {}).flatMap(([type, byName]) => Object.entries(byName as Json).map(([name, attrs]) => ({ type, name, attrs }))),
+    Object.entries(stack.resource ?? {}).flatMap(([type, byName]) => Object.entries(byName).map(([name, attrs]) => ({ type, name, attrs }))),
   );
   const of = (type: string) => all.filter((i) => i.type === type);
-  const label = (item: Item, fallback: string) => item.attrs.tags?.Name ?? item.attrs.name ?? fallback;
+  const label = (item: Item, fallback: string) => {
+    const name = (item.attrs.tags as Readonly<Record<string, unknown>> | undefined)?.Name ?? item.attrs.name;
+    return typeof name === "string" ? name : fallback;
+  };
   const lines = [
     `digraph ${quote(clusterName)} {`,
     `  label=${quote(`OpenShift cluster ${clusterName}`)}; labelloc=t; rankdir=LR; compound=true; fontname="Helvetica";`,
@@ -47,7 +49,7 @@ export function clusterDot(clusterName: string, stacks: Readonly<Record<string, 
   const machine = (m: Item) => `      ${nodeId(m)} [label=${quote(label(m, m.name))}, fillcolor="#e8f0fe"];`;
 
   const [vpc] = of("aws_vpc");
-  lines.push(`  subgraph "cluster_vpc" {`, `    label=${quote(vpc ? `VPC ${label(vpc, "")} ${vpc.attrs.cidr_block}` : "VPC (existing)")}; style=rounded;`);
+  lines.push(`  subgraph "cluster_vpc" {`, `    label=${quote(vpc ? `VPC ${label(vpc, "")} ${String(vpc.attrs.cidr_block)}` : "VPC (existing)")}; style=rounded;`);
   const subnets = of("aws_subnet");
   const azs = [...new Set(subnets.map((s) => JSON.stringify(s.attrs.availability_zone)))];
   azs.forEach((az, i) => {
@@ -56,7 +58,7 @@ export function clusterDot(clusterName: string, stacks: Readonly<Record<string, 
       const kind = subnet.name.includes("public") ? "public" : "private";
       lines.push(
         `      subgraph ${quote(`cluster_${subnet.name}`)} {`,
-        `        label=${quote(`${kind} subnet ${subnet.attrs.cidr_block}`)}; style="rounded,filled"; fillcolor=${kind === "public" ? '"#fef7e0"' : '"#e6f4ea"'};`,
+        `        label=${quote(`${kind} subnet ${String(subnet.attrs.cidr_block)}`)}; style="rounded,filled"; fillcolor=${kind === "public" ? '"#fef7e0"' : '"#e6f4ea"'};`,
         `        ${quote(`anchor.${subnet.name}`)} [shape=point, style=invis];`,
       );
       for (const nat of of("aws_nat_gateway").filter((n) => refersTo(n.attrs.subnet_id, subnet))) {
@@ -81,15 +83,15 @@ export function clusterDot(clusterName: string, stacks: Readonly<Record<string, 
   instances.filter((m) => !placed.has(m)).forEach((m) => lines.push(machine(m)));
   for (const endpoint of of("aws_vpc_endpoint")) {
     const service = String(endpoint.attrs.service_name).split(".").pop();
-    lines.push(`    ${nodeId(endpoint)} [label=${quote(`${service} endpoint (${endpoint.attrs.vpc_endpoint_type})`)}, shape=cds];`);
+    lines.push(`    ${nodeId(endpoint)} [label=${quote(`${service} endpoint (${String(endpoint.attrs.vpc_endpoint_type)})`)}, shape=cds];`);
   }
   lines.push("  }");
 
   const listeners = of("aws_lb_listener");
   const groups = of("aws_lb_target_group");
   for (const lb of of("aws_lb")) {
-    const ports = listeners.filter((l) => refersTo(l.attrs.load_balancer_arn, lb)).map((l) => `${l.attrs.protocol} ${l.attrs.port}`);
-    lines.push(`  ${nodeId(lb)} [label=${quote(`NLB ${lb.attrs.name} (${lb.attrs.internal ? "internal" : "internet-facing"})\n${ports.join(", ")}`)}, fillcolor="#fce8e6"];`);
+    const ports = listeners.filter((l) => refersTo(l.attrs.load_balancer_arn, lb)).map((l) => `${String(l.attrs.protocol)} ${String(l.attrs.port)}`);
+    lines.push(`  ${nodeId(lb)} [label=${quote(`NLB ${String(lb.attrs.name)} (${lb.attrs.internal ? "internal" : "internet-facing"})\n${ports.join(", ")}`)}, fillcolor="#fce8e6"];`);
     const lbGroups = groups.filter((g) => listeners.some((l) => refersTo(l.attrs.load_balancer_arn, lb) && refersTo(l.attrs.default_action, g)));
     const targets = instances.filter((m) =>
       of("aws_lb_target_group_attachment").some((a) => lbGroups.some((g) => refersTo(a.attrs.target_group_arn, g)) && refersTo(a.attrs.target_id, m)),
@@ -99,21 +101,21 @@ export function clusterDot(clusterName: string, stacks: Readonly<Record<string, 
 
   // An existing private zone is read by its id (the public zone by its name).
   const existingZones: Item[] = Object.values(stacks).flatMap((stack) =>
-    Object.entries((stack.data?.aws_route53_zone ?? {}) as Json)
+    Object.entries(stack.data?.aws_route53_zone ?? {})
       .filter(([, attrs]) => attrs.zone_id)
       .map(([name, attrs]) => ({ type: "data.aws_route53_zone", name, attrs })),
   );
   const zones = [...of("aws_route53_zone"), ...existingZones];
   const records = of("aws_route53_record");
   for (const zone of zones) {
-    const what = zone.type === "aws_route53_zone" ? zone.attrs.name : `${zone.attrs.zone_id} (existing)`;
+    const what = zone.type === "aws_route53_zone" ? String(zone.attrs.name) : `${String(zone.attrs.zone_id)} (existing)`;
     lines.push(`  ${nodeId(zone)} [label=${quote(`private zone ${what}`)}, shape=folder];`);
   }
   const publicZone = `"zone.public"`;
   if (records.some((r) => !zones.some((z) => refersTo(r.attrs.zone_id, z)))) lines.push(`  ${publicZone} [label="public zone", shape=folder];`);
   for (const record of records) {
     const zone = zones.find((z) => refersTo(record.attrs.zone_id, z));
-    lines.push(`  ${nodeId(record)} [label=${quote(`${record.attrs.type} ${record.attrs.name}`)}, shape=note];`);
+    lines.push(`  ${nodeId(record)} [label=${quote(`${String(record.attrs.type)} ${String(record.attrs.name)}`)}, shape=note];`);
     lines.push(`  ${zone ? nodeId(zone) : publicZone} -> ${nodeId(record)} [arrowhead=none];`);
     const target = of("aws_lb").find((lb) => refersTo(record.attrs.alias ?? record.attrs.records, lb));
     if (target) lines.push(`  ${nodeId(record)} -> ${nodeId(target)};`);

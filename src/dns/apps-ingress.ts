@@ -1,10 +1,10 @@
 import { DataAwsElbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-elb-hosted-zone-id";
 import { DataAwsLbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-lb-hosted-zone-id";
 import { Construct } from "constructs";
-import { DEFAULT_ROUTER_LOAD_BALANCER_TYPE, RecordType, RouterLoadBalancerType } from "../defaults";
+import { DEFAULT_ROUTER_LOAD_BALANCER_TYPE, RECORD_TYPES, RecordType, ROUTER_LOAD_BALANCER_TYPES, RouterLoadBalancerType } from "../defaults";
 import { dnsRecord, privateZoneProvider, resolveRecordType } from "./cluster-dns";
-import { checkAppsIngressProps } from "../validation/constructs";
-import { assertValidProps } from "../validation/problems";
+import { assertValidProps, required, PropProblem, Problems, oneOf, isToken } from "../validation/problems";
+import { loadBalancerHostnameProblem,iamRoleArnProblem } from "../validation/aws";
 
 export interface AppsIngressProps {
   /** `<cluster>.<domain>`: the records are `*.apps.` of it. */
@@ -51,4 +51,14 @@ export class AppsIngress extends Construct {
     });
     if (props.publicZoneId) dnsRecord(this, "apps-public", { zoneId: props.publicZoneId, name: this.recordName, target, recordType });
   }
+}
+
+/** What AppsIngress checks of its props in its constructor; each problem names the prop. */
+export function checkAppsIngressProps(props: AppsIngressProps): PropProblem[] {
+  const p = new Problems().add(["clusterDomain"], required(props.clusterDomain)).add(["privateZoneId"], required(props.privateZoneId));
+  if (!isToken(props.routerLoadBalancerHostname)) p.add(["routerLoadBalancerHostname"], loadBalancerHostnameProblem(props.routerLoadBalancerHostname));
+  if (props.loadBalancerType !== undefined) p.add(["loadBalancerType"], oneOf(ROUTER_LOAD_BALANCER_TYPES, props.loadBalancerType));
+  if (props.recordType !== undefined) p.add(["recordType"], oneOf(RECORD_TYPES, props.recordType));
+  if (props.hostedZoneRoleArn !== undefined && !isToken(props.hostedZoneRoleArn)) p.add(["hostedZoneRoleArn"], iamRoleArnProblem(props.hostedZoneRoleArn));
+  return p.list;
 }

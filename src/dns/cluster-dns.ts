@@ -6,11 +6,12 @@ import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { providerAssumingRole } from "../aws/assume-role-provider";
 import { cnameOnlyRegion } from "../aws/partition";
-import { DEFAULT_RECORD_TYPE, RecordType } from "../defaults";
+import { DEFAULT_RECORD_TYPE, RECORD_TYPES, RecordType } from "../defaults";
 import { guard } from "../guards/guards";
 import { clusterTagKey } from "../tags/tags";
-import { checkClusterDnsProps } from "../validation/constructs";
-import { assertValidProps } from "../validation/problems";
+import { assertValidProps, required, PropProblem, Problems, oneOf, isToken, echo } from "../validation/problems";
+import { hostedZoneIdProblem,regionProblem,iamRoleArnProblem } from "../validation/aws";
+import { clusterNameProblem,baseDomainProblem,infraIdProblem } from "../validation/names";
 
 export type { RecordType } from "../defaults";
 
@@ -147,4 +148,33 @@ export function dnsRecord(
     alias: { name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: false },
     provider,
   });
+}
+
+/** What ClusterDns checks of its props in its constructor; each problem names the prop. */
+export function checkClusterDnsProps(props: ClusterDnsProps): PropProblem[] {
+  const p = new Problems()
+    .add(["clusterName"], clusterNameProblem(props.clusterName))
+    .add(["baseDomain"], baseDomainProblem(props.baseDomain, typeof props.clusterName === "string" ? props.clusterName : undefined))
+    .add(["infraId"], infraIdProblem(props.infraId))
+    .add(["vpcId"], required(props.vpcId));
+  if (props.publicHostedZoneId !== undefined && !isToken(props.publicHostedZoneId)) p.add(["publicHostedZoneId"], hostedZoneIdProblem(props.publicHostedZoneId));
+  if (props.recordType !== undefined) p.add(["recordType"], oneOf(RECORD_TYPES, props.recordType));
+  return p.addAll([], zoneProblems(props, typeof props.region === "string" && !regionProblem(props.region) ? props.region : undefined)).list;
+}
+
+/** An existing private zone, the role its records are written with, and the record type for the region. */
+export function zoneProblems(dns: { privateHostedZoneId?: unknown; hostedZoneRoleArn?: unknown; recordType?: unknown }, region?: string): PropProblem[] {
+  const p = new Problems();
+  if (dns.privateHostedZoneId !== undefined && !isToken(dns.privateHostedZoneId)) p.add(["privateHostedZoneId"], hostedZoneIdProblem(dns.privateHostedZoneId));
+  if (dns.hostedZoneRoleArn !== undefined && !isToken(dns.hostedZoneRoleArn)) {
+    p.add(
+      ["hostedZoneRoleArn"],
+      iamRoleArnProblem(dns.hostedZoneRoleArn, region) ??
+        (dns.privateHostedZoneId === undefined ? `needs dns.privateHostedZoneId: the role is assumed for the records in that zone (got ${echo(dns.hostedZoneRoleArn)})` : undefined),
+    );
+  }
+  if (dns.recordType === "alias" && region && cnameOnlyRegion(region)) {
+    p.add(["recordType"], `alias cannot be used in ${region}, where Route 53 records to the load balancers are CNAMEs; use auto or cname (got "alias")`);
+  }
+  return p.list;
 }

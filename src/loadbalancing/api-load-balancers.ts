@@ -5,13 +5,14 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { DEFAULT_PUBLISH, PublishMode } from "../defaults";
-import type { INetwork } from "../network/types";
+import { DEFAULT_PUBLISH, PUBLISH_MODES, PublishMode } from "../defaults";
+import { networkProblems, type INetwork } from "../network/types";
 import { guard } from "../guards/guards";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
-import { checkApiLoadBalancersProps } from "../validation/constructs";
-import { assertValidProps } from "../validation/problems";
+import { assertValidProps, PropProblem, Problems, oneOf } from "../validation/problems";
+import { publicIpv4PoolIdProblem } from "../validation/edge";
+import { infraIdProblem } from "../validation/names";
 
 /** A target group machines register in by private IP, on its own port. */
 export interface ITargetGroup {
@@ -142,4 +143,14 @@ export class ApiLoadBalancers extends Construct {
       (g): g is ITargetGroup => g !== undefined,
     );
   }
+}
+
+/** What ApiLoadBalancers checks of its props in its constructor; each problem names the prop. */
+export function checkApiLoadBalancersProps(props: ApiLoadBalancersProps): PropProblem[] {
+  const publish = props.publish ?? DEFAULT_PUBLISH;
+  return new Problems()
+    .add(["infraId"], infraIdProblem(props.infraId))
+    .add(["publish"], oneOf(PUBLISH_MODES, publish))
+    .addAll(["network"], networkProblems(props.network, publish === "External"))
+    .add(["publicIpv4Pool"], props.publicIpv4Pool === undefined ? undefined : publicIpv4PoolIdProblem(props.publicIpv4Pool)).list;
 }

@@ -8,17 +8,22 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { DEFAULT_BOOTSTRAP_INSTANCE_TYPE, DEFAULT_IAM_POLICY, DEFAULT_PUBLISH, IamPolicyMode, PublishMode } from "../defaults";
+import { DEFAULT_BOOTSTRAP_INSTANCE_TYPE, DEFAULT_IAM_POLICY, DEFAULT_PUBLISH, IAM_POLICY_MODES, IamPolicyMode, PUBLISH_MODES, PublishMode } from "../defaults";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
-import type { INetwork } from "../network/types";
+import { networkProblems, type INetwork } from "../network/types";
 import { ExistingInstanceProfile } from "../security/existing-instance-profile";
 import { bootstrapStatements, MachineRole } from "../security/iam";
 import { securityGroupWithEgress } from "../security/security-groups";
 import { nameTag } from "../tags/tags";
 import { bootstrapPointer, httpsObjectUrl } from "./ignition";
-import { Machine, RootVolume } from "./machine";
-import { checkBootstrapNodeProps } from "../validation/constructs";
-import { assertValidProps } from "../validation/problems";
+import { Machine, ROOT_VOLUME_DEFAULTS, RootVolume } from "./machine";
+import { assertValidProps, required, PropProblem, Problems, oneOf, isToken, echo } from "../validation/problems";
+import { instanceTypeProblem,kmsKeyArnProblem,amiIdProblem,iamPolicyArnProblem } from "../validation/aws";
+import { publicIpv4PoolIdProblem } from "../validation/edge";
+import { rootVolumeProblems } from "../validation/machines";
+import { infraIdProblem } from "../validation/names";
+import { allowedCidrsProblems } from "../validation/network";
+import { poolOverridesProblems,OWN_SECURITY_GROUPS } from "../validation/restricted";
 
 export interface BootstrapNodeProps {
   readonly infraId: string;
@@ -221,4 +226,44 @@ export class BootstrapNode extends Construct {
       : undefined;
     this.publicIp = poolIp?.publicIp ?? machine.instance.publicIp;
   }
+}
+
+/** The bootstrap node's own settings, shared by BootstrapNode and the cluster's `bootstrap` props. */
+export function bootstrapSettingsProblems(
+  props: {
+    instanceType?: unknown;
+    allowedCidrs?: readonly unknown[];
+    ignitionKmsKeyArn?: unknown;
+    rootVolume?: object;
+    iamInstanceProfile?: unknown;
+    additionalSecurityGroupIds?: unknown;
+  },
+  region?: string,
+): PropProblem[] {
+  const p = new Problems().addAll([], poolOverridesProblems(props, OWN_SECURITY_GROUPS.bootstrap, "the bootstrap node"));
+  if (props.instanceType !== undefined) p.add(["instanceType"], instanceTypeProblem(props.instanceType));
+  if (props.allowedCidrs !== undefined) {
+    if (!Array.isArray(props.allowedCidrs)) p.add(["allowedCidrs"], `must be a list of CIDRs (got ${echo(props.allowedCidrs)})`);
+    else p.addAll(["allowedCidrs"], allowedCidrsProblems(props.allowedCidrs));
+  }
+  if (props.ignitionKmsKeyArn !== undefined && !isToken(props.ignitionKmsKeyArn)) p.add(["ignitionKmsKeyArn"], kmsKeyArnProblem(props.ignitionKmsKeyArn, region));
+  p.addAll(["rootVolume"], rootVolumeProblems(props.rootVolume ?? {}, ROOT_VOLUME_DEFAULTS, region));
+  return p.list;
+}
+
+/** What BootstrapNode checks of its props in its constructor; each problem names the prop. */
+export function checkBootstrapNodeProps(props: BootstrapNodeProps): PropProblem[] {
+  const publish = props.publish ?? DEFAULT_PUBLISH;
+  const p = new Problems()
+    .add(["infraId"], infraIdProblem(props.infraId))
+    .add(["publish"], oneOf(PUBLISH_MODES, publish))
+    .add(["ignitionFile"], required(props.ignitionFile))
+    .addAll(["network"], networkProblems(props.network, publish === "External"));
+  if (!isToken(props.ami)) p.add(["ami"], amiIdProblem(props.ami));
+  if (props.publicIpv4Pool !== undefined) p.add(["publicIpv4Pool"], publicIpv4PoolIdProblem(props.publicIpv4Pool));
+  if (props.iamPolicy !== undefined) p.add(["iamPolicy"], oneOf(IAM_POLICY_MODES, props.iamPolicy));
+  if (props.permissionsBoundaryArn !== undefined && !isToken(props.permissionsBoundaryArn)) {
+    p.add(["permissionsBoundaryArn"], iamPolicyArnProblem(props.permissionsBoundaryArn));
+  }
+  return p.addAll([], bootstrapSettingsProblems(props)).list;
 }

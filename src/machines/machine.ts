@@ -8,8 +8,10 @@ import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { guard } from "../guards/guards";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
-import { checkMachineProps } from "../validation/constructs";
-import { assertValidProps } from "../validation/problems";
+import { assertValidProps, required, PropProblem, Problems, isToken, echo } from "../validation/problems";
+import { amiIdProblem,instanceTypeProblem } from "../validation/aws";
+import { userDataProblem,rootVolumeProblems } from "../validation/machines";
+import { infraIdProblem } from "../validation/names";
 
 export interface RootVolume {
   /** @default 120 */
@@ -124,4 +126,28 @@ export class Machine extends Construct {
       });
     }
   }
+}
+
+/** A root volume's size and type when the props leave them out. */
+export const ROOT_VOLUME_DEFAULTS = { sizeGiB: DEFAULT_ROOT_VOLUME_SIZE_GIB, type: DEFAULT_ROOT_VOLUME_TYPE };
+
+/** Name tags are at most 256 characters. */
+const NAME_TAG_MAX = 256;
+
+/** What Machine checks of its props in its constructor; each problem names the prop. */
+export function checkMachineProps(props: MachineProps): PropProblem[] {
+  const p = new Problems();
+  if (typeof props.name !== "string" || !props.name || props.name.length > NAME_TAG_MAX) {
+    p.add(["name"], `must be 1 to ${NAME_TAG_MAX} characters (its Name tag) (got ${echo(props.name)})`);
+  }
+  p.add(["infraId"], infraIdProblem(props.infraId));
+  if (!isToken(props.ami)) p.add(["ami"], amiIdProblem(props.ami));
+  p.add(["instanceType"], instanceTypeProblem(props.instanceType));
+  p.add(["subnetId"], required(props.subnetId));
+  p.add(["instanceProfileName"], required(props.instanceProfileName));
+  if (!isToken(props.securityGroupIds) && (!Array.isArray(props.securityGroupIds) || props.securityGroupIds.length === 0)) {
+    p.add(["securityGroupIds"], "must hold at least one security group");
+  }
+  if (typeof props.userData === "string") p.add(["userData"], userDataProblem(props.userData));
+  return p.addAll(["rootVolume"], rootVolumeProblems(props.rootVolume ?? {}, ROOT_VOLUME_DEFAULTS)).list;
 }

@@ -13,9 +13,12 @@ import { OwnState } from "../state/own-state";
 import { clusterTagKey } from "../tags/tags";
 import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { machineConfigUrl, nodePointer } from "./ignition";
-import { Machine, RootVolume } from "./machine";
-import { checkNodePoolProps } from "../validation/constructs";
-import { assertValidProps } from "../validation/problems";
+import { Machine, ROOT_VOLUME_DEFAULTS, RootVolume } from "./machine";
+import { assertValidProps, required, PropProblem, Problems, oneOf, isToken } from "../validation/problems";
+import { instanceTypeProblem,amiIdProblem } from "../validation/aws";
+import { replicasProblem,rootVolumeProblems,userDataProblem } from "../validation/machines";
+import { infraIdProblem } from "../validation/names";
+import { poolOverridesProblems,OWN_SECURITY_GROUPS } from "../validation/restricted";
 
 export interface NodePoolProps {
   readonly role: "master" | "worker";
@@ -60,7 +63,7 @@ class Placement extends Construct {
       "output.azIndex",
     );
     // element() wraps around; the precondition below is what refuses a slot out of range.
-    this.subnetId = Fn.element(props.subnetIds, slot);
+    this.subnetId = Fn.element(props.subnetIds, slot) as string;
     this.precondition = {
       condition: Op.lt(slot, Fn.lengthOf(props.subnetIds)),
       errorMessage: `${props.machine} lives in the private subnet of availability zone ${Fn.sum([slot, 1])}, which network.availabilityZones no longer includes; keep that zone until the machine is removed or replaced elsewhere.`,
@@ -112,4 +115,38 @@ export class NodePool extends Construct {
       StackGuards.of(this).cover("PLAN-EC2-1");
     }
   }
+}
+
+/** A pool's own settings, shared by NodePool and the cluster's `controlPlane`/`compute` props. */
+export function poolSettingsProblems(
+  role: "master" | "worker",
+  props: { replicas?: unknown; instanceType?: unknown; rootVolume?: object; iamInstanceProfile?: unknown; additionalSecurityGroupIds?: unknown },
+  region?: string,
+): PropProblem[] {
+  const replicas = props.replicas ?? (role === "master" ? DEFAULT_CONTROL_PLANE_REPLICAS : DEFAULT_COMPUTE_REPLICAS);
+  const p = new Problems().add(["replicas"], replicasProblem(role, replicas)).addAll([], poolOverridesProblems(props, OWN_SECURITY_GROUPS[role], role === "master" ? "control-plane machines" : "compute machines"));
+  if (props.instanceType !== undefined) p.add(["instanceType"], instanceTypeProblem(props.instanceType));
+  return p.addAll(["rootVolume"], rootVolumeProblems(props.rootVolume ?? {}, ROOT_VOLUME_DEFAULTS, region)).list;
+}
+
+/** The pointer config a pool's machines get: the CA is in it, so a large CA can push it over 16 KB. */
+export const poolUserDataProblem = (clusterDomain: string, role: "master" | "worker", caSource: string) =>
+  userDataProblem(nodePointer(machineConfigUrl(clusterDomain, role), caSource));
+
+/** What NodePool checks of its props in its constructor; each problem names the prop. */
+export function checkNodePoolProps(props: NodePoolProps): PropProblem[] {
+  const p = new Problems().add(["role"], oneOf(["master", "worker"], props.role));
+  if (p.list.length) return p.list;
+  p.add(["infraId"], infraIdProblem(props.infraId)).add(["clusterDomain"], required(props.clusterDomain));
+  p.addAll([], poolSettingsProblems(props.role, props));
+  const replicas = props.replicas ?? 1;
+  if (typeof replicas === "number" && replicas > 0) {
+    if (!isToken(props.ami)) p.add(["ami"], amiIdProblem(props.ami));
+    p.add(["caSource"], required(props.caSource, "is required when the pool has machines (the cluster CA from master.ign or worker.ign)"));
+    if (!isToken(props.subnetIds) && (!Array.isArray(props.subnetIds) || props.subnetIds.length === 0)) p.add(["subnetIds"], "must hold at least one subnet");
+    if (typeof props.caSource === "string" && typeof props.clusterDomain === "string") {
+      p.add(["caSource"], poolUserDataProblem(props.clusterDomain, props.role, props.caSource));
+    }
+  }
+  return p.list;
 }

@@ -6,7 +6,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Fn, Op, TerraformSelf } from "cdktf";
 import { Construct } from "constructs";
-import { parseBlock, subnetBlock } from "../config/cidr";
+import { parseBlock, subnetBlock } from "../validation/cidr";
 import { EdgeZoneType, FIRST_EDGE_ZONE_BLOCK } from "../defaults";
 import { clusterTagKey, nameTag } from "../tags/tags";
 import { edgeZonesProblems } from "../validation/edge";
@@ -85,7 +85,7 @@ export class EdgeZones extends Construct {
       this.routeTableIds.push(carrierTable.id);
     }
 
-    const parentTables = Fn.zipmap([...props.availabilityZones], [...props.privateRouteTableIds]);
+    const parentTables = Fn.zipmap([...props.availabilityZones], [...props.privateRouteTableIds]) as Record<string, string>;
     const optInStatus = TerraformSelf.getString("opt_in_status");
     const zoneType = TerraformSelf.getString("zone_type");
     props.zones.forEach((zone, i) => {
@@ -95,7 +95,7 @@ export class EdgeZones extends Construct {
         lifecycle: {
           postcondition: [
             {
-              condition: Fn.contains(["opted-in", "opt-in-not-required"], optInStatus),
+              condition: Fn.contains(["opted-in", "opt-in-not-required"], optInStatus) as boolean,
               errorMessage:
                 `network.edgeZones[${i}]: ${zone.name} is not opted in (opt_in_status: ${optInStatus}); opt in with: ` +
                 `aws ec2 modify-availability-zone-group --region ${region} --group-name ${TerraformSelf.getString("group_name")} --opt-in-status opted-in`,
@@ -122,7 +122,7 @@ export class EdgeZones extends Construct {
       const privateSubnet = subnet("private");
       new RouteTableAssociation(this, `${zone.name}-private-subnet-routes`, {
         subnetId: privateSubnet.id,
-        routeTableId: Fn.lookup(parentTables, found.parentZoneName, props.privateRouteTableIds[0]),
+        routeTableId: Fn.lookup(parentTables, found.parentZoneName, props.privateRouteTableIds[0]) as string,
       });
       this.privateSubnetIds[zone.name] = privateSubnet.id;
 

@@ -17,7 +17,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { subnetBlock } from "../config/cidr";
+import { subnetBlock } from "../validation/cidr";
 import {
   DEFAULT_AVAILABILITY_ZONE_COUNT,
   DEFAULT_INTERNET_GATEWAY,
@@ -30,14 +30,20 @@ import {
   NatGatewayMode,
   PublishMode,
   VpcEndpointService,
+  VPC_ENDPOINT_SERVICES,
+  PRIVATE_ONLY_VPC_ENDPOINTS,
+  NAT_GATEWAY_MODES,
 } from "../defaults";
 import { guard } from "../guards/guards";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
-import { checkClusterNetworkProps } from "../validation/constructs";
-import { assertValidProps } from "../validation/problems";
+import { assertValidProps, PropProblem, Problems, oneOf, echo } from "../validation/problems";
 import { EdgeZone, EdgeZones } from "./edge-zones";
 import type { INetwork } from "./types";
+import { regionProblem } from "../validation/aws";
+import { edgeZonesProblems,publicIpv4PoolIdProblem } from "../validation/edge";
+import { infraIdProblem } from "../validation/names";
+import { vpcCidrProblem,subnetBitsProblem,availabilityZonesProblems,subnetsFitProblem,duplicateProblems } from "../validation/network";
 
 export type { NatGatewayMode, VpcEndpointService } from "../defaults";
 
@@ -152,7 +158,7 @@ export class ClusterNetwork extends Construct implements INetwork {
         state: "available",
         filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
       });
-      this.availabilityZones = Array.from({ length: azSpec }, (_, i) => Fn.element(zones.names, i));
+      this.availabilityZones = Array.from({ length: azSpec }, (_, i) => Fn.element(zones.names, i) as string);
     } else {
       this.availabilityZones = [...azSpec];
     }
@@ -330,4 +336,73 @@ export class ClusterNetwork extends Construct implements INetwork {
       }
     }
   }
+}
+
+/** The new VPC's own props (ClusterNetwork without infraId and region). */
+export function vpcProblems(props: Omit<ClusterNetworkProps, "infraId" | "region">, region: unknown): PropProblem[] {
+  const p = new Problems();
+  const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
+  const bits = props.subnetBits ?? DEFAULT_SUBNET_BITS;
+  const zones = props.availabilityZones ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
+  p.add(["vpcCidr"], vpcCidrProblem(cidr));
+  p.add(["subnetBits"], subnetBitsProblem(bits));
+  const zoneProblems = availabilityZonesProblems(zones, typeof region === "string" ? region : undefined);
+  p.addAll(["availabilityZones"], zoneProblems);
+  if (!p.list.length) p.add(["vpcCidr"], subnetsFitProblem(cidr, bits, typeof zones === "number" ? zones : zones.length));
+  if (props.edgeZones !== undefined) {
+    const vpc = p.list.length ? undefined : { vpcCidr: cidr, subnetBits: bits, zoneCount: typeof zones === "number" ? zones : zones.length };
+    p.addAll(["edgeZones"], edgeZonesProblems(props.edgeZones, typeof region === "string" ? region : undefined, vpc));
+  }
+  if (props.publicIpv4Pool !== undefined) p.add(["publicIpv4Pool"], publicIpv4PoolIdProblem(props.publicIpv4Pool));
+  p.add(["natGateways"], oneOf(NAT_GATEWAY_MODES, props.natGateways ?? DEFAULT_NAT_GATEWAYS));
+  if (props.networkAcl !== undefined && typeof props.networkAcl !== "boolean") p.add(["networkAcl"], `must be true or false (got ${echo(props.networkAcl)})`);
+  const endpoints = props.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS;
+  if (!Array.isArray(endpoints)) p.add(["vpcEndpoints"], `must be a list of ${VPC_ENDPOINT_SERVICES.join(", ")} (got ${echo(endpoints)})`);
+  else {
+    endpoints.forEach((e, i) => p.add(["vpcEndpoints", i], oneOf(VPC_ENDPOINT_SERVICES, e)));
+    p.addAll(["vpcEndpoints"], duplicateProblems(endpoints));
+  }
+  return p.list;
+}
+
+export interface PrivateOnlyLike {
+  readonly internetGateway?: unknown;
+  readonly ownEgress?: unknown;
+  readonly natGateways?: unknown;
+  readonly vpcEndpoints?: unknown;
+}
+
+/** A new VPC without an internet gateway: Internal, no NAT, and a way to AWS. */
+export function privateOnlyProblems(net: PrivateOnlyLike, publish: unknown): PropProblem[] {
+  const p = new Problems();
+  for (const flag of ["internetGateway", "ownEgress"] as const) {
+    if (net[flag] !== undefined && typeof net[flag] !== "boolean") p.add([flag], `must be true or false (got ${echo(net[flag])})`);
+  }
+  if ((net.internetGateway ?? DEFAULT_INTERNET_GATEWAY) !== false) return p.list;
+  if (publish !== "Internal") {
+    p.add(["internetGateway"], `false needs publish: Internal: an External cluster's API load balancer and bootstrap node live in public subnets (got publish: ${echo(publish)})`);
+  }
+  if (net.natGateways !== undefined && net.natGateways !== "none") {
+    p.add(["natGateways"], `must be none with network.internetGateway: false, as a NAT gateway needs an internet gateway (got ${echo(net.natGateways)})`);
+  }
+  const endpoints = net.vpcEndpoints ?? DEFAULT_VPC_ENDPOINTS;
+  if (Array.isArray(endpoints) && net.ownEgress !== true) {
+    const missing = PRIVATE_ONLY_VPC_ENDPOINTS.filter((e) => !endpoints.includes(e));
+    if (missing.length) {
+      p.add(
+        ["vpcEndpoints"],
+        `must include ${PRIVATE_ONLY_VPC_ENDPOINTS.join(", ")} with network.internetGateway: false, the cluster's only way to the AWS APIs (missing ${missing.join(", ")}); or set network.ownEgress: true when your own transit gateway or proxy carries that traffic (got ${echo(endpoints)})`,
+      );
+    }
+  }
+  return p.list;
+}
+
+/** What ClusterNetwork checks of its props in its constructor; each problem names the prop. */
+export function checkClusterNetworkProps(props: ClusterNetworkProps): PropProblem[] {
+  return new Problems()
+    .add(["infraId"], infraIdProblem(props.infraId))
+    .add(["region"], regionProblem(props.region))
+    .addAll([], vpcProblems(props, props.region))
+    .addAll([], privateOnlyProblems(props, props.publish ?? DEFAULT_PUBLISH)).list;
 }

@@ -137,14 +137,15 @@ function previousClusters(dir: string, shown: string): Set<string> {
   const notOutput = () =>
     new OutputFolderError(shown, `exists and is not an output of this product (no ${OUTPUT_RECORD_FILE}, no cdktf manifest.json beside stacks/); ${WHOLE}, so give a new folder or a previous output`);
   if (!looksLikeOutput(dir)) throw notOutput();
-  let manifest: any;
+  let manifest: unknown;
   try {
     manifest = JSON.parse(readRegularText(path.join(dir, MANIFEST), 16 * MiB, "a cdktf manifest"));
   } catch {
     throw notOutput();
   }
-  if (typeof manifest !== "object" || manifest === null || typeof manifest.stacks !== "object" || manifest.stacks === null) throw notOutput();
-  return new Set(Object.keys(manifest.stacks).map((name) => name.slice(0, Math.max(0, name.lastIndexOf("-")))));
+  const stacks = typeof manifest === "object" && manifest !== null ? (manifest as { stacks?: unknown }).stacks : undefined;
+  if (typeof stacks !== "object" || stacks === null) throw notOutput();
+  return new Set(Object.keys(stacks).map((name) => name.slice(0, Math.max(0, name.lastIndexOf("-")))));
 }
 
 /**

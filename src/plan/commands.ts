@@ -7,8 +7,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
+import { readStackJson } from "../cdktf/stack-json";
 import { ConfigError } from "../config/errors";
-import { ClusterConfig, loadClusterFile } from "../config/load";
+import { loadClusterFile } from "../cluster-file";
+import type { ClusterConfig } from "../config/load";
 import { GuardrailError } from "../policy/guardrails";
 import { clusterStackNames } from "../stacks/names";
 import { defaultClusterFile, synthesize, SynthResult } from "../synth";
@@ -79,8 +81,10 @@ function synthesizeOrExplain(): SynthResult {
 }
 
 /** The stack names of one synthesized cluster, in synth order. */
-const stacksOf = (result: SynthResult, index: number): string[] =>
-  Object.values(result.stacks[index]).flatMap((s) => (s ? [s.node.id] : []));
+const stacksOf = (result: SynthResult, index: number): string[] => {
+  const { network, infra, bootstrap, machines, ingress } = result.stacks[index];
+  return [network, infra, bootstrap, machines, ingress].map((s) => s.node.id);
+};
 
 /** `--help`: the usage line on stdout, exit 0. */
 function helped(argv: readonly string[], usage: string): boolean {
@@ -199,7 +203,7 @@ async function roll(argv: readonly string[]): Promise<number> {
   const cluster = result.clusters[index];
   const stack = machineStack(clusterName, machine);
   const stackDir = path.join(result.outdir, "stacks", stack);
-  const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+  const stackJson = readStackJson(path.join(stackDir, "cdk.tf.json"));
   const addresses = findMachine(stackJson, cluster.infraId, machine);
   if (!addresses) {
     const known = machineNames(stackJson, cluster.infraId);

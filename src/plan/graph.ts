@@ -3,8 +3,8 @@ import * as path from "node:path";
 
 /** Each stack's upstream stacks, from cdktf's manifest.json (`stacks.<name>.dependencies`). */
 export function readDependencies(outdir: string): Map<string, string[]> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  return new Map(Object.entries<any>(manifest.stacks ?? {}).map(([name, s]) => [name, [...(s.dependencies ?? [])]]));
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks?: Record<string, { dependencies?: string[] }> };
+  return new Map(Object.entries(manifest.stacks ?? {}).map(([name, s]) => [name, [...(s.dependencies ?? [])]]));
 }
 
 /**

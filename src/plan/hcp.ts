@@ -47,7 +47,7 @@ export function hcpToken(hostname: string, env: NodeJS.ProcessEnv = process.env)
 function credentialsIn(text: string, host: string): string | undefined {
   if (text.trimStart().startsWith("{")) {
     try {
-      const credentials = JSON.parse(text).credentials ?? {};
+      const credentials = (JSON.parse(text) as { credentials?: Record<string, { token?: string } | null> }).credentials ?? {};
       const key = Object.keys(credentials).find((k) => k.toLowerCase() === host);
       return key ? credentials[key]?.token : undefined;
     } catch {
@@ -145,9 +145,9 @@ export async function fetchRunPlanJson(hostname: string, runId: string, owner: R
   const api = `https://${hostname}/api/v2`;
   const run = await get(`${api}/runs/${runId}`, token, ca);
   if (run.status !== 200) throw new HcpApiError(explain(run.status, `run ${runId}`, hostname));
-  let data: any;
+  let data: ApiResource | undefined;
   try {
-    data = JSON.parse(run.body).data;
+    data = (JSON.parse(run.body) as { data?: ApiResource }).data;
   } catch {
     throw new HcpApiError(`run ${runId}: ${hostname} answered with something that is not JSON`);
   }
@@ -161,20 +161,26 @@ export async function fetchRunPlanJson(hostname: string, runId: string, owner: R
   return plan.body;
 }
 
+/** A JSON:API resource of HCP Terraform's API, as far as this code reads it. */
+interface ApiResource {
+  readonly attributes?: { readonly status?: string; readonly name?: string };
+  readonly relationships?: Readonly<Record<string, { readonly data?: { readonly id?: string } } | undefined>>;
+}
+
 /** Refuses a run whose workspace (read by its ID) is not one of the cluster's. */
 async function checkRunOwner(api: string, token: string, ca: (string | Buffer)[] | undefined, hostname: string, runId: string, workspaceId: unknown, owner: RunOwner) {
   if (typeof workspaceId !== "string" || !/^ws-[A-Za-z0-9]+$/.test(workspaceId)) throw new HcpApiError(`run ${runId}: ${hostname} did not say which workspace it belongs to`);
   const ws = await get(`${api}/workspaces/${workspaceId}`, token, ca);
   if (ws.status !== 200) throw new HcpApiError(explain(ws.status, `workspace ${workspaceId} of run ${runId}`, hostname));
-  let workspace: any;
+  let workspace: ApiResource | undefined;
   try {
-    workspace = JSON.parse(ws.body).data;
+    workspace = (JSON.parse(ws.body) as { data?: ApiResource }).data;
   } catch {
     throw new HcpApiError(`workspace ${workspaceId}: ${hostname} answered with something that is not JSON`);
   }
   const name = workspace?.attributes?.name;
   const organization = workspace?.relationships?.organization?.data?.id;
-  if (organization !== owner.organization || !owner.workspaces.includes(name)) {
+  if (organization !== owner.organization || !(name !== undefined && owner.workspaces.includes(name))) {
     throw new HcpApiError(
       `run ${runId} is of workspace ${organization}/${name}, not one of cluster ${owner.clusterName}'s (${owner.organization}/${owner.workspaces[0]} to ${owner.workspaces.at(-1)}); ` +
         "give the cluster file (CLUSTER_CONFIG) and cluster name it belongs to",

@@ -6,12 +6,19 @@
 
 export type Action = "no-op" | "create" | "read" | "update" | "delete" | "forget";
 
+/** An object's attributes before or after a change, by Terraform's names (null where there is no object). */
+export interface Attributes {
+  readonly tags?: Readonly<Record<string, unknown>> | null;
+  readonly tags_all?: Readonly<Record<string, unknown>> | null;
+  readonly [attribute: string]: unknown;
+}
+
 export interface Change {
   readonly actions: readonly Action[];
-  readonly before: any;
-  readonly after: any;
+  readonly before: Attributes | null;
+  readonly after: Attributes | null;
   /** Mirrors `after`; `true` where the value is known only after apply. */
-  readonly after_unknown?: any;
+  readonly after_unknown?: Readonly<Record<string, unknown>>;
   /** For a replacement: the attributes that force it. */
   readonly replace_paths?: readonly (readonly (string | number)[])[];
   readonly importing?: { readonly id?: string };
@@ -68,13 +75,14 @@ export class PlanJsonError extends Error {
 
 /** Parses a JSON plan and checks it is one (rather than a state file or the human plan output). */
 export function parsePlanJson(text: string, source: string): PlanJson {
-  let plan: any;
+  let parsed: unknown;
   try {
-    plan = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new PlanJsonError(source, `not JSON (${(e as Error).message}); give the output of terraform show -json <planfile>`);
   }
-  if (!plan || typeof plan !== "object" || Array.isArray(plan)) throw new PlanJsonError(source, "not a JSON plan (expected an object)");
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new PlanJsonError(source, "not a JSON plan (expected an object)");
+  const plan = parsed as { format_version?: unknown; resource_changes?: unknown };
   if (typeof plan.format_version !== "string" || !/^1\./.test(plan.format_version)) {
     throw new PlanJsonError(source, `not a JSON plan of format 1.x (got format_version ${JSON.stringify(plan.format_version)}); give the output of terraform show -json <planfile>`);
   }

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stateLocation } from "../backend/backend";
+import { readStackJson } from "../cdktf/stack-json";
 import { checkPlan, PlanFinding } from "./check";
 import { limiter, visitInOrder } from "./graph";
 import { explainOwnStateRead } from "./hcp";
@@ -78,7 +79,7 @@ export async function planStacks(options: PlanStacksOptions): Promise<Report> {
 
   const prepared = new Map(
     stacks.map((stack) => {
-      const stackJson = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+      const stackJson = readStackJson(path.join(stack.dir, "cdk.tf.json"));
       // A plan file left from an earlier run must never sit beside a stack that is not planned now.
       fs.rmSync(path.join(stack.dir, PLAN_FILE), { force: true });
       const attempted = attempt(stack, stackJson);

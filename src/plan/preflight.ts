@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { StackJson } from "../cdktf/stack-json";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
 import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, setupManaging, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
@@ -81,12 +82,12 @@ export function judgeStateMove(move: StateMove): Preflight {
 }
 
 /** Whether a synthesized stack declares any resource: one that declares none cannot build a second copy of anything. */
-export const declaresResources = (stackJson: any): boolean => Object.values<object>(stackJson?.resource ?? {}).some((byName) => Object.keys(byName).length > 0);
+export const declaresResources = (stackJson: unknown): boolean => Object.values((stackJson as StackJson | undefined)?.resource ?? {}).some((byName) => Object.keys(byName).length > 0);
 
 /** What `terraform state pull` printed (nothing when there is no state): present once it holds a resource or an output. */
 export function stateFromPull(stdout: string): "empty" | "present" {
   if (!stdout.trim()) return "empty";
-  return stateHoldsAnything(JSON.parse(stdout)) ? "present" : "empty";
+  return stateHoldsAnything(JSON.parse(stdout) as Parameters<typeof stateHoldsAnything>[0]) ? "present" : "empty";
 }
 
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;

@@ -3,6 +3,7 @@
  * replacement (`-replace` of the instance, `-target` of it and its load-balancer registrations),
  * so that no other pending change is applied with it.
  */
+import type { StackJson } from "../cdktf/stack-json";
 import { kindOf, managedChanges, PlanJson } from "./plan-json";
 import type { PlanCounts } from "./report";
 
@@ -21,23 +22,23 @@ export interface MachineAddresses {
 export const machineStack = (clusterName: string, machine: string) => `${clusterName}-${machine === "bootstrap" ? "bootstrap" : "machines"}`;
 
 /** The instances of a synthesized stack, by Name tag. */
-function instances(stackJson: any): [string, string][] {
-  return Object.entries<any>(stackJson.resource?.aws_instance ?? {}).map(([id, r]) => [String(r.tags?.Name), `aws_instance.${id}`]);
+function instances(stackJson: StackJson): [string, string][] {
+  return Object.entries(stackJson.resource?.aws_instance ?? {}).map(([id, r]) => [String((r.tags as { Name?: string } | undefined)?.Name), `aws_instance.${id}`]);
 }
 
 /** Machine names (`master-0`, ...) found in a synthesized stack. */
-export function machineNames(stackJson: any, infraId: string): string[] {
+export function machineNames(stackJson: StackJson, infraId: string): string[] {
   return instances(stackJson)
     .map(([name]) => name.slice(infraId.length + 1))
     .filter((n) => MACHINE_NAME.test(n));
 }
 
 /** The addresses of one machine in a synthesized stack (its cdk.tf.json), by Name tag; undefined when absent. */
-export function findMachine(stackJson: any, infraId: string, machine: string): MachineAddresses | undefined {
+export function findMachine(stackJson: StackJson, infraId: string, machine: string): MachineAddresses | undefined {
   const name = `${infraId}-${machine}`;
   const instance = instances(stackJson).find(([n]) => n === name)?.[1];
   if (!instance) return undefined;
-  const attachments = Object.entries<any>(stackJson.resource?.aws_lb_target_group_attachment ?? {})
+  const attachments = Object.entries(stackJson.resource?.aws_lb_target_group_attachment ?? {})
     .filter(([, r]) => String(r.target_id).includes(`${instance}.`))
     .map(([id]) => `aws_lb_target_group_attachment.${id}`);
   return { name, instance, attachments };

@@ -115,8 +115,8 @@ export const PLAN_RULES: readonly PlanRule[] = [
     check: (rc) => {
       if (!goesAway(rc)) return [];
       const before = rc.change.before ?? {};
-      if (rc.type === "aws_route53_zone") return [goingAway(rc, named(before.vpc?.length ? "the private zone" : "the hosted zone", before.name))];
-      if (rc.type === "aws_route53_record" && API_RECORD.test(String(before.name ?? ""))) return [goingAway(rc, `the record ${before.name} (${before.type})`)];
+      if (rc.type === "aws_route53_zone") return [goingAway(rc, named(Array.isArray(before.vpc) && before.vpc.length ? "the private zone" : "the hosted zone", before.name))];
+      if (rc.type === "aws_route53_record" && typeof before.name === "string" && API_RECORD.test(before.name)) return [goingAway(rc, `the record ${String(before.name)} (${String(before.type)})`)];
       return [];
     },
   },
@@ -127,8 +127,8 @@ export const PLAN_RULES: readonly PlanRule[] = [
     check: (rc) => {
       if (!goesAway(rc)) return [];
       const before = rc.change.before ?? {};
-      if (rc.type === "aws_vpc") return [goingAway(rc, `${named("the VPC", before.id)} (${before.cidr_block})`)];
-      if (rc.type === "aws_subnet") return [goingAway(rc, `${named("subnet", before.id)} (${before.cidr_block}, ${before.availability_zone})`)];
+      if (rc.type === "aws_vpc") return [goingAway(rc, `${named("the VPC", before.id)} (${String(before.cidr_block)})`)];
+      if (rc.type === "aws_subnet") return [goingAway(rc, `${named("subnet", before.id)} (${String(before.cidr_block)}, ${String(before.availability_zone)})`)];
       return [];
     },
   },

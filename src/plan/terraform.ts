@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { StackJson } from "../cdktf/stack-json";
 import { OutputAction } from "./waits";
 
 export interface TerraformRun {
@@ -64,17 +65,18 @@ function withoutNulls(v: unknown): unknown {
  * init ran with other backend settings (Terraform then refuses to run until init -migrate-state
  * or -reconfigure).
  */
-export function backendSinceInit(stackDir: string, stackJson: any): "none" | "same" | "changed" {
-  let recorded: any;
+export function backendSinceInit(stackDir: string, stack: unknown): "none" | "same" | "changed" {
+  const stackJson = stack as StackJson;
+  let recorded: { readonly type?: string; readonly config?: unknown } | undefined;
   try {
-    recorded = JSON.parse(fs.readFileSync(path.join(stackDir, ".terraform", "terraform.tfstate"), "utf8")).backend;
+    recorded = (JSON.parse(fs.readFileSync(path.join(stackDir, ".terraform", "terraform.tfstate"), "utf8")) as { backend?: typeof recorded }).backend;
   } catch {
     return "none";
   }
   if (!recorded) return "none";
   // A `cloud` block is recorded as a backend of type cloud.
   const declared = stackJson.terraform?.cloud ? { cloud: stackJson.terraform.cloud } : (stackJson.terraform?.backend ?? { local: {} });
-  const [type, config] = Object.entries<any>(declared)[0];
+  const [type, config] = Object.entries(declared)[0];
   const same = recorded.type === type && JSON.stringify(withoutNulls(recorded.config)) === JSON.stringify(withoutNulls(config));
   return same ? "same" : "changed";
 }
@@ -84,7 +86,7 @@ export function backendSinceInit(stackDir: string, stackJson: any): "none" | "sa
  * same backend and the lock file pins the provider versions the stack requires. Only a shortcut:
  * Terraform itself refuses to plan with a changed backend or providers, and init then reports it.
  */
-export function needsInit(stackDir: string, stackJson: any): boolean {
+export function needsInit(stackDir: string, stackJson: unknown): boolean {
   let lock: string;
   try {
     lock = fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8");
@@ -93,9 +95,9 @@ export function needsInit(stackDir: string, stackJson: any): boolean {
     return true;
   }
   if (backendSinceInit(stackDir, stackJson) !== "same") return true;
-  const required = Object.values<any>(stackJson.terraform?.required_providers ?? {});
+  const required = Object.values((stackJson as StackJson).terraform?.required_providers ?? {});
   const locked = new Set([...lock.matchAll(/^\s*version\s*=\s*"([^"]+)"/gm)].map((m) => m[1]));
-  return !required.every((p) => locked.has(p.version));
+  return !required.every((p) => p.version !== undefined && locked.has(p.version));
 }
 
 export interface PlanRun {
@@ -108,6 +110,15 @@ export interface PlanRun {
   readonly unchanged: boolean;
 }
 
+/** One line of `terraform plan -json`, as far as this code reads it. */
+interface PlanLogMessage {
+  readonly type?: string;
+  readonly "@level"?: string;
+  readonly diagnostic?: { readonly address?: string; readonly summary?: string; readonly detail?: string };
+  readonly outputs?: Readonly<Record<string, { readonly action: OutputAction }>>;
+  readonly changes?: Readonly<Record<string, unknown>>;
+}
+
 /** What a plan's machine-readable log (`terraform plan -json`) says: its errors, how each output changes, whether anything changes. */
 export function readPlanLog(log: string): Omit<PlanRun, "ok"> {
   const messages = log
@@ -115,16 +126,16 @@ export function readPlanLog(log: string): Omit<PlanRun, "ok"> {
     .filter((l) => l.startsWith("{"))
     .map((l) => {
       try {
-        return JSON.parse(l);
+        return JSON.parse(l) as PlanLogMessage;
       } catch {
         return undefined;
       }
     })
-    .filter(Boolean);
+    .filter((m): m is PlanLogMessage => Boolean(m));
   const errors = messages
     .filter((m) => m.type === "diagnostic" && m["@level"] === "error")
-    .map((m) => [m.diagnostic.address, m.diagnostic.summary, m.diagnostic.detail].filter(Boolean).join(": ").replace(/\s*\n\s*/g, " "));
-  const outputs = new Map(Object.entries<any>(messages.find((m) => m.type === "outputs")?.outputs ?? {}).map(([name, o]) => [name, o.action as OutputAction]));
+    .map((m) => [m.diagnostic?.address, m.diagnostic?.summary, m.diagnostic?.detail].filter(Boolean).join(": ").replace(/\s*\n\s*/g, " "));
+  const outputs = new Map(Object.entries(messages.find((m) => m.type === "outputs")?.outputs ?? {}).map(([name, o]) => [name, o.action]));
   // Every count of the summary (add, change, remove, import, and forget where Terraform reports it); no summary, no claim.
   const summary = messages.find((m) => m.type === "change_summary")?.changes;
   const counts = Object.entries<unknown>(summary ?? {}).filter(([k]) => k !== "operation");

@@ -8,8 +8,9 @@ import { adoptOrStop } from "../state/own-state";
 import type { IamPolicyMode } from "../defaults";
 import type { Acknowledgement } from "../policy/guardrails";
 import { nameTag } from "../tags/tags";
-import { checkMachineRoleProps } from "../validation/constructs";
-import { assertValidProps } from "../validation/problems";
+import { assertValidProps, PropProblem, Problems, isToken } from "../validation/problems";
+import { iamPolicyArnProblem } from "../validation/aws";
+import { iamNameProblem,IAM_PROFILE_NAME_MAX } from "../validation/names";
 
 export type { IamPolicyMode } from "../defaults";
 
@@ -135,4 +136,21 @@ export class MachineRole extends Construct {
     this.roleArn = role.arn;
     this.instanceProfileName = profile.name;
   }
+}
+
+/** IAM's limit on a role's inline policies, in characters. */
+const INLINE_POLICY_MAX = 10240;
+
+/** What MachineRole checks of its props in its constructor; each problem names the prop. */
+export function checkMachineRoleProps(props: MachineRoleProps): PropProblem[] {
+  const p = new Problems().add(["name"], iamNameProblem(props.name, "-role") ?? iamNameProblem(props.name, "-profile", IAM_PROFILE_NAME_MAX));
+  if (!Array.isArray(props.statements) || props.statements.length === 0) p.add(["statements"], "must hold at least one statement");
+  else {
+    const length = JSON.stringify({ Version: "2012-10-17", Statement: props.statements }).length;
+    if (length > INLINE_POLICY_MAX) p.add(["statements"], `make a policy of ${length} characters; IAM allows ${INLINE_POLICY_MAX} for a role's inline policies`);
+  }
+  if (props.permissionsBoundaryArn !== undefined && !isToken(props.permissionsBoundaryArn)) {
+    p.add(["permissionsBoundaryArn"], iamPolicyArnProblem(props.permissionsBoundaryArn));
+  }
+  return p.list;
 }

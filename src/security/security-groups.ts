@@ -3,12 +3,12 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import type { INetwork } from "../network/types";
+import { networkProblems, type INetwork } from "../network/types";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
 import { NodeRole, SECURITY_GROUP_RULES } from "./rules";
-import { checkClusterSecurityGroupsProps } from "../validation/constructs";
-import { assertValidProps } from "../validation/problems";
+import { assertValidProps, PropProblem, Problems } from "../validation/problems";
+import { infraIdProblem } from "../validation/names";
 
 export interface ClusterSecurityGroupsProps {
   readonly infraId: string;
@@ -76,4 +76,9 @@ export class ClusterSecurityGroups extends Construct {
     this.masterSecurityGroupId = groups.master.id;
     this.workerSecurityGroupId = groups.worker.id;
   }
+}
+
+/** What ClusterSecurityGroups checks of its props in its constructor; each problem names the prop. */
+export function checkClusterSecurityGroupsProps(props: ClusterSecurityGroupsProps): PropProblem[] {
+  return new Problems().add(["infraId"], infraIdProblem(props.infraId)).addAll(["network"], networkProblems(props.network, false)).list;
 }

@@ -58,7 +58,7 @@ export class ClusterStack extends TerraformStack {
     this.state = configureBackend(this, cluster, stackName);
     // Where the previous synth had this stack's state, when the backend settings changed since:
     // the state guards name it (src/state/own-state.ts).
-    OwnState.of(this).movedFrom = this.node.tryGetContext(MOVED_FROM_CONTEXT)?.[stackName];
+    OwnState.of(this).movedFrom = (this.node.tryGetContext(MOVED_FROM_CONTEXT) as Record<string, string> | undefined)?.[stackName];
     this.guardrails = new Guardrails({ infraId: cluster.infraId });
     Aspects.of(this).add(this.guardrails);
     // The file's acknowledgements of guardrail rules cover the whole stack (its day-2 and plan

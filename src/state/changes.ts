@@ -1,6 +1,6 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { stateLocation } from "../backend/backend";
+import { readStackJson } from "../cdktf/stack-json";
 import type { ConfigProblem } from "../config/errors";
 import type { ClusterConfig, LoadResult } from "../config/load";
 import type { ClusterRecord, OutputRecord, StackRecord } from "../output/record";
@@ -16,14 +16,9 @@ import { adviceSentence, BackendSettings, backendKind, backendSettings, defaultL
  * Without the record (a fresh checkout, another machine, CI, an HCP VCS run) these checks see
  * nothing to compare, and the stacks' own guards (src/guards), which read the state, refuse the
  * same edits at plan time: UPI-DAY2-1's deleted masters as PLAN-EC2-1 in the machines stack,
- * UPI-DAY2-2's removed zone as PLAN-VPC-1 in the network stack, the first stack applied.
+ * UPI-DAY2-2's removed zone as PLAN-VPC-1 in the network stack, the first stack applied. The
+ * rules' ids and titles are in ./day2-rules.ts.
  */
-export const DAY2_RULES = [
-  { id: "UPI-DAY2-1", title: "the control plane keeps its machines: controlPlane.replicas does not change on a running cluster" },
-  { id: "UPI-DAY2-2", title: "no availability zone is removed while machines live in it" },
-] as const;
-export const DAY2_RULE_IDS: readonly string[] = DAY2_RULES.map((r) => r.id);
-
 export interface Day2Changes {
   /** Refused edits (not acknowledged), one line each. */
   readonly problems: ConfigProblem[];
@@ -65,7 +60,7 @@ const amiOf = (c: ClusterConfig, pool: Pool) => (c.machines[pool] as { ami?: str
 /** The previous synth's backend settings of a stack, from its JSON in the output folder about to be replaced. */
 function previousSettings(stackDir: string): BackendSettings | undefined {
   try {
-    return backendSettings(JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")));
+    return backendSettings(readStackJson(path.join(stackDir, "cdk.tf.json")));
   } catch {
     return undefined;
   }

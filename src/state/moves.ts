@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { StackJson } from "../cdktf/stack-json";
 import { MiB, readRegularText } from "../config/read-file";
 import { localStateLocation, localStatePath } from "../backend/local-state";
 import { setupStackFolder, setupStatePath } from "../hcp/names";
@@ -30,7 +31,7 @@ export const MOVED_FROM_FOLDER = "moved-from";
 export type BackendSettings = Readonly<Record<string, unknown>>;
 
 /** A stack's backend settings, from its synthesized JSON; undefined when it has none of its own (local). */
-export function backendSettings(stackJson: any): BackendSettings {
+export function backendSettings(stackJson: StackJson | null | undefined): BackendSettings {
   const terraform = stackJson?.terraform ?? {};
   if (terraform.cloud) return { cloud: terraform.cloud };
   return { backend: terraform.backend ?? { local: {} } };
@@ -43,7 +44,13 @@ function localPath(settings: BackendSettings): string | undefined {
 }
 
 /** Whether a state (its JSON) holds anything: a managed resource, or an output (an apply has started). */
-export function stateHoldsAnything(state: { resources?: { mode?: string }[]; outputs?: object }): boolean {
+/** A Terraform state (or `terraform state pull`'s output), as far as this code reads it. */
+export interface StateJson {
+  readonly resources?: readonly { readonly mode?: string }[];
+  readonly outputs?: object;
+}
+
+export function stateHoldsAnything(state: StateJson): boolean {
   return (state.resources ?? []).some((r) => r.mode === "managed") || Object.keys(state.outputs ?? {}).length > 0;
 }
 
@@ -57,7 +64,7 @@ export function localStateHoldsAnything(stackDir: string, settings: BackendSetti
   const abs = path.resolve(stackDir, file);
   if (!fs.existsSync(abs)) return false;
   try {
-    return stateHoldsAnything(JSON.parse(readRegularText(abs, 512 * MiB, "a Terraform state")));
+    return stateHoldsAnything(JSON.parse(readRegularText(abs, 512 * MiB, "a Terraform state")) as StateJson);
   } catch {
     // A state that cannot be read is not taken for an empty one.
     return true;

@@ -1,4 +1,4 @@
-import { Fn, IResolvable, Lazy, Op, ref, TerraformElement, TerraformOutput, TerraformRemoteState, TerraformResource, TerraformStack } from "cdktf";
+import { Fn, IResolvable, Lazy, Op, ref, TerraformElement, TerraformOutput, TerraformRemoteState, TerraformResource, TerraformStack, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 
 /** App context: each stack's previous state location, for a stack whose backend settings changed. */
@@ -74,9 +74,9 @@ export class OwnState {
         description: "The stack this state belongs to; read back by its guards against a second copy of the cluster",
       });
       this.source = this.stack.ensureBackendExists().getRemoteStateDataSource(this.stack, "own-state", this.stack.node.path);
-      const live = Fn.sum(this.lookups.map((ids) => Fn.lengthOf(ids)));
+      const live = Fn.sum(this.lookups.map((ids) => Fn.lengthOf(ids))) as number;
       // Written out: cdktf renders a literal 0 operand of its operators as `undefined`.
-      this.source.addOverride("count", this.exists ? ref(`min(1, ${live}, ${this.exists} ? 1 : 0)`) : Fn.min([1, live]));
+      this.source.addOverride("count", this.exists ? ref(`min(1, ${live}, ${Token.asString(this.exists)} ? 1 : 0)`) : Fn.min([1, live]));
     }
     return this.source;
   }
@@ -88,7 +88,7 @@ class ImportEach extends TerraformElement {
     super(scope, id);
   }
 
-  toTerraform(): any {
+  toTerraform(): Record<string, unknown> {
     return { import: [{ for_each: this.ids, to: `${this.to.terraformResourceType}.${this.to.friendlyUniqueId}`, id: "${each.value}" }] };
   }
 }

@@ -1,20 +1,10 @@
-import { partition } from "@aws-sdk/util-endpoints";
+import { partitionOf, REGION_FORM } from "../aws/partition";
 import { echo } from "./problems";
 
 /**
- * AWS identifiers: regions and partitions from the AWS SDK's own endpoint metadata (kept current
- * by AWS with every SDK release), and the forms of the IDs and ARNs the cluster refers to.
+ * AWS identifiers: regions known to the AWS SDK's own endpoint metadata (src/aws/partition.ts),
+ * and the forms of the IDs and ARNs the cluster refers to.
  */
-
-const REGION_FORM = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-/** The partition of a region the SDK knows (aws, aws-cn, aws-us-gov, aws-iso, ...); undefined otherwise. */
-export function partitionOf(region: string): string | undefined {
-  if (!REGION_FORM.test(region)) return undefined; // also leaves out the pseudo-regions such as aws-global
-  const info = partition(region) as { name: string; description?: string };
-  // Listed regions carry their description; a region that only matches a partition's pattern does not.
-  return info.description === undefined ? undefined : info.name;
-}
 
 export function regionProblem(value: unknown): string | undefined {
   if (typeof value !== "string") return `must be a string (got ${echo(value)})`;

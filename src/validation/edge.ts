@@ -1,4 +1,4 @@
-import { overlaps, subnetBlock } from "../config/cidr";
+import { overlaps, subnetBlock } from "./cidr";
 import { EDGE_ZONE_TYPES, EdgeZoneType, FIRST_EDGE_ZONE_BLOCK } from "../defaults";
 import { canonicalCidr } from "./network";
 import { echo, Problems, PropProblem } from "./problems";
@@ -59,7 +59,7 @@ export function edgeZonesProblems(value: unknown, region: string | undefined, vp
     else if (region && parsed.region !== region) p.add([i, "name"], `${echo(name)} is not a zone of region ${region}`);
     else if (zones.findIndex((z) => z?.name === name) !== i) p.add([i, "name"], `${echo(name)} is listed twice`);
     if (!EDGE_ZONE_TYPES.includes(type as never)) p.add([i, "type"], `must be one of ${EDGE_ZONE_TYPES.join(", ")} (got ${echo(type)})`);
-    else if (parsed && parsed.type !== type) p.add([i, "type"], `${echo(type)} does not match ${name}, which names a ${parsed.type}`);
+    else if (parsed && parsed.type !== type) p.add([i, "type"], `${echo(type)} does not match ${name as string}, which names a ${parsed.type}`);
     if (vpc) p.add([i, "cidr"], blockProblem(zone?.cidr, i));
   });
   return p.list;

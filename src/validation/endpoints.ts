@@ -1,6 +1,6 @@
 import { partition } from "@aws-sdk/util-endpoints";
 import * as ipaddr from "ipaddr.js";
-import { partitionOf } from "./aws";
+import { partitionOf } from "../aws/partition";
 import { echo } from "./problems";
 
 /**

@@ -49,25 +49,26 @@ export function rootVolumeProblems(volume: RootVolumeLike, defaults: { sizeGiB: 
   const out: PropProblem[] = [];
   const type = volume.type ?? defaults.type;
   if (!VOLUME_TYPES.includes(type as VolumeType)) return [{ prop: ["type"], message: `must be one of ${VOLUME_TYPES.join(", ")} (got ${echo(type)})` }];
-  const limits = VOLUME_LIMITS[type as VolumeType];
+  const typeName = type as VolumeType;
+  const limits = VOLUME_LIMITS[typeName];
   const size = volume.sizeGiB ?? defaults.sizeGiB;
   const [minSize, maxSize] = limits.sizeGiB;
   const sizeOk = Number.isInteger(size) && (size as number) >= minSize && (size as number) <= maxSize;
-  if (!sizeOk) out.push({ prop: ["sizeGiB"], message: `must be a whole number from ${minSize} to ${maxSize} GiB for ${type} volumes (got ${echo(size)})` });
+  if (!sizeOk) out.push({ prop: ["sizeGiB"], message: `must be a whole number from ${minSize} to ${maxSize} GiB for ${typeName} volumes (got ${echo(size)})` });
 
   const iops = volume.iops;
   if (!limits.iops) {
-    if (iops !== undefined && iops !== null) out.push({ prop: ["iops"], message: `cannot be set for ${type} volumes (use gp3, io1 or io2) (got ${echo(iops)})` });
+    if (iops !== undefined && iops !== null) out.push({ prop: ["iops"], message: `cannot be set for ${typeName} volumes (use gp3, io1 or io2) (got ${echo(iops)})` });
   } else if (iops === undefined || iops === null) {
-    if (type !== "gp3") out.push({ prop: ["iops"], message: `is required for ${type} volumes (${limits.iops.range[0]} to ${limits.iops.range[1]})` });
+    if (type !== "gp3") out.push({ prop: ["iops"], message: `is required for ${typeName} volumes (${limits.iops.range[0]} to ${limits.iops.range[1]})` });
   } else if (!isToken(iops)) {
     const [min, max] = limits.iops.range;
     if (!Number.isInteger(iops) || (iops as number) < min || (iops as number) > max) {
-      out.push({ prop: ["iops"], message: `must be a whole number from ${min} to ${max} for ${type} volumes (got ${echo(iops)})` });
+      out.push({ prop: ["iops"], message: `must be a whole number from ${min} to ${max} for ${typeName} volumes (got ${echo(iops)})` });
     } else if (sizeOk && (iops as number) > limits.iops.perGiB * (size as number)) {
       out.push({
         prop: ["iops"],
-        message: `${iops} IOPS on ${size} GiB is over ${type}'s ${limits.iops.perGiB} IOPS per GiB: at most ${limits.iops.perGiB * (size as number)}, or a volume of ${Math.ceil((iops as number) / limits.iops.perGiB)} GiB or more`,
+        message: `${iops as number} IOPS on ${size as number} GiB is over ${typeName}'s ${limits.iops.perGiB} IOPS per GiB: at most ${limits.iops.perGiB * (size as number)}, or a volume of ${Math.ceil((iops as number) / limits.iops.perGiB)} GiB or more`,
       });
     }
   }

@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import { Block, formatBlock, parseBlock } from "../config/cidr";
+import { Block, formatBlock, parseBlock } from "./cidr";
 import { echo, PropProblem } from "./problems";
 
 /** The VPC's prefix range (01_vpc.yaml's parameter), host bits per subnet, and the AZ count. */
@@ -16,7 +16,7 @@ export const ALLOWED_CIDRS_MAX = SECURITY_GROUP_INBOUND_RULES / BOOTSTRAP_PORTS_
 /** Blocks a VPC cannot use (ipaddr.js's names for IANA's special ranges), and class E. */
 const REFUSED_VPC_RANGES: readonly { name: string; block: Block }[] = [
   ...["unspecified", "loopback", "linkLocal", "multicast", "broadcast"].flatMap((name) =>
-    ((ipaddr.IPv4.prototype as any).SpecialRanges[name] as [ipaddr.IPv4, number][]).map(([addr, prefix]) => ({
+    ((ipaddr.IPv4.prototype as unknown as { SpecialRanges: Record<string, [ipaddr.IPv4, number][]> }).SpecialRanges[name]).map(([addr, prefix]) => ({
       name,
       block: parseBlock(`${addr.toString()}/${prefix}`)!,
     })),

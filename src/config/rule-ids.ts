@@ -1,6 +1,6 @@
 import { PLAN_RULE_IDS } from "../plan/rules";
 import { RULE_IDS } from "../policy/rules";
-import { DAY2_RULE_IDS } from "../state/changes";
+import { DAY2_RULE_IDS } from "../state/day2-rules";
 
 /**
  * The ids a cluster file's `guardrails.acknowledge` may name: guardrail rules and day-2 edits
