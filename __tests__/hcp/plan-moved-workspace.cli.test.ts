@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { loadClusterFile } from "../../src/config/load";
+import { loadClusterFile } from "../../src/cluster-file";
 import { newOutputRecord, writeOutputRecord } from "../../src/output/record";
 import { hcpWorkspaceExists } from "../../src/plan/hcp";
 import { planRefusal } from "../../src/plan/preflight";

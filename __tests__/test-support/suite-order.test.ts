@@ -8,8 +8,11 @@ import { ROOT, tempDir } from "../../test-support/paths";
  * its own, and two more workers run everything else around them. With one worker too few, the
  * last emulator suite waits for the first to end, and the run lasts both.
  */
-const config: { maxWorkers: number } = require(path.join(ROOT, "jest.config.js"));
-const SuiteOrder = require(path.join(ROOT, "test-support", "sequencer.cjs"));
+// jest's config and sequencer are CommonJS files without types: required, then typed here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const config = require("../../jest.config.js") as { maxWorkers: number };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const SuiteOrder = require("../../test-support/sequencer.cjs") as new (options: object) => { sort(tests: object[]): Promise<{ path: string }[]> };
 
 const suites = (fs.readdirSync(path.join(ROOT, "__tests__"), { recursive: true }) as string[]).filter((f) => f.endsWith(".test.ts"));
 const emulatorSuites = suites.filter((f) => f.endsWith(".e2e.test.ts"));

@@ -9,6 +9,7 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
+import type { StackJson } from "../cdktf/stack-json";
 
 /** An HCP API call that failed for a reason the user can act on: one line. */
 export class HcpApiError extends Error {}
@@ -213,9 +214,9 @@ export interface CloudBlockSettings {
 }
 
 /** The cloud block of a stack's (or moved-from folder's) Terraform JSON; undefined for any other backend. */
-export function cloudBlockOf(json: any): CloudBlockSettings | undefined {
-  const cloud = json?.terraform?.cloud;
-  return typeof cloud?.organization === "string" && typeof cloud?.workspaces?.name === "string" ? cloud : undefined;
+export function cloudBlockOf(json: unknown): CloudBlockSettings | undefined {
+  const cloud = (json as StackJson | null | undefined)?.terraform?.cloud as Partial<CloudBlockSettings> | undefined;
+  return typeof cloud?.organization === "string" && typeof cloud?.workspaces?.name === "string" ? (cloud as CloudBlockSettings) : undefined;
 }
 
 /**
@@ -231,7 +232,11 @@ export async function hcpWorkspaceExists(cloud: CloudBlockSettings, env: NodeJS.
   const token = hcpToken(hostname, env);
   if (!token) throw new HcpApiError(`no token for ${hostname}; run terraform login ${hostname}`);
   const what = `workspace ${cloud.organization}/${cloud.workspaces.name}`;
-  const r = await get(`https://${hostname}/api/v2/organizations/${encodeURIComponent(cloud.organization)}/workspaces/${encodeURIComponent(cloud.workspaces.name)}`, token, trustedCas(env));
+  const r = await get(
+    `https://${hostname}/api/v2/organizations/${encodeURIComponent(cloud.organization)}/workspaces/${encodeURIComponent(cloud.workspaces.name)}`,
+    token,
+    trustedCas(env),
+  );
   if (r.status === 200) return true;
   if (r.status === 404) return false;
   throw new HcpApiError(explain(r.status, what, hostname));
