@@ -101,7 +101,10 @@ const STACK_NAMES = ["network", "infra", "bootstrap", "machines", "ingress"];
  * its path from the project root and its text.
  */
 export function markdownDocuments(): { name: string; text: string }[] {
-  const guides = fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort();
+  const guides = fs
+    .readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .sort();
   return ["README.md", ...guides.map((f) => `docs/${f}`)].map((name) => ({ name, text: fs.readFileSync(path.join(ROOT, name), "utf8") }));
 }
 
@@ -130,6 +133,13 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     notRun: "ci",
     why: "`npm test` starts with the same command (tsc -p .), so CI runs it once; a test would type-check the project a second time",
     check: () => packageJson().scripts.test.startsWith(`${packageJson().scripts.typecheck} && `),
+  },
+  {
+    id: "npm-run-lint",
+    forms: ["npm run lint"],
+    notRun: "ci",
+    why: "`npm test` runs it between the type check and jest, so CI runs it once; a test would lint the project a second time",
+    check: () => packageJson().scripts.test === `${packageJson().scripts.typecheck} && npm run lint && jest`,
   },
   {
     id: "npm-run-bench",
@@ -205,13 +215,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
       "npx cdktf destroy demo-bootstrap",
     ],
     run: "e2e",
-    adapt: [
-      { substitute: "cluster.yaml", by: "{clusterFile}", why: "the test's cluster file" },
-      CLUSTER("demo"),
-      CLUSTER("<clusterName>"),
-      CLUSTER("<cluster>"),
-      ...CDKTF_APPLY,
-    ],
+    adapt: [{ substitute: "cluster.yaml", by: "{clusterFile}", why: "the test's cluster file" }, CLUSTER("demo"), CLUSTER("<clusterName>"), CLUSTER("<cluster>"), ...CDKTF_APPLY],
   },
   {
     id: "cdktf-deploy-ingress",
@@ -307,7 +311,7 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     id: "terraform-plan-mention",
     forms: ["terraform plan"],
     notRun: "mention",
-    why: "names Terraform's plan in a sentence (\"as `terraform plan` will\"); its command line is terraform-plan",
+    why: 'names Terraform\'s plan in a sentence ("as `terraform plan` will"); its command line is terraform-plan',
   },
   {
     id: "terraform-validate",
@@ -431,7 +435,11 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
       ["openshift-install-install-config", "openshift-install create install-config", "Red Hat's installer, step 1 of the UPI flow"],
       ["openshift-install-bootstrap-complete", "openshift-install wait-for bootstrap-complete", "Red Hat's installer, waiting on the running cluster"],
       ["openshift-install-destroy", "openshift-install destroy", "Red Hat's installer, named for how it finds a cluster's resources"],
-      ["aws-opt-in-zone", "aws ec2 modify-availability-zone-group --region us-east-1 --group-name us-east-1-nyc-1 --opt-in-status opted-in", "the AWS CLI, an account setting our plan's postcondition asks for"],
+      [
+        "aws-opt-in-zone",
+        "aws ec2 modify-availability-zone-group --region us-east-1 --group-name us-east-1-nyc-1 --opt-in-status opted-in",
+        "the AWS CLI, an account setting our plan's postcondition asks for",
+      ],
       [
         "aws-oidc-provider-check",
         `aws iam list-open-id-connect-providers --query "OpenIDConnectProviderList[?ends_with(Arn, '/app.terraform.io')].Arn" --output text`,
