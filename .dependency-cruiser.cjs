@@ -20,10 +20,7 @@
  */
 const LAYERS = [
   ["entry", "^(main\\.ts|scripts/|examples/|src/index\\.ts$|src/summary\\.ts$|src/plan/commands\\.ts$)"],
-  [
-    "synth",
-    "^src/(synth\\.ts|cluster-file\\.ts|output/|state/(changes|moves)\\.ts|hcp/(synth|next-steps)\\.ts|plan/(?!(commands|rules|plan-json)\\.ts$)|diagram/)",
-  ],
+  ["synth", "^src/(synth\\.ts|cluster-file\\.ts|output/|state/(changes|moves)\\.ts|hcp/(synth|next-steps)\\.ts|plan/(?!(commands|rules|plan-json)\\.ts$)|diagram/)"],
   ["stacks", "^src/(stacks/|backend/backend\\.ts$)"],
   ["cluster", "^src/cluster/"],
   ["constructs", "^src/((network|dns|loadbalancing|security|machines|guards)/|hcp/(setup-stack|aws-permissions|workspaces)\\.ts$)"],

@@ -45,7 +45,13 @@ async function main() {
   try {
     for (let i = 0; ; i++) {
       if (i > 600) throw new Error("moto did not start within 120 s");
-      if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${endpoint}/moto-api/`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const env = {
@@ -62,7 +68,10 @@ async function main() {
     if (process.env.TERRAFORM_PROVIDER_MIRROR) {
       const rc = path.join(scratch, "terraform.rc");
       const mirror = JSON.stringify(process.env.TERRAFORM_PROVIDER_MIRROR);
-      fs.writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path    = ${mirror}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`);
+      fs.writeFileSync(
+        rc,
+        `provider_installation {\n  filesystem_mirror {\n    path    = ${mirror}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
+      );
       env.TF_CLI_CONFIG_FILE = rc;
     }
     const synth = spawnSync("sh", ["scripts/run"], { cwd: root, env, encoding: "utf8" });
@@ -79,10 +88,22 @@ async function main() {
     const serial = timed(["sh", "-c", serialScript], env);
     const npmRunPlan = timed(["sh", "scripts/run", "scripts/plan.ts"], env);
     const loadAfter = os.loadavg();
-    const result = { date: new Date().toISOString(), cpus: os.cpus().length, clusters: count, stacks: stacks.length, loadAverage: { before: loadBefore, after: loadAfter }, serial, npmRunPlan, wallRatio: npmRunPlan.wall / serial.wall, cpuRatio: npmRunPlan.cpu / serial.cpu };
+    const result = {
+      date: new Date().toISOString(),
+      cpus: os.cpus().length,
+      clusters: count,
+      stacks: stacks.length,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      serial,
+      npmRunPlan,
+      wallRatio: npmRunPlan.wall / serial.wall,
+      cpuRatio: npmRunPlan.cpu / serial.cpu,
+    };
     console.log(`serial terraform plans: ${serial.wall.toFixed(1)} s wall, ${serial.cpu.toFixed(1)} s CPU`);
     console.log(`npm run plan (synth and all plans): ${npmRunPlan.wall.toFixed(1)} s wall, ${npmRunPlan.cpu.toFixed(1)} s CPU (exit ${npmRunPlan.status})`);
-    console.log(`npm run plan / serial: ${result.wallRatio.toFixed(2)} of the wall time, ${result.cpuRatio.toFixed(2)} of the CPU; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after`);
+    console.log(
+      `npm run plan / serial: ${result.wallRatio.toFixed(2)} of the wall time, ${result.cpuRatio.toFixed(2)} of the CPU; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after`,
+    );
     const file = path.join(root, "bench", "results", `plan-fleet-${result.date.replace(/[:.]/g, "-")}.json`);
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`wrote ${path.relative(root, file)}`);

@@ -61,7 +61,10 @@ async function main() {
     const stacks = order.map((s) => path.join(outdir, "stacks", s));
     console.log(`deploying ${stacks.map((s) => path.basename(s)).join(", ")} on the emulator (not measured)`);
     for (const dir of stacks) {
-      for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
+      for (const args of [
+        ["init", "-input=false", "-no-color"],
+        ["apply", "-auto-approve", "-input=false", "-no-color"],
+      ]) {
         const r = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 28 });
         if (r.status !== 0) throw new Error(`terraform ${args[0]} failed in ${dir}:\n${r.stderr}`);
       }
@@ -81,10 +84,19 @@ async function main() {
     }
     const loadAfter = os.loadavg();
     const row = (xs) => ({ wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)), runs: xs.map(({ wall, cpu }) => ({ wall, cpu })) });
-    const result = { date: new Date().toISOString(), cpus: os.cpus().length, stacks: stacks.length, loadAverage: { before: loadBefore, after: loadAfter }, serial: row(serial), npmRunPlan: row(npmRunPlan) };
+    const result = {
+      date: new Date().toISOString(),
+      cpus: os.cpus().length,
+      stacks: stacks.length,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      serial: row(serial),
+      npmRunPlan: row(npmRunPlan),
+    };
     result.wallRatio = result.npmRunPlan.wall / result.serial.wall;
     result.cpuRatio = result.npmRunPlan.cpu / result.serial.cpu;
-    console.log(`medians: serial ${result.serial.wall.toFixed(1)} s wall, npm run plan ${result.npmRunPlan.wall.toFixed(1)} s wall: ${result.wallRatio.toFixed(2)} of the wall time (goal 0.6), ${result.cpuRatio.toFixed(2)} of the CPU; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after`);
+    console.log(
+      `medians: serial ${result.serial.wall.toFixed(1)} s wall, npm run plan ${result.npmRunPlan.wall.toFixed(1)} s wall: ${result.wallRatio.toFixed(2)} of the wall time (goal 0.6), ${result.cpuRatio.toFixed(2)} of the CPU; load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} before, ${loadAfter.map((l) => l.toFixed(1)).join(" ")} after`,
+    );
     const file = path.join(root, "bench", "results", `plan-unchanged-${result.date.replace(/[:.]/g, "-")}.json`);
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`wrote ${path.relative(root, file)}`);

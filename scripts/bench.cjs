@@ -187,7 +187,10 @@ console.log(`load average after: ${loadAfter.map((l) => l.toFixed(1)).join(" ")}
 let profiles;
 if (profile) {
   profiles = {};
-  for (const [name, extra] of [["default", {}], ["fleet-50", { CLUSTER_CONFIG: writeFleetFile(scratch, 50) }]]) {
+  for (const [name, extra] of [
+    ["default", {}],
+    ["fleet-50", { CLUSTER_CONFIG: writeFleetFile(scratch, 50) }],
+  ]) {
     const dir = path.join(resultsDir, `profile-${name}`);
     fs.rmSync(dir, { recursive: true, force: true });
     // As `npm run synth` runs it; the second run is profiled, with the code cache warm.

@@ -67,11 +67,14 @@ const LAZY_REQUIRES = [
 const lazyRequires = {
   name: "lazy-requires",
   setup(b) {
-    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/](private[\\/]fs|validations[\\/]validate-binary-version|testing[\\/]matchers|terraform-(element|resource|data-source))\.js$/ }, (args) => {
-      const source = fs.readFileSync(args.path, "utf8");
-      const contents = LAZY_REQUIRES.reduce((text, [eager, lazy]) => text.replace(eager, lazy), source);
-      return contents === source ? undefined : { contents, loader: "js" };
-    });
+    b.onLoad(
+      { filter: /[\\/]cdktf[\\/]lib[\\/](private[\\/]fs|validations[\\/]validate-binary-version|testing[\\/]matchers|terraform-(element|resource|data-source))\.js$/ },
+      (args) => {
+        const source = fs.readFileSync(args.path, "utf8");
+        const contents = LAZY_REQUIRES.reduce((text, [eager, lazy]) => text.replace(eager, lazy), source);
+        return contents === source ? undefined : { contents, loader: "js" };
+      },
+    );
   },
 };
 

@@ -32,16 +32,7 @@ export { BootstrapNode, BootstrapNodeProps, HttpsIgnitionSource } from "./machin
 export { NodePool, NodePoolProps } from "./machines/node-pool";
 export { Machine, MachineProps, RootVolume } from "./machines/machine";
 // Guardrails: the rule pack, and what a rule of your own is written with.
-export {
-  Acknowledgement,
-  formatFinding,
-  GuardrailError,
-  GuardrailFinding,
-  Guardrails,
-  GuardrailsProps,
-  readSynthesized,
-  synthWithGuardrails,
-} from "./policy/guardrails";
+export { Acknowledgement, formatFinding, GuardrailError, GuardrailFinding, Guardrails, GuardrailsProps, readSynthesized, synthWithGuardrails } from "./policy/guardrails";
 export { asList, companions, PolicyDocumentStatement, policyStatements, Rule, RULE_IDS, RuleContext, RULES, Subject } from "./policy/rules";
 export { clusterTagKey, defaultTags } from "./tags/tags";
 export { readInstallDir, InstallAssets } from "./config/install-dir";

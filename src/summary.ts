@@ -99,14 +99,22 @@ export function formatSummary(result: SynthResult, context: SummaryContext = {})
     ...(plannedHere.length ? [next(`${file}${outdirEnv}npm run plan${planHere}`, planDescription)] : []),
     next(cdktf("deploy '*'"), "every stack, in dependency order"),
     ...inHcp.map((c) =>
-      next(`${file}npm run plan -- --check-run <run-id> ${c.clusterName}`, `each HCP Terraform run of ${c.clusterName} before it applies: its plan judged by the same rules (the run ID is in its URL)`),
+      next(
+        `${file}npm run plan -- --check-run <run-id> ${c.clusterName}`,
+        `each HCP Terraform run of ${c.clusterName} before it applies: its plan judged by the same rules (the run ID is in its URL)`,
+      ),
     ),
     next(`terraform -chdir=${stackDir(first)} init && terraform -chdir=${stackDir(first)} apply`, `or stack by stack: ${order}`),
   );
   for (const c of result.clusters) lines.push(next(cdktf(`destroy ${c.clusterName}-bootstrap`), "after `openshift-install wait-for bootstrap-complete`"));
   lines.push(...result.notes);
   for (const c of result.clusters.filter((c) => c.network.edgeZones.length)) {
-    lines.push(edgeZoneMtuNote(c.clusterName, c.network.edgeZones.map((z) => z.name)));
+    lines.push(
+      edgeZoneMtuNote(
+        c.clusterName,
+        c.network.edgeZones.map((z) => z.name),
+      ),
+    );
   }
   return lines.join("\n");
 }

@@ -38,10 +38,12 @@ export const dnsName = (name?: string) => (name ?? "").toLowerCase().replace(/\.
 export function awsClientsOfAccount(endpoint: string, accountId: string): AwsClients {
   const clients = awsClients(endpoint);
   type Handler = (args: { request: { headers: Record<string, string> } }) => Promise<unknown>;
-  const inAccount = (next: Handler): Handler => (args) => {
-    args.request.headers["x-moto-account-id"] = accountId;
-    return next(args);
-  };
+  const inAccount =
+    (next: Handler): Handler =>
+    (args) => {
+      args.request.headers["x-moto-account-id"] = accountId;
+      return next(args);
+    };
   for (const client of Object.values(clients)) {
     (client.middlewareStack as unknown as { add(m: typeof inAccount, o: object): void }).add(inAccount, { step: "build", name: "motoAccount" });
   }

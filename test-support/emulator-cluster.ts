@@ -64,9 +64,7 @@ export async function emulatorCluster(stateBucket: string): Promise<EmulatorClus
   // The public zone the infra stack looks up by baseDomain.
   await aws.route53.send(new CreateHostedZoneCommand({ Name: "example.com", CallerReference: "public" }));
   // RHCOS stands in as an image registered in the emulator (the provider reads its root device).
-  const image = await aws.ec2.send(
-    new RegisterImageCommand({ Name: "rhcos", RootDeviceName: "/dev/xvda", Architecture: "x86_64", VirtualizationType: "hvm" }),
-  );
+  const image = await aws.ec2.send(new RegisterImageCommand({ Name: "rhcos", RootDeviceName: "/dev/xvda", Architecture: "x86_64", VirtualizationType: "hvm" }));
   const dir = tempDir("upi-e2e-");
   const outdir = path.join(dir, "cdktf.out");
   const configFile = path.join(dir, "cluster.yaml");

@@ -31,8 +31,7 @@ const rootVolume = fc.oneof(
   fc.integer({ min: 100, max: 500 }).chain((sizeGiB) => fc.record({ sizeGiB: fc.constant(sizeGiB), type: fc.constant("io1"), iops: fc.integer({ min: 100, max: 50 * sizeGiB }) })),
 );
 
-const pool = (replicas: fc.Arbitrary<number>) =>
-  fc.record({ replicas, instanceType: fc.constantFrom(...INSTANCE_TYPES), rootVolume }, { requiredKeys: [] });
+const pool = (replicas: fc.Arbitrary<number>) => fc.record({ replicas, instanceType: fc.constantFrom(...INSTANCE_TYPES), rootVolume }, { requiredKeys: [] });
 
 const network = fc
   .record(
@@ -60,7 +59,13 @@ const existingVpc = fc
 
 const backend = fc.oneof(
   fc.constant({ type: "local" }),
-  fc.record({ type: fc.constant("s3"), s3: fc.record({ bucket: fc.constantFrom("my-tf-state", "state.example-1"), keyPrefix: fc.constantFrom("openshift/demo", "a/b/c"), encrypt: fc.boolean() }, { requiredKeys: ["bucket"] }) }),
+  fc.record({
+    type: fc.constant("s3"),
+    s3: fc.record(
+      { bucket: fc.constantFrom("my-tf-state", "state.example-1"), keyPrefix: fc.constantFrom("openshift/demo", "a/b/c"), encrypt: fc.boolean() },
+      { requiredKeys: ["bucket"] },
+    ),
+  }),
   fc.record({ type: fc.constant("cloud"), cloud: fc.record({ organization: fc.constantFrom("acme", "my-org"), workspacePrefix: fc.constantFrom("ocp-", "demo_") }) }),
 );
 
@@ -74,14 +79,19 @@ export const validCluster: fc.Arbitrary<Obj> = fc
       publish: fc.constantFrom("External", "Internal"),
       network: fc.oneof({ weight: 4, arbitrary: network }, { weight: 1, arbitrary: existingVpc }),
       dns: fc.record({ recordType: fc.constantFrom("alias", "cname"), etcdRecords: fc.boolean() }, { requiredKeys: [] }),
-      iam: fc.record({ policy: fc.constantFrom("least-privilege", "documented"), permissionsBoundaryArn: fc.constant("arn:aws:iam::123456789012:policy/boundary") }, { requiredKeys: [] }),
+      iam: fc.record(
+        { policy: fc.constantFrom("least-privilege", "documented"), permissionsBoundaryArn: fc.constant("arn:aws:iam::123456789012:policy/boundary") },
+        { requiredKeys: [] },
+      ),
       bootstrap: fc.record(
         { enabled: fc.boolean(), instanceType: fc.constantFrom(...INSTANCE_TYPES), allowedCidrs: fc.uniqueArray(fc.constantFrom(...SOURCE_CIDRS), { maxLength: 3 }), rootVolume },
         { requiredKeys: [] },
       ),
       controlPlane: pool(fc.constantFrom(3, 3, 0)),
       compute: pool(fc.integer({ min: 0, max: 6 })),
-      ingress: fc.option(fc.record({ routerLoadBalancerHostname: fc.constant("a1b2c3d4-1234567890.us-east-1.elb.amazonaws.com"), loadBalancerType: fc.constantFrom("classic", "network") })),
+      ingress: fc.option(
+        fc.record({ routerLoadBalancerHostname: fc.constant("a1b2c3d4-1234567890.us-east-1.elb.amazonaws.com"), loadBalancerType: fc.constantFrom("classic", "network") }),
+      ),
       tags,
       backend,
       fleet: fc.option(fc.uniqueArray(name, { minLength: 2, maxLength: 3 })),
@@ -93,7 +103,12 @@ export const validCluster: fc.Arbitrary<Obj> = fc
     file.network = c.network;
     if (c.dns) file.dns = c.dns;
     if (c.iam) file.iam = c.iam;
-    file.machines = { rhcosAmi: AMI, ...(c.bootstrap ? { bootstrap: c.bootstrap as Obj } : {}), ...(c.controlPlane ? { controlPlane: c.controlPlane as Obj } : {}), ...(c.compute ? { compute: c.compute as Obj } : {}) };
+    file.machines = {
+      rhcosAmi: AMI,
+      ...(c.bootstrap ? { bootstrap: c.bootstrap as Obj } : {}),
+      ...(c.controlPlane ? { controlPlane: c.controlPlane as Obj } : {}),
+      ...(c.compute ? { compute: c.compute as Obj } : {}),
+    };
     if (c.ingress) file.ingress = c.ingress;
     if (c.tags && Object.keys(c.tags).length) file.tags = c.tags;
     file.backend = c.backend;
@@ -114,36 +129,115 @@ export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom<Json>([], {}, [null], [[]], { "": null }, ["s3", "s3"], [1, 2, 3]),
   // The classes of issue 22: wrong ARNs and endpoints, hosts, template sequences, odd keys, broad sources.
   fc.constantFrom<Json>(
-    "arn:aws:kms::123456789012:key/abc", "arn:aws:iam:us-east-1:123456789012:role/r", "arn:aws:kms:us-east-1:aws:key/abc",
-    "http://s3.example.com", "https://10.0.0.5", "https://user:pw@s3.example.com", "https://ec2.eu-west-1.amazonaws.com",
-    "https://s3..example.com", "app.terraform.io:70000", "team/prod", "3.2.0x", "0.0.0.0/2", "a/${b}", "\u001b[31mred",
-    JSON.parse(`{"__proto__": "x"}`) as Json, { Team: "a", team: "b" }, Array.from({ length: 60 }, (_, i) => ({ name: `us-east-1-z${i}-1a`, type: "local-zone" })),
+    "arn:aws:kms::123456789012:key/abc",
+    "arn:aws:iam:us-east-1:123456789012:role/r",
+    "arn:aws:kms:us-east-1:aws:key/abc",
+    "http://s3.example.com",
+    "https://10.0.0.5",
+    "https://user:pw@s3.example.com",
+    "https://ec2.eu-west-1.amazonaws.com",
+    "https://s3..example.com",
+    "app.terraform.io:70000",
+    "team/prod",
+    "3.2.0x",
+    "0.0.0.0/2",
+    "a/${b}",
+    "\u001b[31mred",
+    JSON.parse(`{"__proto__": "x"}`) as Json,
+    { Team: "a", team: "b" },
+    Array.from({ length: 60 }, (_, i) => ({ name: `us-east-1-z${i}-1a`, type: "local-zone" })),
   ),
   fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
 );
 
 /** Every field path of the contract, and some that are not, for a mutation to land on. */
 const FIELD_PATHS = [
-  "installDir", "clusterName", "baseDomain", "infraId", "region", "publish",
-  "network", "network.vpcCidr", "network.subnetBits", "network.availabilityZones", "network.availabilityZones.0", "network.natGateways",
-  "network.networkAcl", "network.vpcEndpoints", "network.vpcEndpoints.0", "network.existingVpc", "network.existingVpc.vpcId",
-  "network.existingVpc.publicSubnetIds", "network.existingVpc.privateSubnetIds.0",
-  "dns", "dns.publicHostedZoneId", "dns.recordType", "dns.etcdRecords",
-  "iam", "iam.policy", "iam.permissionsBoundaryArn",
-  "machines", "machines.rhcosAmi", "machines.bootstrap", "machines.bootstrap.enabled", "machines.bootstrap.instanceType",
-  "machines.bootstrap.allowedCidrs", "machines.bootstrap.allowedCidrs.0", "machines.bootstrap.ignitionKmsKeyArn",
-  "machines.controlPlane.replicas", "machines.controlPlane.instanceType", "machines.controlPlane.rootVolume", "machines.controlPlane.rootVolume.sizeGiB",
-  "machines.controlPlane.rootVolume.type", "machines.controlPlane.rootVolume.iops", "machines.controlPlane.rootVolume.kmsKeyArn",
-  "machines.compute.replicas", "machines.compute.instanceType", "machines.compute.rootVolume.sizeGiB",
-  "ingress", "ingress.routerLoadBalancerHostname", "ingress.loadBalancerType",
-  "tags", "tags.owner", "tags.aws:team", "tags.Name",
-  "guardrails", "guardrails.acknowledge", "guardrails.acknowledge.0", "guardrails.acknowledge.0.rule", "guardrails.acknowledge.0.reason",
-  "aws", "aws.serviceEndpoints", "aws.serviceEndpoints.ec2", "aws.maxRetries", "aws.s3UsePathStyle",
-  "backend", "backend.type", "backend.s3", "backend.s3.bucket", "backend.s3.keyPrefix", "backend.s3.region", "backend.s3.dynamodbTable",
-  "backend.cloud", "backend.cloud.organization", "backend.cloud.workspacePrefix", "backend.cloud.project", "backend.cloud.hostname",
-  "backend.s3.kmsKeyId", "aws.serviceEndpoints.s3", "aws.serviceEndpoints.iam", "network.edgeZones", "tags.Owner",
-  "clusters", "clusters.0", "clusters.0.clusterName", "clusters.1.infraId", "clusters.0.network.vpcCidr",
-  "unknownField", "network.natGateway", "machines.compute.replica",
+  "installDir",
+  "clusterName",
+  "baseDomain",
+  "infraId",
+  "region",
+  "publish",
+  "network",
+  "network.vpcCidr",
+  "network.subnetBits",
+  "network.availabilityZones",
+  "network.availabilityZones.0",
+  "network.natGateways",
+  "network.networkAcl",
+  "network.vpcEndpoints",
+  "network.vpcEndpoints.0",
+  "network.existingVpc",
+  "network.existingVpc.vpcId",
+  "network.existingVpc.publicSubnetIds",
+  "network.existingVpc.privateSubnetIds.0",
+  "dns",
+  "dns.publicHostedZoneId",
+  "dns.recordType",
+  "dns.etcdRecords",
+  "iam",
+  "iam.policy",
+  "iam.permissionsBoundaryArn",
+  "machines",
+  "machines.rhcosAmi",
+  "machines.bootstrap",
+  "machines.bootstrap.enabled",
+  "machines.bootstrap.instanceType",
+  "machines.bootstrap.allowedCidrs",
+  "machines.bootstrap.allowedCidrs.0",
+  "machines.bootstrap.ignitionKmsKeyArn",
+  "machines.controlPlane.replicas",
+  "machines.controlPlane.instanceType",
+  "machines.controlPlane.rootVolume",
+  "machines.controlPlane.rootVolume.sizeGiB",
+  "machines.controlPlane.rootVolume.type",
+  "machines.controlPlane.rootVolume.iops",
+  "machines.controlPlane.rootVolume.kmsKeyArn",
+  "machines.compute.replicas",
+  "machines.compute.instanceType",
+  "machines.compute.rootVolume.sizeGiB",
+  "ingress",
+  "ingress.routerLoadBalancerHostname",
+  "ingress.loadBalancerType",
+  "tags",
+  "tags.owner",
+  "tags.aws:team",
+  "tags.Name",
+  "guardrails",
+  "guardrails.acknowledge",
+  "guardrails.acknowledge.0",
+  "guardrails.acknowledge.0.rule",
+  "guardrails.acknowledge.0.reason",
+  "aws",
+  "aws.serviceEndpoints",
+  "aws.serviceEndpoints.ec2",
+  "aws.maxRetries",
+  "aws.s3UsePathStyle",
+  "backend",
+  "backend.type",
+  "backend.s3",
+  "backend.s3.bucket",
+  "backend.s3.keyPrefix",
+  "backend.s3.region",
+  "backend.s3.dynamodbTable",
+  "backend.cloud",
+  "backend.cloud.organization",
+  "backend.cloud.workspacePrefix",
+  "backend.cloud.project",
+  "backend.cloud.hostname",
+  "backend.s3.kmsKeyId",
+  "aws.serviceEndpoints.s3",
+  "aws.serviceEndpoints.iam",
+  "network.edgeZones",
+  "tags.Owner",
+  "clusters",
+  "clusters.0",
+  "clusters.0.clusterName",
+  "clusters.1.infraId",
+  "clusters.0.network.vpcCidr",
+  "unknownField",
+  "network.natGateway",
+  "machines.compute.replica",
 ];
 
 type Mutation = { kind: "set"; path: string; value: Json } | { kind: "delete"; path: string } | { kind: "duplicate"; path: string };
@@ -151,7 +245,13 @@ type Mutation = { kind: "set"; path: string; value: Json } | { kind: "delete"; p
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant<"set">("set"), path: fc.constantFrom(...FIELD_PATHS), value: hostileValue }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant<"delete">("delete"), path: fc.constantFrom(...FIELD_PATHS) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant<"duplicate">("duplicate"), path: fc.constantFrom("network.vpcEndpoints", "machines.bootstrap.allowedCidrs", "clusters", "network.availabilityZones") }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant<"duplicate">("duplicate"),
+      path: fc.constantFrom("network.vpcEndpoints", "machines.bootstrap.allowedCidrs", "clusters", "network.availabilityZones"),
+    }),
+  },
 );
 
 function apply(file: Obj, m: Mutation): Obj {
@@ -170,12 +270,40 @@ function apply(file: Obj, m: Mutation): Obj {
 }
 
 /** A valid file with one to three hostile changes. */
-export const mutatedCluster: fc.Arbitrary<Obj> = fc
-  .tuple(validCluster, fc.array(mutation, { minLength: 1, maxLength: 3 }))
-  .map(([file, changes]) => changes.reduce(apply, file));
+export const mutatedCluster: fc.Arbitrary<Obj> = fc.tuple(validCluster, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([file, changes]) => changes.reduce(apply, file));
 
 /** YAML-level hostility, applied to the rendered text. */
-const ODD_SCALARS = ["yes", "no", "on", "off", "~", "0x1F", "0o17", "1e309", ".inf", "-.inf", ".nan", "2001-12-14t21:59:43.10-05:00", "!!binary aGVsbG8=", "!custom foo", "'quoted'", '"\\u0000"', "1_000", "+12", "&anchor x", "*undefinedAlias", "!!str", "!!int 5", "!!map {}", "[", "{a: 1", '"unterminated', "@reserved", "`reserved", "%YAML 1.1"];
+const ODD_SCALARS = [
+  "yes",
+  "no",
+  "on",
+  "off",
+  "~",
+  "0x1F",
+  "0o17",
+  "1e309",
+  ".inf",
+  "-.inf",
+  ".nan",
+  "2001-12-14t21:59:43.10-05:00",
+  "!!binary aGVsbG8=",
+  "!custom foo",
+  "'quoted'",
+  '"\\u0000"',
+  "1_000",
+  "+12",
+  "&anchor x",
+  "*undefinedAlias",
+  "!!str",
+  "!!int 5",
+  "!!map {}",
+  "[",
+  "{a: 1",
+  '"unterminated',
+  "@reserved",
+  "`reserved",
+  "%YAML 1.1",
+];
 
 type TextChange = (text: string, pick: number) => string;
 const TEXT_CHANGES: Record<string, TextChange> = {
@@ -199,7 +327,7 @@ const TEXT_CHANGES: Record<string, TextChange> = {
   "CRLF line ends": (text) => text.replace(/\n/g, "\r\n"),
   "a tab indent": (text) => text.replace(/\n {2}(\S)/, "\n\t$1"),
   "a second document": (text) => `${text}---\npublish: Internal\n`,
-  "truncated": (text, pick) => text.slice(0, pick % Math.max(1, text.length)),
+  truncated: (text, pick) => text.slice(0, pick % Math.max(1, text.length)),
   "a huge integer": (text) => `${text}x-huge: 99999999999999999999999999999999\n`.replace(/replicas: \d+/, "replicas: 99999999999999999999999"),
   "unicode keys and values": (text) => `${text}tags:\n  "ключ": "値 🚀"\n  "\u202e": "x"\n`,
   "a NUL byte": (text, pick) => `${text.slice(0, pick % text.length)}\u0000${text.slice(pick % text.length)}`,
@@ -239,7 +367,9 @@ const KEY_ID = fc.uuid().map((u) => u.toLowerCase());
 const kmsKeyArn = KEY_ID.map((id) => `arn:aws:kms:us-east-1:123456789012:key/${id}`);
 const s3Backend = (more: Patch): Patch => [["backend.type", "s3"], ["backend.s3.bucket", "my-tf-state"], ...more];
 const cloudBackend = (more: Patch): Patch => [["backend.type", "cloud"], ["backend.cloud.organization", "acme"], ...more];
-const set = (path: string) => (value: Json): Patch => [[path, value]];
+const set =
+  (path: string) =>
+  (value: Json): Patch => [[path, value]];
 const existing: Patch = [["network.existingVpc", { vpcId: "vpc-0abc1234", publicSubnetIds: ["subnet-0a1b2c3d"], privateSubnetIds: ["subnet-1a2b3c4d"] }]];
 
 /** Generators by description; `path` is the leaf's dotted path (pools differ only in it). */
@@ -253,21 +383,42 @@ const BY_DESCRIPTION: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
   "An AWS region such as us-east-1": (p) => fc.constant("us-east-1").map(set(p)),
   // With host bits that fit it: six subnets (three AZs, public and private).
   "An IPv4 CIDR, /16 to /24": (p) =>
-    fc.constantFrom(...VPC_CIDRS).map((cidr): Patch => [[p, cidr], ["network.subnetBits", Math.min(12, 32 - Number(cidr.split("/")[1]) - 3)]]),
+    fc.constantFrom(...VPC_CIDRS).map((cidr): Patch => [
+      [p, cidr],
+      ["network.subnetBits", Math.min(12, 32 - Number(cidr.split("/")[1]) - 3)],
+    ]),
   "Host bits per subnet, 5 to 13: 12 gives /20": (p) => fc.integer({ min: 5, max: 13 }).map(set(p)),
-  "1 to 3, or a list of 1 to 3 AZ names of the region": (p) => fc.oneof(fc.integer({ min: 1, max: 3 }), fc.uniqueArray(fc.constantFrom(...AZS), { minLength: 1, maxLength: 3 })).map(set(p)),
+  "1 to 3, or a list of 1 to 3 AZ names of the region": (p) =>
+    fc.oneof(fc.integer({ min: 1, max: 3 }), fc.uniqueArray(fc.constantFrom(...AZS), { minLength: 1, maxLength: 3 })).map(set(p)),
   "false: no internet gateway, public subnets, NAT or public route (publish: Internal, natGateways: none)": (p) =>
-    fc.boolean().map((v): Patch => (v ? [[p, true]] : [[p, false], ["publish", "Internal"], ["network.natGateways", "none"], ["network.vpcEndpoints", ["s3", "ec2", "elasticloadbalancing"]], ["network.ownEgress", true]])),
+    fc.boolean().map((v): Patch =>
+      v
+        ? [[p, true]]
+        : [
+            [p, false],
+            ["publish", "Internal"],
+            ["network.natGateways", "none"],
+            ["network.vpcEndpoints", ["s3", "ec2", "elasticloadbalancing"]],
+            ["network.ownEgress", true],
+          ],
+    ),
   "With internetGateway: false, true says your own transit gateway, proxy or endpoints carry the traffic to AWS": (p) => fc.constant<Patch>([[p, false]]),
   "The public subnets' network ACL: the documented TCP entries plus DNS, NTP and ICMP through the NAT gateways": (p) => fc.boolean().map(set(p)),
   "A Local Zone such as us-east-1-nyc-1a or a Wavelength Zone such as us-east-1-wl1-bos-wlz-1": () =>
-    fc.constantFrom<Patch>([["network.edgeZones", [{ name: "us-east-1-nyc-1a", type: "local-zone" }]]], [["network.edgeZones", [{ name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }]]]),
+    fc.constantFrom<Patch>(
+      [["network.edgeZones", [{ name: "us-east-1-nyc-1a", type: "local-zone" }]]],
+      [["network.edgeZones", [{ name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }]]],
+    ),
   "The zone's block, halved into private and public subnets; default: carved from vpcCidr after the regular subnets": () =>
-    fc.constant<Patch>([["network.vpcCidr", "10.0.0.0/16"], ["network.edgeZones", [{ name: "us-east-1-nyc-1a", type: "local-zone", cidr: "10.0.200.0/24" }]]]),
+    fc.constant<Patch>([
+      ["network.vpcCidr", "10.0.0.0/16"],
+      ["network.edgeZones", [{ name: "us-east-1-nyc-1a", type: "local-zone", cidr: "10.0.200.0/24" }]],
+    ]),
   "A public IPv4 pool of your own: NAT gateway, external API NLB and bootstrap addresses come from it": (p) => fc.constant("ipv4pool-ec2-0123456789abcdef0").map(set(p)),
   "vpc-...": () => fc.constant(existing),
   "A Route 53 zone id such as Z0123456789ABC": (p) => fc.stringMatching(/^Z[0-9A-Z]{6,20}$/).map(set(p)),
-  "An existing private zone for <clusterName>.<baseDomain>, associated with the VPC: records only (needs existingVpc)": (p) => fc.constant<Patch>([...existing, [p, "Z0123456789PRIV"]]),
+  "An existing private zone for <clusterName>.<baseDomain>, associated with the VPC: records only (needs existingVpc)": (p) =>
+    fc.constant<Patch>([...existing, [p, "Z0123456789PRIV"]]),
   "Assumed for every record in the private zone (a zone of another account; needs privateHostedZoneId)": (p) =>
     fc.constant<Patch>([...existing, ["dns.privateHostedZoneId", "Z0123456789PRIV"], [p, "arn:aws:iam::210987654321:role/route53-records"]]),
   "arn:<partition>:iam::<account>:policy/<name>": (p) => fc.constantFrom("arn:aws:iam::123456789012:policy/boundary", "arn:aws:iam::aws:policy/PowerUserAccess").map(set(p)),
@@ -280,22 +431,50 @@ const BY_DESCRIPTION: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
   "Root volume size in GiB (gp2, gp3: 1 to 16384; io1: 4 to 16384; io2: 4 to 65536)": (p) => {
     const volume = p.slice(0, -".sizeGiB".length);
     return fc.oneof(
-      fc.tuple(fc.constantFrom("gp2", "gp3"), fc.integer({ min: 16, max: 16384 })).map(([type, size]): Patch => [[`${volume}.type`, type], [p, size]]),
-      fc.integer({ min: 4, max: 16384 }).map((size): Patch => [[`${volume}.type`, "io1"], [p, size], [`${volume}.iops`, Math.min(100 * size, 64000, 50 * size)]]),
-      fc.integer({ min: 4, max: 65536 }).map((size): Patch => [[`${volume}.type`, "io2"], [p, size], [`${volume}.iops`, Math.min(1000 * size, 256000)]]),
+      fc.tuple(fc.constantFrom("gp2", "gp3"), fc.integer({ min: 16, max: 16384 })).map(([type, size]): Patch => [
+        [`${volume}.type`, type],
+        [p, size],
+      ]),
+      fc.integer({ min: 4, max: 16384 }).map((size): Patch => [
+        [`${volume}.type`, "io1"],
+        [p, size],
+        [`${volume}.iops`, Math.min(100 * size, 64000, 50 * size)],
+      ]),
+      fc.integer({ min: 4, max: 65536 }).map((size): Patch => [
+        [`${volume}.type`, "io2"],
+        [p, size],
+        [`${volume}.iops`, Math.min(1000 * size, 256000)],
+      ]),
     );
   },
   "Provisioned IOPS (gp3: 3000 to 16000; io1: 100 to 64000; io2: 100 to 256000)": (p) => {
     const volume = p.slice(0, -".iops".length);
     return fc.oneof(
-      fc.integer({ min: 3000, max: 16000 }).map((iops): Patch => [[`${volume}.type`, "gp3"], [`${volume}.sizeGiB`, 100], [p, iops]]),
-      fc.integer({ min: 100, max: 64000 }).map((iops): Patch => [[`${volume}.type`, "io1"], [`${volume}.sizeGiB`, Math.max(4, Math.ceil(iops / 50))], [p, iops]]),
-      fc.integer({ min: 100, max: 256000 }).map((iops): Patch => [[`${volume}.type`, "io2"], [`${volume}.sizeGiB`, Math.max(4, Math.ceil(iops / 1000))], [p, iops]]),
+      fc.integer({ min: 3000, max: 16000 }).map((iops): Patch => [
+        [`${volume}.type`, "gp3"],
+        [`${volume}.sizeGiB`, 100],
+        [p, iops],
+      ]),
+      fc.integer({ min: 100, max: 64000 }).map((iops): Patch => [
+        [`${volume}.type`, "io1"],
+        [`${volume}.sizeGiB`, Math.max(4, Math.ceil(iops / 50))],
+        [p, iops],
+      ]),
+      fc.integer({ min: 100, max: 256000 }).map((iops): Patch => [
+        [`${volume}.type`, "io2"],
+        [`${volume}.sizeGiB`, Math.max(4, Math.ceil(iops / 1000))],
+        [p, iops],
+      ]),
     );
   },
   "gp3 only: MiB/s, 125 to 2000 and at most a quarter of the IOPS": (p) => {
     const volume = p.slice(0, -".throughput".length);
-    return fc.integer({ min: 125, max: 2000 }).map((mibs): Patch => [[`${volume}.type`, "gp3"], [`${volume}.sizeGiB`, 100], [`${volume}.iops`, Math.max(3000, 4 * mibs)], [p, mibs]]);
+    return fc.integer({ min: 125, max: 2000 }).map((mibs): Patch => [
+      [`${volume}.type`, "gp3"],
+      [`${volume}.sizeGiB`, 100],
+      [`${volume}.iops`, Math.max(3000, 4 * mibs)],
+      [p, mibs],
+    ]);
   },
   "This pool's AMI (an arm64 pool needs its own); default: machines.rhcosAmi": (p) => fc.constantFrom(AMI, "ami-0fedcba9876543210").map(set(p)),
   "An existing instance profile: no role, policy or profile is created for this pool": (p) => fc.stringMatching(/^[A-Za-z][\w+=,.@-]{0,30}$/).map(set(p)),
@@ -316,7 +495,13 @@ const BY_DESCRIPTION: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
   // "A KMS key or alias ARN", and the key ids and alias names Terraform's S3 backend also takes.
   "A KMS key or alias ARN": (p) =>
     fc
-      .oneof(kmsKeyArn, fc.constant("arn:aws:kms:us-east-1:123456789012:alias/tf-state"), KEY_ID, fc.constant("mrk-1234abcd12ab34cd56ef1234567890ab"), fc.constant("alias/tf-state"))
+      .oneof(
+        kmsKeyArn,
+        fc.constant("arn:aws:kms:us-east-1:123456789012:alias/tf-state"),
+        KEY_ID,
+        fc.constant("mrk-1234abcd12ab34cd56ef1234567890ab"),
+        fc.constant("alias/tf-state"),
+      )
       .map((k) => s3Backend([[p, k]])),
   "An HCP Terraform organization": (p) => fc.constantFrom("acme", "my-org", "org.name_1").map((o) => cloudBackend([[p, o]])),
   "Letters, digits, '-' and '_'": (p) => fc.constantFrom("", "ocp-", "demo_").map((w) => cloudBackend([[p, w]])),
@@ -327,11 +512,30 @@ const BY_PATH: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
   "backend.cloud.hostname": (p) => fc.constantFrom("app.terraform.io", "tfe.example.com:8443").map((h) => cloudBackend([[p, h]])),
   "backend.cloud.project": (p) => fc.constantFrom("Default Project", "ocp_clusters", "team-a").map((h) => cloudBackend([[p, h]])),
   "backend.cloud.executionMode": (p) =>
-    fc.constantFrom<Patch>(cloudBackend([[p, "remote"]]), cloudBackend([[p, "local"]]), cloudBackend([[p, "agent"], ["backend.cloud.agentPoolId", "apool-1a2b3c4d5e6f7g8h"]])),
-  "backend.cloud.agentPoolId": (p) => fc.constant(cloudBackend([["backend.cloud.executionMode", "agent"], [p, "apool-1a2b3c4d5e6f7g8h"]])),
+    fc.constantFrom<Patch>(
+      cloudBackend([[p, "remote"]]),
+      cloudBackend([[p, "local"]]),
+      cloudBackend([
+        [p, "agent"],
+        ["backend.cloud.agentPoolId", "apool-1a2b3c4d5e6f7g8h"],
+      ]),
+    ),
+  "backend.cloud.agentPoolId": (p) =>
+    fc.constant(
+      cloudBackend([
+        ["backend.cloud.executionMode", "agent"],
+        [p, "apool-1a2b3c4d5e6f7g8h"],
+      ]),
+    ),
   "backend.cloud.terraformVersion": (p) => fc.constantFrom("1.11.4", "1.9.8").map((v) => cloudBackend([[p, v]])),
   "backend.cloud.awsCredentials": (p) => fc.constantFrom("dynamic", "variables", "none").map((v) => cloudBackend([[p, v]])),
-  "backend.cloud.awsRoleArn": (p) => fc.constant(cloudBackend([["backend.cloud.awsCredentials", "dynamic"], [p, "arn:aws:iam::123456789012:role/hcp-runs"]])),
+  "backend.cloud.awsRoleArn": (p) =>
+    fc.constant(
+      cloudBackend([
+        ["backend.cloud.awsCredentials", "dynamic"],
+        [p, "arn:aws:iam::123456789012:role/hcp-runs"],
+      ]),
+    ),
   "backend.cloud.runTriggers": (p) => fc.boolean().map((v) => cloudBackend([[p, v]])),
   "backend.s3.useLockfile": (p) => fc.boolean().map((v) => s3Backend([[p, v]])),
   "backend.s3.encrypt": () => fc.constant(s3Backend([["backend.s3.encrypt", true]])),
@@ -343,11 +547,28 @@ const BY_PATH: Record<string, (path: string) => fc.Arbitrary<Patch>> = {
   "network.natGateways": (p) => fc.constantFrom("perAz", "single").map(set(p)),
   // Provisioned volumes need their IOPS.
   "machines.<pool>.rootVolume.type": (p) =>
-    fc.constantFrom<Patch>([[p, "gp3"]], [[p, "gp2"]], [[p, "io1"], [p.replace(/type$/, "iops"), 3000]], [[p, "io2"], [p.replace(/type$/, "iops"), 3000]]),
+    fc.constantFrom<Patch>(
+      [[p, "gp3"]],
+      [[p, "gp2"]],
+      [
+        [p, "io1"],
+        [p.replace(/type$/, "iops"), 3000],
+      ],
+      [
+        [p, "io2"],
+        [p.replace(/type$/, "iops"), 3000],
+      ],
+    ),
   "dns.etcdRecords": (p) => fc.boolean().map(set(p)),
   "guardrails.acknowledge": (p) => fc.constant<Patch>([[p, [{ rule: "UPI-EC2-1", reason: "a legacy agent, ${not} an expression" }]]]),
   "aws.serviceEndpoints": (p) =>
-    fc.constantFrom<Json>({ ec2: "https://ec2.us-east-1.amazonaws.com" }, { s3: "https://bucket.vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com" }, { sts: "https://sts.us-east-1.amazonaws.com:443/" }).map(set(p)),
+    fc
+      .constantFrom<Json>(
+        { ec2: "https://ec2.us-east-1.amazonaws.com" },
+        { s3: "https://bucket.vpce-0123-abcd.s3.us-east-1.vpce.amazonaws.com" },
+        { sts: "https://sts.us-east-1.amazonaws.com:443/" },
+      )
+      .map(set(p)),
 };
 
 interface SchemaLeaf {
@@ -399,8 +620,7 @@ export function describedFile(leaves: readonly SchemaLeaf[]): fc.Arbitrary<{ fil
     const chosen: Patch[] = [];
     const parent = (p: string) => p.split(".").slice(0, -1).join(".");
     const clash = (a: Patch, b: Patch) =>
-      a.some(([x]) => b.some(([y]) => parent(x) === parent(y))) ||
-      [a, b].every((q) => q.some(([x]) => /iamInstanceProfile$|permissionsBoundaryArn$/.test(x)));
+      a.some(([x]) => b.some(([y]) => parent(x) === parent(y))) || [a, b].every((q) => q.some(([x]) => /iamInstanceProfile$|permissionsBoundaryArn$/.test(x)));
     for (const patch of picked) if (!chosen.some((c) => clash(c, patch))) chosen.push(patch);
     const patches = chosen.flat();
     const file = structuredClone(BASE_FILE);

@@ -122,11 +122,44 @@ const md5 = (data: Buffer) => crypto.createHash("md5").update(data).digest("hex"
 export function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
   const p = (name: string) => path.join(dir, name);
   const openssl = (args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=upi test HCP double CA", "-keyout", p("ca.key"), "-out", p("ca.pem"),
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  openssl([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=upi test HCP double CA",
+    "-keyout",
+    p("ca.key"),
+    "-out",
+    p("ca.pem"),
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
   openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", p("server.key"), "-out", p("server.csr")]);
   fs.writeFileSync(p("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
-  openssl(["x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"), "-CAcreateserial", "-days", "2", "-out", p("server.pem"), "-extfile", p("server.ext")]);
+  openssl([
+    "x509",
+    "-req",
+    "-in",
+    p("server.csr"),
+    "-CA",
+    p("ca.pem"),
+    "-CAkey",
+    p("ca.key"),
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-out",
+    p("server.pem"),
+    "-extfile",
+    p("server.ext"),
+  ]);
   return { ca: p("ca.pem"), key: p("server.key"), cert: p("server.pem") };
 }
 
@@ -250,7 +283,8 @@ export class HcpDouble {
     }
     const byRef = new Map<string, WorkspaceRecord>();
     for (const [ref, w] of Object.entries(resource.tfe_workspace ?? {})) {
-      if (w.organization !== undefined && w.organization !== this.organization) throw new Error(`tfe_workspace.${ref}: organization ${w.organization} is not the double's ${this.organization}`);
+      if (w.organization !== undefined && w.organization !== this.organization)
+        throw new Error(`tfe_workspace.${ref}: organization ${w.organization} is not the double's ${this.organization}`);
       const project = referencedNames(w.project_id, "data.tfe_project")[0];
       byRef.set(
         ref,
@@ -280,7 +314,12 @@ export class HcpDouble {
       });
     }
     for (const [ref, v] of Object.entries(resource.tfe_variable ?? {})) {
-      workspaceOf(v.workspace_id, `tfe_variable.${ref}.workspace_id`).variables.push({ key: v.key, value: String(v.value ?? ""), category: v.category, sensitive: v.sensitive === true });
+      workspaceOf(v.workspace_id, `tfe_variable.${ref}.workspace_id`).variables.push({
+        key: v.key,
+        value: String(v.value ?? ""),
+        category: v.category,
+        sensitive: v.sensitive === true,
+      });
     }
   }
 
@@ -392,7 +431,13 @@ export class HcpDouble {
     return {
       id: this.outputId(sv, name),
       type: "state-version-outputs",
-      attributes: { name, sensitive: o.sensitive, type: typeof o.value === "object" ? "array" : typeof o.value, value: o.sensitive && !withSensitiveValue ? null : o.value, "detailed-type": o.type },
+      attributes: {
+        name,
+        sensitive: o.sensitive,
+        type: typeof o.value === "object" ? "array" : typeof o.value,
+        value: o.sensitive && !withSensitiveValue ? null : o.value,
+        "detailed-type": o.type,
+      },
     };
   }
 
@@ -413,7 +458,9 @@ export class HcpDouble {
       await this.route(req.method ?? "GET", url, body, token, send);
     } catch (e) {
       const code = e instanceof HttpError ? e.status : 500;
-      send(code, { errors: [{ status: String(code), title: code === 404 ? "not found" : e instanceof Error ? e.message : String(e), detail: e instanceof Error ? e.message : String(e) }] });
+      send(code, {
+        errors: [{ status: String(code), title: code === 404 ? "not found" : e instanceof Error ? e.message : String(e), detail: e instanceof Error ? e.message : String(e) }],
+      });
     }
     this.requests.push({ method: req.method ?? "GET", path: url.pathname, status, token });
   }
@@ -427,7 +474,8 @@ export class HcpDouble {
   ): Promise<void> {
     const p = url.pathname;
     const api = `${this.url}/api/v2/`;
-    if (p === "/.well-known/terraform.json") return send(200, { "tfe.v2": api, "tfe.v2.1": api, "tfe.v2.2": api, "motd.v1": `${this.url}/api/terraform/motd` }, { "Content-Type": "application/json" });
+    if (p === "/.well-known/terraform.json")
+      return send(200, { "tfe.v2": api, "tfe.v2.1": api, "tfe.v2.2": api, "motd.v1": `${this.url}/api/terraform/motd` }, { "Content-Type": "application/json" });
 
     // Archive URLs are pre-signed, as HCP's archivist's: no token.
     const archive = p.match(new RegExp(`^/_archivist/${this.archiveSecret}/(sv-[0-9a-f]+|plan-[0-9a-f]+)/(state|json-state|json-plan)$`));
@@ -481,10 +529,15 @@ export class HcpDouble {
 
   private organizationRoute(method: string, rest: string, url: URL, body: Buffer, token: string, send: (code: number, payload?: unknown) => void): void {
     const org = this.organization;
-    if (rest === "" && method === "GET") return send(200, { data: { id: org, type: "organizations", attributes: { name: org, "default-execution-mode": this.defaultExecutionMode } } });
+    if (rest === "" && method === "GET")
+      return send(200, { data: { id: org, type: "organizations", attributes: { name: org, "default-execution-mode": this.defaultExecutionMode } } });
     if (rest === "/entitlement-set" && method === "GET") {
       return send(200, {
-        data: { id: `org-${org}`, type: "entitlement-sets", attributes: { operations: true, "state-storage": true, "private-module-registry": true, teams: false, agents: true, "run-tasks": false, "sso": false } },
+        data: {
+          id: `org-${org}`,
+          type: "entitlement-sets",
+          attributes: { operations: true, "state-storage": true, "private-module-registry": true, teams: false, agents: true, "run-tasks": false, sso: false },
+        },
       });
     }
     if (rest === "/projects" && method === "GET") {

@@ -14,9 +14,7 @@ const rank = (test) => (waitsOnEmulator(test.path) ? 0 : /terraform-validate\.te
 
 /** How many suites under `dir` wait on the emulator (jest.config.js gives each a worker of its own). */
 function emulatorSuites(dir) {
-  return fs
-    .readdirSync(dir, { recursive: true })
-    .filter((f) => waitsOnEmulator(path.join(dir, f))).length;
+  return fs.readdirSync(dir, { recursive: true }).filter((f) => waitsOnEmulator(path.join(dir, f))).length;
 }
 
 module.exports = class SuiteOrder extends Sequencer {

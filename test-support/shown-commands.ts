@@ -23,7 +23,10 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=\S*$/;
 
 /** The first word after leading `NAME=value` assignments, or undefined when there is none. */
 function commandWord(text: string): string | undefined {
-  return text.trim().split(/\s+/).find((w) => !ASSIGNMENT.test(w));
+  return text
+    .trim()
+    .split(/\s+/)
+    .find((w) => !ASSIGNMENT.test(w));
 }
 
 /** A shell line counts as a command when its command word is one of ours or a known tool's. */
@@ -131,7 +134,13 @@ export function unmarkedCommands(text: string, found: readonly ShownCommand[]): 
   const out: string[] = [];
   text.split("\n").forEach((line, i) => {
     // A command line's own command is its first column; its description is prose.
-    const rest = marked.has(i + 1) ? line.trim().split(/\s{2,}/).slice(1).join("  ") : line;
+    const rest = marked.has(i + 1)
+      ? line
+          .trim()
+          .split(/\s{2,}/)
+          .slice(1)
+          .join("  ")
+      : line;
     const prose = rest.replace(/`[^`]*`/g, "``");
     for (const word of COMMAND_WORDS) {
       const m = new RegExp(`(^|[\\s(:])${word.replace("-", "\\-")} [-a-z<'*]`).exec(prose);

@@ -40,8 +40,7 @@ export function requireTool(command: string, args: string[], hint: string): void
 }
 
 export const requireTerraform = () => requireTool("terraform", ["version"], "install Terraform >= 1.10 (README: prerequisites)");
-export const requireMoto = () =>
-  requireTool("python3", ["-c", "import moto.server"], "install moto 5 with its server: pip install 'moto[server]' (README: prerequisites)");
+export const requireMoto = () => requireTool("python3", ["-c", "import moto.server"], "install moto 5 with its server: pip install 'moto[server]' (README: prerequisites)");
 
 export interface Run {
   readonly code: number | null;

@@ -25,16 +25,19 @@ export function assumeRoleWithWebIdentity(trustPolicy: unknown, roleArn: string,
   if (errors.length) throw new Error(`not a valid trust policy: ${JSON.stringify(errors)}`);
   const account = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1];
   if (!account) throw new Error(`not a role ARN: ${roleArn}`);
-  return runUnsafeSimulation({
-    request: {
-      principal: token.providerArn,
-      action: "sts:AssumeRoleWithWebIdentity",
-      resource: { resource: roleArn, accountId: account },
-      contextVariables: { [`${token.host}:sub`]: token.sub, [`${token.host}:aud`]: token.aud },
+  return runUnsafeSimulation(
+    {
+      request: {
+        principal: token.providerArn,
+        action: "sts:AssumeRoleWithWebIdentity",
+        resource: { resource: roleArn, accountId: account },
+        contextVariables: { [`${token.host}:sub`]: token.sub, [`${token.host}:aud`]: token.aud },
+      },
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: createValidatedPolicy(trustPolicy, validateTrustPolicy, { name: "trust" }),
     },
-    identityPolicies: [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: createValidatedPolicy(trustPolicy, validateTrustPolicy, { name: "trust" }),
-  }, { simulationMode: "Strict" });
+    { simulationMode: "Strict" },
+  );
 }

@@ -54,9 +54,7 @@ describe("backends", () => {
   });
 
   test("cloud: one workspace per stack named <workspacePrefix><stack>, in a project", () => {
-    const result = synthCluster(
-      baseCluster({ backend: { type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-", project: "openshift" } } }),
-    );
+    const result = synthCluster(baseCluster({ backend: { type: "cloud", cloud: { organization: "acme", workspacePrefix: "ocp-", project: "openshift" } } }));
     for (const [name, stack] of Object.entries(result.json)) {
       expect(stack.terraform.cloud).toEqual({ hostname: "app.terraform.io", organization: "acme", workspaces: { name: `ocp-${name}`, project: "openshift" } });
     }

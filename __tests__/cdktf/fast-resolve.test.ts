@@ -40,10 +40,28 @@ describe("fastResolve gives what cdktf's resolve gives", () => {
   test.each<[string, () => unknown]>([
     ["plain values, nested, with undefined dropped", () => ({ a: "plain", b: 1.5, c: [1, "x", null, undefined, true], d: { e: { f: [] } }, g: undefined })],
     ["strings that look like escapes or numbers", () => ({ a: "literal ${not.a.token}", b: "10e3", c: "1.5e+10x", d: "}{" })],
-    ["a string token, alone and inside a string, with a number token", () => ({ a: text.stringValue, b: `${text.stringValue}-suffix`, c: `pre-${text.stringValue}-${Token.asString(count.numberValue)}`, d: `n=${count.numberValue}` })],
-    ["number and list tokens", () => ({ n: count.numberValue, sum: Token.asNumber(Fn.sum([count.numberValue, 2])), l: names.listValue, j: Fn.join(",", names.listValue), e: Fn.element(names.listValue, 0) })],
-    ["a map token as a value and a token as a key", () => ({ m: Token.asStringMap(tags.value), [text.stringValue]: "v", merged: Fn.merge([Token.asStringMap(tags.value), { k: "v" }]) })],
-    ["lazy values that produce tokens and objects", () => ({ a: Lazy.stringValue({ produce: () => `x-${text.stringValue}` }), b: Lazy.anyValue({ produce: () => ({ k: [count.numberValue, "y"] }) }) })],
+    [
+      "a string token, alone and inside a string, with a number token",
+      () => ({ a: text.stringValue, b: `${text.stringValue}-suffix`, c: `pre-${text.stringValue}-${Token.asString(count.numberValue)}`, d: `n=${count.numberValue}` }),
+    ],
+    [
+      "number and list tokens",
+      () => ({
+        n: count.numberValue,
+        sum: Token.asNumber(Fn.sum([count.numberValue, 2])),
+        l: names.listValue,
+        j: Fn.join(",", names.listValue),
+        e: Fn.element(names.listValue, 0),
+      }),
+    ],
+    [
+      "a map token as a value and a token as a key",
+      () => ({ m: Token.asStringMap(tags.value), [text.stringValue]: "v", merged: Fn.merge([Token.asStringMap(tags.value), { k: "v" }]) }),
+    ],
+    [
+      "lazy values that produce tokens and objects",
+      () => ({ a: Lazy.stringValue({ produce: () => `x-${text.stringValue}` }), b: Lazy.anyValue({ produce: () => ({ k: [count.numberValue, "y"] }) }) }),
+    ],
     ["a function, refused with its path", () => ({ a: { b: () => 1 } })],
     ["a list token in a string context, refused", () => ({ a: `${String(names.listValue)}` })],
     ["nesting past 200 levels, refused with its path", () => deep],

@@ -19,16 +19,16 @@ describe("OpenShiftUpiCluster, the composite", () => {
     expect(count(stack, "aws_vpc")).toBe(1);
     expect(count(stack, "aws_subnet")).toBe(4);
     expect(count(stack, "aws_nat_gateway")).toBe(1);
-    expect(resourceValues(stack, "aws_lb").map((l) => l.name).sort()).toEqual(["demo-x7k2p-ext", "demo-x7k2p-int"]);
-    expect(resourceValues(stack, "aws_instance").map((i) => i.tags.Name).sort()).toEqual([
-      "demo-x7k2p-bootstrap",
-      "demo-x7k2p-master-0",
-      "demo-x7k2p-master-1",
-      "demo-x7k2p-master-2",
-      "demo-x7k2p-worker-0",
-      "demo-x7k2p-worker-1",
-      "demo-x7k2p-worker-2",
-    ]);
+    expect(
+      resourceValues(stack, "aws_lb")
+        .map((l) => l.name)
+        .sort(),
+    ).toEqual(["demo-x7k2p-ext", "demo-x7k2p-int"]);
+    expect(
+      resourceValues(stack, "aws_instance")
+        .map((i) => i.tags.Name)
+        .sort(),
+    ).toEqual(["demo-x7k2p-bootstrap", "demo-x7k2p-master-0", "demo-x7k2p-master-1", "demo-x7k2p-master-2", "demo-x7k2p-worker-0", "demo-x7k2p-worker-1", "demo-x7k2p-worker-2"]);
     expect(count(stack, "aws_lb_target_group_attachment")).toBe(12);
     expect(count(stack, "aws_vpc_security_group_ingress_rule")).toBe(47 + 2);
     // Within one stack the references are direct: the only remote state is the stack's own, read
@@ -66,8 +66,8 @@ describe("OpenShiftUpiCluster, the composite", () => {
 
   test("machines without an AMI is an error that says so", () => {
     const stack = new TerraformStack(new App({ outdir: tempDir() }), "s");
-    expect(
-      () => new OpenShiftUpiCluster(stack, "c", { clusterName: "c", baseDomain: "example.com", infraId: "c-1", region: "us-east-1" }),
-    ).toThrow(/^s\/c: rhcosAmi: is required when machines are created; get it with: openshift-install coreos print-stream-json .*\ns\/c: ignition: is required/);
+    expect(() => new OpenShiftUpiCluster(stack, "c", { clusterName: "c", baseDomain: "example.com", infraId: "c-1", region: "us-east-1" })).toThrow(
+      /^s\/c: rhcosAmi: is required when machines are created; get it with: openshift-install coreos print-stream-json .*\ns\/c: ignition: is required/,
+    );
   });
 });

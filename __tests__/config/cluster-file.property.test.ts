@@ -27,7 +27,16 @@ const dir = tempDir("upi-fuzz-");
 const file = path.join(dir, "cluster.yaml");
 const outdir = path.join(dir, "cdktf.out");
 
-const tally = { cases: 0, accepted: 0, refused: 0, guardrail: 0, slowestMs: 0, slow: [] as string[], times: [] as number[], byKind: {} as Record<string, { accepted: number; refused: number }> };
+const tally = {
+  cases: 0,
+  accepted: 0,
+  refused: 0,
+  guardrail: 0,
+  slowestMs: 0,
+  slow: [] as string[],
+  times: [] as number[],
+  byKind: {} as Record<string, { accepted: number; refused: number }>,
+};
 let suiteStart = 0;
 
 beforeAll(() => {

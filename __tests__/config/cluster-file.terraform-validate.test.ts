@@ -50,8 +50,15 @@ describe("generated cluster files that synthesize pass terraform validate", () =
     // In one run, as modules of one root (test-support/validate.ts): the backend (an S3 bucket, an
     // HCP organization) is not what validate checks, and stacks/terraform-validate validates the
     // import blocks the product writes.
-    const stacks = accepted.flatMap(({ outdir, text }) => fs.readdirSync(path.join(outdir, "stacks")).map((stack) => ({ name: stack, dir: path.join(outdir, "stacks", stack), text })));
-    const outcomes = (await validateAsModules(stacks)).map((o, i) => ({ stack: o.name, valid: o.errors.length === 0, out: o.errors.join("\n"), text: o.errors.length ? stacks[i].text : "" }));
+    const stacks = accepted.flatMap(({ outdir, text }) =>
+      fs.readdirSync(path.join(outdir, "stacks")).map((stack) => ({ name: stack, dir: path.join(outdir, "stacks", stack), text })),
+    );
+    const outcomes = (await validateAsModules(stacks)).map((o, i) => ({
+      stack: o.name,
+      valid: o.errors.length === 0,
+      out: o.errors.join("\n"),
+      text: o.errors.length ? stacks[i].text : "",
+    }));
     for (const o of outcomes) expect(o).toEqual({ stack: o.stack, valid: true, out: "", text: "" });
   });
 });

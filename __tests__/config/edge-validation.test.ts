@@ -34,7 +34,11 @@ const edge = (zones: object[], network: object = {}) => ({ network: { ...network
 
 type Row = [rule: string, content: Record<string, unknown>, expected: string];
 const rows: Row[] = [
-  ["zone name form", edge([{ ...LZ, name: "us-east-1a" }]), 'network.edgeZones[0].name: must be a Local Zone name such as us-east-1-nyc-1a or a Wavelength Zone name such as us-east-1-wl1-bos-wlz-1 (got "us-east-1a")'],
+  [
+    "zone name form",
+    edge([{ ...LZ, name: "us-east-1a" }]),
+    'network.edgeZones[0].name: must be a Local Zone name such as us-east-1-nyc-1a or a Wavelength Zone name such as us-east-1-wl1-bos-wlz-1 (got "us-east-1a")',
+  ],
   ["zone of another region", edge([{ ...LZ, name: "us-west-2-lax-1a" }]), 'network.edgeZones[0].name: "us-west-2-lax-1a" is not a zone of region us-east-1'],
   ["type enum", edge([{ ...LZ, type: "outpost" }]), 'network.edgeZones[0].type: must be one of local-zone, wavelength-zone (got "outpost")'],
   ["type matches the name", edge([{ ...LZ, type: "wavelength-zone" }]), 'network.edgeZones[0].type: "wavelength-zone" does not match us-east-1-nyc-1a, which names a local-zone'],
@@ -47,7 +51,10 @@ const rows: Row[] = [
   ["cidr over a regular subnet", edge([{ ...LZ, cidr: "10.0.64.0/24" }]), "network.edgeZones[0].cidr: 10.0.64.0/24 overlaps the private subnet of AZ 2 (10.0.64.0/20)"],
   [
     "cidr over another zone's default block",
-    edge([{ name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }, { ...LZ, cidr: "10.0.100.0/24" }]),
+    edge([
+      { name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" },
+      { ...LZ, cidr: "10.0.100.0/24" },
+    ]),
     'network.edgeZones[1].cidr: 10.0.100.0/24 overlaps edgeZones[0] ("us-east-1-wl1-bos-wlz-1") (10.0.96.0/20)',
   ],
   [
@@ -55,7 +62,11 @@ const rows: Row[] = [
     edge([LZ, { ...LZ, name: "us-east-1-bos-1a" }, { ...LZ, name: "us-east-1-mia-1a" }], { vpcCidr: "10.0.0.0/24", subnetBits: 5 }),
     "network.edgeZones[2].cidr: is required: 10.0.0.0/24 in /27 blocks has no block 8 left for this zone",
   ],
-  ["not with an existing VPC", edge([LZ], { existingVpc: { vpcId: "vpc-1", publicSubnetIds: ["subnet-1"], privateSubnetIds: ["subnet-2"] } }), "network.edgeZones: cannot be used with network.existingVpc"],
+  [
+    "not with an existing VPC",
+    edge([LZ], { existingVpc: { vpcId: "vpc-1", publicSubnetIds: ["subnet-1"], privateSubnetIds: ["subnet-2"] } }),
+    "network.edgeZones: cannot be used with network.existingVpc",
+  ],
   ["pool id form", { network: { publicIpv4Pool: "pool-1" } }, 'network.publicIpv4Pool: must be a public IPv4 pool id such as ipv4pool-ec2-0123456789abcdef0 (got "pool-1")'],
   ["pool only with publish: External", { publish: "Internal", network: { publicIpv4Pool: "ipv4pool-ec2-0123" } }, "network.publicIpv4Pool: needs publish: External"],
 ];
@@ -65,7 +76,17 @@ test.each(rows)("%s", (_rule, content, expected) => {
 });
 
 test("valid: a Local Zone with its block, a Wavelength Zone with the default one, and a pool", () => {
-  expect(problems(edge([{ ...LZ, cidr: "10.0.128.0/24" }, { name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }], { publicIpv4Pool: "ipv4pool-ec2-0123" }))).toEqual([]);
+  expect(
+    problems(
+      edge(
+        [
+          { ...LZ, cidr: "10.0.128.0/24" },
+          { name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" },
+        ],
+        { publicIpv4Pool: "ipv4pool-ec2-0123" },
+      ),
+    ),
+  ).toEqual([]);
   // One AZ leaves blocks 1, 2, 4 and 5 free; a zone may use them.
   expect(problems(edge([{ ...LZ, cidr: "10.0.16.0/24" }], { availabilityZones: 1 }))).toEqual([]);
 });

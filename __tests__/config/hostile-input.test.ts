@@ -50,45 +50,141 @@ type Row = [string, Record<string, any> | string | (() => Record<string, any>), 
 
 const rows: Row[] = [
   // YAML and JavaScript semantics
-  ["a key given twice through an alias", yaml("tags:\n  team: &k publish\n*k : Internal\npublish: External\n"), "", /the key "publish" is given twice, once through the alias \*k; YAML keeps only the last/],
+  [
+    "a key given twice through an alias",
+    yaml("tags:\n  team: &k publish\n*k : Internal\npublish: External\n"),
+    "",
+    /the key "publish" is given twice, once through the alias \*k; YAML keeps only the last/,
+  ],
   ["an alias to an anchor never set", yaml("publish: *nowhere\n"), "", /the alias \*nowhere names no anchor set before it/],
   ["__proto__ in tags", yaml("tags:\n  __proto__: x\n"), "tags.__proto__: ", /keys named __proto__ are refused/],
-  ["__proto__ in serviceEndpoints", yaml("aws:\n  serviceEndpoints:\n    __proto__: https://x.example.com\n"), "aws.serviceEndpoints.__proto__: ", /keys named __proto__ are refused/],
+  [
+    "__proto__ in serviceEndpoints",
+    yaml("aws:\n  serviceEndpoints:\n    __proto__: https://x.example.com\n"),
+    "aws.serviceEndpoints.__proto__: ",
+    /keys named __proto__ are refused/,
+  ],
   ["an empty key", yaml('tags:\n  "": x\n'), 'tags[""]: ', /keys must be 1 to 128 characters/],
   ["-.inf echoed as itself", yaml("network:\n  subnetBits: -.inf\n"), "network.subnetBits: ", /\(got -Infinity\)/],
-  [".NaN echoed as itself", yaml("machines:\n  rhcosAmi: ami-0123456789abcdef0\n  compute:\n    replicas: .NaN\n").replace(`machines:\n  rhcosAmi: ${AMI}\n`, ""), "machines.compute.replicas: ", /\(got NaN\)/],
+  [
+    ".NaN echoed as itself",
+    yaml("machines:\n  rhcosAmi: ami-0123456789abcdef0\n  compute:\n    replicas: .NaN\n").replace(`machines:\n  rhcosAmi: ${AMI}\n`, ""),
+    "machines.compute.replicas: ",
+    /\(got NaN\)/,
+  ],
   // Terraform template sequences
-  ["${ in the state key prefix", s3({ keyPrefix: "clusters/${var.env}" }), "backend.s3.keyPrefix: ", /holds \$\{, a Terraform template sequence: Terraform would read it as an expression/],
+  [
+    "${ in the state key prefix",
+    s3({ keyPrefix: "clusters/${var.env}" }),
+    "backend.s3.keyPrefix: ",
+    /holds \$\{, a Terraform template sequence: Terraform would read it as an expression/,
+  ],
   ["%{ in an HCP project", cloud({ project: "p%{ if true }x" }), "backend.cloud.project: ", /holds %\{, a Terraform template sequence/],
   ["${ in an endpoint", endpoint("ec2", "https://ec2.${data.x}.example.com"), "aws.serviceEndpoints.ec2: ", /holds \$\{, a Terraform template sequence/],
   ["${ in an edge zone name", withBase({ network: { edgeZones: [{ name: "${x}", type: "local-zone" }] } }), "network.edgeZones[0].name: ", /holds \$\{/],
   // Tags, HCP, ARNs
-  ["tag keys differing only in case", withBase({ tags: { Team: "a", team: "b" } }), "tags.team: ", /differs from the tag key "Team" only in case; IAM treats tag keys case-insensitively/],
+  [
+    "tag keys differing only in case",
+    withBase({ tags: { Team: "a", team: "b" } }),
+    "tags.team: ",
+    /differs from the tag key "Team" only in case; IAM treats tag keys case-insensitively/,
+  ],
   ["an HCP project name with /", cloud({ project: "team/prod" }), "backend.cloud.project: ", /HCP Terraform project name: 3 to 40 letters, digits, '-', '_' and spaces/],
   ["an HCP project name too long", cloud({ project: "p".repeat(41) }), "backend.cloud.project: ", /3 to 40/],
-  ["an IAM ARN with a region", withBase({ iam: { permissionsBoundaryArn: "arn:aws:iam:us-east-1:123456789012:policy/b" } }), "iam.permissionsBoundaryArn: ", /must not name a region: IAM is global/],
-  ["a KMS key ARN without a region", withBase({ machines: { compute: { rootVolume: { kmsKeyArn: "arn:aws:kms::123456789012:key/abc" } } } }), "machines.compute.rootVolume.kmsKeyArn: ", /must name its region/],
-  ["aws as the account of a KMS key", withBase({ machines: { compute: { rootVolume: { kmsKeyArn: "arn:aws:kms:us-east-1:aws:key/abc" } } } }), "machines.compute.rootVolume.kmsKeyArn: ", /must name a 12-digit account ID/],
-  ["a KMS ARN whose region is of another partition", s3({ kmsKeyId: "arn:aws:kms:cn-north-1:123456789012:key/abc" }), "backend.s3.kmsKeyId: ", /names region cn-north-1, which is not in partition aws/],
+  [
+    "an IAM ARN with a region",
+    withBase({ iam: { permissionsBoundaryArn: "arn:aws:iam:us-east-1:123456789012:policy/b" } }),
+    "iam.permissionsBoundaryArn: ",
+    /must not name a region: IAM is global/,
+  ],
+  [
+    "a KMS key ARN without a region",
+    withBase({ machines: { compute: { rootVolume: { kmsKeyArn: "arn:aws:kms::123456789012:key/abc" } } } }),
+    "machines.compute.rootVolume.kmsKeyArn: ",
+    /must name its region/,
+  ],
+  [
+    "aws as the account of a KMS key",
+    withBase({ machines: { compute: { rootVolume: { kmsKeyArn: "arn:aws:kms:us-east-1:aws:key/abc" } } } }),
+    "machines.compute.rootVolume.kmsKeyArn: ",
+    /must name a 12-digit account ID/,
+  ],
+  [
+    "a KMS ARN whose region is of another partition",
+    s3({ kmsKeyId: "arn:aws:kms:cn-north-1:123456789012:key/abc" }),
+    "backend.s3.kmsKeyId: ",
+    /names region cn-north-1, which is not in partition aws/,
+  ],
   // Endpoints and hosts
-  ["an http S3 endpoint", endpoint("s3", "http://s3.internal.example.com"), "aws.serviceEndpoints.s3: ", /must be https: the ignition bucket's policy refuses requests without TLS, so the bootstrap node would get 403/],
+  [
+    "an http S3 endpoint",
+    endpoint("s3", "http://s3.internal.example.com"),
+    "aws.serviceEndpoints.s3: ",
+    /must be https: the ignition bucket's policy refuses requests without TLS, so the bootstrap node would get 403/,
+  ],
   ["an IP S3 endpoint without path style", endpoint("s3", "https://10.0.0.5"), "aws.serviceEndpoints.s3: ", /is an IP address: .* set aws.s3UsePathStyle: true/],
   ["credentials in an endpoint", endpoint("sts", "https://user:secret@sts.example.com"), "aws.serviceEndpoints.sts: ", /must not hold credentials/],
-  ["an endpoint of another region", endpoint("ec2", "https://ec2.eu-west-1.amazonaws.com"), "aws.serviceEndpoints.ec2: ", /is an endpoint of region eu-west-1; the cluster is in us-east-1/],
+  [
+    "an endpoint of another region",
+    endpoint("ec2", "https://ec2.eu-west-1.amazonaws.com"),
+    "aws.serviceEndpoints.ec2: ",
+    /is an endpoint of region eu-west-1; the cluster is in us-east-1/,
+  ],
   ["an endpoint of another partition", endpoint("s3", "https://s3.cn-north-1.amazonaws.com.cn"), "aws.serviceEndpoints.s3: ", /is an endpoint of partition aws-cn/],
-  ["a global endpoint of another partition's domain", endpoint("iam", "https://iam.amazonaws.com.cn"), "aws.serviceEndpoints.iam: ", /is an endpoint under amazonaws.com.cn, but region us-east-1 is served under amazonaws.com/],
+  [
+    "a global endpoint of another partition's domain",
+    endpoint("iam", "https://iam.amazonaws.com.cn"),
+    "aws.serviceEndpoints.iam: ",
+    /is an endpoint under amazonaws.com.cn, but region us-east-1 is served under amazonaws.com/,
+  ],
   ["an empty label in an endpoint host", endpoint("ec2", "https://ec2..example.com"), "aws.serviceEndpoints.ec2: ", /has an empty label in its host name/],
   ["an empty label in the HCP host name", cloud({ hostname: "app..terraform.io" }), "backend.cloud.hostname: ", /must be a host name .* with no empty label/],
   ["a port above 65535 in the HCP host name", cloud({ hostname: "tfe.example.com:70000" }), "backend.cloud.hostname: ", /has port 70000; ports are 1 to 65535/],
   // Install folder
-  ["a CA that expired", () => ({ ...base, installDir: installDirWithCas("expired", [pemDataUrl(caCertificate(new Date(now - 400 * DAY), new Date(now - 30 * DAY)))]) }), "certificateAuthorities[0].source: ", /certificate 1 of 1 expired on \d{4}-\d\d-\d\d; run openshift-install create ignition-configs again/],
-  ["a CA not yet valid", () => ({ ...base, installDir: installDirWithCas("future", [pemDataUrl(caCertificate(new Date(now + 30 * DAY), new Date(now + 400 * DAY)))]) }), "certificateAuthorities[0].source: ", /is not valid before \d{4}-\d\d-\d\d; check this machine's clock/],
-  ["a second CA that expired", () => ({ ...base, installDir: installDirWithCas("second-expired", [pemDataUrl(caCertificate(new Date(now - DAY), new Date(now + DAY))), pemDataUrl(caCertificate(new Date(now - 9 * DAY), new Date(now - 2 * DAY)))]) }), "certificateAuthorities[1].source: ", /expired/],
-  ["an Ignition version with a suffix", () => ({ ...base, installDir: installDirWithVersion("v-suffix", "3.2.0x") }), "ignition.version: ", /must be an Ignition 3 config version such as "3\.2\.0"/],
+  [
+    "a CA that expired",
+    () => ({ ...base, installDir: installDirWithCas("expired", [pemDataUrl(caCertificate(new Date(now - 400 * DAY), new Date(now - 30 * DAY)))]) }),
+    "certificateAuthorities[0].source: ",
+    /certificate 1 of 1 expired on \d{4}-\d\d-\d\d; run openshift-install create ignition-configs again/,
+  ],
+  [
+    "a CA not yet valid",
+    () => ({ ...base, installDir: installDirWithCas("future", [pemDataUrl(caCertificate(new Date(now + 30 * DAY), new Date(now + 400 * DAY)))]) }),
+    "certificateAuthorities[0].source: ",
+    /is not valid before \d{4}-\d\d-\d\d; check this machine's clock/,
+  ],
+  [
+    "a second CA that expired",
+    () => ({
+      ...base,
+      installDir: installDirWithCas("second-expired", [
+        pemDataUrl(caCertificate(new Date(now - DAY), new Date(now + DAY))),
+        pemDataUrl(caCertificate(new Date(now - 9 * DAY), new Date(now - 2 * DAY))),
+      ]),
+    }),
+    "certificateAuthorities[1].source: ",
+    /expired/,
+  ],
+  [
+    "an Ignition version with a suffix",
+    () => ({ ...base, installDir: installDirWithVersion("v-suffix", "3.2.0x") }),
+    "ignition.version: ",
+    /must be an Ignition 3 config version such as "3\.2\.0"/,
+  ],
   ["an Ignition version with a leading zero", () => ({ ...base, installDir: installDirWithVersion("v-zero", "3.02.0") }), "ignition.version: ", /Ignition 3 config version/],
   // Bounds and breadth
-  ["1000 edge zones", withBase({ network: { edgeZones: Array.from({ length: 1000 }, (_, i) => ({ name: `us-east-1-z${i}-1a`, type: "local-zone" })) } }), "network.edgeZones: ", /must hold 50 zones at most/],
-  ["bootstrap sources as broad as 0.0.0.0/2", withBase({ machines: { bootstrap: { allowedCidrs: ["0.0.0.0/2"] } } }), "machines.bootstrap.allowedCidrs[0]: ", /opens the bootstrap node's ports 22 and 19531 to 1,073,741,824 addresses; name the admin networks, each \/8 or narrower/],
+  [
+    "1000 edge zones",
+    withBase({ network: { edgeZones: Array.from({ length: 1000 }, (_, i) => ({ name: `us-east-1-z${i}-1a`, type: "local-zone" })) } }),
+    "network.edgeZones: ",
+    /must hold 50 zones at most/,
+  ],
+  [
+    "bootstrap sources as broad as 0.0.0.0/2",
+    withBase({ machines: { bootstrap: { allowedCidrs: ["0.0.0.0/2"] } } }),
+    "machines.bootstrap.allowedCidrs[0]: ",
+    /opens the bootstrap node's ports 22 and 19531 to 1,073,741,824 addresses; name the admin networks, each \/8 or narrower/,
+  ],
 ];
 
 test.each(rows)("%s: refused in one line naming the field", (_what, content, field, message) => {
@@ -122,12 +218,26 @@ describe("valid input is never refused", () => {
   });
 
   test("a required field that neither the shared fields nor an entry give is reported for that entry", () => {
-    const { lines } = refusal(dir, { ...base, backend: { type: "s3", s3: { region: "us-west-2" } }, clusters: [{ clusterName: "a", infraId: "a-1", backend: { s3: { bucket: "state-a" } } }, { clusterName: "b", infraId: "b-1" }] });
+    const { lines } = refusal(dir, {
+      ...base,
+      backend: { type: "s3", s3: { region: "us-west-2" } },
+      clusters: [
+        { clusterName: "a", infraId: "a-1", backend: { s3: { bucket: "state-a" } } },
+        { clusterName: "b", infraId: "b-1" },
+      ],
+    });
     expect(lines).toEqual([expect.stringMatching(/: backend\.s3\.bucket: is required \(for clusters\[1\]\)$/)]);
   });
 
   test("an inherited bad value names the entries it breaks, once", () => {
-    const { lines } = refusal(dir, { ...base, network: { vpcCidr: "10.0.0.1/16" }, clusters: [{ clusterName: "a", infraId: "a-1" }, { clusterName: "b", infraId: "b-1" }] });
+    const { lines } = refusal(dir, {
+      ...base,
+      network: { vpcCidr: "10.0.0.1/16" },
+      clusters: [
+        { clusterName: "a", infraId: "a-1" },
+        { clusterName: "b", infraId: "b-1" },
+      ],
+    });
     expect(lines).toEqual([expect.stringMatching(/: network\.vpcCidr: .*host bits set.* \(for clusters\[0\], clusters\[1\]\)$/)]);
   });
 
@@ -169,7 +279,11 @@ describe("valid input is never refused", () => {
 describe("legal but surely not meant: a warning naming the field", () => {
   test("an instance type the AWS SDK does not know", () => {
     const { warnings } = load(withBase({ machines: { compute: { instanceType: "foo.bar" } } }));
-    expect(warnings).toEqual([expect.stringMatching(/: warning: machines\.compute\.instanceType: "foo\.bar" is not an EC2 instance type known to the AWS SDK \(@aws-sdk\/client-ec2 [\d.]+\); check the name/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /: warning: machines\.compute\.instanceType: "foo\.bar" is not an EC2 instance type known to the AWS SDK \(@aws-sdk\/client-ec2 [\d.]+\); check the name/,
+      ),
+    ]);
   });
 
   // The example folder records clusterName demo, infraID demo-x7k2p, aws.region us-east-1 and (master.ign) api-int.demo.example.com.

@@ -136,12 +136,19 @@ describe("loading the cluster file", () => {
     );
     // As docs/cluster-file.md runs it.
     const r = await runDocumentedOk(documented("npm-run-synth-cluster-file", { clusterFile: file, outdir: path.join(dir, "out") }));
-    expect(r.stderr.trim()).toBe(
-      `${file}: warning: clusters[0] (a) and clusters[1] (b) have overlapping VPC CIDRs 10.0.0.0/16 and 10.0.0.0/16: they cannot be peered later`,
-    );
-    expect(fs.readdirSync(path.join(dir, "out", "stacks")).sort()).toEqual(
-      ["a-bootstrap", "a-infra", "a-ingress", "a-machines", "a-network", "b-bootstrap", "b-infra", "b-ingress", "b-machines", "b-network"],
-    );
+    expect(r.stderr.trim()).toBe(`${file}: warning: clusters[0] (a) and clusters[1] (b) have overlapping VPC CIDRs 10.0.0.0/16 and 10.0.0.0/16: they cannot be peered later`);
+    expect(fs.readdirSync(path.join(dir, "out", "stacks")).sort()).toEqual([
+      "a-bootstrap",
+      "a-infra",
+      "a-ingress",
+      "a-machines",
+      "a-network",
+      "b-bootstrap",
+      "b-infra",
+      "b-ingress",
+      "b-machines",
+      "b-network",
+    ]);
   }, 60_000);
 
   test("the committed JSON Schema is the schema's current one", () => {

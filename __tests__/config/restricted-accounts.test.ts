@@ -75,13 +75,28 @@ const rows: Row[] = [
     "hostedZoneRoleArn is a role ARN",
     { dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws:iam::111122223333:user/dns" }, network: { existingVpc: VPC }, publish: "Internal" },
     /: dns\.hostedZoneRoleArn: must be an IAM role ARN \(arn:<partition>:iam::<account>:role\/<name>\) \(got "arn:aws:iam::111122223333:user\/dns"\)$/,
-    { region: "us-gov-west-1", dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/net/dns" }, network: { existingVpc: VPC }, publish: "Internal" },
+    {
+      region: "us-gov-west-1",
+      dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/net/dns" },
+      network: { existingVpc: VPC },
+      publish: "Internal",
+    },
   ],
   [
     "hostedZoneRoleArn in the cluster's partition",
-    { region: "us-gov-west-1", dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws:iam::111122223333:role/dns" }, network: { existingVpc: VPC }, publish: "Internal" },
+    {
+      region: "us-gov-west-1",
+      dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws:iam::111122223333:role/dns" },
+      network: { existingVpc: VPC },
+      publish: "Internal",
+    },
     /: dns\.hostedZoneRoleArn: is in partition aws, but region us-gov-west-1 is in aws-us-gov \(got "arn:aws:iam::111122223333:role\/dns"\)$/,
-    { region: "us-gov-west-1", dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/dns" }, network: { existingVpc: VPC }, publish: "Internal" },
+    {
+      region: "us-gov-west-1",
+      dns: { privateHostedZoneId: "Z0PRIV", hostedZoneRoleArn: "arn:aws-us-gov:iam::111122223333:role/dns" },
+      network: { existingVpc: VPC },
+      publish: "Internal",
+    },
   ],
   [
     "alias where Route 53 cannot alias to load balancers",
@@ -89,12 +104,7 @@ const rows: Row[] = [
     /: dns\.recordType: alias cannot be used in us-gov-east-1, .*; use auto or cname \(got "alias"\)$/,
     { region: "us-gov-east-1", dns: { recordType: "cname" } },
   ],
-  [
-    "alias in a secret region",
-    { region: "us-iso-east-1", dns: { recordType: "alias" } },
-    /: dns\.recordType: alias cannot be used in us-iso-east-1/,
-    { region: "us-iso-east-1" },
-  ],
+  ["alias in a secret region", { region: "us-iso-east-1", dns: { recordType: "alias" } }, /: dns\.recordType: alias cannot be used in us-iso-east-1/, { region: "us-iso-east-1" }],
   [
     "iamInstanceProfile and a permissions boundary for the same pool",
     { iam: { permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/b" }, machines: { compute: { iamInstanceProfile: "ocp-worker" } } },
@@ -183,11 +193,15 @@ describe("restricted-account warnings: what the product does not control", () =>
     expect(r.errors).toEqual([]);
     const at = (field: string) => r.warnings.filter((w) => w.includes(`: warning: ${field}: `));
     expect(at("machines.bootstrap.iamInstanceProfile")).toEqual([
-      expect.stringMatching(/"ocp-bootstrap" is your own: its role's policies are outside this product's guardrails .*; the role also needs kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key\/k$/),
+      expect.stringMatching(
+        /"ocp-bootstrap" is your own: its role's policies are outside this product's guardrails .*; the role also needs kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key\/k$/,
+      ),
     ]);
     expect(at("machines.controlPlane.additionalSecurityGroupIds")).toEqual([
       expect.stringMatching(/are your own: their rules are outside this product's guardrails/),
-      expect.stringMatching(/gives controlPlane machines 6 security groups \(1 of their own and 5 of yours\); AWS allows 5 per network interface unless the account's quota "Security groups per network interface" was raised$/),
+      expect.stringMatching(
+        /gives controlPlane machines 6 security groups \(1 of their own and 5 of yours\); AWS allows 5 per network interface unless the account's quota "Security groups per network interface" was raised$/,
+      ),
     ]);
     // A pool that creates no machine has nothing to warn about.
     expect(at("machines.compute.iamInstanceProfile")).toEqual([]);

@@ -58,9 +58,27 @@ const rows: Row[] = [
   ["bootstrap.ign is empty", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), ""), /^is empty; run openshift-install create ignition-configs again$/],
   ["bootstrap.ign is not JSON", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), "not json\n"), /^is not valid JSON \(.*\)$/s],
   ["bootstrap.ign is a JSON list", "bootstrap.ign", "", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), "[]"), /^must be a JSON object \(got \[\]\)$/],
-  ["bootstrap.ign is not Ignition", "bootstrap.ign", "ignition.version", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), '{"kind":"Config"}'), /^must be an Ignition 3 config version such as "3.2.0"/],
-  ["bootstrap.ign is Ignition 2", "bootstrap.ign", "ignition.version", (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), '{"ignition":{"version":"2.2.0"}}'), /\(got "2.2.0"\)$/],
-  ["bootstrap.ign links out of the folder", "bootstrap.ign", "", (i) => replace(path.join(i, "bootstrap.ign"), (f) => fs.symlinkSync("/etc/hostname", f)), /^is a link to \/etc\/hostname, outside the install folder; copy the file into .* instead$/],
+  [
+    "bootstrap.ign is not Ignition",
+    "bootstrap.ign",
+    "ignition.version",
+    (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), '{"kind":"Config"}'),
+    /^must be an Ignition 3 config version such as "3.2.0"/,
+  ],
+  [
+    "bootstrap.ign is Ignition 2",
+    "bootstrap.ign",
+    "ignition.version",
+    (i) => fs.writeFileSync(path.join(i, "bootstrap.ign"), '{"ignition":{"version":"2.2.0"}}'),
+    /\(got "2.2.0"\)$/,
+  ],
+  [
+    "bootstrap.ign links out of the folder",
+    "bootstrap.ign",
+    "",
+    (i) => replace(path.join(i, "bootstrap.ign"), (f) => fs.symlinkSync("/etc/hostname", f)),
+    /^is a link to \/etc\/hostname, outside the install folder; copy the file into .* instead$/,
+  ],
   [
     "bootstrap.ign of 100 MB",
     "bootstrap.ign",
@@ -69,12 +87,30 @@ const rows: Row[] = [
     /^is 95\.4 MiB; at most 32 MiB is read \(it is uploaded to S3 and fetched whole at boot; real ones are a few MiB\)$/,
   ],
   ["metadata.json is a named pipe", "metadata.json", "", (i) => replace(path.join(i, "metadata.json"), mkfifo), /^is a named pipe, not a regular file$/],
-  ["metadata.json is null", "metadata.json", "", (i) => fs.writeFileSync(path.join(i, "metadata.json"), "null"), /^must be a JSON object with clusterName, infraID and aws.region \(got null\)$/],
-  ["master.ign CA is a private key", "master.ign", CA_FIELD, (i) => setCa(i, PRIVATE_KEY), /^holds a PRIVATE KEY block; only CA certificates \(PEM CERTIFICATE blocks\) belong here$/],
+  [
+    "metadata.json is null",
+    "metadata.json",
+    "",
+    (i) => fs.writeFileSync(path.join(i, "metadata.json"), "null"),
+    /^must be a JSON object with clusterName, infraID and aws.region \(got null\)$/,
+  ],
+  [
+    "master.ign CA is a private key",
+    "master.ign",
+    CA_FIELD,
+    (i) => setCa(i, PRIVATE_KEY),
+    /^holds a PRIVATE KEY block; only CA certificates \(PEM CERTIFICATE blocks\) belong here$/,
+  ],
   ["master.ign CA with a private key after it", "master.ign", CA_FIELD, (i) => setCa(i, (ca) => ca + PRIVATE_KEY), /^holds a PRIVATE KEY block/],
   ["master.ign CA is not PEM", "master.ign", CA_FIELD, (i) => setCa(i, "just text"), /^holds no PEM CERTIFICATE block$/],
   ["master.ign CA with text around it", "master.ign", CA_FIELD, (i) => setCa(i, (ca) => `${ca}trailing words\n`), /^holds text outside its PEM CERTIFICATE blocks$/],
-  ["master.ign CA block is not a certificate", "master.ign", CA_FIELD, (i) => setCa(i, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), /^certificate 1 of 1 is not a valid X.509 certificate$/],
+  [
+    "master.ign CA block is not a certificate",
+    "master.ign",
+    CA_FIELD,
+    (i) => setCa(i, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+    /^certificate 1 of 1 is not a valid X.509 certificate$/,
+  ],
   [
     "master.ign CA is not a data URL",
     "master.ign",
@@ -109,7 +145,11 @@ describe("reading installDir's files", () => {
     const { file, install } = fixture();
     setCa(install, (ca) => ca + ca);
     const [cluster] = loadClusterFile(file).clusters;
-    expect(Buffer.from(cluster.assets!.masterCa.split(",")[1], "base64").toString().match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    expect(
+      Buffer.from(cluster.assets!.masterCa.split(",")[1], "base64")
+        .toString()
+        .match(/BEGIN CERTIFICATE/g),
+    ).toHaveLength(2);
   });
 
   test("a CA bundle of valid certificates too large for EC2's 16 KB of user data", () => {

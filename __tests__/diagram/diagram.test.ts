@@ -41,7 +41,15 @@ describe("the cluster picture", () => {
 
   test("edge zones: each in its own box with its subnets, and the carrier gateway to the Wavelength public subnet", () => {
     const { json } = synthCluster(
-      baseCluster({ network: { availabilityZones: 1, edgeZones: [{ name: "us-east-1-nyc-1a", type: "local-zone" }, { name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }] } }),
+      baseCluster({
+        network: {
+          availabilityZones: 1,
+          edgeZones: [
+            { name: "us-east-1-nyc-1a", type: "local-zone" },
+            { name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" },
+          ],
+        },
+      }),
     );
     const dot = clusterDot("demo", json);
     expect(dot).toContain('label="Local Zone us-east-1-nyc-1a"');

@@ -2,9 +2,7 @@ import { baseCluster, resourceValues, synthCluster } from "../../test-support/sy
 
 const infraOf = (extra: Record<string, unknown> = {}) => synthCluster(baseCluster(extra)).stack("infra");
 const records = (stack: ReturnType<typeof infraOf>) =>
-  Object.fromEntries(
-    resourceValues(stack, "aws_route53_record").map((r) => [`${r.zone_id.includes("private-zone") ? "private" : "public"} ${r.name}`, r]),
-  );
+  Object.fromEntries(resourceValues(stack, "aws_route53_record").map((r) => [`${r.zone_id.includes("private-zone") ? "private" : "public"} ${r.name}`, r]));
 
 describe("ClusterDns", () => {
   test("a private zone for <cluster>.<domain> on the VPC, tagged for the ingress operator", () => {

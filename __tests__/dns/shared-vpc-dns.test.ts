@@ -75,7 +75,7 @@ describe("records through the zone owner's role (dns.hostedZoneRoleArn)", () => 
       ["api-int.demo.example.com", "aws.assumed_role"],
       ["api.demo.example.com", "aws.assumed_role"],
     ]);
-    expect((Object.values(infra.data!.aws_route53_zone)[0]).provider).toBe("aws.assumed_role");
+    expect(Object.values(infra.data!.aws_route53_zone)[0].provider).toBe("aws.assumed_role");
     const machines = result.stack("machines");
     expect(Object.keys(providers(machines)).sort()).toEqual(["", "assumed_role"]);
     expect(new Set(resourceValues(machines, "aws_route53_record").map((r) => r.provider))).toEqual(new Set(["aws.assumed_role"]));

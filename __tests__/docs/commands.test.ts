@@ -67,7 +67,13 @@ test("every command README, docs/, help and synth show is in the registry, chara
 
 test("the guides in docs/ are read as README is: each guide's commands count", () => {
   const guides = sources.filter((s) => s.name.startsWith("docs/"));
-  expect(guides.map((s) => s.name)).toEqual(fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`));
+  expect(guides.map((s) => s.name)).toEqual(
+    fs
+      .readdirSync(path.join(ROOT, "docs"))
+      .filter((f) => f.endsWith(".md"))
+      .sort()
+      .map((f) => `docs/${f}`),
+  );
   // The edge zones' script moved out of README: its lines are found in its guide.
   expect(guides.find((s) => s.name === "docs/edge-zones.md")?.commands.map((c) => c.text)).toContain("ZONE=us-east-1-nyc-1a");
   expect(sources.find((s) => s.name === "README.md")?.commands.map((c) => c.text)).not.toContain("ZONE=us-east-1-nyc-1a");
@@ -118,7 +124,18 @@ test("each entry marked run is run by a test of its kind (unit, or an emulator s
 });
 
 test("the forms of one entry are one command once substituted", () => {
-  const vars = { outdir: "/o", stack: "s-network", cluster: "c", clusterFile: "/c.yaml", address: "aws_x.y", importId: "id-1", zone: "z-1a", machine: "m-0", stackDir: "/o/s", planJson: "/p.json" };
+  const vars = {
+    outdir: "/o",
+    stack: "s-network",
+    cluster: "c",
+    clusterFile: "/c.yaml",
+    address: "aws_x.y",
+    importId: "id-1",
+    zone: "z-1a",
+    machine: "m-0",
+    stackDir: "/o/s",
+    planJson: "/p.json",
+  };
   const problems = DOCUMENTED_COMMANDS.filter((e) => e.run && e.forms.length > 1).flatMap((e) => {
     const [first, ...rest] = e.forms.map((f) => canonicalForm(e, f, vars));
     return rest.filter((c) => JSON.stringify(c) !== JSON.stringify(first)).map((c) => `${e.id}: ${JSON.stringify(c)} is not ${JSON.stringify(first)}`);

@@ -46,9 +46,7 @@ function headingAnchors(markdown: string): Set<string> {
 /** Relative links (`[text](target)`) outside fenced blocks and code spans, with their line. */
 function relativeLinks(markdown: string): { target: string; line: number }[] {
   const text = prose(markdown).replace(/`[^`\n]*`/g, (span) => " ".repeat(span.length));
-  return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
-    .filter((m) => !/^[a-z][a-z+.-]*:/i.test(m[1]))
-    .map((m) => ({ target: m[1], line: text.slice(0, m.index).split("\n").length }));
+  return [...text.matchAll(/\]\(([^)\s]+)\)/g)].filter((m) => !/^[a-z][a-z+.-]*:/i.test(m[1])).map((m) => ({ target: m[1], line: text.slice(0, m.index).split("\n").length }));
 }
 
 /** Each broken link of the documents (paths from `root`), as `file:line: target: why`. */
@@ -83,7 +81,16 @@ test("every guide in docs/ is linked from README", () => {
 
 describe("the rules that check links", () => {
   test("anchors as GitHub makes them: punctuation and code marks dropped, repeats numbered", () => {
-    const markdown = ["# Edge zones: Local Zones and Wavelength Zones", "## The VCS-driven workflow, and what of cdktf.out may be committed", "## `roll` and_more", "```sh", "# a comment", "```", "## Notes", "## Notes"].join("\n");
+    const markdown = [
+      "# Edge zones: Local Zones and Wavelength Zones",
+      "## The VCS-driven workflow, and what of cdktf.out may be committed",
+      "## `roll` and_more",
+      "```sh",
+      "# a comment",
+      "```",
+      "## Notes",
+      "## Notes",
+    ].join("\n");
     expect([...headingAnchors(markdown)]).toEqual([
       "edge-zones-local-zones-and-wavelength-zones",
       "the-vcs-driven-workflow-and-what-of-cdktfout-may-be-committed",

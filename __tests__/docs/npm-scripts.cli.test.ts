@@ -15,7 +15,8 @@ test("npm run build compiles the construct library into dist/, which loads with 
   expect(fs.existsSync(path.join(copy, pkg.types))).toBe(true);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const library = require(path.join(copy, pkg.main));
-  for (const name of ["OpenShiftUpiCluster", "ClusterNetwork", "ApiLoadBalancers", "AppsIngress", "Guardrails", "RULES"]) expect({ name, exported: name in library }).toEqual({ name, exported: true });
+  for (const name of ["OpenShiftUpiCluster", "ClusterNetwork", "ApiLoadBalancers", "AppsIngress", "Guardrails", "RULES"])
+    expect({ name, exported: name in library }).toEqual({ name, exported: true });
 }, 120_000);
 
 const listed = (stdout: string) =>
@@ -27,7 +28,10 @@ const listed = (stdout: string) =>
 
 test("npm run test:unit selects the in-process suites (no command, Terraform or emulator run, no fuzz campaign); npm run test:e2e the emulator suites", async () => {
   const [unit, e2e] = await Promise.all([runDocumentedOk(documented("npm-run-test-unit")), runDocumentedOk(documented("npm-run-test-e2e"))]);
-  const e2eFiles = fs.readdirSync(path.join(__dirname, "..", "e2e")).filter((f) => f.endsWith(".test.ts")).sort();
+  const e2eFiles = fs
+    .readdirSync(path.join(__dirname, "..", "e2e"))
+    .filter((f) => f.endsWith(".test.ts"))
+    .sort();
   expect(listed(e2e.stdout)).toEqual(e2eFiles);
   const units = listed(unit.stdout);
   expect(units).toContain("commands.test.ts");

@@ -14,12 +14,7 @@ import {
   Instance,
   RouteTable,
 } from "@aws-sdk/client-ec2";
-import {
-  DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
-  DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
-} from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetRolePolicyCommand, ListInstanceProfilesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { GetHostedZoneCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
@@ -67,9 +62,7 @@ async function instancesByName(): Promise<Record<string, Instance>> {
 }
 
 async function targetCount(arns: string[]): Promise<number[]> {
-  return Promise.all(
-    arns.map(async (arn) => (await aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))).TargetHealthDescriptions?.length ?? 0),
-  );
+  return Promise.all(arns.map(async (arn) => (await aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))).TargetHealthDescriptions?.length ?? 0));
 }
 
 const tagsOf = (tags?: { Key?: string; Value?: string }[]) => Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
@@ -159,7 +152,8 @@ describe("network stack", () => {
   test("the public network ACL entries", async () => {
     const { NetworkAcls } = await aws.ec2.send(new DescribeNetworkAclsCommand({ Filters: [filter("vpc-id", out.VpcId), filter("default", "false")] }));
     expect(NetworkAcls).toHaveLength(1);
-    const entries = NetworkAcls![0].Entries!.filter((e) => e.RuleNumber! < 32767)
+    const entries = NetworkAcls![0]
+      .Entries!.filter((e) => e.RuleNumber! < 32767)
       .map((e) => {
         const match = e.Protocol === "1" ? `type ${e.IcmpTypeCode?.Type} code ${e.IcmpTypeCode?.Code}` : `${e.PortRange?.From}-${e.PortRange?.To}`;
         return `${e.Egress ? "out" : "in"} ${e.RuleNumber} ${e.Protocol} ${match} ${e.CidrBlock} ${e.RuleAction}`;
@@ -236,7 +230,17 @@ describe("infra stack", () => {
     );
     const check = (arn: string) => {
       const g = TargetGroups!.find((t) => t.TargetGroupArn === arn)!;
-      return [g.Protocol, g.Port, g.TargetType, g.HealthCheckProtocol, g.HealthCheckPath, g.HealthCheckPort, g.HealthCheckIntervalSeconds, g.HealthyThresholdCount, g.UnhealthyThresholdCount];
+      return [
+        g.Protocol,
+        g.Port,
+        g.TargetType,
+        g.HealthCheckProtocol,
+        g.HealthCheckPath,
+        g.HealthCheckPort,
+        g.HealthCheckIntervalSeconds,
+        g.HealthyThresholdCount,
+        g.UnhealthyThresholdCount,
+      ];
     };
     expect(check(out.ExternalApiTargetGroupArn)).toEqual(["TCP", 6443, "ip", "HTTPS", "/readyz", "6443", 10, 2, 2]);
     expect(check(out.InternalApiTargetGroupArn)).toEqual(["TCP", 6443, "ip", "HTTPS", "/readyz", "6443", 10, 2, 2]);
@@ -249,12 +253,9 @@ describe("infra stack", () => {
     // The day-2 *.apps records share the zones; they are checked with the ingress stack.
     const records = async (zoneId: string) =>
       Object.fromEntries(
-        (await aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }))).ResourceRecordSets!.filter(
-          (r) => r.Type === "A" && !dnsName(r.Name).includes(".apps."),
-        ).map((r) => [
-          dnsName(r.Name),
-          dnsName(r.AliasTarget?.DNSName),
-        ]),
+        (await aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId })))
+          .ResourceRecordSets!.filter((r) => r.Type === "A" && !dnsName(r.Name).includes(".apps."))
+          .map((r) => [dnsName(r.Name), dnsName(r.AliasTarget?.DNSName)]),
       );
     expect(await records(out.PrivateHostedZoneId)).toEqual({
       "api.demo.example.com": dns[`${INFRA_ID}-int`],
@@ -275,7 +276,9 @@ describe("infra stack", () => {
 
   test("roles carry the least-privilege actions", async () => {
     const policy = async (role: string) =>
-      JSON.parse(decodeURIComponent((await aws.iam.send(new GetRolePolicyCommand({ RoleName: `${INFRA_ID}-${role}-role`, PolicyName: `${INFRA_ID}-${role}-policy` }))).PolicyDocument!));
+      JSON.parse(
+        decodeURIComponent((await aws.iam.send(new GetRolePolicyCommand({ RoleName: `${INFRA_ID}-${role}-role`, PolicyName: `${INFRA_ID}-${role}-policy` }))).PolicyDocument!),
+      );
     expect((await policy("worker")).Statement).toEqual([{ Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeRegions"], Resource: "*" }]);
     const master = (await policy("master")).Statement;
     expect(master).toHaveLength(1);
@@ -296,8 +299,15 @@ describe("bootstrap and machines stacks", () => {
 
   test("six running instances with IMDSv2 required, their groups and profiles", async () => {
     const instances = await instancesByName();
-    const names = Object.keys(instances).filter((n) => n.startsWith(INFRA_ID)).sort();
-    expect(names).toEqual([0, 1, 2].map((i) => `${INFRA_ID}-master-${i}`).concat(`${INFRA_ID}-bootstrap`, `${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`).sort());
+    const names = Object.keys(instances)
+      .filter((n) => n.startsWith(INFRA_ID))
+      .sort();
+    expect(names).toEqual(
+      [0, 1, 2]
+        .map((i) => `${INFRA_ID}-master-${i}`)
+        .concat(`${INFRA_ID}-bootstrap`, `${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`)
+        .sort(),
+    );
     for (const name of names) expect(instances[name].MetadataOptions?.HttpTokens).toBe("required");
     const sgs = (n: string) => instances[n].SecurityGroups!.map((g) => g.GroupId).sort();
     expect(sgs(`${INFRA_ID}-master-1`)).toEqual([infra.MasterSecurityGroupId]);
@@ -362,8 +372,15 @@ describe("after `openshift-install wait-for bootstrap-complete`: cdktf destroy d
   test("the bootstrap node and its registrations are gone; the masters stay registered", async () => {
     const infra = await outputs("demo-infra");
     expect(await targetCount([infra.ExternalApiTargetGroupArn, infra.InternalApiTargetGroupArn, infra.InternalServiceTargetGroupArn])).toEqual([3, 3, 3]);
-    expect(Object.keys(await instancesByName()).filter((n) => n.startsWith(INFRA_ID)).sort()).toEqual(
-      [0, 1, 2].map((i) => `${INFRA_ID}-master-${i}`).concat(`${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`).sort(),
+    expect(
+      Object.keys(await instancesByName())
+        .filter((n) => n.startsWith(INFRA_ID))
+        .sort(),
+    ).toEqual(
+      [0, 1, 2]
+        .map((i) => `${INFRA_ID}-master-${i}`)
+        .concat(`${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`)
+        .sort(),
     );
   });
 
@@ -387,7 +404,6 @@ describe("day 2: ingress.routerLoadBalancerHostname set, the ingress stack deplo
       expect({ zone: zone.Name, records: apps.map((r) => [r.Type, dnsName(r.AliasTarget?.DNSName)]) }).toEqual({ zone: zone.Name, records: [["A", ROUTER]] });
     }
   });
-
 });
 
 describe("cdktf destroy '*'", () => {

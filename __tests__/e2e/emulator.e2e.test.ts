@@ -43,7 +43,10 @@ beforeAll(async () => {
     emulator = startDocumented(documented("npm-run-emulator"));
     await waitForOutput(emulator, /Ctrl-C stops the emulator/, 180_000);
   });
-  pasted = emulator!.output().split("\n").filter((l) => l.startsWith("export "));
+  pasted = emulator!
+    .output()
+    .split("\n")
+    .filter((l) => l.startsWith("export "));
   endpoint = /AWS_ENDPOINT_URL=(\S+)/.exec(pasted.join("\n"))?.[1] ?? "";
 });
 
@@ -101,7 +104,9 @@ test("from synth to teardown by the lines synth prints, and nothing of the clust
   expect(applied.stdout).toMatch(/No changes/);
   await timed("npx cdktf destroy demo-bootstrap", () => inPastedShell(printedLine(`${destroyBootstrap} --auto-approve`, "destroy bootstrap")));
 
-  await timed("npx cdktf destroy '*'", () => inPastedShell(documented("cdktf-destroy-all", { outdir, clusterFile: path.join(__dirname, "..", "..", "examples", "default", "cluster.yaml") })));
+  await timed("npx cdktf destroy '*'", () =>
+    inPastedShell(documented("cdktf-destroy-all", { outdir, clusterFile: path.join(__dirname, "..", "..", "examples", "default", "cluster.yaml") })),
+  );
   const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [filter("tag:kubernetes.io/cluster/demo-x7k2p", "owned")] }));
   expect(vpcs.Vpcs).toEqual([]);
   const left = await ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running", "stopped")] }));

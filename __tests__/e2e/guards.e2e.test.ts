@@ -79,7 +79,9 @@ async function states(stack: string): Promise<Record<string, unknown>> {
 
 /** The running masters' instance types, by name. */
 async function masters(): Promise<Record<string, string>> {
-  const r = await env.aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running", "stopped"), filter("tag:Name", `${INFRA_ID}-master-*`)] }));
+  const r = await env.aws.ec2.send(
+    new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running", "stopped"), filter("tag:Name", `${INFRA_ID}-master-*`)] }),
+  );
   const all = (r.Reservations ?? []).flatMap((res) => res.Instances ?? []);
   return Object.fromEntries(all.map((i) => [`${i.Tags!.find((t) => t.Key === "Name")!.Value}`, `${i.InstanceType} ${i.InstanceId}`]));
 }
@@ -130,7 +132,9 @@ describe("control plane", () => {
 
     const plan = await timed("EC2-2 terraform plan", () => plainPlan(out, "demo-machines"));
     expect(plan.code).toBe(1);
-    expect(plan.text).toContain("[PLAN-EC2-2] at most one master is stopped or replaced by one apply: this plan stops and starts control-plane instance demo-x7k2p-master-0 to change instance_type m6i.xlarge -> m6i.2xlarge; stops and starts control-plane instance demo-x7k2p-master-1");
+    expect(plan.text).toContain(
+      "[PLAN-EC2-2] at most one master is stopped or replaced by one apply: this plan stops and starts control-plane instance demo-x7k2p-master-0 to change instance_type m6i.xlarge -> m6i.2xlarge; stops and starts control-plane instance demo-x7k2p-master-1",
+    );
     expect(plan.text).toContain(`Nothing was changed. Fix: roll the masters one at a time with npm run roll -- <cluster> master-<n>`);
     expect(plan.text).toContain(HOW("PLAN-EC2-2"));
     expect(plan.text).not.toContain("[PLAN-EC2-1]");
@@ -144,17 +148,31 @@ describe("control plane", () => {
       runDocumented(documented("npm-run-roll", { clusterFile: file, outdir: out, cluster: "demo", machine: "master-0" }), { env: env.terraformEnv(out) }),
     );
     expect({ code: roll.code, stderr: roll.stderr.split("\n").filter((l) => /error/i.test(l)) }).toEqual({ code: 0, stderr: [] });
-    expect(Object.values(await masters()).map((m) => m.split(" ")[0]).sort()).toEqual(["m6i.2xlarge", "m6i.xlarge", "m6i.xlarge"]);
+    expect(
+      Object.values(await masters())
+        .map((m) => m.split(" ")[0])
+        .sort(),
+    ).toEqual(["m6i.2xlarge", "m6i.xlarge", "m6i.xlarge"]);
     const again = await plainPlan(out, "demo-machines");
     expect(again.code).toBe(1);
-    expect(again.text).toMatch(/this plan stops and starts control-plane instance demo-x7k2p-master-1 to change instance_type m6i\.xlarge -> m6i\.2xlarge; stops and starts control-plane instance demo-x7k2p-master-2 to change instance_type m6i\.xlarge -> m6i\.2xlarge\. Nothing/);
+    expect(again.text).toMatch(
+      /this plan stops and starts control-plane instance demo-x7k2p-master-1 to change instance_type m6i\.xlarge -> m6i\.2xlarge; stops and starts control-plane instance demo-x7k2p-master-2 to change instance_type m6i\.xlarge -> m6i\.2xlarge\. Nothing/,
+    );
 
     const acked = fresh("instance-type-acknowledged", { ...edit, ...acknowledge("PLAN-EC2-2") });
     await timed("EC2-2 acknowledged apply", () => env.apply("demo-machines", acked.out));
     const after = await masters();
     expect(Object.values(after).map((m) => m.split(" ")[0])).toEqual(["m6i.2xlarge", "m6i.2xlarge", "m6i.2xlarge"]);
     // Stopped and started in place: the same instances.
-    expect(Object.values(after).map((m) => m.split(" ")[1]).sort()).toEqual(Object.values(before.masters).map((m) => m.split(" ")[1]).sort());
+    expect(
+      Object.values(after)
+        .map((m) => m.split(" ")[1])
+        .sort(),
+    ).toEqual(
+      Object.values(before.masters)
+        .map((m) => m.split(" ")[1])
+        .sort(),
+    );
   });
 
   test("PLAN-EC2-1: a new root-volume KMS key (replaces every master) is refused by terraform plan and cdktf deploy; acknowledged, the masters are replaced", async () => {
@@ -194,7 +212,8 @@ describe("API load balancer and DNS", () => {
     const plan = await timed("ELB terraform plan", () => plainPlan(out, "demo-infra"));
     expect(plan.code).toBe(1);
     expect(plan.text).toContain("[PLAN-ELB-1] the API load balancers, listeners and target groups stay: this plan deletes");
-    for (const what of [`API load balancer ${INFRA_ID}-ext`, `API target group ${INFRA_ID}-aext`, `API listener ${INFRA_ID}-ext:6443`]) expect(plan.text).toContain(`deletes ${what}`);
+    for (const what of [`API load balancer ${INFRA_ID}-ext`, `API target group ${INFRA_ID}-aext`, `API listener ${INFRA_ID}-ext:6443`])
+      expect(plan.text).toContain(`deletes ${what}`);
     expect(plan.text).toContain("[PLAN-DNS-1] the private zone and the api and api-int records stay: this plan deletes the public record api.demo.example.com.");
     expect(plan.text).toContain(HOW("PLAN-ELB-1"));
 

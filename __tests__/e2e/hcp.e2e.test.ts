@@ -49,7 +49,13 @@ const cloudBackend = () => ({
 });
 /** Terraform's messages wrap at the terminal's width; matched whole here. */
 const oneLine = (r: Run) => `${r.stderr}\n${r.stdout}`.replace(/\s+/g, " ");
-const row = (stdout: string, stack: string) => stdout.split("\n").find((l) => l.startsWith(`  ${stack} `))?.trim().split(/\s{2,}/).slice(1);
+const row = (stdout: string, stack: string) =>
+  stdout
+    .split("\n")
+    .find((l) => l.startsWith(`  ${stack} `))
+    ?.trim()
+    .split(/\s{2,}/)
+    .slice(1);
 
 /** Runs a command line as synth printed it (through sh, from the project root), answering `input`. */
 function runPrinted(command: string, input: string, extraEnv: Record<string, string>): Promise<Run> {

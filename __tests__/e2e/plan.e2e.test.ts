@@ -69,7 +69,13 @@ async function plannedActions(outdir = env.outdir): Promise<Record<string, Recor
 }
 
 /** The table's row of a stack: its four counts and status. */
-const row = (stdout: string, stack: string) => stdout.split("\n").find((l) => l.startsWith(`  ${stack} `))?.trim().split(/\s{2,}/).slice(1);
+const row = (stdout: string, stack: string) =>
+  stdout
+    .split("\n")
+    .find((l) => l.startsWith(`  ${stack} `))
+    ?.trim()
+    .split(/\s{2,}/)
+    .slice(1);
 const findingLines = (stdout: string) => stdout.split("\n").filter((l) => /^(warning: )?\[PLAN-/.test(l));
 
 /** The managed resources a synthesized stack declares (`type.name`), those matching `pattern`. */
@@ -250,8 +256,7 @@ describe("day 2 edits", () => {
 
   const masters = (outdir: string, n: string) => addresses(outdir, "demo-machines", new RegExp(`_master-[${n}][-_]`));
   const workers = (outdir: string, n: string) => addresses(outdir, "demo-machines", new RegExp(`_worker-[${n}][-_]`));
-  const managedState = async (dir: string) =>
-    (await terraformOk(dir, ["state", "list"], env.terraformEnv())).stdout.split("\n").filter((l) => l && !/(^|\.)data\./.test(l));
+  const managedState = async (dir: string) => (await terraformOk(dir, ["state", "list"], env.terraformEnv())).stdout.split("\n").filter((l) => l && !/(^|\.)data\./.test(l));
   const outdirs: Record<string, string> = {};
   /** Starts a timed part of a case now; its failure is reported by the test that awaits it. */
   const start = <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -273,8 +278,12 @@ describe("day 2 edits", () => {
   let ingress: Promise<{ on: Record<string, string>; recordsOn: string[]; off: Record<string, string>; stateAfter: string[]; recordsAfter: string[] }>;
 
   const liveWorkers = async () => {
-    const reservations = (await env.aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "running"), filter("tag:Name", "demo-x7k2p-worker-*")] }))).Reservations ?? [];
-    return reservations.flatMap((r) => r.Instances ?? []).map((i) => i.Tags!.find((t) => t.Key === "Name")!.Value!).sort();
+    const reservations =
+      (await env.aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "running"), filter("tag:Name", "demo-x7k2p-worker-*")] }))).Reservations ?? [];
+    return reservations
+      .flatMap((r) => r.Instances ?? [])
+      .map((i) => i.Tags!.find((t) => t.Key === "Name")!.Value!)
+      .sort();
   };
   const appsRecords = async () => {
     const zones = (await env.aws.route53.send(new ListHostedZonesCommand({}))).HostedZones ?? [];
@@ -397,8 +406,10 @@ describe("day 2 edits", () => {
 
     test("controlPlane.replicas: 1 is refused in one line, acknowledged or not; 3 -> 0 on the running cluster unless acknowledged", async () => {
       const { refused, acknowledgedSynth, plans } = await planned.replicas;
-      const one = /^.*replicas\.yaml:\d+: machines\.controlPlane\.replicas: must be 3 \(OpenShift supports exactly three control-plane machines\) or 0 \(none created here\) \(got 1\)$/;
-      for (const r of [refused.one, refused.oneAcknowledged]) expect({ status: r.status, lines: r.stderr.trim().split("\n") }).toEqual({ status: 1, lines: [expect.stringMatching(one)] });
+      const one =
+        /^.*replicas\.yaml:\d+: machines\.controlPlane\.replicas: must be 3 \(OpenShift supports exactly three control-plane machines\) or 0 \(none created here\) \(got 1\)$/;
+      for (const r of [refused.one, refused.oneAcknowledged])
+        expect({ status: r.status, lines: r.stderr.trim().split("\n") }).toEqual({ status: 1, lines: [expect.stringMatching(one)] });
       expect({ status: refused.zero.status, lines: refused.zero.stderr.trim().split("\n") }).toEqual({
         status: 1,
         lines: [
@@ -436,12 +447,17 @@ describe("day 2 edits", () => {
       for (const stack of STACKS) expect(row(plan.stdout, stack)).toEqual(["0", "0", "0", "0", "no changes"]);
       expect(actions).toEqual(Object.fromEntries(STACKS.map((s) => [s, {}])));
       expect(plan.stdout).toContain("No changes: the infrastructure matches the cluster file.");
-      expect({ code: applied.code, stdout: applied.stdout.match(/Apply complete! .*/)?.[0] }).toEqual({ code: 0, stdout: "Apply complete! Resources: 0 added, 0 changed, 0 destroyed." });
+      expect({ code: applied.code, stdout: applied.stdout.match(/Apply complete! .*/)?.[0] }).toEqual({
+        code: 0,
+        stdout: "Apply complete! Resources: 0 added, 0 changed, 0 destroyed.",
+      });
     });
 
     describe("a changed backend (issue 16), in that folder", () => {
       const stackLine = (stack: string, from: string, to: string, why: string) =>
-        new RegExp(`^\\[PLAN-STATE-1\\] ${stack}: the state moved from s3://plan-state/${from}/${stack}\\.tfstate .* to s3://plan-state/${to}/${stack}\\.tfstate .* and ${why}: .*init -migrate-state`);
+        new RegExp(
+          `^\\[PLAN-STATE-1\\] ${stack}: the state moved from s3://plan-state/${from}/${stack}\\.tfstate .* to s3://plan-state/${to}/${stack}\\.tfstate .* and ${why}: .*init -migrate-state`,
+        );
 
       test("a new backend.s3.keyPrefix: synth warns for each stack; npm run plan refuses each, with the command that moves its state", async () => {
         const { synth, plan } = await backend.moved;
@@ -481,7 +497,6 @@ describe("day 2 edits", () => {
   });
 
   describe("edits that apply", () => {
-
     test("compute 4 -> 2 (after 2 -> 4 was applied): exactly the two highest workers are removed", async () => {
       const { added, down, workersAfter } = await compute;
       expect(down).toEqual(each(added, "delete"));
@@ -516,7 +531,9 @@ describe("day 2 edits", () => {
       const r = env.trySynth({ ...BASE, machines: { rhcosAmi: env.ami, compute: { replicas: 3 } } }, outdirs.az);
       expect(r.status).toBe(1);
       expect(r.stderr.trim().split("\n")).toEqual([
-        expect.stringMatching(/az\.yaml:\d+: network\.availabilityZones: 3 -> 2 removes the availability zone where demo-x7k2p-worker-2 \(zone 3\) lives; remove or move those machines first, or keep the zone/),
+        expect.stringMatching(
+          /az\.yaml:\d+: network\.availabilityZones: 3 -> 2 removes the availability zone where demo-x7k2p-worker-2 \(zone 3\) lives; remove or move those machines first, or keep the zone/,
+        ),
       ]);
     });
   });

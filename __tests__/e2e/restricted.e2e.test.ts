@@ -92,7 +92,9 @@ async function eachStack(outdir: string, fn: (stack: string) => Promise<void>, r
 }
 
 async function instancesOf(infraId: string): Promise<Record<string, Instance>> {
-  const r = await aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running"), filter("tag-key", `kubernetes.io/cluster/${infraId}`)] }));
+  const r = await aws.ec2.send(
+    new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running"), filter("tag-key", `kubernetes.io/cluster/${infraId}`)] }),
+  );
   const all = (r.Reservations ?? []).flatMap((res) => res.Instances ?? []);
   return Object.fromEntries(all.map((i) => [i.Tags?.find((t) => t.Key === "Name")?.Value ?? i.InstanceId!, i]));
 }
@@ -146,7 +148,15 @@ beforeAll(async () => {
       VpcId: teams.vpcId,
       CidrBlock: "10.20.0.0/20",
       AvailabilityZone: "us-east-1a",
-      TagSpecifications: [{ ResourceType: "subnet", Tags: [{ Key: "team", Value: "network" }, { Key: "kubernetes.io/role/internal-elb", Value: "1" }] }],
+      TagSpecifications: [
+        {
+          ResourceType: "subnet",
+          Tags: [
+            { Key: "team", Value: "network" },
+            { Key: "kubernetes.io/role/internal-elb", Value: "1" },
+          ],
+        },
+      ],
     }),
   );
   teams.subnetId = subnet.Subnet!.SubnetId!;
@@ -162,7 +172,10 @@ beforeAll(async () => {
   await network.iam.send(
     new CreateRoleCommand({
       RoleName: "cluster-dns",
-      AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }],
+      }),
     }),
   );
   // The security team: the compute nodes' role and profile, and a baseline group.
@@ -184,7 +197,10 @@ beforeAll(async () => {
   const group = await aws.ec2.send(new CreateSecurityGroupCommand({ GroupName: "corp-baseline", Description: "Security team baseline", VpcId: teams.vpcId }));
   teams.securityGroupId = group.GroupId!;
   await aws.ec2.send(
-    new AuthorizeSecurityGroupIngressCommand({ GroupId: teams.securityGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 9100, ToPort: 9100, IpRanges: [{ CidrIp: "10.0.0.0/8" }] }] }),
+    new AuthorizeSecurityGroupIngressCommand({
+      GroupId: teams.securityGroupId,
+      IpPermissions: [{ IpProtocol: "tcp", FromPort: 9100, ToPort: 9100, IpRanges: [{ CidrIp: "10.0.0.0/8" }] }],
+    }),
   );
   // An arm64 compute pool needs its own AMI.
   const arm = await aws.ec2.send(new RegisterImageCommand({ Name: "rhcos-arm64", RootDeviceName: "/dev/xvda", Architecture: "arm64", VirtualizationType: "hvm" }));
@@ -205,7 +221,14 @@ beforeAll(async () => {
       machines: {
         rhcosAmi,
         controlPlane: { replicas: 3 },
-        compute: { replicas: 1, ami: teams.armImage, instanceType: "m6g.large", iamInstanceProfile: "ocp-compute", additionalSecurityGroupIds: [teams.securityGroupId], rootVolume: { throughput: 250 } },
+        compute: {
+          replicas: 1,
+          ami: teams.armImage,
+          instanceType: "m6g.large",
+          iamInstanceProfile: "ocp-compute",
+          additionalSecurityGroupIds: [teams.securityGroupId],
+          rootVolume: { throughput: 250 },
+        },
       },
       backend: { type: "s3", s3: { bucket: env.stateBucket, keyPrefix: "shared" } },
     },
@@ -215,16 +238,20 @@ beforeAll(async () => {
     {
       ...PRIVATE,
       publish: "Internal",
-      network: { vpcCidr: "10.30.0.0/16", availabilityZones: ["us-east-1a"], internetGateway: false, natGateways: "none", vpcEndpoints: ["s3", "ec2", "elasticloadbalancing", "sts"] },
+      network: {
+        vpcCidr: "10.30.0.0/16",
+        availabilityZones: ["us-east-1a"],
+        internetGateway: false,
+        natGateways: "none",
+        vpcEndpoints: ["s3", "ec2", "elasticloadbalancing", "sts"],
+      },
       machines: { rhcosAmi, controlPlane: { replicas: 3 }, compute: { replicas: 1 } },
       backend: { type: "s3", s3: { bucket: env.stateBucket, keyPrefix: "private" } },
     },
     out.private,
     "cluster file",
   );
-  await Promise.all(
-    (["shared", "private"] as const).map((c) => timed(`${c}: apply every stack`, () => eachStack(out[c], (stack) => env.apply(stack, out[c])))),
-  );
+  await Promise.all((["shared", "private"] as const).map((c) => timed(`${c}: apply every stack`, () => eachStack(out[c], (stack) => env.apply(stack, out[c])))));
 });
 
 afterAll(async () => {
@@ -239,7 +266,12 @@ describe("deployed", () => {
       stacks.map(async (stack) => {
         const outdir = stack.startsWith(SHARED.clusterName) ? out.shared : out.private;
         const r = await terraform(path.join(outdir, "stacks", stack), ["plan", "-detailed-exitcode", "-input=false"], env.terraformEnv(outdir));
-        return { stack, code: r.code, changes: [...r.stdout.matchAll(/^\s*# (\S+) (will|must) be .*$/gm)].map((m) => m[0].trim()), error: r.code === 1 ? r.stderr.slice(-1500) : "" };
+        return {
+          stack,
+          code: r.code,
+          changes: [...r.stdout.matchAll(/^\s*# (\S+) (will|must) be .*$/gm)].map((m) => m[0].trim()),
+          error: r.code === 1 ? r.stderr.slice(-1500) : "",
+        };
       }),
     );
     for (const p of plans) expect(p).toEqual({ stack: p.stack, code: 0, changes: [], error: "" });
@@ -276,7 +308,12 @@ describe("a shared VPC: the network and security teams' objects", () => {
     expect(Volumes!.map((v) => [v.VolumeType, v.Throughput, v.Encrypted])).toEqual([["gp3", 250, true]]);
     expect(nodes[`${SHARED.infraId}-master-0`].IamInstanceProfile?.Arn).toMatch(new RegExp(`instance-profile/${SHARED.infraId}-master-profile$`));
     const { Roles } = await aws.iam.send(new ListRolesCommand({}));
-    expect(Roles!.map((r) => r.RoleName).filter((n) => n!.startsWith(SHARED.infraId)).sort()).toEqual([`${SHARED.infraId}-bootstrap-role`, `${SHARED.infraId}-master-role`]);
+    expect(
+      Roles!
+        .map((r) => r.RoleName)
+        .filter((n) => n!.startsWith(SHARED.infraId))
+        .sort(),
+    ).toEqual([`${SHARED.infraId}-bootstrap-role`, `${SHARED.infraId}-master-role`]);
   });
 
   test("the bootstrap node fetches its config from S3 with its role (no custom S3 endpoint in this file)", async () => {
@@ -316,16 +353,16 @@ describe("a private-only VPC", () => {
     expect(Object.keys(nodes).sort()).toEqual(["bootstrap", "master-0", "master-1", "master-2", "worker-0"].map((n) => `${PRIVATE.infraId}-${n}`));
     for (const node of Object.values(nodes)) expect(node.PublicIpAddress).toBeFalsy();
     const { LoadBalancers } = await aws.elbv2.send(new DescribeLoadBalancersCommand({}));
-    expect(LoadBalancers!.filter((l) => l.LoadBalancerName!.startsWith(PRIVATE.infraId)).map((l) => [l.LoadBalancerName, l.Scheme])).toEqual([[`${PRIVATE.infraId}-int`, "internal"]]);
+    expect(LoadBalancers!.filter((l) => l.LoadBalancerName!.startsWith(PRIVATE.infraId)).map((l) => [l.LoadBalancerName, l.Scheme])).toEqual([
+      [`${PRIVATE.infraId}-int`, "internal"],
+    ]);
     expect(await bootstrapSource(PRIVATE.infraId)).toMatch(new RegExp(`^${env.emulator.endpoint}/${PRIVATE.infraId}-ign-[a-z0-9]+/bootstrap\\.ign$`));
   });
 });
 
 describe("destroyed side by side", () => {
   beforeAll(async () => {
-    await Promise.all(
-      (["shared", "private"] as const).map((c) => timed(`${c}: destroy every stack`, () => eachStack(out[c], (stack) => env.destroy(stack, out[c]), true))),
-    );
+    await Promise.all((["shared", "private"] as const).map((c) => timed(`${c}: destroy every stack`, () => eachStack(out[c], (stack) => env.destroy(stack, out[c]), true))));
   });
 
   test("the teams' VPC, subnet, zone, records, roles, profile and group are as they were", async () => {

@@ -111,7 +111,10 @@ describe("bad backend settings end with Terraform's error, and no local state is
     const plan = await terraform(cwd, ["plan", "-input=false"], env.terraformEnv());
     expect(plan.code).not.toBe(0);
     expect(fs.readdirSync(cwd).filter((f) => f.endsWith(".tfstate"))).toEqual([]);
-    expect(fs.existsSync(path.join(cwd, ".terraform", "terraform.tfstate")) && JSON.parse(fs.readFileSync(path.join(cwd, ".terraform", "terraform.tfstate"), "utf8")).backend?.type !== "s3").toBe(false);
+    expect(
+      fs.existsSync(path.join(cwd, ".terraform", "terraform.tfstate")) &&
+        JSON.parse(fs.readFileSync(path.join(cwd, ".terraform", "terraform.tfstate"), "utf8")).backend?.type !== "s3",
+    ).toBe(false);
   });
 });
 
@@ -203,9 +206,12 @@ describe("interrupted applies converge", () => {
     const names = live.map((i) => i.Tags?.find((t) => t.Key === "Name")?.Value).sort();
     expect(names).toEqual([`${INFRA_ID}-bootstrap`, `${INFRA_ID}-master-0`, `${INFRA_ID}-master-1`, `${INFRA_ID}-master-2`, `${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`]);
     const { Roles } = await env.aws.iam.send(new ListRolesCommand({}));
-    expect(Roles!.map((r) => r.RoleName).filter((n) => n!.startsWith(INFRA_ID)).sort()).toEqual(
-      ["bootstrap", "master", "worker"].map((r) => `${INFRA_ID}-${r}-role`),
-    );
+    expect(
+      Roles!
+        .map((r) => r.RoleName)
+        .filter((n) => n!.startsWith(INFRA_ID))
+        .sort(),
+    ).toEqual(["bootstrap", "master", "worker"].map((r) => `${INFRA_ID}-${r}-role`));
     const { SecurityGroups } = await env.aws.ec2.send(new DescribeSecurityGroupsCommand({}));
     const groups = SecurityGroups!.filter((g) => g.GroupName !== "default");
 
@@ -282,13 +288,22 @@ describe("the bootstrap stack removed alone, once the control plane is up", () =
     expect(await targetCounts()).toEqual([3, 3, 3]);
     const reservations = (await env.aws.ec2.send(new DescribeInstancesCommand({}))).Reservations ?? [];
     const live = reservations.flatMap((r) => r.Instances ?? []).filter((i) => i.State?.Name !== "terminated");
-    expect(live.map((i) => i.Tags?.find((t) => t.Key === "Name")?.Value).sort()).toEqual(
-      [`${INFRA_ID}-master-0`, `${INFRA_ID}-master-1`, `${INFRA_ID}-master-2`, `${INFRA_ID}-worker-0`, `${INFRA_ID}-worker-1`],
-    );
+    expect(live.map((i) => i.Tags?.find((t) => t.Key === "Name")?.Value).sort()).toEqual([
+      `${INFRA_ID}-master-0`,
+      `${INFRA_ID}-master-1`,
+      `${INFRA_ID}-master-2`,
+      `${INFRA_ID}-worker-0`,
+      `${INFRA_ID}-worker-1`,
+    ]);
     const { Buckets } = await env.aws.s3.send(new ListBucketsCommand({}));
     expect(Buckets!.map((b) => b.Name)).toEqual([env.stateBucket]);
     const { Roles } = await env.aws.iam.send(new ListRolesCommand({}));
-    expect(Roles!.map((r) => r.RoleName).filter((n) => n!.startsWith(INFRA_ID)).sort()).toEqual([`${INFRA_ID}-master-role`, `${INFRA_ID}-worker-role`]);
+    expect(
+      Roles!
+        .map((r) => r.RoleName)
+        .filter((n) => n!.startsWith(INFRA_ID))
+        .sort(),
+    ).toEqual([`${INFRA_ID}-master-role`, `${INFRA_ID}-worker-role`]);
     const { SecurityGroups } = await env.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [filter("group-name", `${INFRA_ID}-bootstrap-sg`)] }));
     expect(SecurityGroups).toHaveLength(0);
   });

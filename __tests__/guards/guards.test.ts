@@ -36,7 +36,12 @@ const GUARDS: [stack: string, rules: string[], records: Record<string, string[]>
         "API listener demo-x7k2p-int:6443",
         "API listener demo-x7k2p-int:22623",
       ],
-      "PLAN-DNS-1": ["the private zone demo.example.com", "the private record api.demo.example.com", "the private record api-int.demo.example.com", "the public record api.demo.example.com"],
+      "PLAN-DNS-1": [
+        "the private zone demo.example.com",
+        "the private record api.demo.example.com",
+        "the private record api-int.demo.example.com",
+        "the public record api.demo.example.com",
+      ],
     },
   ],
   ["machines", ["PLAN-EC2-1", "PLAN-EC2-2"], { "PLAN-EC2-1": [0, 1, 2].map((i) => `control-plane instance demo-x7k2p-master-${i}`) }],
@@ -55,9 +60,7 @@ test.each(GUARDS)("%s: a guard per rule, and a record of every object it guards"
   expect(guardsOf(stack)).toEqual(rules.map((r) => `guard-${r}`));
   const byRule: Record<string, string[]> = {};
   for (const r of recordsOf(stack)) (byRule[r.rule] ??= []).push(whatOf(r));
-  expect(Object.fromEntries(Object.entries(byRule).map(([k, v]) => [k, v.sort()]))).toEqual(
-    Object.fromEntries(Object.entries(records).map(([k, v]) => [k, [...v].sort()])),
-  );
+  expect(Object.fromEntries(Object.entries(byRule).map(([k, v]) => [k, v.sort()]))).toEqual(Object.fromEntries(Object.entries(records).map(([k, v]) => [k, [...v].sort()])));
 });
 
 test("each guard's message names its rule, its title and how to acknowledge it; its condition reads the findings", () => {
@@ -92,7 +95,12 @@ test("the records hold what replaces each object, and the masters' what stops th
 
 test("a new control-plane KMS key or instance type changes the machines stack's records, not its guards", () => {
   const edited = synthCluster(
-    baseCluster({ machines: { rhcosAmi: "ami-0123456789abcdef0", controlPlane: { instanceType: "m6i.2xlarge", rootVolume: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } } } }),
+    baseCluster({
+      machines: {
+        rhcosAmi: "ami-0123456789abcdef0",
+        controlPlane: { instanceType: "m6i.2xlarge", rootVolume: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } },
+      },
+    }),
   );
   const [master] = recordsOf(edited.stack("machines"));
   expect([master.stoppedBy, master.replacedBy["root_block_device.kms_key_id"]]).toEqual([

@@ -71,7 +71,14 @@ describe("the policy of the default example", () => {
 
   test("S3 objects are read in the ignition bucket only: no read on every resource reaches an object", () => {
     // IAM's wildcards: `*` any run of characters, `?` one; names compared without case.
-    const matches = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+    const matches = (pattern: string, action: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".")}$`,
+        "i",
+      ).test(action);
     const read = statements.find((s) => s.Sid === "Read")!;
     for (const action of ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAcl", "s3:GetObjectTagging"]) {
       expect([action, read.Action.filter((a) => matches(a, action))]).toEqual([action, []]);
@@ -98,7 +105,14 @@ describe("the policy of the default example", () => {
     const owned = statements.find((s) => s.Sid === "ChangeClusterOwned")!;
     expect(owned.Condition).toEqual({ StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/demo-x7k2p": "owned" } });
     expect(owned.Action).toEqual(
-      expect.arrayContaining(["ec2:TerminateInstances", "ec2:StopInstances", "ec2:DeleteVpc", "ec2:DeleteSecurityGroup", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DeregisterTargets"]),
+      expect.arrayContaining([
+        "ec2:TerminateInstances",
+        "ec2:StopInstances",
+        "ec2:DeleteVpc",
+        "ec2:DeleteSecurityGroup",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:DeregisterTargets",
+      ]),
     );
     const unconditioned = statements.filter((s) => !s.Condition).flatMap((s) => s.Action);
     expect(unconditioned.filter((a) => /^(ec2:(Terminate|Stop)Instances|ec2:Delete(Vpc|Subnet|SecurityGroup|NatGateway)|elasticloadbalancing:Delete\w+)$/.test(a))).toEqual([]);
@@ -114,7 +128,10 @@ test("the file's own KMS keys and assumed roles: used on those ARNs only, and on
   const role = "arn:aws:iam::210987654321:role/zone-records";
   const machines = { bootstrap: { ignitionKmsKeyArn: key, rootVolume: {} }, controlPlane: { rootVolume: { kmsKeyArn: key } }, compute: { rootVolume: {} } };
   expect(kmsKeyArnsIn(machines)).toEqual([key, key]);
-  const statements = runRoleStatements({ resources: ["aws_instance"], dataSources: [] }, { infraId: "demo-x7k2p", partition: "aws", kmsKeyArns: kmsKeyArnsIn(machines), assumedRoleArns: [role] });
+  const statements = runRoleStatements(
+    { resources: ["aws_instance"], dataSources: [] },
+    { infraId: "demo-x7k2p", partition: "aws", kmsKeyArns: kmsKeyArnsIn(machines), assumedRoleArns: [role] },
+  );
   expect(statements.find((s) => s.Sid === "UseClusterKmsKeys")?.Resource).toEqual([key]);
   expect(statements.find((s) => s.Sid === "AssumeFileRoles")).toMatchObject({ Action: ["sts:AssumeRole"], Resource: [role] });
   const plain = runRoleStatements({ resources: ["aws_instance"], dataSources: [] }, { infraId: "demo-x7k2p", partition: "aws" });

@@ -73,9 +73,11 @@ describe("the set-up stack <cluster>-hcp", () => {
     const project = setup.data?.tfe_project?.project;
     expect(project).toMatchObject({ name: "openshift", organization: "acme" });
     const workspaces = Object.values(byType(setup, "tfe_workspace"));
-    expect(workspaces.map((w) => ({ name: w.name, organization: w.organization, project: w.project_id === "${data.tfe_project.project.id}" ? "openshift" : w.project_id })).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
-      fromCloudBlocks.sort((a, b) => a.name.localeCompare(b.name)),
-    );
+    expect(
+      workspaces
+        .map((w) => ({ name: w.name, organization: w.organization, project: w.project_id === "${data.tfe_project.project.id}" ? "openshift" : w.project_id }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    ).toEqual(fromCloudBlocks.sort((a, b) => a.name.localeCompare(b.name)));
     for (const w of workspaces) {
       expect(w.terraform_version).toBe("1.11.4");
       // The VCS connection and auto-apply are set in HCP; re-applying the set-up stack keeps them.
@@ -145,7 +147,11 @@ describe("the set-up stack <cluster>-hcp", () => {
   test("an existing role (awsRoleArn): its ARN in the variables, and nothing made in AWS", () => {
     const arn = "arn:aws:iam::123456789012:role/hcp-runs";
     const json = setupJson(synthCluster(cloud({ awsRoleArn: arn })));
-    expect(Object.values(byType(json, "tfe_variable")).filter((v) => v.key === "TFC_AWS_RUN_ROLE_ARN").map((v) => v.value)).toEqual(Array(5).fill(arn));
+    expect(
+      Object.values(byType(json, "tfe_variable"))
+        .filter((v) => v.key === "TFC_AWS_RUN_ROLE_ARN")
+        .map((v) => v.value),
+    ).toEqual(Array(5).fill(arn));
     expect(Object.keys(json.resource ?? {}).filter((t) => t.startsWith("aws_"))).toEqual([]);
     expect(json.provider.aws).toBeUndefined();
   });
@@ -205,7 +211,12 @@ describe("the cloud contract's rules name the field", () => {
     ["a version constraint", { terraformVersion: "~> 1.11" }, "backend.cloud.terraformVersion", /exact Terraform version such as 1.11.4 \(got "~> 1.11"\)/],
     ["a credentials mode", { awsCredentials: "static" }, "backend.cloud.awsCredentials", /one of dynamic, variables, none/],
     ["a role ARN's form", { awsRoleArn: "hcp-runs" }, "backend.cloud.awsRoleArn", /IAM role/],
-    ["a role without dynamic credentials", { awsCredentials: "variables", awsRoleArn: "arn:aws:iam::123456789012:role/hcp-runs" }, "backend.cloud.awsRoleArn", /only with awsCredentials: dynamic/],
+    [
+      "a role without dynamic credentials",
+      { awsCredentials: "variables", awsRoleArn: "arn:aws:iam::123456789012:role/hcp-runs" },
+      "backend.cloud.awsRoleArn",
+      /only with awsCredentials: dynamic/,
+    ],
     ["runTriggers a boolean", { runTriggers: "yes" }, "backend.cloud.runTriggers", /boolean/],
   ];
   test.each(rows)("%s", (_rule, settings, field, message) => {

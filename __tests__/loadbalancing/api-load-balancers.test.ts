@@ -55,7 +55,11 @@ describe("ApiLoadBalancers", () => {
   });
 
   test("outputs named like the CloudFormation outputs", () => {
-    expect(Object.keys(infra.output!).filter((k) => !k.startsWith("cross-stack") && !k.startsWith(RECORD_PREFIX) && k !== "StateOwner").sort()).toEqual(
+    expect(
+      Object.keys(infra.output!)
+        .filter((k) => !k.startsWith("cross-stack") && !k.startsWith(RECORD_PREFIX) && k !== "StateOwner")
+        .sort(),
+    ).toEqual(
       [
         "PrivateHostedZoneId",
         "ExternalApiLoadBalancerName",

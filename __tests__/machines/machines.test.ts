@@ -15,13 +15,7 @@ describe("control plane and compute", () => {
   const byName = instances(machines);
 
   test("3 masters and 2 workers by default, named <infraId>-<role>-N", () => {
-    expect(Object.keys(byName).sort()).toEqual([
-      "demo-x7k2p-master-0",
-      "demo-x7k2p-master-1",
-      "demo-x7k2p-master-2",
-      "demo-x7k2p-worker-0",
-      "demo-x7k2p-worker-1",
-    ]);
+    expect(Object.keys(byName).sort()).toEqual(["demo-x7k2p-master-0", "demo-x7k2p-master-1", "demo-x7k2p-master-2", "demo-x7k2p-worker-0", "demo-x7k2p-worker-1"]);
   });
 
   test.each([
@@ -69,7 +63,9 @@ describe("control plane and compute", () => {
     // A slot the network no longer has stops the plan, naming the machine.
     const [guard] = byName["demo-x7k2p-master-2"].lifecycle.precondition;
     expect(guard.condition).toMatch(/^\$\{\(terraform_data\.[\w-]+\.output\.azIndex < length\(\[.*\]\)\)\}$/);
-    expect(guard.error_message).toMatch(/^demo-x7k2p-master-2 lives in the private subnet of availability zone \$\{sum\(.*\)\}, which network\.availabilityZones no longer includes/);
+    expect(guard.error_message).toMatch(
+      /^demo-x7k2p-master-2 lives in the private subnet of availability zone \$\{sum\(.*\)\}, which network\.availabilityZones no longer includes/,
+    );
   });
 
   test("a new AMI or Ignition pointer applies to machines created from then on: never a replacement or a stop", () => {
@@ -113,7 +109,13 @@ describe("control plane and compute", () => {
     const compute = all.filter((i) => i.tags.Name.includes("-worker-"));
     expect(compute.map((i) => i.instance_type)).toEqual(Array(5).fill("m6i.4xlarge"));
     expect(compute[4].subnet_id).toMatch(/private-subnet-0/);
-    expect(instances(stack)["demo-x7k2p-master-0"].root_block_device).toMatchObject({ volume_size: 250, volume_type: "io1", iops: 4000, encrypted: true, kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/abc" });
+    expect(instances(stack)["demo-x7k2p-master-0"].root_block_device).toMatchObject({
+      volume_size: 250,
+      volume_type: "io1",
+      iops: 4000,
+      encrypted: true,
+      kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/abc",
+    });
     expect(resources(stack, "aws_lb_target_group_attachment")).toHaveLength(9);
   });
 
@@ -226,9 +228,7 @@ describe("bootstrap", () => {
     const [sse] = resourceValues(bootstrap, "aws_s3_bucket_server_side_encryption_configuration");
     expect(sse.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
     const policy = JSON.parse(resourceValues(bootstrap, "aws_s3_bucket_policy")[0].policy);
-    expect(policy.Statement).toEqual([
-      expect.objectContaining({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
-    ]);
+    expect(policy.Statement).toEqual([expect.objectContaining({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } })]);
     const [object] = resourceValues(bootstrap, "aws_s3_object");
     expect(object.key).toBe("bootstrap.ign");
     expect(object.source).toMatch(/^assets\/.*\/bootstrap\.ign$/);
@@ -272,15 +272,14 @@ describe("bootstrap", () => {
     const rules = resourceValues(bootstrap, "aws_vpc_security_group_ingress_rule");
     expect(rules.map((r) => `${r.from_port}-${r.to_port}`).sort()).toEqual(["19531-19531", "22-22"]);
     expect(rules.every((r) => /terraform_remote_state/.test(r.cidr_ipv4))).toBe(true);
-    const custom = synthCluster(
-      baseCluster({ machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { allowedCidrs: ["198.51.100.0/24", "203.0.113.7/32"] } } }),
-    ).stack("bootstrap");
-    expect(resourceValues(custom, "aws_vpc_security_group_ingress_rule").map((r) => `${r.cidr_ipv4}:${r.from_port}`).sort()).toEqual([
-      "198.51.100.0/24:19531",
-      "198.51.100.0/24:22",
-      "203.0.113.7/32:19531",
-      "203.0.113.7/32:22",
-    ]);
+    const custom = synthCluster(baseCluster({ machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { allowedCidrs: ["198.51.100.0/24", "203.0.113.7/32"] } } })).stack(
+      "bootstrap",
+    );
+    expect(
+      resourceValues(custom, "aws_vpc_security_group_ingress_rule")
+        .map((r) => `${r.cidr_ipv4}:${r.from_port}`)
+        .sort(),
+    ).toEqual(["198.51.100.0/24:19531", "198.51.100.0/24:22", "203.0.113.7/32:19531", "203.0.113.7/32:22"]);
     expect(resourceValues(bootstrap, "aws_vpc_security_group_egress_rule")).toHaveLength(1);
   });
 

@@ -37,7 +37,10 @@ describe("pools of a restricted account", () => {
     const [master] = profileLookups(result.stack("machines"));
     expect(master.name).toBe("ocp-master");
     expect(master.lifecycle.postcondition).toEqual([
-      { condition: '${coalesce(self.role_arn, "-") != "-"}', error_message: expect.stringMatching(/^machines\.controlPlane\.iamInstanceProfile: the instance profile ocp-master has no role/) },
+      {
+        condition: '${coalesce(self.role_arn, "-") != "-"}',
+        error_message: expect.stringMatching(/^machines\.controlPlane\.iamInstanceProfile: the instance profile ocp-master has no role/),
+      },
     ]);
     expect(profileLookups(bootstrap).map((p) => p.name)).toEqual(["ocp-bootstrap"]);
     expect(machines["demo-x7k2p-worker-0"].iam_instance_profile).toMatch(/worker-iam_profile/);
@@ -56,11 +59,7 @@ describe("pools of a restricted account", () => {
   });
 
   test("additional security groups come after the pool's own", () => {
-    expect(machines["demo-x7k2p-master-1"].vpc_security_group_ids).toEqual([
-      expect.stringMatching(/security-groups_master/),
-      "sg-0aaaaaaaaaaaaaaa1",
-      "sg-0bbbbbbbbbbbbbbb2",
-    ]);
+    expect(machines["demo-x7k2p-master-1"].vpc_security_group_ids).toEqual([expect.stringMatching(/security-groups_master/), "sg-0aaaaaaaaaaaaaaa1", "sg-0bbbbbbbbbbbbbbb2"]);
     expect(bootstrapNode.vpc_security_group_ids).toEqual([
       expect.stringMatching(/bootstrap_security-group/),
       expect.stringMatching(/security-groups_master/),
@@ -78,9 +77,7 @@ describe("pools of a restricted account", () => {
   });
 
   test("every pool with an ami of its own: no rhcosAmi needed", () => {
-    const own = synthCluster(
-      baseCluster({ machines: { bootstrap: { ami: RHCOS }, controlPlane: { ami: RHCOS }, compute: { ami: ARM } } }),
-    );
+    const own = synthCluster(baseCluster({ machines: { bootstrap: { ami: RHCOS }, controlPlane: { ami: RHCOS }, compute: { ami: ARM } } }));
     expect(instances(own.stack("machines"))["demo-x7k2p-worker-0"].ami).toBe(ARM);
     expect(resourceValues(own.stack("bootstrap"), "aws_instance")[0].ami).toBe(RHCOS);
   });

@@ -138,7 +138,11 @@ describe("edge zones with publish: Internal", () => {
   test("private subnets only: no public subnet, carrier gateway or EdgePublicSubnetIds", () => {
     expect(Object.keys(edge(stack, "aws_subnet")).sort()).toEqual(["us-east-1-nyc-1a-private-subnet", "us-east-1-wl1-bos-wlz-1-private-subnet"]);
     expect(resources(stack, "aws_ec2_carrier_gateway")).toEqual([]);
-    expect(Object.keys(stack.output!).filter((k) => k.startsWith("Edge")).sort()).toEqual(["EdgePrivateSubnetIds", "EdgeZoneGroups"]);
+    expect(
+      Object.keys(stack.output!)
+        .filter((k) => k.startsWith("Edge"))
+        .sort(),
+    ).toEqual(["EdgePrivateSubnetIds", "EdgeZoneGroups"]);
   });
 });
 

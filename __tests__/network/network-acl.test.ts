@@ -22,8 +22,7 @@ type AclEntry = {
 };
 
 type Packet =
-  | { protocol: "tcp" | "udp"; src: string; dst: string; srcPort: number; dstPort: number }
-  | { protocol: "icmp"; src: string; dst: string; icmpType: number; icmpCode: number };
+  { protocol: "tcp" | "udp"; src: string; dst: string; srcPort: number; dstPort: number } | { protocol: "icmp"; src: string; dst: string; icmpType: number; icmpCode: number };
 
 const PROTOCOL_NUMBERS: Record<string, number> = { "-1": -1, all: -1, tcp: 6, udp: 17, icmp: 1 };
 const protocolNumber = (p: string) => PROTOCOL_NUMBERS[p.toLowerCase()] ?? Number(p);
@@ -136,7 +135,10 @@ const flows: [flow: string, crossings: Crossing[], expected: "allow" | "deny"][]
 
 describe("the public network ACL", () => {
   const aclOf = (network: Record<string, unknown>) =>
-    resourceValues(synthCluster(baseCluster({ network, machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { allowedCidrs: ["198.51.100.0/24"] } } })).stack("network"), "aws_network_acl_rule") as AclEntry[];
+    resourceValues(
+      synthCluster(baseCluster({ network, machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { allowedCidrs: ["198.51.100.0/24"] } } })).stack("network"),
+      "aws_network_acl_rule",
+    ) as AclEntry[];
   let entries: AclEntry[];
   beforeAll(() => {
     entries = aclOf({ networkAcl: true });

@@ -26,9 +26,7 @@ describe("ClusterNetwork", () => {
     // The first N zones of the region, from a data source.
     const zones = Object.keys(stack.data!.aws_availability_zones);
     expect(zones).toHaveLength(1);
-    expect(subnets(stack, "public").map((s) => s.availability_zone)).toEqual(
-      [0, 1, 2].map((i) => `\${element(data.aws_availability_zones.${zones[0]}.names, ${i})}`),
-    );
+    expect(subnets(stack, "public").map((s) => s.availability_zone)).toEqual([0, 1, 2].map((i) => `\${element(data.aws_availability_zones.${zones[0]}.names, ${i})}`));
   });
 
   test("one AZ keeps the block indexes (public 0, private 3)", () => {
@@ -66,9 +64,7 @@ describe("ClusterNetwork", () => {
 
   test("the file's tags and the owned cluster tag are the provider's default tags", () => {
     const stack = synthCluster(baseCluster({ tags: { team: "platform", cost: "42" } })).stack("network");
-    expect(stack.provider.aws[0].default_tags).toEqual([
-      { tags: { team: "platform", cost: "42", "kubernetes.io/cluster/demo-x7k2p": "owned" } },
-    ]);
+    expect(stack.provider.aws[0].default_tags).toEqual([{ tags: { team: "platform", cost: "42", "kubernetes.io/cluster/demo-x7k2p": "owned" } }]);
   });
 
   test("internet gateway and one public route table with the default route", () => {
@@ -156,9 +152,11 @@ describe("ClusterNetwork", () => {
 
   test("outputs named like the CloudFormation outputs", () => {
     const outputs = synthCluster(baseCluster()).stack("network").output!;
-    expect(Object.keys(outputs).filter((k) => !k.startsWith("cross-stack") && !k.startsWith(RECORD_PREFIX) && k !== "StateOwner").sort()).toEqual(
-      ["VpcId", "PublicSubnetIds", "PrivateSubnetIds", "PublicRouteTableId", "PrivateRouteTableIds"].sort(),
-    );
+    expect(
+      Object.keys(outputs)
+        .filter((k) => !k.startsWith("cross-stack") && !k.startsWith(RECORD_PREFIX) && k !== "StateOwner")
+        .sort(),
+    ).toEqual(["VpcId", "PublicSubnetIds", "PrivateSubnetIds", "PublicRouteTableId", "PrivateRouteTableIds"].sort());
     expect(outputs.PrivateSubnetIds.value).toHaveLength(3);
   });
 
@@ -173,9 +171,7 @@ describe("ClusterNetwork", () => {
   });
 
   test("existingVpc: an empty network stack, the ids flow to the infra stack and the subnets get the shared tag", () => {
-    const result = synthCluster(
-      baseCluster({ network: { existingVpc: { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-a"], privateSubnetIds: ["subnet-b", "subnet-c"] } } }),
-    );
+    const result = synthCluster(baseCluster({ network: { existingVpc: { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-a"], privateSubnetIds: ["subnet-b", "subnet-c"] } } }));
     expect(Object.keys(result.json).sort()).toEqual(["demo-bootstrap", "demo-infra", "demo-ingress", "demo-machines", "demo-network"]);
     expect(countResources(result.stack("network"))).toBe(0);
     const infra = result.stack("infra");

@@ -52,7 +52,14 @@ describe("a private-only VPC (network.internetGateway: false)", () => {
   });
 
   test("the construct alone: no NAT by default without an internet gateway, and a NAT asked for is refused", () => {
-    const props = { infraId: "x", region: "us-east-1", publish: "Internal", internetGateway: false, availabilityZones: ["us-east-1a"], vpcEndpoints: ["s3", "ec2", "elasticloadbalancing", "sts"] } as const;
+    const props = {
+      infraId: "x",
+      region: "us-east-1",
+      publish: "Internal",
+      internetGateway: false,
+      availabilityZones: ["us-east-1a"],
+      vpcEndpoints: ["s3", "ec2", "elasticloadbalancing", "sts"],
+    } as const;
     const stack = new TerraformStack(Testing.app(), "s");
     new ClusterNetwork(stack, "n", props);
     const json = JSON.parse(Testing.synth(stack));

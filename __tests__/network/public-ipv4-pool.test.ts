@@ -66,8 +66,18 @@ describe("the pool's count follows the cluster", () => {
   const needed = (stack: StackJson) => /needs (\d+) \((.*?)\)/.exec(poolCheck(stack)[0].lifecycle.postcondition[0].error_message)!.slice(1).join(": ");
 
   test.each([
-    ["2 AZs, a single NAT gateway", { network: { publicIpv4Pool: POOL, availabilityZones: 2, natGateways: "single" } }, "network", "4: 1 NAT gateways, 2 API load balancer subnets, 1 bootstrap node"],
-    ["no NAT, bootstrap removed", { network: { publicIpv4Pool: POOL, natGateways: "none" }, machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { enabled: false } } }, "network", "3: 0 NAT gateways, 3 API load balancer subnets, 0 bootstrap node"],
+    [
+      "2 AZs, a single NAT gateway",
+      { network: { publicIpv4Pool: POOL, availabilityZones: 2, natGateways: "single" } },
+      "network",
+      "4: 1 NAT gateways, 2 API load balancer subnets, 1 bootstrap node",
+    ],
+    [
+      "no NAT, bootstrap removed",
+      { network: { publicIpv4Pool: POOL, natGateways: "none" }, machines: { rhcosAmi: "ami-0123456789abcdef0", bootstrap: { enabled: false } } },
+      "network",
+      "3: 0 NAT gateways, 3 API load balancer subnets, 0 bootstrap node",
+    ],
     [
       "an existing VPC: checked in the infra stack",
       { network: { publicIpv4Pool: POOL, existingVpc: { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-a", "subnet-b"], privateSubnetIds: ["subnet-c", "subnet-d"] } } },

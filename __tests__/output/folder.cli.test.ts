@@ -53,12 +53,37 @@ const rows: Row[] = [
   ["a folder inside installDir", "install/out", none, "install/out: cannot lie inside the installDir folder install"],
   ["a link to installDir", "link", (d) => fs.symlinkSync("install", path.join(d, "link")), `link: cannot be the installDir folder install; ${WHOLE}`],
   ["a link to nowhere", "dangling", (d) => fs.symlinkSync("nowhere", path.join(d, "dangling")), "dangling: is a symbolic link to something that does not exist"],
-  ["an existing folder of the user's", "photos", none, `photos: exists and is not an output of this product (no upi-output.json, no cdktf manifest.json beside stacks/); ${WHOLE}, so give a new folder or a previous output`],
+  [
+    "an existing folder of the user's",
+    "photos",
+    none,
+    `photos: exists and is not an output of this product (no upi-output.json, no cdktf manifest.json beside stacks/); ${WHOLE}, so give a new folder or a previous output`,
+  ],
   ["a folder inside a previous output", "out/stacks/extra", none, "out/stacks/extra: cannot lie inside the output folder out; synthesizing that one again would delete it"],
-  ["a file of the user's in a previous output", "out", (d) => fs.writeFileSync(path.join(d, "out", "todo.txt"), "keep me"), `out/todo.txt: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
-  ["a folder of the user's in a previous output", "out", (d) => fs.mkdirSync(path.join(d, "out", "backup")), `out/backup: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
-  ["another cluster's diagram in a previous output", "out", (d) => fs.writeFileSync(path.join(d, "out", "prod.svg"), "<svg/>"), `out/prod.svg: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
-  ["a file among the stack folders", "out", (d) => fs.writeFileSync(path.join(d, "out", "stacks", "terraform.demo-network.tfstate"), "{}"), `out/stacks/terraform.demo-network.tfstate: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`],
+  [
+    "a file of the user's in a previous output",
+    "out",
+    (d) => fs.writeFileSync(path.join(d, "out", "todo.txt"), "keep me"),
+    `out/todo.txt: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`,
+  ],
+  [
+    "a folder of the user's in a previous output",
+    "out",
+    (d) => fs.mkdirSync(path.join(d, "out", "backup")),
+    `out/backup: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`,
+  ],
+  [
+    "another cluster's diagram in a previous output",
+    "out",
+    (d) => fs.writeFileSync(path.join(d, "out", "prod.svg"), "<svg/>"),
+    `out/prod.svg: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`,
+  ],
+  [
+    "a file among the stack folders",
+    "out",
+    (d) => fs.writeFileSync(path.join(d, "out", "stacks", "terraform.demo-network.tfstate"), "{}"),
+    `out/stacks/terraform.demo-network.tfstate: is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`,
+  ],
   // Terraform would read a .tf of the user's into the stack; synth would delete it with the folder.
   ...(
     [
@@ -105,7 +130,12 @@ const rows: Row[] = [
   ["the project folder", ROOT, none, `${ROOT}: cannot be the project folder; ${WHOLE}`],
   ["a parent that is a file", "notes.txt/out", none, "notes.txt/out: cannot be created: notes.txt is a file, not a folder"],
   // The name is echoed with its newline escaped: one problem, one line.
-  ["a file whose name holds a newline", "old\nnotes", (d) => fs.writeFileSync(path.join(d, "old\nnotes"), "x"), `old\\nnotes: is a file, not an output folder; ${WHOLE}, so it would be lost`],
+  [
+    "a file whose name holds a newline",
+    "old\nnotes",
+    (d) => fs.writeFileSync(path.join(d, "old\nnotes"), "x"),
+    `old\\nnotes: is a file, not an output folder; ${WHOLE}, so it would be lost`,
+  ],
   ["a name too long", `${"n".repeat(250)}`, none, `${"n".repeat(250)}: cannot be written (the path, or a name in it, is too long for the file system)`],
   // A recursive mkdir under /proc loops forever in Node; folders are made one by one.
   ["a folder under /proc", "/proc/upi-test/out", none, "/proc/upi-test/out: cannot be written (no such file)"],

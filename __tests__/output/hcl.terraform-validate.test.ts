@@ -30,7 +30,18 @@ test("cdk.tf of every stack passes terraform init and validate", async () => {
     }
     expect(outcomes).toEqual(Object.fromEntries(stacks.map((s) => [s, "Success! The configuration is valid."])));
     // The guards are in it, as blocks.
-    expect(fs.readFileSync(path.join(dir, "out", "stacks", stacks.find((s) => s.endsWith("-machines"))!, "cdk.tf"), "utf8")).toMatch(/^\s*precondition \{$/m);
+    expect(
+      fs.readFileSync(
+        path.join(
+          dir,
+          "out",
+          "stacks",
+          stacks.find((s) => s.endsWith("-machines"))!,
+          "cdk.tf",
+        ),
+        "utf8",
+      ),
+    ).toMatch(/^\s*precondition \{$/m);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

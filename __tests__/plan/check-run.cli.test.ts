@@ -50,7 +50,12 @@ describe("npm run plan -- --check-run <run-id>", () => {
   test("acknowledgements come from the same cluster file", async () => {
     const acknowledged = writeCluster({
       backend: { type: "cloud", cloud: { organization: ORG, hostname: hcp.hostname, workspacePrefix: "p-" } },
-      guardrails: { acknowledge: [{ rule: "PLAN-EC2-1", reason: "new root volume key, masters rebuilt one by one" }, { rule: "PLAN-EC2-2", reason: "same" }] },
+      guardrails: {
+        acknowledge: [
+          { rule: "PLAN-EC2-1", reason: "new root volume key, masters rebuilt one by one" },
+          { rule: "PLAN-EC2-2", reason: "same" },
+        ],
+      },
     });
     const run = hcp.addRun("p-demo-machines", fixture("machines-root-volume-key"));
     // As the synth summary prints it, the cluster named.

@@ -39,7 +39,10 @@ describe("npm run plan -- --check <plan.json>", () => {
     expect(r.status).toBe(1);
     const findings = r.stdout.split("\n").filter((l) => l.startsWith("[PLAN-"));
     expect(findings.map((l) => l.split(": ").slice(0, 2).join(": "))).toEqual(
-      [0, 1, 2].map((i) => `[PLAN-EC2-1] ${fixture("machines-root-volume-key")}: ${["aws_instance.control-plane_master-0_instance_D62F4475", "aws_instance.control-plane_master-1_instance_40822DE7", "aws_instance.control-plane_master-2_instance_789D06DC"][i]}`),
+      [0, 1, 2].map(
+        (i) =>
+          `[PLAN-EC2-1] ${fixture("machines-root-volume-key")}: ${["aws_instance.control-plane_master-0_instance_D62F4475", "aws_instance.control-plane_master-1_instance_40822DE7", "aws_instance.control-plane_master-2_instance_789D06DC"][i]}`,
+      ),
     );
     expect(r.stdout).toMatch(/Not safe to apply/);
     expect(r.stderr).toBe("");
@@ -63,7 +66,11 @@ describe("npm run plan -- --check <plan.json>", () => {
   test.each([
     ["a file that is not there", ["--check", "/nonexistent/plan.json"], /^\/nonexistent\/plan.json: cannot read the plan \(ENOENT\)$/],
     ["a file that is not JSON", ["--check", path.join(__dirname, "fixtures", "README.md")], /README.md: not JSON \(.*\); give the output of terraform show -json <planfile>$/],
-    ["a synthesized stack instead of a plan", ["--check", path.join(__dirname, "..", "..", "package.json")], /package.json: not a JSON plan of format 1.x \(got format_version undefined\)/],
+    [
+      "a synthesized stack instead of a plan",
+      ["--check", path.join(__dirname, "..", "..", "package.json")],
+      /package.json: not a JSON plan of format 1.x \(got format_version undefined\)/,
+    ],
     ["an unknown option", ["--chek", "plan.json"], /^unknown option --chek\nusage: npm run plan/],
     ["a cluster name without CLUSTER_CONFIG", ["--check", fixture("network-unchanged"), "demo"], /^a cluster name needs CLUSTER_CONFIG/],
   ])("%s: one clear line, exit 1", async (_, args, message) => {
@@ -73,7 +80,14 @@ describe("npm run plan -- --check <plan.json>", () => {
   });
 
   test("a fleet file: the plan's cluster must be named", async () => {
-    const fleet = clusterFile(baseCluster({ clusters: [{ clusterName: "a", infraId: "a-1" }, { clusterName: "b", infraId: "b-1", network: { vpcCidr: "10.1.0.0/16" } }] }));
+    const fleet = clusterFile(
+      baseCluster({
+        clusters: [
+          { clusterName: "a", infraId: "a-1" },
+          { clusterName: "b", infraId: "b-1", network: { vpcCidr: "10.1.0.0/16" } },
+        ],
+      }),
+    );
     const r = await run(planMain, ["--check", fixture("network-unchanged")], { CLUSTER_CONFIG: fleet });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/has 2 clusters: name the one the plan belongs to/);

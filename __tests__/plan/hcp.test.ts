@@ -20,7 +20,6 @@ function home(loginToken?: string, cliConfig?: string) {
   return { HOME: dir, TF_CLI_CONFIG_FILE: cliConfig ? config : "" };
 }
 
-
 describe("hcpToken: Terraform's own order", () => {
   test("TF_TOKEN_<host> first (dots as _, hyphens as __), then the CLI config's credentials block, then terraform login's file", () => {
     const cli = `plugin_cache_dir = "/tmp"\ncredentials "tfe.example.com" {\n  token = "from-cli-config"\n}\n`;

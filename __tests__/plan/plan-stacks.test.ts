@@ -43,12 +43,29 @@ test("every refused stack is named, downstream ones too", async () => {
  */
 test("a guard's refusal in terraform plan is the stack's refusal, in the findings' form", async () => {
   const stack = stackMaker();
-  const guard = { lifecycle: { precondition: [{ condition: "${length(local.findings) == 0}", error_message: "[PLAN-VPC-1] the VPC and its subnets stay: this plan deletes the subnet 10.0.32.0/20. Nothing was changed." }] } };
-  const network = stack("demo-network", { locals: { findings: ["deletes the subnet"] }, resource: { terraform_data: { "guard-PLAN-VPC-1": guard } }, output: { VpcId: { value: "vpc" } } });
+  const guard = {
+    lifecycle: {
+      precondition: [
+        {
+          condition: "${length(local.findings) == 0}",
+          error_message: "[PLAN-VPC-1] the VPC and its subnets stay: this plan deletes the subnet 10.0.32.0/20. Nothing was changed.",
+        },
+      ],
+    },
+  };
+  const network = stack("demo-network", {
+    locals: { findings: ["deletes the subnet"] },
+    resource: { terraform_data: { "guard-PLAN-VPC-1": guard } },
+    output: { VpcId: { value: "vpc" } },
+  });
   const infra = stack("demo-infra", { locals: { vpc: "${data.terraform_remote_state.cross-stack-reference-input-demo-network.outputs.VpcId}" } });
   const report = await planStacks({ stacks: [network, infra], dependencies: new Map([["demo-infra", ["demo-network"]]]), concurrency: 1, mayPlan: async () => ({}) });
   expect(report.outcomes).toEqual([
-    { stack: "demo-network", status: "refused", reason: "[PLAN-VPC-1] demo-network: the VPC and its subnets stay: this plan deletes the subnet 10.0.32.0/20. Nothing was changed." },
+    {
+      stack: "demo-network",
+      status: "refused",
+      reason: "[PLAN-VPC-1] demo-network: the VPC and its subnets stay: this plan deletes the subnet 10.0.32.0/20. Nothing was changed.",
+    },
     { stack: "demo-infra", status: "waiting", on: ["demo-network"] },
   ]);
   // Terraform saves the errored plan; it is not left beside a stack that was not planned.

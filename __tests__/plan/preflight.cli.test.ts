@@ -112,8 +112,7 @@ describe("planRefusal against real Terraform (local backend)", () => {
     fs.writeFileSync(clusterFile, stringify(baseCluster({ guardrails: { acknowledge } })));
     return loadClusterFile(clusterFile).clusters[0];
   };
-  const refusal = async (json: object, acknowledge: object[] = []) =>
-    planRefusal({ name: "demo-network", dir: stackDir, cluster: cluster(acknowledge) }, json);
+  const refusal = async (json: object, acknowledge: object[] = []) => planRefusal({ name: "demo-network", dir: stackDir, cluster: cluster(acknowledge) }, json);
 
   beforeAll(async () => {
     requireTerraform();

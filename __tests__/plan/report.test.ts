@@ -87,7 +87,13 @@ describe("the report", () => {
   test("a plan that only records outputs anew (after a targeted apply) is a change, of no object", () => {
     const plan = planFixture("network-unchanged");
     const outputsOnly = { ...plan, output_changes: { ...plan.output_changes, ComputePrivateIps: { actions: ["update" as const] } } };
-    const outcome: StackOutcome = { stack: "demo-machines", status: "planned", counts: countChanges(outputsOnly), planFile: "upi.tfplan", stackDir: "cdktf.out/stacks/demo-machines" };
+    const outcome: StackOutcome = {
+      stack: "demo-machines",
+      status: "planned",
+      counts: countChanges(outputsOnly),
+      planFile: "upi.tfplan",
+      stackDir: "cdktf.out/stacks/demo-machines",
+    };
     const text = formatReport({ outcomes: [outcome], findings: [] }, command);
     expect(text.split("\n")[1]).toBe("  demo-machines        0        0        0        0  outputs only (no object changes)");
     expect(text).toContain("terraform -chdir=cdktf.out/stacks/demo-machines apply upi.tfplan");

@@ -86,7 +86,17 @@ describe("judging a roll plan (real plans made with those arguments)", () => {
 });
 
 describe("the line roll ends with", () => {
-  const counts = (c: Partial<Record<"create" | "update" | "replace" | "delete", number>>) => ({ create: 0, update: 0, replace: 0, delete: 0, import: 0, outputs: 0, replaced: [], deleted: [], ...c });
+  const counts = (c: Partial<Record<"create" | "update" | "replace" | "delete", number>>) => ({
+    create: 0,
+    update: 0,
+    replace: 0,
+    delete: 0,
+    import: 0,
+    outputs: 0,
+    replaced: [],
+    deleted: [],
+    ...c,
+  });
   test("what it applied, and that nothing else is pending", () => {
     expect(rollDoneLine("demo-x7k2p-master-0", false, "demo-machines", counts({}))).toBe("Rolled demo-x7k2p-master-0 (changed in place). demo-machines has nothing else pending.");
   });
@@ -94,6 +104,8 @@ describe("the line roll ends with", () => {
     expect(rollDoneLine("demo-x7k2p-master-0", false, "demo-machines", counts({ update: 2, create: 1 }))).toBe(
       "Rolled demo-x7k2p-master-0 (changed in place). Still pending in demo-machines, not part of this roll: 1 to create, 2 to update (`npm run plan` shows them).",
     );
-    expect(rollDoneLine("demo-x7k2p-worker-1", true, "demo-machines", undefined)).toBe("Rolled demo-x7k2p-worker-1 (replaced). What else demo-machines has pending: `npm run plan`.");
+    expect(rollDoneLine("demo-x7k2p-worker-1", true, "demo-machines", undefined)).toBe(
+      "Rolled demo-x7k2p-worker-1 (replaced). What else demo-machines has pending: `npm run plan`.",
+    );
   });
 });

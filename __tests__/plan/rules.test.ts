@@ -34,7 +34,12 @@ const RULE_CASES: [rule: string, nonCompliant: string, expected: string[], compl
   ["PLAN-ELB-1", "infra-destroy", API_LOAD_BALANCING, "network-unchanged"],
   ["PLAN-DNS-1", "infra-replace-private-zone", [...API_RECORDS, PRIVATE_ZONE].sort(), "infra-infra-id"],
   ["PLAN-DNS-1", "infra-destroy", [...API_RECORDS, "aws_route53_record.dns_api-public_48BDA6DF", PRIVATE_ZONE].sort(), "machines-root-volume-key"],
-  ["PLAN-VPC-1", "network-vpc-cidr", ["aws_subnet.network_private-subnet-0_0C797916", "aws_subnet.network_public-subnet-0_3247A438", "aws_vpc.network_vpc_4E8F0223"], "network-unchanged"],
+  [
+    "PLAN-VPC-1",
+    "network-vpc-cidr",
+    ["aws_subnet.network_private-subnet-0_0C797916", "aws_subnet.network_public-subnet-0_3247A438", "aws_vpc.network_vpc_4E8F0223"],
+    "network-unchanged",
+  ],
 ];
 
 describe.each(RULE_CASES)("%s", (rule, nonCompliant, expected, compliant) => {
@@ -89,7 +94,11 @@ describe("acknowledgements", () => {
 describe("what the rules key on", () => {
   const plan = planFixture("machines-instance-type");
   const master = plan.resource_changes!.find((rc) => rc.address === MASTERS[0])!;
-  const withChange = (rc: ResourceChange, change: Partial<ResourceChange["change"]>, address = rc.address): ResourceChange => ({ ...rc, address, change: { ...rc.change, ...change } });
+  const withChange = (rc: ResourceChange, change: Partial<ResourceChange["change"]>, address = rc.address): ResourceChange => ({
+    ...rc,
+    address,
+    change: { ...rc.change, ...change },
+  });
 
   test("a master is known by its Name tag under any address (a plan of the construct library in another app)", () => {
     const elsewhere = withChange(master, {}, "module.cluster.aws_instance.cp[0]");

@@ -43,7 +43,12 @@ describe("whether a stack folder needs terraform init", () => {
     synthCluster(
       baseCluster({
         network: { availabilityZones: 1, natGateways: "single" },
-        aws: { serviceEndpoints: Object.fromEntries(["dynamodb", "ec2", "elasticloadbalancing", "iam", "route53", "s3", "sts"].map((s) => [s, endpoint])), maxRetries: 3, s3UsePathStyle: true, skipCredentialsValidation: true },
+        aws: {
+          serviceEndpoints: Object.fromEntries(["dynamodb", "ec2", "elasticloadbalancing", "iam", "route53", "s3", "sts"].map((s) => [s, endpoint])),
+          maxRetries: 3,
+          s3UsePathStyle: true,
+          skipCredentialsValidation: true,
+        },
         backend: { type: "s3", s3: { bucket: "h3-state", ...(keyPrefix ? { keyPrefix } : {}) } },
       }),
     ).stack("infra");

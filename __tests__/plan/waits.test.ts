@@ -23,7 +23,9 @@ describe("cross-stack inputs of the synthesized stacks", () => {
         expect([...outputs].filter((o) => !(o in synthesized.json[upstream].output!))).toEqual([]);
       }
     }
-    expect([...crossStackInputs(synthesized.json["demo-machines"]).get("demo-network")!]).toEqual([expect.stringMatching(/^cross-stack-output-aws_subnetnetwork_private-subnet-0_/)]);
+    expect([...crossStackInputs(synthesized.json["demo-machines"]).get("demo-network")!]).toEqual([
+      expect.stringMatching(/^cross-stack-output-aws_subnetnetwork_private-subnet-0_/),
+    ]);
   });
 });
 
@@ -85,7 +87,16 @@ describe("dependency order", () => {
   });
 
   test("a cycle is an error, not a hang", async () => {
-    await expect(visitInOrder(["a", "b"], new Map([["a", ["b"]], ["b", ["a"]]]), async () => undefined)).rejects.toThrow("stacks a and b depend on each other");
+    await expect(
+      visitInOrder(
+        ["a", "b"],
+        new Map([
+          ["a", ["b"]],
+          ["b", ["a"]],
+        ]),
+        async () => undefined,
+      ),
+    ).rejects.toThrow("stacks a and b depend on each other");
   });
 
   test("the limiter runs at most N at once, in order", async () => {

@@ -43,7 +43,7 @@ describe("guardrails on synthesized stacks", () => {
     expect(() => app.synth()).toThrow(/App-level validation failed[^]*\[UPI-EC2-1\] demo-extra\/legacy: /);
     expect(stack.guardrails.blocking.map(formatFinding).sort()).toEqual(
       [
-        "[UPI-EC2-1] demo-extra/legacy: the instance metadata service accepts IMDSv1 requests (fix: set metadata_options.http_tokens to \"required\")",
+        '[UPI-EC2-1] demo-extra/legacy: the instance metadata service accepts IMDSv1 requests (fix: set metadata_options.http_tokens to "required")',
         "[UPI-EC2-2] demo-extra/legacy: the root volume is not encrypted (fix: set encrypted = true on every volume (and kms_key_id for a customer key))",
         "[UPI-S3-1] demo-extra/open-bucket: the bucket does not block all public access (fix: add an aws_s3_bucket_public_access_block with all four settings true)",
         "[UPI-S3-2] demo-extra/open-bucket: the bucket has no default encryption (fix: add an aws_s3_bucket_server_side_encryption_configuration (AES256 or aws:kms))",
@@ -80,7 +80,7 @@ describe("guardrails on synthesized stacks", () => {
     );
     expect(Guardrails.findingsOf(app).map(formatFinding)).toEqual([
       "warning: [UPI-EC2-1] mine/legacy/old/vm: the instance metadata service accepts IMDSv1 requests (acknowledged: the AMI's agent needs IMDSv1; replaced in Q3)",
-      "[UPI-EC2-1] mine/new-vm: the instance metadata service accepts IMDSv1 requests (fix: set metadata_options.http_tokens to \"required\")",
+      '[UPI-EC2-1] mine/new-vm: the instance metadata service accepts IMDSv1 requests (fix: set metadata_options.http_tokens to "required")',
     ]);
   });
 
@@ -108,7 +108,13 @@ describe("guardrails on synthesized stacks", () => {
       const stack = new TerraformStack(app, "mine");
       new AwsProvider(stack, "aws", { region: "eu-west-1", defaultTags: [{ tags: defaultTags("x-1", {}) }] });
       Aspects.of(stack).add(new Guardrails({ infraId: "x-1", rules: [...RULES, ownerTag] }));
-      new Instance(stack, "vm", { ami: "ami-0123456789abcdef0", instanceType: "t3.micro", metadataOptions: { httpTokens: "required" }, rootBlockDevice: { encrypted: true }, tags });
+      new Instance(stack, "vm", {
+        ami: "ami-0123456789abcdef0",
+        instanceType: "t3.micro",
+        metadataOptions: { httpTokens: "required" },
+        rootBlockDevice: { encrypted: true },
+        tags,
+      });
       return app;
     };
     expect(() => synthWithGuardrails(build({}))).toThrow("[ACME-TAG-1] mine/vm: the instance has no owner tag (fix: add an owner tag)");
@@ -191,9 +197,7 @@ describe("a finding stops synth", () => {
     const r = runSynth({ CLUSTER_CONFIG: write(baseCluster(unencrypted)), CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split("\n")).toEqual(
-      ["network", "infra", "bootstrap", "machines", "ingress"].map(
-        (s) => `[UPI-STATE-1] demo-${s}/backend: state is stored unencrypted (fix: set backend.s3.encrypt: true)`,
-      ),
+      ["network", "infra", "bootstrap", "machines", "ingress"].map((s) => `[UPI-STATE-1] demo-${s}/backend: state is stored unencrypted (fix: set backend.s3.encrypt: true)`),
     );
     expect(fs.existsSync(outdir)).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.includes("staging"))).toEqual([]);
@@ -204,9 +208,7 @@ describe("a finding stops synth", () => {
     const r = runSynth({ CLUSTER_CONFIG: write(baseCluster({ ...unencrypted, guardrails: { acknowledge } })), CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(0);
     expect(r.stderr.trim().split("\n")).toHaveLength(5);
-    expect(r.stderr).toContain(
-      "warning: [UPI-STATE-1] demo-network/backend: state is stored unencrypted (acknowledged: the bucket encrypts by default with its own key)",
-    );
+    expect(r.stderr).toContain("warning: [UPI-STATE-1] demo-network/backend: state is stored unencrypted (acknowledged: the bucket encrypts by default with its own key)");
     expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(true);
   });
 

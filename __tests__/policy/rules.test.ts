@@ -10,7 +10,9 @@ const res = (type: string, attrs: any, name = "r", taggable = false): Subject =>
 
 const bucket = res("aws_s3_bucket", {}, "b");
 const ref = "${aws_s3_bucket.b.id}";
-const pab = { aws_s3_bucket_public_access_block: { p: { bucket: ref, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } } };
+const pab = {
+  aws_s3_bucket_public_access_block: { p: { bucket: ref, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } },
+};
 const sse = { aws_s3_bucket_server_side_encryption_configuration: { e: { bucket: ref, rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }] } } };
 const tls = {
   aws_s3_bucket_policy: {
@@ -18,18 +20,34 @@ const tls = {
   },
 };
 const policy = (actions: string[]) => res("aws_iam_role_policy", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] }) });
-const pointer = JSON.stringify({ ignition: { config: { merge: [{ source: "https://api-int.c.example.com:22623/config/master" }] }, security: { tls: { certificateAuthorities: [{ source: "data:,ca" }] } }, version: "3.1.0" } });
+const pointer = JSON.stringify({
+  ignition: {
+    config: { merge: [{ source: "https://api-int.c.example.com:22623/config/master" }] },
+    security: { tls: { certificateAuthorities: [{ source: "data:,ca" }] } },
+    version: "3.1.0",
+  },
+});
 
 /** [rule, compliant subject and context, non-compliant subject and context, what the finding says]. */
 const cases: [string, [Subject, RuleContext], [Subject, RuleContext], RegExp][] = [
-  ["UPI-EC2-1", [res("aws_instance", { metadata_options: { http_tokens: "required" } }), ctx()], [res("aws_instance", { metadata_options: { http_tokens: "optional" } }), ctx()], /IMDSv1/],
+  [
+    "UPI-EC2-1",
+    [res("aws_instance", { metadata_options: { http_tokens: "required" } }), ctx()],
+    [res("aws_instance", { metadata_options: { http_tokens: "optional" } }), ctx()],
+    /IMDSv1/,
+  ],
   [
     "UPI-EC2-2",
     [res("aws_instance", { root_block_device: { encrypted: true }, ebs_block_device: [{ device_name: "/dev/sdf", encrypted: true }] }), ctx()],
     [res("aws_instance", { root_block_device: { encrypted: true }, ebs_block_device: [{ device_name: "/dev/sdf" }] }), ctx()],
     /extra volume \/dev\/sdf is not encrypted/,
   ],
-  ["UPI-S3-1", [bucket, ctx({ ...pab })], [bucket, ctx({ aws_s3_bucket_public_access_block: { p: { ...pab.aws_s3_bucket_public_access_block.p, restrict_public_buckets: false } } })], /public access/],
+  [
+    "UPI-S3-1",
+    [bucket, ctx({ ...pab })],
+    [bucket, ctx({ aws_s3_bucket_public_access_block: { p: { ...pab.aws_s3_bucket_public_access_block.p, restrict_public_buckets: false } } })],
+    /public access/,
+  ],
   ["UPI-S3-2", [bucket, ctx({ ...sse })], [bucket, ctx({})], /no default encryption/],
   ["UPI-S3-3", [bucket, ctx({ ...tls })], [bucket, ctx({ aws_s3_bucket_policy: { p: { bucket: ref, policy: JSON.stringify({ Statement: [] }) } } })], /without TLS/],
   [
@@ -39,7 +57,12 @@ const cases: [string, [Subject, RuleContext], [Subject, RuleContext], RegExp][] 
     /open to the internet/,
   ],
   ["UPI-IAM-1", [policy(["ec2:Describe*", "elasticloadbalancing:RegisterTargets"]), ctx()], [policy(["ec2:DescribeInstances", "ec2:*"]), ctx()], /allows ec2:\*/],
-  ["UPI-TAG-1", [res("aws_vpc", { tags: { Name: "v" } }, "v", true), ctx()], [res("aws_vpc", { tags: { Name: "v" } }, "v", true), ctx({}, { team: "x" })], /not tagged kubernetes.io\/cluster\/demo-1/],
+  [
+    "UPI-TAG-1",
+    [res("aws_vpc", { tags: { Name: "v" } }, "v", true), ctx()],
+    [res("aws_vpc", { tags: { Name: "v" } }, "v", true), ctx({}, { team: "x" })],
+    /not tagged kubernetes.io\/cluster\/demo-1/,
+  ],
   ["UPI-STATE-1", [{ kind: "backend", type: "s3", config: { encrypt: true } }, ctx()], [{ kind: "backend", type: "s3", config: { bucket: "b" } }, ctx()], /unencrypted/],
   [
     "UPI-SECRET-1",

@@ -1,7 +1,6 @@
 import { EXPECTED_RULES } from "../../test-support/expected-rules";
 import { baseCluster, resourceValues, synthCluster } from "../../test-support/synth";
 
-
 const key = (r: (string | number | null)[]) => r.join(" ");
 const groupOf = (ref: string) => /security-groups_(master|worker)_/.exec(ref)?.[1] ?? ref;
 

@@ -71,7 +71,11 @@ const variants: [string, (endpoint: string) => Record<string, unknown>, Scope?][
     ["network"],
   ],
   ["a Wavelength Zone and its carrier gateway", () => baseCluster({ network: { edgeZones: [{ name: "us-east-1-wl1-bos-wlz-1", type: "wavelength-zone" }] } }), ["network"]],
-  ["a public IPv4 pool: NAT gateways, external NLB, bootstrap", () => baseCluster({ network: { publicIpv4Pool: "ipv4pool-ec2-0123456789abcdef0" } }), ["network", "infra", "bootstrap"]],
+  [
+    "a public IPv4 pool: NAT gateways, external NLB, bootstrap",
+    () => baseCluster({ network: { publicIpv4Pool: "ipv4pool-ec2-0123456789abcdef0" } }),
+    ["network", "infra", "bootstrap"],
+  ],
   [
     "private-only VPC: no internet gateway, an STS endpoint, https Ignition on a custom S3 endpoint, own bootstrap profile",
     () =>
@@ -126,7 +130,9 @@ describe("terraform init and validate on every synthesized stack", () => {
       const stacks = scope === "all stacks" ? all : all.filter((s) => scope.some((suffix) => s.endsWith(`-${suffix}`)));
       synthesized.set(name, { outdir: result.outdir, all, stacks });
     }
-    const modules = [...synthesized].filter(([name]) => name !== DEFAULT).flatMap(([name, { outdir, stacks }]) => stacks.map((stack) => ({ name: `${name}/${stack}`, dir: path.join(outdir, "stacks", stack) })));
+    const modules = [...synthesized]
+      .filter(([name]) => name !== DEFAULT)
+      .flatMap(([name, { outdir, stacks }]) => stacks.map((stack) => ({ name: `${name}/${stack}`, dir: path.join(outdir, "stacks", stack) })));
     // And one that must fail: the default network stack with an argument its VPC does not have.
     const { outdir, all } = synthesized.get(DEFAULT)!;
     const network = all.find((s) => s.endsWith("-network"))!;

@@ -67,7 +67,9 @@ describe("refused unless acknowledged", () => {
     const acknowledged = p.synth(
       withMachines({ controlPlane: { replicas: 0 } }, { guardrails: { acknowledge: [{ rule: "UPI-DAY2-1", reason: "the cluster is being retired" }] } }),
     );
-    expect(acknowledged.warnings).toContainEqual(expect.stringMatching(/^warning: \[UPI-DAY2-1\] demo: machines\.controlPlane\.replicas: 3 -> 0 .* \(acknowledged: the cluster is being retired\)$/));
+    expect(acknowledged.warnings).toContainEqual(
+      expect.stringMatching(/^warning: \[UPI-DAY2-1\] demo: machines\.controlPlane\.replicas: 3 -> 0 .* \(acknowledged: the cluster is being retired\)$/),
+    );
   });
 
   test("UPI-DAY2-2: a zone removed while machines live in it, named; growing keeps every placement", () => {

@@ -114,7 +114,9 @@ test("from one workspace prefix to another, for workspaces the set-up stack's st
     `run \`terraform -chdir=${dir}/moved-from init && terraform -chdir=${dir} init\`, then \`terraform -chdir=${dir}/moved-from state pull | terraform -chdir=${dir} state push -\` ` +
       "(the old workspace is not the set-up stack's, and Terraform does not move state between HCP Terraform workspaces: these copy the old workspace's state into the new one)",
   );
-  expect(line("demo-network")).toContain(`run \`terraform -chdir=${p.shownOutdir}/hcp/stacks/demo-hcp init && terraform -chdir=${p.shownOutdir}/hcp/stacks/demo-hcp apply\`, then \`terraform -chdir=${p.shownOutdir}/stacks/demo-network init\``);
+  expect(line("demo-network")).toContain(
+    `run \`terraform -chdir=${p.shownOutdir}/hcp/stacks/demo-hcp init && terraform -chdir=${p.shownOutdir}/hcp/stacks/demo-hcp apply\`, then \`terraform -chdir=${p.shownOutdir}/stacks/demo-network init\``,
+  );
 });
 
 test("the advice for every pair of backends", () => {

@@ -39,7 +39,10 @@ test.each(guarded)("%s: %s %s is looked up live, adopted only by an applied stat
   expect(conditions).toContain(`\${(length(${lookup}) <= 1)}`);
   expect(conditions).toContain(`\${((length(${lookup}) < 1) || ${APPLIED})}`);
   // The state read back is the stack's own, through its own backend.
-  expect(stack.data!.terraform_remote_state["own-state"]).toMatchObject({ backend: "local", config: { path: `../../../terraform.${Object.keys(result.json).find((n) => n.endsWith(suffix))}.tfstate` } });
+  expect(stack.data!.terraform_remote_state["own-state"]).toMatchObject({
+    backend: "local",
+    config: { path: `../../../terraform.${Object.keys(result.json).find((n) => n.endsWith(suffix))}.tfstate` },
+  });
 });
 
 test("the lookups: by Name and the cluster's owned tag where AWS filters on tags, by exact name for IAM", () => {
@@ -57,7 +60,11 @@ test("the lookups: by Name and the cluster's owned tag where AWS filters on tags
     { name: "group-name", values: ["demo-x7k2p-master-sg"] },
     { name: "tag:kubernetes.io/cluster/demo-x7k2p", values: ["owned"] },
   ]);
-  expect(Object.values(infra.data!.aws_iam_roles).map((d: any) => d.name_regex).sort()).toEqual(["^demo-x7k2p-master-role$", "^demo-x7k2p-worker-role$"]);
+  expect(
+    Object.values(infra.data!.aws_iam_roles)
+      .map((d: any) => d.name_regex)
+      .sort(),
+  ).toEqual(["^demo-x7k2p-master-role$", "^demo-x7k2p-worker-role$"]);
 });
 
 test("a stack without singular objects reads no state of its own back (the ingress stack reads only infra's outputs)", () => {

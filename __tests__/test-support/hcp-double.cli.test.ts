@@ -194,7 +194,11 @@ describe("HCP double", () => {
     for (const stack of stacks) {
       const ws = hcp.workspaces.get(`x-${stack}`)!;
       expect(ws).toMatchObject({ executionMode: "remote", globalRemoteState: false });
-      expect([...ws.consumers].sort()).toEqual(readers(stack).map((r) => `x-${r}`).sort());
+      expect([...ws.consumers].sort()).toEqual(
+        readers(stack)
+          .map((r) => `x-${r}`)
+          .sort(),
+      );
       expect(ws.variables.map((v) => v.key).sort()).toEqual(["TFC_AWS_PROVIDER_AUTH", "TFC_AWS_RUN_ROLE_ARN"]);
     }
     const triggers = hcp.runTriggers.slice(before);

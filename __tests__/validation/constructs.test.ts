@@ -132,8 +132,16 @@ const cases: Case[] = [
     },
     creates: "aws_instance",
     invalid: [
-      ["sources that cover the internet", { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, /bootstrap: allowedCidrs\[1\]: opens the bootstrap node's ports 22 and 19531 to 2,147,483,648 addresses/],
-      ["more sources than its group holds", { allowedCidrs: Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`) }, /bootstrap: allowedCidrs: must hold 30 CIDRs at most: each adds 2 rules/],
+      [
+        "sources that cover the internet",
+        { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] },
+        /bootstrap: allowedCidrs\[1\]: opens the bootstrap node's ports 22 and 19531 to 2,147,483,648 addresses/,
+      ],
+      [
+        "more sources than its group holds",
+        { allowedCidrs: Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`) },
+        /bootstrap: allowedCidrs: must hold 30 CIDRs at most: each adds 2 rules/,
+      ],
       ["a KMS ARN of another service", { ignitionKmsKeyArn: "arn:aws:s3:::bucket" }, /bootstrap: ignitionKmsKeyArn: is an ARN of s3, not a KMS key/],
       ["gp3 IOPS over 500 per GiB", { rootVolume: { sizeGiB: 10, iops: 6000 } }, /bootstrap: rootVolume\.iops: 6000 IOPS on 10 GiB is over gp3's 500 IOPS per GiB/],
     ],
@@ -174,7 +182,11 @@ const cases: Case[] = [
     },
     creates: "aws_instance",
     invalid: [
-      ["an io1 volume over 16384 GiB", { rootVolume: { type: "io1", sizeGiB: 20000, iops: 1000 } }, /machine: rootVolume\.sizeGiB: must be a whole number from 4 to 16384 GiB for io1 volumes/],
+      [
+        "an io1 volume over 16384 GiB",
+        { rootVolume: { type: "io1", sizeGiB: 20000, iops: 1000 } },
+        /machine: rootVolume\.sizeGiB: must be a whole number from 4 to 16384 GiB for io1 volumes/,
+      ],
       ["an instance type", { instanceType: "large" }, /machine: instanceType: must be an EC2 instance type/],
       ["user data over 16 KB", { userData: "x".repeat(16385) }, /machine: userData: makes the user data 16385 bytes/],
     ],
@@ -204,8 +216,16 @@ const cases: Case[] = [
     creates: "aws_vpc",
     invalid: [
       ["a control plane of 1", { controlPlane: { replicas: 1 } }, /cluster: controlPlane\.replicas: must be 3/],
-      ["a private bootstrap without a way to S3", { publish: "Internal", bootstrap: {}, network: { natGateways: "none", vpcEndpoints: [] } }, /cluster: network\.vpcEndpoints: must include s3 with publish: Internal and natGateways: none/],
-      ["a boundary in another partition", { region: "cn-north-1", iam: { permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/b" } }, /cluster: iam\.permissionsBoundaryArn: is in partition aws, but region cn-north-1 is in aws-cn/],
+      [
+        "a private bootstrap without a way to S3",
+        { publish: "Internal", bootstrap: {}, network: { natGateways: "none", vpcEndpoints: [] } },
+        /cluster: network\.vpcEndpoints: must include s3 with publish: Internal and natGateways: none/,
+      ],
+      [
+        "a boundary in another partition",
+        { region: "cn-north-1", iam: { permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/b" } },
+        /cluster: iam\.permissionsBoundaryArn: is in partition aws, but region cn-north-1 is in aws-cn/,
+      ],
       ["a reserved VPC range", { network: { vpcCidr: "127.0.0.0/16" } }, /cluster: network\.vpcCidr: lies in 127\.0\.0\.0\/8 \(loopback\)/],
     ],
   },

@@ -42,10 +42,23 @@ describe("restricted-account prop checks", () => {
 
   test("the constructs refuse them in their constructors", () => {
     expect(
-      () => new ClusterDns(stack(), "dns", { clusterName: "c", baseDomain: "example.com", infraId: "c-1", vpcId: "vpc-1", hostedZoneRoleArn: "arn:aws:iam::111122223333:role/dns" }),
+      () =>
+        new ClusterDns(stack(), "dns", { clusterName: "c", baseDomain: "example.com", infraId: "c-1", vpcId: "vpc-1", hostedZoneRoleArn: "arn:aws:iam::111122223333:role/dns" }),
     ).toThrow(/s\/dns: hostedZoneRoleArn: needs dns\.privateHostedZoneId/);
-    const pool = { role: "worker", infraId: "c-1", clusterDomain: "c.example.com", ami: "ami-0123456789abcdef0", caSource: "data:,x", subnetIds: ["subnet-1"], securityGroupId: "sg-1", instanceProfileName: "p", replicas: 1 } as const;
-    expect(() => new NodePool(stack(), "pool", { ...pool, additionalSecurityGroupIds: groups(16) })).toThrow(/additionalSecurityGroupIds: gives compute machines 17 security groups/);
+    const pool = {
+      role: "worker",
+      infraId: "c-1",
+      clusterDomain: "c.example.com",
+      ami: "ami-0123456789abcdef0",
+      caSource: "data:,x",
+      subnetIds: ["subnet-1"],
+      securityGroupId: "sg-1",
+      instanceProfileName: "p",
+      replicas: 1,
+    } as const;
+    expect(() => new NodePool(stack(), "pool", { ...pool, additionalSecurityGroupIds: groups(16) })).toThrow(
+      /additionalSecurityGroupIds: gives compute machines 17 security groups/,
+    );
     expect(() => new NodePool(stack(), "pool", { ...pool, rootVolume: { type: "gp2", throughput: 125 } })).toThrow(/rootVolume\.throughput: can only be set for gp3 volumes/);
   });
 });

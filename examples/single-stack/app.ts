@@ -8,10 +8,7 @@ import { defaultTags, OpenShiftUpiCluster, readInstallDir } from "../../src";
  * A whole cluster in one stack of your own app, with your own provider and backend.
  * `installDir` is your `openshift-install create ignition-configs` folder.
  */
-export function buildApp(
-  outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out.example",
-  installDir = path.resolve("examples", "default", "install"),
-): App {
+export function buildApp(outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out.example", installDir = path.resolve("examples", "default", "install")): App {
   const app = new App({ outdir });
   const stack = new TerraformStack(app, "openshift");
   const assets = readInstallDir(installDir);

@@ -23,7 +23,10 @@ const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 function imagesOf(clusters: readonly ClusterConfig[]): Map<string, string> {
   const images = new Map<string, string>();
   for (const c of clusters) {
-    const pools = [["machines.rhcosAmi", c.machines.rhcosAmi], ...(["bootstrap", "controlPlane", "compute"] as const).map((p) => [`machines.${p}.ami`, (c.machines[p] as { ami?: string }).ami])];
+    const pools = [
+      ["machines.rhcosAmi", c.machines.rhcosAmi],
+      ...(["bootstrap", "controlPlane", "compute"] as const).map((p) => [`machines.${p}.ami`, (c.machines[p] as { ami?: string }).ami]),
+    ];
     for (const [field, ami] of pools) if (ami && !images.has(ami)) images.set(ami, field!);
   }
   if (!images.size) images.set(FALLBACK_AMI, "machines.rhcosAmi (the file names none: use this one)");
@@ -64,7 +67,8 @@ async function prepare(endpoint: string, clusters: readonly ClusterConfig[]): Pr
       );
       done.push(`  public zone  ${c.baseDomain}  (publish: External looks it up by baseDomain)`);
     }
-    if (c.publish === "External" && c.dns.publicHostedZoneId) notes.push(`  note: dns.publicHostedZoneId ${c.dns.publicHostedZoneId} cannot exist here (the emulator makes its own zone ids): leave it out to try the file`);
+    if (c.publish === "External" && c.dns.publicHostedZoneId)
+      notes.push(`  note: dns.publicHostedZoneId ${c.dns.publicHostedZoneId} cannot exist here (the emulator makes its own zone ids): leave it out to try the file`);
     if (c.backend.type === "s3" && !buckets.has(c.backend.s3!.bucket)) {
       const bucket = c.backend.s3!.bucket;
       const region = c.backend.s3!.region ?? c.region;

@@ -91,7 +91,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
-  await waitUntilUp(endpoint, child, () => stderr, () => spawnError);
+  await waitUntilUp(
+    endpoint,
+    child,
+    () => stderr,
+    () => spawnError,
+  );
   return {
     endpoint,
     stop: () =>

@@ -1,14 +1,25 @@
-import { PropProblem,Problems,required,oneOf,echo,isToken } from "../validation/problems";
-import { clusterNameProblem,baseDomainProblem,infraIdProblem } from "../validation/names";
+import { PropProblem, Problems, required, oneOf, echo, isToken } from "../validation/problems";
+import { clusterNameProblem, baseDomainProblem, infraIdProblem } from "../validation/names";
 import { publicIpv4PoolIdProblem } from "../validation/edge";
-import { regionProblem,hostedZoneIdProblem,iamPolicyArnProblem,amiIdProblem,loadBalancerHostnameProblem } from "../validation/aws";
-import { vpcProblems,ClusterNetworkProps,privateOnlyProblems,PrivateOnlyLike } from "../network/network";
+import { regionProblem, hostedZoneIdProblem, iamPolicyArnProblem, amiIdProblem, loadBalancerHostnameProblem } from "../validation/aws";
+import { vpcProblems, ClusterNetworkProps, privateOnlyProblems, PrivateOnlyLike } from "../network/network";
 import { existingVpcProblems } from "../network/existing-network";
-import { poolSettingsProblems,poolUserDataProblem } from "../machines/node-pool";
+import { poolSettingsProblems, poolUserDataProblem } from "../machines/node-pool";
 import { bootstrapFetchesOverHttps } from "../machines/ignition";
 import { bootstrapSettingsProblems } from "../machines/bootstrap";
 import { zoneProblems } from "../dns/cluster-dns";
-import { DEFAULT_BOOTSTRAP_ENABLED,DEFAULT_CONTROL_PLANE_REPLICAS,DEFAULT_COMPUTE_REPLICAS,DEFAULT_PUBLISH,PUBLISH_MODES,RECORD_TYPES,IAM_POLICY_MODES,DEFAULT_VPC_ENDPOINTS,DEFAULT_NAT_GATEWAYS,ROUTER_LOAD_BALANCER_TYPES } from "../defaults";
+import {
+  DEFAULT_BOOTSTRAP_ENABLED,
+  DEFAULT_CONTROL_PLANE_REPLICAS,
+  DEFAULT_COMPUTE_REPLICAS,
+  DEFAULT_PUBLISH,
+  PUBLISH_MODES,
+  RECORD_TYPES,
+  IAM_POLICY_MODES,
+  DEFAULT_VPC_ENDPOINTS,
+  DEFAULT_NAT_GATEWAYS,
+  ROUTER_LOAD_BALANCER_TYPES,
+} from "../defaults";
 import type { OpenShiftUpiClusterProps } from "./parts";
 
 /**
@@ -51,7 +62,10 @@ export function checkClusterProps(props: OpenShiftUpiClusterProps): PropProblem[
   }
 
   if (props.publicIpv4Pool !== undefined) {
-    p.add(["publicIpv4Pool"], publicIpv4PoolIdProblem(props.publicIpv4Pool) ?? (publish === "External" ? undefined : "needs publish: External (only public addresses come from the pool)"));
+    p.add(
+      ["publicIpv4Pool"],
+      publicIpv4PoolIdProblem(props.publicIpv4Pool) ?? (publish === "External" ? undefined : "needs publish: External (only public addresses come from the pool)"),
+    );
   }
 
   const dns = props.dns ?? {};
@@ -85,7 +99,10 @@ export function checkClusterProps(props: OpenShiftUpiClusterProps): PropProblem[
   }
   if (props.ignition && typeof clusterName === "string" && typeof baseDomain === "string") {
     const domain = `${clusterName}.${baseDomain}`;
-    for (const [pool, role, ca] of [["controlPlane", "master", props.ignition.masterCa], ["compute", "worker", props.ignition.workerCa]] as const) {
+    for (const [pool, role, ca] of [
+      ["controlPlane", "master", props.ignition.masterCa],
+      ["compute", "worker", props.ignition.workerCa],
+    ] as const) {
       const problem = typeof ca === "string" ? poolUserDataProblem(domain, role, ca) : undefined;
       if (problem) p.add(["ignition", role === "master" ? "masterCa" : "workerCa"], `${problem} for every ${pool} machine; the CA is too large`);
     }
@@ -124,11 +141,18 @@ export function restrictedAccountProblems(props: OpenShiftUpiClusterProps): Prop
 
   for (const field of ["privateHostedZoneId", "hostedZoneRoleArn"] as const) {
     if (dns[field] !== undefined && !existing) {
-      p.add(["dns", field], `needs network.existingVpc: an existing private zone must already be associated with the cluster's VPC, and a new VPC gets a zone of its own (got ${echo(dns[field])})`);
+      p.add(
+        ["dns", field],
+        `needs network.existingVpc: an existing private zone must already be associated with the cluster's VPC, and a new VPC gets a zone of its own (got ${echo(dns[field])})`,
+      );
     }
   }
 
-  for (const [pool, spec] of [["bootstrap", props.bootstrap], ["controlPlane", props.controlPlane], ["compute", props.compute]] as const) {
+  for (const [pool, spec] of [
+    ["bootstrap", props.bootstrap],
+    ["controlPlane", props.controlPlane],
+    ["compute", props.compute],
+  ] as const) {
     if (spec?.ami !== undefined && !isToken(spec.ami)) p.add([pool, "ami"], amiIdProblem(spec.ami));
     if (spec?.iamInstanceProfile !== undefined && props.iam?.permissionsBoundaryArn !== undefined) {
       p.add(

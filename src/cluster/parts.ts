@@ -225,9 +225,7 @@ export function addBootstrap(scope: Construct, props: OpenShiftUpiClusterProps, 
     publicIpv4Pool: props.publicIpv4Pool,
     iamInstanceProfile: spec.iamInstanceProfile,
     additionalSecurityGroupIds: spec.additionalSecurityGroupIds,
-    httpsIgnition: bootstrapFetchesOverHttps(props.region, props.s3Endpoint?.url)
-      ? { endpoint: props.s3Endpoint?.url, pathStyle: props.s3Endpoint?.pathStyle }
-      : undefined,
+    httpsIgnition: bootstrapFetchesOverHttps(props.region, props.s3Endpoint?.url) ? { endpoint: props.s3Endpoint?.url, pathStyle: props.s3Endpoint?.pathStyle } : undefined,
   });
 }
 
@@ -268,9 +266,7 @@ export function addMachines(scope: Construct, props: OpenShiftUpiClusterProps, i
     const zoneId = infra.dns.privateZoneId;
     const domain = infra.dns.clusterDomain;
     const provider = privateZoneProvider(scope, props.dns?.hostedZoneRoleArn, props.region);
-    controlPlane.privateIps.forEach(
-      (ip, i) => new Route53Record(scope, `etcd-${i}`, { zoneId, name: `etcd-${i}.${domain}`, type: "A", ttl: 60, records: [ip], provider }),
-    );
+    controlPlane.privateIps.forEach((ip, i) => new Route53Record(scope, `etcd-${i}`, { zoneId, name: `etcd-${i}.${domain}`, type: "A", ttl: 60, records: [ip], provider }));
     new Route53Record(scope, "etcd-srv", {
       provider,
       zoneId,

@@ -167,10 +167,7 @@ function checkBootstrapIgnition(dir: string, file: string): string {
   if (path.relative(realDir, real).startsWith("..") || path.isAbsolute(path.relative(realDir, real))) {
     throw new InstallDirError(`is a link to ${real}, outside the install folder; copy the file into ${shownPath(dir)} instead`, inFile(file));
   }
-  const ign = parseJsonObject(
-    file,
-    readAsset(file, BOOTSTRAP_IGNITION_LIMIT, "it is uploaded to S3 and fetched whole at boot; real ones are a few MiB").toString("utf8"),
-  );
+  const ign = parseJsonObject(file, readAsset(file, BOOTSTRAP_IGNITION_LIMIT, "it is uploaded to S3 and fetched whole at boot; real ones are a few MiB").toString("utf8"));
   const version = dig(ign, "ignition", "version");
   // Ignition's own versions: 3.<minor>.<patch>, the newest also as -experimental.
   if (typeof version !== "string" || !/^3\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-experimental)?$/.test(version)) {

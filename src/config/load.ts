@@ -66,7 +66,10 @@ function structureProblem(tokens: readonly object[]): { offset: number; message:
     const level = collection ? depth + 1 : depth;
     if (level > MAX_NESTING) return { offset, message: `collections nest deeper than ${MAX_NESTING} levels here; a cluster file needs at most 6` };
     if (collection && node !== fleet && Array.isArray(items) && items.length > MAX_ENTRIES) {
-      return { offset, message: `a mapping or list here holds more than ${MAX_ENTRIES} entries; at most ${MAX_ENTRIES} are read in one (the fleet's clusters: list excepted), so that a hostile file cannot exhaust memory` };
+      return {
+        offset,
+        message: `a mapping or list here holds more than ${MAX_ENTRIES} entries; at most ${MAX_ENTRIES} are read in one (the fleet's clusters: list excepted), so that a hostile file cannot exhaust memory`,
+      };
     }
     for (const child of Object.values(node)) if (child && typeof child === "object") stack.push([child, level]);
   }
@@ -78,7 +81,10 @@ class Source {
   private readonly lines = new LineCounter();
   readonly doc: Document;
 
-  constructor(readonly file: string, text: string) {
+  constructor(
+    readonly file: string,
+    text: string,
+  ) {
     // parseDocument's two passes, with the nesting bounded between them.
     const tokens = Array.from(new Parser(this.lines.addNewLine).parse(text));
     const bad = structureProblem(tokens);
@@ -100,12 +106,15 @@ class Source {
       if (unresolved) {
         const alias = this.findAlias(unresolved[1]);
         throw new ConfigError([
-          { file: this.file, path: "", line: alias, message: `the alias *${unresolved[1]} names no anchor set before it; write &${unresolved[1]} on the value first, or the value itself` },
+          {
+            file: this.file,
+            path: "",
+            line: alias,
+            message: `the alias *${unresolved[1]} names no anchor set before it; write &${unresolved[1]} on the value first, or the value itself`,
+          },
         ]);
       }
-      throw new ConfigError([
-        { file: this.file, path: "", message: `YAML aliases expand to too many values (more than ${MAX_ALIAS_COUNT} uses); write the values out` },
-      ]);
+      throw new ConfigError([{ file: this.file, path: "", message: `YAML aliases expand to too many values (more than ${MAX_ALIAS_COUNT} uses); write the values out` }]);
     }
   }
 
@@ -204,9 +213,7 @@ function issueProblems(src: Source, raw: unknown, issue: z.core.$ZodIssue, place
 const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
 
 function unionHint(segments: readonly Segment[]): string {
-  return formatPath(segments).endsWith("availabilityZones")
-    ? "must be a count from 1 to 3, or a list of 1 to 3 AZ names of the region"
-    : "has the wrong form";
+  return formatPath(segments).endsWith("availabilityZones") ? "must be a count from 1 to 3, or a list of 1 to 3 AZ names of the region" : "has the wrong form";
 }
 
 /** The keys the schema allows at a path, to help with typos. */
@@ -221,7 +228,11 @@ function allowedKeys(segments: readonly Segment[]): string | undefined {
     schema = unwrapObject(schema)?.shape?.[s];
   }
   const shape = unwrapObject(schema)?.shape;
-  return shape ? Object.keys(shape).filter((k) => k !== "$schema").join(", ") : undefined;
+  return shape
+    ? Object.keys(shape)
+        .filter((k) => k !== "$schema")
+        .join(", ")
+    : undefined;
 }
 
 /** What the walk reads of a zod 4 schema: an object's shape, a list's element, a wrapper's inner schema. */
@@ -270,7 +281,11 @@ function readText(file: string, shownAs: string): string {
 }
 
 const isRequiredIssue = (value: unknown, issue: z.core.$ZodIssue) =>
-  issue.code === "invalid_type" && valueAt(value, issue.path.filter((s): s is Segment => typeof s !== "symbol")) === undefined;
+  issue.code === "invalid_type" &&
+  valueAt(
+    value,
+    issue.path.filter((s): s is Segment => typeof s !== "symbol"),
+  ) === undefined;
 
 /**
  * The file's fields against the schema. In a fleet the shared fields and each entry are checked

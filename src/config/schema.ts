@@ -73,7 +73,10 @@ const rootVolume = z
 const poolOverrides = {
   ami: optional(text("An AMI id such as ami-0123456789abcdef0")).describe("This pool's AMI (an arm64 pool needs its own); default: machines.rhcosAmi"),
   iamInstanceProfile: optional(text("An instance profile name")).describe("An existing instance profile: no role, policy or profile is created for this pool"),
-  additionalSecurityGroupIds: z.array(text("sg-...")).default([]).describe("Existing security groups added to the pool's own (AWS allows 5 per interface unless raised, 16 at most)"),
+  additionalSecurityGroupIds: z
+    .array(text("sg-..."))
+    .default([])
+    .describe("Existing security groups added to the pool's own (AWS allows 5 per interface unless raised, 16 at most)"),
 };
 
 const machinePool = (replicas: number, instanceType: string, replicasHint: string) =>
@@ -108,26 +111,26 @@ export const clusterSchema = z
           .boolean()
           .default(DEFAULT_INTERNET_GATEWAY)
           .describe("false: no internet gateway, public subnets, NAT or public route (publish: Internal, natGateways: none)"),
-        ownEgress: z
-          .boolean()
-          .default(DEFAULT_OWN_EGRESS)
-          .describe("With internetGateway: false, true says your own transit gateway, proxy or endpoints carry the traffic to AWS"),
+        ownEgress: z.boolean().default(DEFAULT_OWN_EGRESS).describe("With internetGateway: false, true says your own transit gateway, proxy or endpoints carry the traffic to AWS"),
         natGateways: z.enum(NAT_GATEWAY_MODES).default(DEFAULT_NAT_GATEWAYS),
-        networkAcl: z.boolean().default(DEFAULT_NETWORK_ACL).describe("The public subnets' network ACL: the documented TCP entries plus DNS, NTP and ICMP through the NAT gateways"),
+        networkAcl: z
+          .boolean()
+          .default(DEFAULT_NETWORK_ACL)
+          .describe("The public subnets' network ACL: the documented TCP entries plus DNS, NTP and ICMP through the NAT gateways"),
         vpcEndpoints: z.array(z.enum(VPC_ENDPOINT_SERVICES)).default(() => [...DEFAULT_VPC_ENDPOINTS]),
         edgeZones: z
           .array(
             z.strictObject({
               name: text("A Local Zone such as us-east-1-nyc-1a or a Wavelength Zone such as us-east-1-wl1-bos-wlz-1"),
               type: z.enum(EDGE_ZONE_TYPES),
-              cidr: optional(text("An IPv4 CIDR, /27 or larger")).describe("The zone's block, halved into private and public subnets; default: carved from vpcCidr after the regular subnets"),
+              cidr: optional(text("An IPv4 CIDR, /27 or larger")).describe(
+                "The zone's block, halved into private and public subnets; default: carved from vpcCidr after the regular subnets",
+              ),
             }),
           )
           .default([])
           .describe("Local Zones and Wavelength Zones: a private subnet each, and a public one with publish: External"),
-        publicIpv4Pool: optional(text("ipv4pool-ec2-...")).describe(
-          "A public IPv4 pool of your own: NAT gateway, external API NLB and bootstrap addresses come from it",
-        ),
+        publicIpv4Pool: optional(text("ipv4pool-ec2-...")).describe("A public IPv4 pool of your own: NAT gateway, external API NLB and bootstrap addresses come from it"),
         existingVpc: z
           .strictObject({
             vpcId: text("vpc-..."),
@@ -180,9 +183,7 @@ export const clusterSchema = z
 
     ingress: z
       .strictObject({
-        routerLoadBalancerHostname: optional(text("The router's load balancer DNS name")).describe(
-          "Day 2: adds the <clusterName>-ingress stack with *.apps records",
-        ),
+        routerLoadBalancerHostname: optional(text("The router's load balancer DNS name")).describe("Day 2: adds the <clusterName>-ingress stack with *.apps records"),
         loadBalancerType: z.enum(ROUTER_LOAD_BALANCER_TYPES).default(DEFAULT_ROUTER_LOAD_BALANCER_TYPE),
       })
       .prefault({}),
@@ -204,9 +205,7 @@ export const clusterSchema = z
 
     aws: z
       .strictObject({
-        serviceEndpoints: z
-          .partialRecord(z.enum(SERVICE_ENDPOINT_NAMES), z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }))
-          .default({}),
+        serviceEndpoints: z.partialRecord(z.enum(SERVICE_ENDPOINT_NAMES), z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })).default({}),
         maxRetries: optional(z.number().int().min(0).max(25)).describe("AWS provider max_retries"),
         s3UsePathStyle: z.boolean().default(false).describe("Path-style S3 addressing (S3-compatible endpoints)"),
         skipCredentialsValidation: z.boolean().default(false).describe("For emulators and secret regions without STS"),
@@ -235,7 +234,10 @@ export const clusterSchema = z
             workspacePrefix: text("Letters, digits, '-' and '_'").default(""),
             project: optional(text("An existing HCP Terraform project (default: the organization's default project)")),
             // Set by the <clusterName>-hcp set-up stack (src/hcp/), not by `terraform init`.
-            executionMode: z.enum(CLOUD_EXECUTION_MODES).default(DEFAULT_CLOUD_EXECUTION_MODE).describe("Where runs execute: remote (HCP), local (this machine), agent (an agent pool)"),
+            executionMode: z
+              .enum(CLOUD_EXECUTION_MODES)
+              .default(DEFAULT_CLOUD_EXECUTION_MODE)
+              .describe("Where runs execute: remote (HCP), local (this machine), agent (an agent pool)"),
             agentPoolId: optional(text("An agent pool ID, apool-...; required with executionMode: agent")),
             terraformVersion: optional(text("The Terraform version pinned on every workspace, such as 1.11.4 (default: HCP's latest)")),
             awsCredentials: optional(z.enum(CLOUD_AWS_CREDENTIALS)).describe(

@@ -199,7 +199,8 @@ function installDirContradictions(c: Candidate): Finding[] {
   const theirDomain = a.baseDomain ? `${a.clusterName}.${a.baseDomain}` : a.clusterName;
   // The machines' pointer configs are written from this file's names (src/machines/ignition.ts).
   const ours = typeof c.clusterName === "string" && typeof c.baseDomain === "string" ? `api-int.${c.clusterName}.${c.baseDomain}` : "this cluster's api-int name";
-  const joinsThat = () => `the folder's Ignition configs and certificates were made for the cluster ${theirDomain}: machines sent to ${ours} would fail its TLS check and never join`;
+  const joinsThat = () =>
+    `the folder's Ignition configs and certificates were made for the cluster ${theirDomain}: machines sent to ${ours} would fail its TLS check and never join`;
   const fields: [IdentityField, string | undefined, string, (v: string) => string, (given: string, theirs: string) => string][] = [
     ["clusterName", a.clusterName, `${metadata}: clusterName`, dnsName, joinsThat],
     ["baseDomain", a.baseDomain, `${shownPath(path.join(a.dir, "master.ign"))}: ignition.config.merge[0].source`, dnsName, joinsThat],
@@ -208,7 +209,8 @@ function installDirContradictions(c: Candidate): Finding[] {
       a.infraId,
       `${metadata}: infraID`,
       (v) => v,
-      (given, theirs) => `its bootstrap.ign makes a cluster that finds its AWS resources by the tag kubernetes.io/cluster/${theirs}, and those made here carry kubernetes.io/cluster/${given}`,
+      (given, theirs) =>
+        `its bootstrap.ign makes a cluster that finds its AWS resources by the tag kubernetes.io/cluster/${theirs}, and those made here carry kubernetes.io/cluster/${given}`,
     ],
     [
       "region",

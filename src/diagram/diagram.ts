@@ -72,7 +72,9 @@ export function clusterDot(clusterName: string, stacks: Readonly<Record<string, 
   // The carrier gateway, to the subnets whose route table sends the internet to it.
   for (const gateway of of("aws_ec2_carrier_gateway")) {
     lines.push(`    ${nodeId(gateway)} [label="carrier gateway", shape=diamond];`);
-    const tables = of("aws_route").filter((r) => refersTo(r.attrs.carrier_gateway_id, gateway)).map((r) => r.attrs.route_table_id);
+    const tables = of("aws_route")
+      .filter((r) => refersTo(r.attrs.carrier_gateway_id, gateway))
+      .map((r) => r.attrs.route_table_id);
     const served = of("aws_route_table_association").filter((a) => tables.some((t) => JSON.stringify(t) === JSON.stringify(a.attrs.route_table_id)));
     for (const subnet of subnets.filter((s) => served.some((a) => refersTo(a.attrs.subnet_id, s)))) {
       lines.push(`    ${nodeId(gateway)} -> ${quote(`anchor.${subnet.name}`)} [lhead=${quote(`cluster_${subnet.name}`)}, arrowhead=none];`);
@@ -91,7 +93,9 @@ export function clusterDot(clusterName: string, stacks: Readonly<Record<string, 
   const groups = of("aws_lb_target_group");
   for (const lb of of("aws_lb")) {
     const ports = listeners.filter((l) => refersTo(l.attrs.load_balancer_arn, lb)).map((l) => `${String(l.attrs.protocol)} ${String(l.attrs.port)}`);
-    lines.push(`  ${nodeId(lb)} [label=${quote(`NLB ${String(lb.attrs.name)} (${lb.attrs.internal ? "internal" : "internet-facing"})\n${ports.join(", ")}`)}, fillcolor="#fce8e6"];`);
+    lines.push(
+      `  ${nodeId(lb)} [label=${quote(`NLB ${String(lb.attrs.name)} (${lb.attrs.internal ? "internal" : "internet-facing"})\n${ports.join(", ")}`)}, fillcolor="#fce8e6"];`,
+    );
     const lbGroups = groups.filter((g) => listeners.some((l) => refersTo(l.attrs.load_balancer_arn, lb) && refersTo(l.attrs.default_action, g)));
     const targets = instances.filter((m) =>
       of("aws_lb_target_group_attachment").some((a) => lbGroups.some((g) => refersTo(a.attrs.target_group_arn, g)) && refersTo(a.attrs.target_id, m)),

@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { DEFAULT_ROUTER_LOAD_BALANCER_TYPE, RECORD_TYPES, RecordType, ROUTER_LOAD_BALANCER_TYPES, RouterLoadBalancerType } from "../defaults";
 import { dnsRecord, privateZoneProvider, resolveRecordType } from "./cluster-dns";
 import { assertValidProps, required, PropProblem, Problems, oneOf, isToken } from "../validation/problems";
-import { loadBalancerHostnameProblem,iamRoleArnProblem } from "../validation/aws";
+import { loadBalancerHostnameProblem, iamRoleArnProblem } from "../validation/aws";
 
 export interface AppsIngressProps {
   /** `<cluster>.<domain>`: the records are `*.apps.` of it. */

@@ -10,8 +10,8 @@ import { DEFAULT_RECORD_TYPE, RECORD_TYPES, RecordType } from "../defaults";
 import { guard } from "../guards/guards";
 import { clusterTagKey } from "../tags/tags";
 import { assertValidProps, required, PropProblem, Problems, oneOf, isToken, echo } from "../validation/problems";
-import { hostedZoneIdProblem,regionProblem,iamRoleArnProblem } from "../validation/aws";
-import { clusterNameProblem,baseDomainProblem,infraIdProblem } from "../validation/names";
+import { hostedZoneIdProblem, regionProblem, iamRoleArnProblem } from "../validation/aws";
+import { clusterNameProblem, baseDomainProblem, infraIdProblem } from "../validation/names";
 
 export type { RecordType } from "../defaults";
 
@@ -107,9 +107,7 @@ export class ClusterDns extends Construct {
   /** The public zone id, given or looked up once. */
   get publicZoneId(): string {
     if (!this.publicZone) {
-      this.publicZone =
-        this.props.publicHostedZoneId ??
-        new DataAwsRoute53Zone(this, "public-zone", { name: this.props.baseDomain, privateZone: false }).zoneId;
+      this.publicZone = this.props.publicHostedZoneId ?? new DataAwsRoute53Zone(this, "public-zone", { name: this.props.baseDomain, privateZone: false }).zoneId;
     }
     return this.publicZone;
   }
@@ -170,7 +168,9 @@ export function zoneProblems(dns: { privateHostedZoneId?: unknown; hostedZoneRol
     p.add(
       ["hostedZoneRoleArn"],
       iamRoleArnProblem(dns.hostedZoneRoleArn, region) ??
-        (dns.privateHostedZoneId === undefined ? `needs dns.privateHostedZoneId: the role is assumed for the records in that zone (got ${echo(dns.hostedZoneRoleArn)})` : undefined),
+        (dns.privateHostedZoneId === undefined
+          ? `needs dns.privateHostedZoneId: the role is assumed for the records in that zone (got ${echo(dns.hostedZoneRoleArn)})`
+          : undefined),
     );
   }
   if (dns.recordType === "alias" && region && cnameOnlyRegion(region)) {

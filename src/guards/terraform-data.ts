@@ -7,7 +7,12 @@ import { Construct } from "constructs";
  * version` once per resource, which would make synth slow and need Terraform on the machine.
  */
 export class TerraformData extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly input: Record<string, unknown> | undefined, lifecycle: TerraformResourceLifecycle) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly input: Record<string, unknown> | undefined,
+    lifecycle: TerraformResourceLifecycle,
+  ) {
     super(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" }, lifecycle });
   }
 

@@ -24,7 +24,15 @@ export const AWS_WORKLOAD_AUDIENCE = "aws.workload.identity";
 export const DEFAULT_PROJECT_NAME = "Default Project";
 
 /** tfe_workspace arguments that choose how runs start: the user's, set in HCP. */
-export const WORKFLOW_SETTINGS = ["vcs_repo", "working_directory", "trigger_prefixes", "trigger_patterns", "file_triggers_enabled", "auto_apply", "auto_apply_run_trigger"] as const;
+export const WORKFLOW_SETTINGS = [
+  "vcs_repo",
+  "working_directory",
+  "trigger_prefixes",
+  "trigger_patterns",
+  "file_triggers_enabled",
+  "auto_apply",
+  "auto_apply_run_trigger",
+] as const;
 
 /** The run role: created here, trusted by the cluster's workspaces only. */
 export interface RunRoleProps {
@@ -81,7 +89,8 @@ export class HcpSetupStack extends TerraformStack {
     const projectId = props.project === undefined ? undefined : new DataTfeProject(this, "project", { name: props.project, organization }).id;
 
     const credentials = props.dynamicCredentials;
-    this.runRoleArn = credentials && ("roleArn" in credentials ? credentials.roleArn : this.runRole(hostname, organization, props.project ?? DEFAULT_PROJECT_NAME, workspaces, credentials));
+    this.runRoleArn =
+      credentials && ("roleArn" in credentials ? credentials.roleArn : this.runRole(hostname, organization, props.project ?? DEFAULT_PROJECT_NAME, workspaces, credentials));
 
     const ids = new Map<string, string>();
     for (const w of workspaces) {
@@ -193,4 +202,3 @@ export function runRoleTrust(providerArn: string, hostname: string, organization
     ],
   };
 }
-

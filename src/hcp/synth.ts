@@ -9,7 +9,6 @@ import { cloudAwsCredentials, SETUP_APP_FOLDER, setupStackName, setupStatePath }
 import { HcpSetupStack } from "./setup-stack";
 import { SynthesizedStack, workloadWorkspaces } from "./workspaces";
 
-
 /** The run role's name: outside `<infraId>-*`, the names its own policy may change. */
 export const runRoleName = (infraId: string) => `hcp-run-${infraId}`;
 

@@ -86,7 +86,12 @@ export class ApiLoadBalancers extends Construct {
       guard(lb, {
         rule: "PLAN-ELB-1",
         what: `API load balancer ${name}`,
-        replacedBy: { name, internal: String(kind === "int"), load_balancer_type: "network", subnets: Fn.join(",", kind === "ext" ? network.publicSubnetIds : network.privateSubnetIds) },
+        replacedBy: {
+          name,
+          internal: String(kind === "int"),
+          load_balancer_type: "network",
+          subnets: Fn.join(",", kind === "ext" ? network.publicSubnetIds : network.privateSubnetIds),
+        },
       });
       return lb;
     };
@@ -139,9 +144,7 @@ export class ApiLoadBalancers extends Construct {
 
   /** Every group the bootstrap node and the masters register in. */
   get controlPlaneTargetGroups(): ITargetGroup[] {
-    return [this.externalApiTargetGroup, this.internalApiTargetGroup, this.internalServiceTargetGroup].filter(
-      (g): g is ITargetGroup => g !== undefined,
-    );
+    return [this.externalApiTargetGroup, this.internalApiTargetGroup, this.internalServiceTargetGroup].filter((g): g is ITargetGroup => g !== undefined);
   }
 }
 

@@ -18,12 +18,12 @@ import { nameTag } from "../tags/tags";
 import { bootstrapPointer, httpsObjectUrl } from "./ignition";
 import { Machine, ROOT_VOLUME_DEFAULTS, RootVolume } from "./machine";
 import { assertValidProps, required, PropProblem, Problems, oneOf, isToken, echo } from "../validation/problems";
-import { instanceTypeProblem,kmsKeyArnProblem,amiIdProblem,iamPolicyArnProblem } from "../validation/aws";
+import { instanceTypeProblem, kmsKeyArnProblem, amiIdProblem, iamPolicyArnProblem } from "../validation/aws";
 import { publicIpv4PoolIdProblem } from "../validation/edge";
 import { rootVolumeProblems } from "../validation/machines";
 import { infraIdProblem } from "../validation/names";
 import { allowedCidrsProblems } from "../validation/network";
-import { poolOverridesProblems,OWN_SECURITY_GROUPS } from "../validation/restricted";
+import { poolOverridesProblems, OWN_SECURITY_GROUPS } from "../validation/restricted";
 
 export interface BootstrapNodeProps {
   readonly infraId: string;
@@ -104,9 +104,7 @@ export class BootstrapNode extends Construct {
       bucket: bucket.id,
       rule: [
         {
-          applyServerSideEncryptionByDefault: props.ignitionKmsKeyArn
-            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.ignitionKmsKeyArn }
-            : { sseAlgorithm: "AES256" },
+          applyServerSideEncryptionByDefault: props.ignitionKmsKeyArn ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.ignitionKmsKeyArn } : { sseAlgorithm: "AES256" },
           bucketKeyEnabled: props.ignitionKmsKeyArn ? true : undefined,
         },
       ],
@@ -221,9 +219,10 @@ export class BootstrapNode extends Construct {
     this.instanceId = machine.instance.id;
     this.privateIp = machine.privateIp;
     // With a pool of your own, the address is an EIP from it rather than an auto-assigned one.
-    const poolIp = external && props.publicIpv4Pool
-      ? new Eip(this, "public-ip", { domain: "vpc", publicIpv4Pool: props.publicIpv4Pool, instance: machine.instance.id, tags: nameTag(`${infraId}-bootstrap`) })
-      : undefined;
+    const poolIp =
+      external && props.publicIpv4Pool
+        ? new Eip(this, "public-ip", { domain: "vpc", publicIpv4Pool: props.publicIpv4Pool, instance: machine.instance.id, tags: nameTag(`${infraId}-bootstrap`) })
+        : undefined;
     this.publicIp = poolIp?.publicIp ?? machine.instance.publicIp;
   }
 }

@@ -21,8 +21,7 @@ export function nodePointer(source: string, caSource: string): string {
   });
 }
 
-export const machineConfigUrl = (clusterDomain: string, role: "master" | "worker") =>
-  `https://api-int.${clusterDomain}:22623/config/${role}`;
+export const machineConfigUrl = (clusterDomain: string, role: "master" | "worker") => `https://api-int.${clusterDomain}:22623/config/${role}`;
 
 /**
  * Ignition fetches an `s3://` source with the instance's role through the AWS SDK, which resolves
@@ -39,18 +38,10 @@ export function bootstrapFetchesOverHttps(region: string, s3Endpoint?: string): 
  * or path-style (`<endpoint>/<bucket>/<key>`, for S3-compatible endpoints); otherwise on the
  * bucket's regional endpoint, whose name the provider knows for every partition.
  */
-export function httpsObjectUrl(props: {
-  bucket: string;
-  key: string;
-  regionalDomainName: string;
-  endpoint?: string;
-  pathStyle?: boolean;
-}): string {
+export function httpsObjectUrl(props: { bucket: string; key: string; regionalDomainName: string; endpoint?: string; pathStyle?: boolean }): string {
   const { bucket, key, endpoint } = props;
   if (!endpoint) return `https://${props.regionalDomainName}/${key}`;
   const url = new URL(endpoint);
   const base = url.pathname.replace(/\/+$/, "");
-  return props.pathStyle
-    ? `${url.protocol}//${url.host}${base}/${bucket}/${key}`
-    : `${url.protocol}//${bucket}.${url.host}${base}/${key}`;
+  return props.pathStyle ? `${url.protocol}//${url.host}${base}/${bucket}/${key}` : `${url.protocol}//${bucket}.${url.host}${base}/${key}`;
 }

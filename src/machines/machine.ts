@@ -9,8 +9,8 @@ import { guard } from "../guards/guards";
 import { adoptOrStop } from "../state/own-state";
 import { clusterTagKey, nameTag } from "../tags/tags";
 import { assertValidProps, required, PropProblem, Problems, isToken, echo } from "../validation/problems";
-import { amiIdProblem,instanceTypeProblem } from "../validation/aws";
-import { userDataProblem,rootVolumeProblems } from "../validation/machines";
+import { amiIdProblem, instanceTypeProblem } from "../validation/aws";
+import { userDataProblem, rootVolumeProblems } from "../validation/machines";
 import { infraIdProblem } from "../validation/names";
 
 export interface RootVolume {

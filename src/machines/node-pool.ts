@@ -1,11 +1,6 @@
 import { Fn, Op, Precondition } from "cdktf";
 import { Construct } from "constructs";
-import {
-  DEFAULT_COMPUTE_INSTANCE_TYPE,
-  DEFAULT_COMPUTE_REPLICAS,
-  DEFAULT_CONTROL_PLANE_INSTANCE_TYPE,
-  DEFAULT_CONTROL_PLANE_REPLICAS,
-} from "../defaults";
+import { DEFAULT_COMPUTE_INSTANCE_TYPE, DEFAULT_COMPUTE_REPLICAS, DEFAULT_CONTROL_PLANE_INSTANCE_TYPE, DEFAULT_CONTROL_PLANE_REPLICAS } from "../defaults";
 import { DataAwsInstances } from "@cdktf/provider-aws/lib/data-aws-instances";
 import { StackGuards } from "../guards/guards";
 import { TerraformData } from "../guards/terraform-data";
@@ -15,10 +10,10 @@ import type { ITargetGroup } from "../loadbalancing/api-load-balancers";
 import { machineConfigUrl, nodePointer } from "./ignition";
 import { Machine, ROOT_VOLUME_DEFAULTS, RootVolume } from "./machine";
 import { assertValidProps, required, PropProblem, Problems, oneOf, isToken } from "../validation/problems";
-import { instanceTypeProblem,amiIdProblem } from "../validation/aws";
-import { replicasProblem,rootVolumeProblems,userDataProblem } from "../validation/machines";
+import { instanceTypeProblem, amiIdProblem } from "../validation/aws";
+import { replicasProblem, rootVolumeProblems, userDataProblem } from "../validation/machines";
 import { infraIdProblem } from "../validation/names";
-import { poolOverridesProblems,OWN_SECURITY_GROUPS } from "../validation/restricted";
+import { poolOverridesProblems, OWN_SECURITY_GROUPS } from "../validation/restricted";
 
 export interface NodePoolProps {
   readonly role: "master" | "worker";
@@ -59,9 +54,7 @@ class Placement extends Construct {
 
   constructor(scope: Construct, id: string, props: { machine: string; index: number; subnetIds: readonly string[] }) {
     super(scope, id);
-    const slot = new TerraformData(this, "slot", { azIndex: props.index % props.subnetIds.length }, { ignoreChanges: ["input"] }).getNumberAttribute(
-      "output.azIndex",
-    );
+    const slot = new TerraformData(this, "slot", { azIndex: props.index % props.subnetIds.length }, { ignoreChanges: ["input"] }).getNumberAttribute("output.azIndex");
     // element() wraps around; the precondition below is what refuses a slot out of range.
     this.subnetId = Fn.element(props.subnetIds, slot) as string;
     this.precondition = {
@@ -124,7 +117,9 @@ export function poolSettingsProblems(
   region?: string,
 ): PropProblem[] {
   const replicas = props.replicas ?? (role === "master" ? DEFAULT_CONTROL_PLANE_REPLICAS : DEFAULT_COMPUTE_REPLICAS);
-  const p = new Problems().add(["replicas"], replicasProblem(role, replicas)).addAll([], poolOverridesProblems(props, OWN_SECURITY_GROUPS[role], role === "master" ? "control-plane machines" : "compute machines"));
+  const p = new Problems()
+    .add(["replicas"], replicasProblem(role, replicas))
+    .addAll([], poolOverridesProblems(props, OWN_SECURITY_GROUPS[role], role === "master" ? "control-plane machines" : "compute machines"));
   if (props.instanceType !== undefined) p.add(["instanceType"], instanceTypeProblem(props.instanceType));
   return p.addAll(["rootVolume"], rootVolumeProblems(props.rootVolume ?? {}, ROOT_VOLUME_DEFAULTS, region)).list;
 }

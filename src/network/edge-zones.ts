@@ -70,7 +70,10 @@ export class EdgeZones extends Construct {
     super(scope, id);
     const { infraId, region, vpcId } = props;
     const vpc = { vpcCidr: props.vpcCidr, subnetBits: props.subnetBits, zoneCount: props.availabilityZones.length };
-    assertValidProps(this, edgeZonesProblems(props.zones, region, vpc).map((p) => ({ ...p, prop: ["zones", ...p.prop] })));
+    assertValidProps(
+      this,
+      edgeZonesProblems(props.zones, region, vpc).map((p) => ({ ...p, prop: ["zones", ...p.prop] })),
+    );
 
     let carrierTable: RouteTable | undefined;
     if (props.publicSubnets && props.zones.some((z) => z.type === "wavelength-zone")) {

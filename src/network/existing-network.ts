@@ -4,9 +4,9 @@ import { Construct } from "constructs";
 import { clusterTagKey } from "../tags/tags";
 import type { INetwork } from "./types";
 import { assertValidProps, PropProblem, Problems, isToken, echo } from "../validation/problems";
-import { vpcIdProblem,subnetIdProblem } from "../validation/aws";
+import { vpcIdProblem, subnetIdProblem } from "../validation/aws";
 import { infraIdProblem } from "../validation/names";
-import { duplicateProblems,AVAILABILITY_ZONES_MAX } from "../validation/network";
+import { duplicateProblems, AVAILABILITY_ZONES_MAX } from "../validation/network";
 
 export interface ExistingNetworkProps {
   readonly infraId: string;

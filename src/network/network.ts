@@ -41,9 +41,9 @@ import { assertValidProps, PropProblem, Problems, oneOf, echo } from "../validat
 import { EdgeZone, EdgeZones } from "./edge-zones";
 import type { INetwork } from "./types";
 import { regionProblem } from "../validation/aws";
-import { edgeZonesProblems,publicIpv4PoolIdProblem } from "../validation/edge";
+import { edgeZonesProblems, publicIpv4PoolIdProblem } from "../validation/edge";
 import { infraIdProblem } from "../validation/names";
-import { vpcCidrProblem,subnetBitsProblem,availabilityZonesProblems,subnetsFitProblem,duplicateProblems } from "../validation/network";
+import { vpcCidrProblem, subnetBitsProblem, availabilityZonesProblems, subnetsFitProblem, duplicateProblems } from "../validation/network";
 
 export type { NatGatewayMode, VpcEndpointService } from "../defaults";
 
@@ -211,9 +211,7 @@ export class ClusterNetwork extends Construct implements INetwork {
         destinationCidrBlock: "0.0.0.0/0",
         gatewayId: igw.id,
       });
-      publicSubnets.forEach(
-        (s, i) => new RouteTableAssociation(this, `public-subnet-${i}-routes`, { subnetId: s.id, routeTableId: publicRouteTable.id }),
-      );
+      publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-subnet-${i}-routes`, { subnetId: s.id, routeTableId: publicRouteTable.id }));
     }
     this.publicRouteTableId = publicRouteTable?.id;
 

@@ -1,4 +1,4 @@
-import { PropProblem,Problems,isToken } from "../validation/problems";
+import { PropProblem, Problems, isToken } from "../validation/problems";
 
 /** What the cluster's other constructs need from a network, created here or brought by the user. */
 export interface INetwork {

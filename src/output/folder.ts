@@ -50,7 +50,8 @@ export function protectedInputs(configFile: string, clusters: readonly { readonl
   for (const { assets } of clusters) {
     if (!assets) continue;
     inputs.push({ path: assets.dir, what: `the installDir folder ${shownPath(assets.dir)}` });
-    for (const name of ["metadata.json", "master.ign", "worker.ign"]) inputs.push({ path: path.join(assets.dir, name), what: `the install file ${shownPath(path.join(assets.dir, name))}` });
+    for (const name of ["metadata.json", "master.ign", "worker.ign"])
+      inputs.push({ path: path.join(assets.dir, name), what: `the install file ${shownPath(path.join(assets.dir, name))}` });
     inputs.push({ path: assets.bootstrapIgnitionFile, what: `the install file ${shownPath(assets.bootstrapIgnitionFile)}` });
   }
   return inputs;
@@ -135,7 +136,10 @@ function previousClusters(dir: string, shown: string): Set<string> {
   if (record) return new Set(Object.values(record.stacks).map((s) => s.cluster));
 
   const notOutput = () =>
-    new OutputFolderError(shown, `exists and is not an output of this product (no ${OUTPUT_RECORD_FILE}, no cdktf manifest.json beside stacks/); ${WHOLE}, so give a new folder or a previous output`);
+    new OutputFolderError(
+      shown,
+      `exists and is not an output of this product (no ${OUTPUT_RECORD_FILE}, no cdktf manifest.json beside stacks/); ${WHOLE}, so give a new folder or a previous output`,
+    );
   if (!looksLikeOutput(dir)) throw notOutput();
   let manifest: unknown;
   try {
@@ -156,8 +160,7 @@ const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > 
 
 /** Refuses the first thing in a previous output that synth did not write, naming it. */
 function refuseUnrelated(dir: string, shown: string, clusters: Set<string>) {
-  const unrelated = (name: string) =>
-    new OutputFolderError(path.join(shown, name), `is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`);
+  const unrelated = (name: string) => new OutputFolderError(path.join(shown, name), `is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort(byName)) {
     const known =
       (entry.isFile() && (entry.name === MANIFEST || entry.name === OUTPUT_RECORD_FILE)) ||

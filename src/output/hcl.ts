@@ -33,7 +33,9 @@ export function conditionListsAsBlocks(hcl: string, file: string): string {
     }
     const [, indent, kind] = start;
     const unexpected = (at: number): never => {
-      throw new ConfigError([{ file, line: at + 1, path: "", message: `cdktf's HCL for a ${kind} list is not in the form this product rewrites; synthesize without --hcl (JSON)` }]);
+      throw new ConfigError([
+        { file, line: at + 1, path: "", message: `cdktf's HCL for a ${kind} list is not in the form this product rewrites; synthesize without --hcl (JSON)` },
+      ]);
     };
     for (i++; lines[i] !== "]"; i++) {
       if (i >= lines.length || lines[i] !== "{") unexpected(i);

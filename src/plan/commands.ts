@@ -111,7 +111,8 @@ async function plan(argv: readonly string[]): Promise<number> {
   if (run !== undefined) return checkRunPlan(run, args.positional);
 
   const concurrency = Number(args.values.get("--concurrency") ?? defaultConcurrency());
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number of 1 or more (got ${args.values.get("--concurrency")})\n${PLAN_USAGE}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency must be a whole number of 1 or more (got ${args.values.get("--concurrency")})\n${PLAN_USAGE}`);
   refuseRemoteExecution(args.positional);
   const result = synthesizeOrExplain();
   const selected = selectClusters(result.clusters, args.positional);

@@ -84,7 +84,10 @@ export function parsePlanJson(text: string, source: string): PlanJson {
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new PlanJsonError(source, "not a JSON plan (expected an object)");
   const plan = parsed as { format_version?: unknown; resource_changes?: unknown };
   if (typeof plan.format_version !== "string" || !/^1\./.test(plan.format_version)) {
-    throw new PlanJsonError(source, `not a JSON plan of format 1.x (got format_version ${JSON.stringify(plan.format_version)}); give the output of terraform show -json <planfile>`);
+    throw new PlanJsonError(
+      source,
+      `not a JSON plan of format 1.x (got format_version ${JSON.stringify(plan.format_version)}); give the output of terraform show -json <planfile>`,
+    );
   }
   if (!("planned_values" in plan) && !("resource_changes" in plan)) {
     throw new PlanJsonError(source, "has no resource_changes: a state (terraform show -json without a plan file) rather than a plan");

@@ -3,7 +3,18 @@ import * as path from "node:path";
 import type { StackJson } from "../cdktf/stack-json";
 import type { ClusterConfig } from "../config/load";
 import { readOutputRecord } from "../output/record";
-import { adviceSentence, backendKind, defaultLocalSettings, isDefaultLocalState, localStateHoldsAnything, MOVED_FROM_FOLDER, setupManaging, shownLocation, stateHoldsAnything, stateMoveAdvice } from "../state/moves";
+import {
+  adviceSentence,
+  backendKind,
+  defaultLocalSettings,
+  isDefaultLocalState,
+  localStateHoldsAnything,
+  MOVED_FROM_FOLDER,
+  setupManaging,
+  shownLocation,
+  stateHoldsAnything,
+  stateMoveAdvice,
+} from "../state/moves";
 import { setupStackFolder } from "../hcp/names";
 import { shellWord } from "../shell-word";
 import { cloudBlockOf, hcpWorkspaceExists } from "./hcp";
@@ -67,8 +78,7 @@ export interface StateMove {
 export function judgeStateMove(move: StateMove): Preflight {
   const old = move.oldState ?? "unchecked";
   if (move.newState === "present" || (move.newState === "empty" && old === "empty")) return {};
-  const where =
-    move.newState === "not initialized" ? `this folder is still initialized for the old location` : `the state there holds nothing yet`;
+  const where = move.newState === "not initialized" ? `this folder is still initialized for the old location` : `the state there holds nothing yet`;
   const there =
     old === "present"
       ? `, while the old one holds resources`
@@ -82,7 +92,8 @@ export function judgeStateMove(move: StateMove): Preflight {
 }
 
 /** Whether a synthesized stack declares any resource: one that declares none cannot build a second copy of anything. */
-export const declaresResources = (stackJson: unknown): boolean => Object.values((stackJson as StackJson | undefined)?.resource ?? {}).some((byName) => Object.keys(byName).length > 0);
+export const declaresResources = (stackJson: unknown): boolean =>
+  Object.values((stackJson as StackJson | undefined)?.resource ?? {}).some((byName) => Object.keys(byName).length > 0);
 
 /** What `terraform state pull` printed (nothing when there is no state): present once it holds a resource or an output. */
 export function stateFromPull(stdout: string): "empty" | "present" {
@@ -93,7 +104,13 @@ export function stateFromPull(stdout: string): "empty" | "present" {
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /** The last line Terraform printed about a failure, for a one-line message. */
-const lastLine = (text: string) => text.trim().split("\n").filter((l) => l.trim()).pop()?.trim() ?? "no output";
+const lastLine = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim())
+    .pop()
+    ?.trim() ?? "no output";
 
 /**
  * For a cloud block: whether its HCP workspace is absent, asked of HCP's API, since `terraform

@@ -50,8 +50,7 @@ export interface Report {
 }
 
 /** A stack refused before its plan: the plan is not safe to apply either. */
-export const refusedStacks = (report: Report) =>
-  report.outcomes.filter((o): o is StackOutcome & { readonly status: "refused"; readonly reason: string } => o.status === "refused");
+export const refusedStacks = (report: Report) => report.outcomes.filter((o): o is StackOutcome & { readonly status: "refused"; readonly reason: string } => o.status === "refused");
 
 const COLUMNS = ["create", "update", "replace", "delete"] as const;
 
@@ -85,7 +84,10 @@ export function formatReport(report: Report, command?: (o: Extract<StackOutcome,
   }
   for (const o of outcomes) {
     if (o.status === "planned") {
-      for (const [verb, list] of [["replaces", o.counts.replaced], ["deletes", o.counts.deleted]] as const) {
+      for (const [verb, list] of [
+        ["replaces", o.counts.replaced],
+        ["deletes", o.counts.deleted],
+      ] as const) {
         if (list.length) lines.push("", `${o.stack} ${verb}:`, ...list.map((a) => `  ${a}`));
       }
     }

@@ -51,9 +51,7 @@ export function rollPlanArgs(m: MachineAddresses, replace: boolean, planFile: st
 }
 
 export type RollVerdict =
-  | { readonly kind: "apply"; readonly summary: string }
-  | { readonly kind: "nothing"; readonly message: string }
-  | { readonly kind: "refuse"; readonly message: string };
+  { readonly kind: "apply"; readonly summary: string } | { readonly kind: "nothing"; readonly message: string } | { readonly kind: "refuse"; readonly message: string };
 
 /** Whether a roll plan changes this machine, and nothing but this machine. */
 export function judgeRollPlan(plan: PlanJson, m: MachineAddresses, replace: boolean): RollVerdict {
@@ -85,14 +83,14 @@ export function controlPlaneReplacementNote(name: string): string {
     `Replacing ${name}, a control-plane machine. One master at a time, and only while the other two are healthy:`,
     "  Before the apply:",
     "    take an etcd backup (/usr/local/bin/cluster-backup.sh on a master) and check that every etcd member is healthy:",
-    "      oc get etcd -o=jsonpath='{range .items[0].status.conditions[?(@.type==\"EtcdMembersAvailable\")]}{.message}{\"\\n\"}{end}'",
+    '      oc get etcd -o=jsonpath=\'{range .items[0].status.conditions[?(@.type=="EtcdMembersAvailable")]}{.message}{"\\n"}{end}\'',
     "    remove its etcd member: oc rsh -n openshift-etcd etcd-<another master's node>, then etcdctl member list -w table and etcdctl member remove <id>",
-    "    turn the quorum guard off: oc patch etcd/cluster --type=merge -p '{\"spec\": {\"unsupportedConfigOverrides\": {\"useUnsupportedUnsafeNonHANonProductionUnstableEtcd\": true}}}'",
+    '    turn the quorum guard off: oc patch etcd/cluster --type=merge -p \'{"spec": {"unsupportedConfigOverrides": {"useUnsupportedUnsafeNonHANonProductionUnstableEtcd": true}}}\'',
     "    delete its etcd secrets: oc delete secret -n openshift-etcd etcd-peer-<node> etcd-serving-<node> etcd-serving-metrics-<node>",
     "    and its node: oc delete node <node>",
     "  After the apply (the new instance boots from the same Ignition pointer, through api-int:22623):",
     "    approve its certificate signing requests, client then serving: oc get csr; oc adm certificate approve <name>",
-    "    the etcd operator adds the new member; then turn the quorum guard back on: oc patch etcd/cluster --type=merge -p '{\"spec\": {\"unsupportedConfigOverrides\": null}}'",
+    '    the etcd operator adds the new member; then turn the quorum guard back on: oc patch etcd/cluster --type=merge -p \'{"spec": {"unsupportedConfigOverrides": null}}\'',
     "    check: three etcd pods run (oc get pods -n openshift-etcd | grep -v etcd-quorum-guard | grep etcd) and etcdctl member list shows three members",
   ].join("\n");
 }
@@ -101,7 +99,7 @@ export function controlPlaneReplacementNote(name: string): string {
 export function controlPlaneStopNote(name: string): string {
   return (
     `${name} stops and starts; etcd keeps quorum with the other two members. Before rolling the next master, wait until its node is Ready ` +
-    "and oc get etcd -o=jsonpath='{range .items[0].status.conditions[?(@.type==\"EtcdMembersAvailable\")]}{.message}{\"\\n\"}{end}' reports all members available."
+    'and oc get etcd -o=jsonpath=\'{range .items[0].status.conditions[?(@.type=="EtcdMembersAvailable")]}{.message}{"\\n"}{end}\' reports all members available.'
   );
 }
 

@@ -116,7 +116,8 @@ export const PLAN_RULES: readonly PlanRule[] = [
       if (!goesAway(rc)) return [];
       const before = rc.change.before ?? {};
       if (rc.type === "aws_route53_zone") return [goingAway(rc, named(Array.isArray(before.vpc) && before.vpc.length ? "the private zone" : "the hosted zone", before.name))];
-      if (rc.type === "aws_route53_record" && typeof before.name === "string" && API_RECORD.test(before.name)) return [goingAway(rc, `the record ${String(before.name)} (${String(before.type)})`)];
+      if (rc.type === "aws_route53_record" && typeof before.name === "string" && API_RECORD.test(before.name))
+        return [goingAway(rc, `the record ${String(before.name)} (${String(before.type)})`)];
       return [];
     },
   },

@@ -35,9 +35,7 @@ export function terraform(stackDir: string, args: readonly string[], options: { 
     let stderr = "";
     child.stdout?.on("data", (d) => (stdout += d));
     child.stderr?.on("data", (d) => (stderr += d));
-    child.on("error", (e) =>
-      reject((e as NodeJS.ErrnoException).code === "ENOENT" ? new Error("terraform is not on PATH (install Terraform >= 1.10)") : e),
-    );
+    child.on("error", (e) => reject((e as NodeJS.ErrnoException).code === "ENOENT" ? new Error("terraform is not on PATH (install Terraform >= 1.10)") : e));
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
@@ -134,7 +132,12 @@ export function readPlanLog(log: string): Omit<PlanRun, "ok"> {
     .filter((m): m is PlanLogMessage => Boolean(m));
   const errors = messages
     .filter((m) => m.type === "diagnostic" && m["@level"] === "error")
-    .map((m) => [m.diagnostic?.address, m.diagnostic?.summary, m.diagnostic?.detail].filter(Boolean).join(": ").replace(/\s*\n\s*/g, " "));
+    .map((m) =>
+      [m.diagnostic?.address, m.diagnostic?.summary, m.diagnostic?.detail]
+        .filter(Boolean)
+        .join(": ")
+        .replace(/\s*\n\s*/g, " "),
+    );
   const outputs = new Map(Object.entries(messages.find((m) => m.type === "outputs")?.outputs ?? {}).map(([name, o]) => [name, o.action]));
   // Every count of the summary (add, change, remove, import, and forget where Terraform reports it); no summary, no claim.
   const summary = messages.find((m) => m.type === "change_summary")?.changes;

@@ -63,7 +63,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "UPI-EC2-1",
     title: "instances require IMDSv2",
-    fix: "set metadata_options.http_tokens to \"required\"",
+    fix: 'set metadata_options.http_tokens to "required"',
     check: (s) =>
       resource(s, "aws_instance", "aws_launch_template") && asList((s as any).attrs.metadata_options)[0]?.http_tokens !== "required"
         ? ["the instance metadata service accepts IMDSv1 requests"]
@@ -136,7 +136,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "UPI-IAM-1",
-    title: "least-privilege IAM: no \"*\" or service-wide actions",
+    title: 'least-privilege IAM: no "*" or service-wide actions',
     fix: "list the actions the role needs (iam.policy: least-privilege)",
     check: (s) => {
       if (!resource(s, "aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")) return [];

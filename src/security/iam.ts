@@ -10,7 +10,7 @@ import type { Acknowledgement } from "../policy/guardrails";
 import { nameTag } from "../tags/tags";
 import { assertValidProps, PropProblem, Problems, isToken } from "../validation/problems";
 import { iamPolicyArnProblem } from "../validation/aws";
-import { iamNameProblem,IAM_PROFILE_NAME_MAX } from "../validation/names";
+import { iamNameProblem, IAM_PROFILE_NAME_MAX } from "../validation/names";
 
 export type { IamPolicyMode } from "../defaults";
 
@@ -73,9 +73,7 @@ const allow = (actions: string[], resource: string | string[] = "*"): PolicyStat
 
 /** Policy statements per role and mode; `documented` is exactly the seed's broad table. */
 export function masterStatements(mode: IamPolicyMode): PolicyStatement[] {
-  return mode === "documented"
-    ? [allow(["ec2:*"]), allow(["elasticloadbalancing:*"]), allow(["iam:PassRole"]), allow(["s3:GetObject"])]
-    : [allow(MASTER_ACTIONS)];
+  return mode === "documented" ? [allow(["ec2:*"]), allow(["elasticloadbalancing:*"]), allow(["iam:PassRole"]), allow(["s3:GetObject"])] : [allow(MASTER_ACTIONS)];
 }
 
 export function workerStatements(mode: IamPolicyMode): PolicyStatement[] {

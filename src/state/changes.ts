@@ -5,7 +5,17 @@ import type { ConfigProblem } from "../config/errors";
 import type { ClusterConfig, LoadResult } from "../config/load";
 import type { ClusterRecord, OutputRecord, StackRecord } from "../output/record";
 import { clusterStackNames } from "../stacks/names";
-import { adviceSentence, BackendSettings, backendKind, backendSettings, defaultLocalSettings, localStateHoldsAnything, setupManaging, shownLocation, stateMoveAdvice } from "./moves";
+import {
+  adviceSentence,
+  BackendSettings,
+  backendKind,
+  backendSettings,
+  defaultLocalSettings,
+  localStateHoldsAnything,
+  setupManaging,
+  shownLocation,
+  stateMoveAdvice,
+} from "./moves";
 
 /**
  * What a synth changes against the previous one, as the output folder's record remembers it:
@@ -49,7 +59,10 @@ const machineNames = (infraId: string, role: "master" | "worker", replicas: numb
 function placements(c: ClusterConfig, previous?: ClusterRecord): Record<string, number> {
   const count = azCount(c);
   const out: Record<string, number> = {};
-  for (const [role, pool] of [["master", c.machines.controlPlane], ["worker", c.machines.compute]] as const) {
+  for (const [role, pool] of [
+    ["master", c.machines.controlPlane],
+    ["worker", c.machines.compute],
+  ] as const) {
     machineNames(c.infraId, role, pool.replicas).forEach((name, i) => (out[name] = previous?.placements[name] ?? i % count));
   }
   return out;

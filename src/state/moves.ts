@@ -147,7 +147,9 @@ export function setupManaging(outdir: string, clusterName: string, location: str
   if (!fs.existsSync(file)) return folder;
   const workspace = location.split("/").pop();
   try {
-    const state = JSON.parse(readRegularText(file, 512 * MiB, "a Terraform state")) as { resources?: { mode?: string; type?: string; instances?: { attributes?: { name?: string } }[] }[] };
+    const state = JSON.parse(readRegularText(file, 512 * MiB, "a Terraform state")) as {
+      resources?: { mode?: string; type?: string; instances?: { attributes?: { name?: string } }[] }[];
+    };
     const managed = (state.resources ?? []).some((r) => r.mode === "managed" && r.type === "tfe_workspace" && (r.instances ?? []).some((i) => i.attributes?.name === workspace));
     return managed ? folder : undefined;
   } catch {

@@ -84,7 +84,12 @@ export class OwnState {
 
 /** A Terraform `import` block with for_each (Terraform >= 1.7): adopts what `ids` lists into `to`. */
 class ImportEach extends TerraformElement {
-  constructor(scope: Construct, id: string, private readonly to: TerraformResource, private readonly ids: unknown) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly to: TerraformResource,
+    private readonly ids: unknown,
+  ) {
     super(scope, id);
   }
 

@@ -88,7 +88,14 @@ export function stateKmsKeyProblem(value: unknown, region?: string): string | un
   if (typeof value === "string" && value.startsWith("arn:")) {
     const alias = /^arn:[^:]*:kms:[^:]*:[^:]*:alias\//.test(value);
     return alias
-      ? arnProblem(value, { service: "kms", resource: /^alias\/[a-zA-Z0-9/_-]+$/, what: "a KMS alias", form: "arn:<partition>:kms:<region>:<account>:alias/<name>", regional: true, region })
+      ? arnProblem(value, {
+          service: "kms",
+          resource: /^alias\/[a-zA-Z0-9/_-]+$/,
+          what: "a KMS alias",
+          form: "arn:<partition>:kms:<region>:<account>:alias/<name>",
+          regional: true,
+          region,
+        })
       : kmsKeyArnProblem(value, region);
   }
   const id = /^([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|mrk-[a-f0-9]{32}|alias\/[a-zA-Z0-9/_-]+)$/;

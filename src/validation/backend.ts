@@ -81,7 +81,5 @@ export function agentPoolProblem(executionMode: string, value: unknown): string 
 
 /** An exact release, as HCP Terraform pins workspaces (1.11.4, 1.12.0-beta1); no constraints. */
 export function terraformVersionProblem(value: unknown): string | undefined {
-  return typeof value === "string" && /^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(value)
-    ? undefined
-    : `must be an exact Terraform version such as 1.11.4 (got ${echo(value)})`;
+  return typeof value === "string" && /^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(value) ? undefined : `must be an exact Terraform version such as 1.11.4 (got ${echo(value)})`;
 }

@@ -42,7 +42,12 @@ export interface EdgeZonesVpc {
 export function edgeZonesProblems(value: unknown, region: string | undefined, vpc: EdgeZonesVpc | undefined): PropProblem[] {
   if (!Array.isArray(value)) return [{ prop: [], message: `must be a list of { name, type, cidr } (got ${echo(value)})` }];
   if (value.length > EDGE_ZONES_MAX) {
-    return [{ prop: [], message: `must hold ${EDGE_ZONES_MAX} zones at most, more than any region has Local and Wavelength Zones; each adds two subnets and their routes (got ${value.length})` }];
+    return [
+      {
+        prop: [],
+        message: `must hold ${EDGE_ZONES_MAX} zones at most, more than any region has Local and Wavelength Zones; each adds two subnets and their routes (got ${value.length})`,
+      },
+    ];
   }
   const p = new Problems();
   const taken = vpc

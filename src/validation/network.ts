@@ -16,7 +16,7 @@ export const ALLOWED_CIDRS_MAX = SECURITY_GROUP_INBOUND_RULES / BOOTSTRAP_PORTS_
 /** Blocks a VPC cannot use (ipaddr.js's names for IANA's special ranges), and class E. */
 const REFUSED_VPC_RANGES: readonly { name: string; block: Block }[] = [
   ...["unspecified", "loopback", "linkLocal", "multicast", "broadcast"].flatMap((name) =>
-    ((ipaddr.IPv4.prototype as unknown as { SpecialRanges: Record<string, [ipaddr.IPv4, number][]> }).SpecialRanges[name]).map(([addr, prefix]) => ({
+    (ipaddr.IPv4.prototype as unknown as { SpecialRanges: Record<string, [ipaddr.IPv4, number][]> }).SpecialRanges[name].map(([addr, prefix]) => ({
       name,
       block: parseBlock(`${addr.toString()}/${prefix}`)!,
     })),
@@ -134,9 +134,7 @@ export function allowedCidrsProblems(list: readonly unknown[]): PropProblem[] {
         prop: [i],
         message: `opens the bootstrap node's ports 22 and 19531 to ${(2 ** (32 - parsed.block.prefix)).toLocaleString("en-US")} addresses; name the admin networks, each /${ALLOWED_CIDR_PREFIX_MIN} or narrower (got ${echo(cidr)})`,
       });
-    }
-    else if (list.indexOf(cidr) !== i) out.push({ prop: [i], message: `${echo(cidr)} is listed twice` });
+    } else if (list.indexOf(cidr) !== i) out.push({ prop: [i], message: `${echo(cidr)} is listed twice` });
   });
   return out;
 }
-

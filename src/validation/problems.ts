@@ -62,8 +62,7 @@ export function assertValidProps(scope: Construct, problems: readonly PropProble
 }
 
 /** Whether `value` is one of `values`; the message lists them. */
-export const oneOf = (values: readonly string[], value: unknown) =>
-  values.includes(value as string) ? undefined : `must be one of ${values.join(", ")} (got ${echo(value)})`;
+export const oneOf = (values: readonly string[], value: unknown) => (values.includes(value as string) ? undefined : `must be one of ${values.join(", ")} (got ${echo(value)})`);
 
 /** Whether `value` is given: `what` says what is missing otherwise. */
 export const required = (value: unknown, what = "is required") => (value === undefined || value === null || value === "" ? what : undefined);

@@ -14,11 +14,7 @@ import { echo, isToken, Problems, PropProblem } from "./problems";
 export const OWN_SECURITY_GROUPS = { bootstrap: 2, master: 1, worker: 1 } as const;
 
 /** What a pool brings of its own: an instance profile, extra security groups (its AMI is checked with the cluster). */
-export function poolOverridesProblems(
-  props: { iamInstanceProfile?: unknown; additionalSecurityGroupIds?: unknown },
-  ownGroups: number,
-  machines = "the machines",
-): PropProblem[] {
+export function poolOverridesProblems(props: { iamInstanceProfile?: unknown; additionalSecurityGroupIds?: unknown }, ownGroups: number, machines = "the machines"): PropProblem[] {
   const p = new Problems();
   if (props.iamInstanceProfile !== undefined && !isToken(props.iamInstanceProfile)) {
     p.add(["iamInstanceProfile"], iamNameProblem(props.iamInstanceProfile, "", IAM_PROFILE_NAME_MAX));

@@ -31,7 +31,8 @@ export function tagsProblems(tags: Readonly<Record<string, unknown>>, infraId: s
   const byLowerCase = new Map<string, string>();
   for (const key of keys) {
     const first = byLowerCase.get(key.toLowerCase());
-    if (first !== undefined) out.push({ prop: [key], message: `differs from the tag key ${echo(first)} only in case; IAM treats tag keys case-insensitively, so give one of them` });
+    if (first !== undefined)
+      out.push({ prop: [key], message: `differs from the tag key ${echo(first)} only in case; IAM treats tag keys case-insensitively, so give one of them` });
     else byLowerCase.set(key.toLowerCase(), key);
   }
   for (const key of keys) {
