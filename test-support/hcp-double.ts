@@ -179,6 +179,8 @@ export class HcpDouble {
   readonly workspaces = new Map<string, WorkspaceRecord>();
   readonly projects = new Map<string, { id: string; name: string }>();
   readonly runTriggers: { workspace: string; sourceable: string }[] = [];
+  /** While set, every request is answered with this status, as HCP does when rate-limiting (429) or unavailable (503). */
+  failing: number | undefined;
   private readonly runs = new Map<string, RunRecord>();
   private readonly runTokens = new Map<string, string>();
   private readonly archiveSecret = crypto.randomBytes(12).toString("hex");
@@ -455,6 +457,7 @@ export class HcpDouble {
       res.end(text);
     };
     try {
+      if (this.failing) throw new HttpError(this.failing, "unavailable");
       await this.route(req.method ?? "GET", url, body, token, send);
     } catch (e) {
       const code = e instanceof HttpError ? e.status : 500;

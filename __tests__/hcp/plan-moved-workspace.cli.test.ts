@@ -44,7 +44,7 @@ function synthesizedMove(from: string, to: string): object {
 const clusterFile = path.join(dir, "cluster.yaml");
 const refusal = (json: object) => planRefusal({ name: "demo-network", dir: stackDir, cluster: loadClusterFile(clusterFile).clusters[0] }, json);
 const missing = (workspace: string) =>
-  `HCP workspace ${ORG}/${workspace} does not exist on ${hcp.hostname}, and terraform init would create it bare (the organization's default execution mode, no state sharing): ` +
+  `HCP workspace ${ORG}/${workspace} does not exist on ${hcp.hostname} (or this token may not read it), and terraform init would create it bare (the organization's default execution mode, no state sharing): ` +
   `apply the set-up stack first, \`terraform -chdir=${path.relative(process.cwd(), path.join(outdir, "hcp", "stacks", "demo-hcp"))} init && terraform -chdir=${path.relative(process.cwd(), path.join(outdir, "hcp", "stacks", "demo-hcp"))} apply\``;
 const workspacesCreated = () => hcp.requests.filter((r) => r.method === "POST" && /\/organizations\/[^/]+\/workspaces$/.test(r.path));
 
@@ -105,6 +105,25 @@ describe("a stack moved between HCP workspaces, checked by npm run plan before i
     expect(hcp.currentState("new-demo-network")).toBeUndefined();
   }, 60_000);
 });
+
+test("HCP not answering (429, 503): whether the workspace exists is unknown, so the stack is not planned and nothing is created", async () => {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  fs.mkdirSync(stackDir, { recursive: true });
+  writeOutputRecord(outdir, newOutputRecord({ "demo-network": { cluster: "demo", state: location("busy-demo-network") } }));
+  hcp.addWorkspace("busy-demo-network", { executionMode: "local" });
+  for (const status of [429, 503]) {
+    hcp.failing = status;
+    try {
+      const r = await refusal(stackJson("busy-demo-network"));
+      expect(r.failure).toBe(
+        `cannot tell whether HCP workspace ${ORG}/busy-demo-network exists (workspace ${ORG}/busy-demo-network: ${hcp.hostname} answered ${status}); not planned, since terraform init would create it bare`,
+      );
+    } finally {
+      hcp.failing = undefined;
+    }
+  }
+  expect(await refusal(stackJson("busy-demo-network"))).toEqual({});
+}, 60_000);
 
 describe("a stack that never moved", () => {
   test("its workspace not made yet (the set-up stack not applied): not planned, saying to apply the set-up stack; nothing created", async () => {

@@ -56,7 +56,7 @@ test("local execution, the set-up stack not applied: every stack stops before te
   const setup = path.relative(process.cwd(), path.join(s.outdir, "hcp", "stacks", "demo-hcp"));
   // The network stack says why; the others wait on it, as on any upstream not planned.
   expect(r.stdout).toContain(
-    `demo-network: HCP workspace ${ORG}/p-demo-network does not exist on ${hcp.hostname}, and terraform init would create it bare (the organization's default execution mode, no state sharing): ` +
+    `demo-network: HCP workspace ${ORG}/p-demo-network does not exist on ${hcp.hostname} (or this token may not read it), and terraform init would create it bare (the organization's default execution mode, no state sharing): ` +
       `apply the set-up stack first, \`terraform -chdir=${setup} init && terraform -chdir=${setup} apply\``,
   );
   expect(r.stdout).toMatch(/demo-network +- +- +- +- +failed \(below\)\n/);

@@ -47,6 +47,15 @@ describe("npm run plan -- --check-run <run-id>", () => {
     expect(findings(ok.stdout)).toEqual([]);
   });
 
+  test("a private CA given as NODE_EXTRA_CA_CERTS, as Node users do, is trusted too (scripts/run hands it on), and without it the host is not", async () => {
+    const run = hcp.addRun("p-demo-network", fixture("network-unchanged"));
+    const { SSL_CERT_FILE: caFile, ...noCa } = hcp.env();
+    expect((await checkRun(run.id, { ...noCa, SSL_CERT_FILE: "", NODE_EXTRA_CA_CERTS: caFile })).code).toBe(0);
+    const untrusted = await checkRun(run.id, { ...noCa, SSL_CERT_FILE: "" });
+    expect(untrusted.code).not.toBe(0);
+    expect(untrusted.stderr).toMatch(/certificate/);
+  });
+
   test("acknowledgements come from the same cluster file", async () => {
     const acknowledged = writeCluster({
       backend: { type: "cloud", cloud: { organization: ORG, hostname: hcp.hostname, workspacePrefix: "p-" } },
@@ -85,11 +94,11 @@ describe("npm run plan -- --check-run <run-id>", () => {
     });
     expect(await lastLine(checkRun("run-nosuchrun"))).toEqual({
       code: 1,
-      message: `run run-nosuchrun: not found on ${hcp.hostname} (404: no such run, or the token for ${hcp.hostname} may not read it)`,
+      message: `run run-nosuchrun: not found on ${hcp.hostname} (404: it does not exist, or the token for ${hcp.hostname} may not read it)`,
     });
     expect(await lastLine(checkRun(run.id, hcp.env(hcp.runToken("p-demo-infra"))))).toEqual({
       code: 1,
-      message: `run ${run.id}: not found on ${hcp.hostname} (404: no such run, or the token for ${hcp.hostname} may not read it)`,
+      message: `run ${run.id}: not found on ${hcp.hostname} (404: it does not exist, or the token for ${hcp.hostname} may not read it)`,
     });
     // Another cluster's run (its acknowledgements are not this cluster's), and a name one cluster's prefix merely starts.
     for (const workspace of ["p-demo-eu-network", "q-demo-network"]) {

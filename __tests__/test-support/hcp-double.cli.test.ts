@@ -176,7 +176,7 @@ describe("HCP double", () => {
     const owner = { clusterName: "up", organization: hcp.organization, workspaces: ["up"] };
     expect(await fetchRunPlanJson(hcp.hostname, run.id, owner, env)).toBe(planJson);
     await expect(fetchRunPlanJson(hcp.hostname, run.id, owner, { ...env, ...hcp.env(hcp.runToken("down")) })).rejects.toThrow(
-      `run ${run.id}: not found on ${hcp.hostname} (404: no such run, or the token for ${hcp.hostname} may not read it)`,
+      `run ${run.id}: not found on ${hcp.hostname} (404: it does not exist, or the token for ${hcp.hostname} may not read it)`,
     );
     await expect(fetchRunPlanJson(hcp.hostname, "run-doesnotexist", owner, env)).rejects.toThrow(/run run-doesnotexist: not found/);
   });

@@ -64,18 +64,24 @@ function credentialsIn(text: string, host: string): string | undefined {
 }
 
 /**
- * The CA bundle Terraform trusts when SSL_CERT_FILE is set (a Terraform Enterprise behind a private
- * CA): the API is read through the same trust, added to Node's default roots (a redirect may lead
- * to an archive host with a public certificate).
+ * The CAs the HCP API is read with, beside Node's default roots (a redirect may lead to an archive
+ * host with a public certificate): the bundle Terraform trusts when SSL_CERT_FILE is set (a
+ * Terraform Enterprise behind a private CA), and the user's NODE_EXTRA_CA_CERTS, which scripts/run
+ * passes on as UPI_EXTRA_CA_CERTS (Node would otherwise parse it at every start).
  */
 export function trustedCas(env: NodeJS.ProcessEnv): (string | Buffer)[] | undefined {
-  const file = env.SSL_CERT_FILE;
-  if (!file) return undefined;
-  try {
-    return [...tls.rootCertificates, fs.readFileSync(file)];
-  } catch (e) {
-    throw new HcpApiError(`SSL_CERT_FILE=${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const files = (["SSL_CERT_FILE", "UPI_EXTRA_CA_CERTS", "NODE_EXTRA_CA_CERTS"] as const).filter((name) => env[name]).map((name) => [name, env[name]!] as const);
+  if (files.length === 0) return undefined;
+  return [
+    ...tls.rootCertificates,
+    ...files.map(([name, file]) => {
+      try {
+        return fs.readFileSync(file);
+      } catch (e) {
+        throw new HcpApiError(`${name}=${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }),
+  ];
 }
 
 /**
@@ -118,7 +124,7 @@ export function get(url: string, token: string | undefined, ca: (string | Buffer
 /** What a status means for the user, in HCP's terms (it answers 404 for what a token may not see). */
 function explain(status: number, what: string, hostname: string): string {
   if (status === 401) return `${what}: the token for ${hostname} was refused (401); run terraform login ${hostname}`;
-  if (status === 404) return `${what}: not found on ${hostname} (404: no such run, or the token for ${hostname} may not read it)`;
+  if (status === 404) return `${what}: not found on ${hostname} (404: it does not exist, or the token for ${hostname} may not read it)`;
   return `${what}: ${hostname} answered ${status}`;
 }
 

@@ -126,6 +126,12 @@ async function absentWorkspace(json: unknown): Promise<boolean | { unreadable: s
   }
 }
 
+/** `organization/workspace` of a cloud block. */
+function workspaceName(json: unknown): string {
+  const cloud = cloudBlockOf(json)!;
+  return `${cloud.organization}/${cloud.workspaces.name}`;
+}
+
 /**
  * Why a stack whose HCP workspace does not exist is not planned: `terraform init` would create it
  * with a name and nothing else (the organization's default execution mode, no state sharing, no
@@ -135,7 +141,7 @@ function missingWorkspace(stackJson: unknown, outdir: string, clusterName: strin
   const cloud = cloudBlockOf(stackJson)!;
   const setup = shellWord(path.relative(process.cwd(), setupStackFolder(outdir, clusterName)) || ".");
   return (
-    `HCP workspace ${cloud.organization}/${cloud.workspaces.name} does not exist on ${cloud.hostname ?? "app.terraform.io"}, and terraform init would create it bare ` +
+    `HCP workspace ${workspaceName(stackJson)} does not exist on ${cloud.hostname ?? "app.terraform.io"} (or this token may not read it), and terraform init would create it bare ` +
     `(the organization's default execution mode, no state sharing): apply the set-up stack first, \`terraform -chdir=${setup} init && terraform -chdir=${setup} apply\``
   );
 }
@@ -152,7 +158,12 @@ async function oldState(stackDir: string, stack: string, movedFrom: string, run:
     return localStateHoldsAnything(stackDir, defaultLocalSettings(stack)) ? "present" : "empty";
   }
   const absent = await absentWorkspace(JSON.parse(fs.readFileSync(path.join(dir, "main.tf.json"), "utf8")));
-  if (absent !== false) return absent === true ? "empty" : absent;
+  // HCP answers 404 alike for a workspace that does not exist and one this token may not see. Taken
+  // as empty, so that a prefix changed before any apply raises no alarm (issue 25); a state hidden
+  // from this token is still met by the stacks' adopt-or-stop preconditions, which stop a plan
+  // that would build a second VPC, load balancer or instance.
+  if (absent === true) return "empty";
+  if (absent !== false) return absent;
   const init = await run(() => terraform(dir, ["init", "-input=false", "-no-color"]));
   if (init.code !== 0) return { unreadable: lastLine(init.stderr || init.stdout) };
   const pull = await run(() => terraform(dir, ["state", "pull"]));
@@ -170,7 +181,10 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
   const outdir = path.dirname(path.dirname(stack.dir));
   const record = readOutputRecord(outdir)?.stacks[stack.name];
   // An HCP workspace that does not exist: terraform init would create it bare (one request per stack, at the limiter's pace: HCP limits a token's rate).
-  const absent = (await run(() => absentWorkspace(stackJson))) === true;
+  const absent = await run(() => absentWorkspace(stackJson));
+  // Not knowing is not planning: init would create the workspace if it turned out missing.
+  if (typeof absent === "object")
+    return { failure: `cannot tell whether HCP workspace ${workspaceName(stackJson)} exists (${absent.unreadable}); not planned, since terraform init would create it bare` };
   const missing = () => ({ failure: missingWorkspace(stackJson, outdir, stack.cluster.clusterName) });
   if (!record?.movedFrom || !record.state) return absent ? missing() : {};
   const shownDir = path.relative(process.cwd(), stack.dir) || ".";
