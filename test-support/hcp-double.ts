@@ -142,7 +142,7 @@ export function makeCertificates(dir: string): { ca: string; key: string; cert: 
     "keyUsage=critical,keyCertSign,cRLSign",
   ]);
   openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", p("server.key"), "-out", p("server.csr")]);
-  fs.writeFileSync(p("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
+  fs.writeFileSync(p("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:hcp.internal.test\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
   openssl([
     "x509",
     "-req",

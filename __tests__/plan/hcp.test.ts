@@ -1,9 +1,12 @@
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as path from "node:path";
 import * as https from "node:https";
+import * as net from "node:net";
 import type { AddressInfo } from "node:net";
 import * as tls from "node:tls";
 import { explainOwnStateRead, get, HcpApiError, hcpToken, trustedCas } from "../../src/plan/hcp";
+import { proxyFor } from "../../src/plan/proxy";
 import { backendSinceInit } from "../../src/plan/terraform";
 import { makeCertificates } from "../../test-support/hcp-double";
 import { tempDir } from "../../test-support/paths";
@@ -95,7 +98,7 @@ describe("the API's GETs: trust and redirects", () => {
   });
   afterAll(() => servers.forEach((s) => s.close()));
   beforeEach(() => (seen.length = 0));
-  const ca = () => [fs.readFileSync(certs.ca)];
+  const ca = (env: NodeJS.ProcessEnv = {}) => ({ ca: [fs.readFileSync(certs.ca)], env });
 
   test("the token goes along a redirect on the same host, and not at all to another host", async () => {
     expect(await get(`https://${api}/same`, "tok", ca())).toEqual({ status: 200, body: "final" });
@@ -119,5 +122,80 @@ describe("the API's GETs: trust and redirects", () => {
     const cas = trustedCas({ SSL_CERT_FILE: certs.ca })!.map(String);
     expect(cas).toEqual(expect.arrayContaining([...tls.rootCertificates, fs.readFileSync(certs.ca, "utf8")]));
     expect(trustedCas({})).toBeUndefined();
+  });
+});
+
+describe("the API through the proxy Terraform would use (HTTPS_PROXY, NO_PROXY)", () => {
+  test("which hosts go through it: Go's rules (loopback never; NO_PROXY by name, subdomain, port, IP, CIDR or *)", () => {
+    const through = (host: string, noProxy = "") => proxyFor(host, { HTTPS_PROXY: "proxy.corp:3128", NO_PROXY: noProxy })?.toString();
+    expect(through("app.terraform.io")).toBe("http://proxy.corp:3128/");
+    expect(proxyFor("app.terraform.io", { https_proxy: "http://p:8080" })?.host).toBe("p:8080");
+    expect(proxyFor("app.terraform.io", {})).toBeUndefined();
+    expect([through("localhost:8443"), through("127.0.0.1"), through("[::1]:443")]).toEqual([undefined, undefined, undefined]);
+    const rows: [string, string, boolean][] = [
+      ["tfe.corp.example", "corp.example", false],
+      ["corp.example", "corp.example", false],
+      ["corp.example", ".corp.example", true],
+      ["tfe.corp.example", ".corp.example", false],
+      ["tfe.corp.example", "*.corp.example", false],
+      ["notcorp.example", "corp.example", true],
+      ["tfe.corp.example:8443", "tfe.corp.example:443", true],
+      ["tfe.corp.example:8443", "tfe.corp.example:8443", false],
+      ["10.1.2.3", "10.0.0.0/8", false],
+      ["11.1.2.3", "10.0.0.0/8", true],
+      ["app.terraform.io", "*", false],
+      ["app.terraform.io", " other.example , APP.terraform.io ", false],
+    ];
+    expect(rows.map(([host, noProxy]) => [host, noProxy, through(host, noProxy) !== undefined])).toEqual(rows);
+    expect(() => proxyFor("app.terraform.io", { HTTPS_PROXY: "socks5://p:1080" })).toThrow("HTTPS_PROXY=socks5://p:1080: only an http:// proxy is supported here");
+  });
+
+  const certs = makeCertificates(tempDir("upi-hcp-proxy-"));
+  /** A host name only the proxy resolves: reached at all, it was through the proxy. */
+  const NAME = "hcp.internal.test";
+  let port: number;
+  let proxyUrl: string;
+  const connects: { target: string; auth?: string }[] = [];
+  const servers: net.Server[] = [];
+  beforeAll(async () => {
+    const api = https.createServer({ key: fs.readFileSync(certs.key), cert: fs.readFileSync(certs.cert) }, (_, res) => res.end("through"));
+    const proxy = http.createServer((_, res) => res.writeHead(405).end());
+    proxy.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      connects.push({ target: req.url ?? "", auth: req.headers["proxy-authorization"] });
+      if (req.headers["proxy-authorization"] !== `Basic ${Buffer.from("u:p w").toString("base64")}`) {
+        client.end("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n");
+        return;
+      }
+      const [host, p] = (req.url ?? "").split(":");
+      const upstream = net.connect(Number(p), host === NAME ? "127.0.0.1" : host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on("error", () => client.destroy());
+    });
+    for (const server of [api, proxy]) {
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    }
+    port = (api.address() as AddressInfo).port;
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(() => servers.forEach((s) => s.close()));
+  const via = (env: NodeJS.ProcessEnv) => ({ ca: [fs.readFileSync(certs.ca)], env });
+
+  test("a host reached through the proxy's CONNECT tunnel, TLS with the host itself, the proxy's credentials from its URL", async () => {
+    const proxy = proxyUrl.replace("//", "//u:p%20w@");
+    expect(await get(`https://${NAME}:${port}/x`, "tok", via({ HTTPS_PROXY: proxy }))).toEqual({ status: 200, body: "through" });
+    expect(connects.at(-1)?.target).toBe(`${NAME}:${port}`);
+  });
+
+  test("a proxy that refuses the tunnel, and a host named in NO_PROXY (then reached directly, where it does not resolve): one line each", async () => {
+    await expect(get(`https://${NAME}:${port}/x`, "tok", via({ HTTPS_PROXY: proxyUrl }))).rejects.toThrow(
+      new HcpApiError(`https://${NAME}:${port}: proxy 127.0.0.1:${proxyUrl.split(":").pop()} answered 407 to CONNECT ${NAME}:${port}`),
+    );
+    const before = connects.length;
+    await expect(get(`https://${NAME}:${port}/x`, "tok", via({ HTTPS_PROXY: proxyUrl, NO_PROXY: ".internal.test" }))).rejects.toThrow(/ENOTFOUND|EAI_AGAIN/);
+    expect(connects.length).toBe(before);
   });
 });

@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
 import type { StackJson } from "../cdktf/stack-json";
+import { proxyFor, tunnelingAgent } from "./proxy";
 
 /** An HCP API call that failed for a reason the user can act on: one line. */
 export class HcpApiError extends Error {}
@@ -84,16 +85,33 @@ export function trustedCas(env: NodeJS.ProcessEnv): (string | Buffer)[] | undefi
   ];
 }
 
+/** How the API is reached: the CAs trusted, and the environment that names a proxy. */
+interface Connection {
+  readonly ca: (string | Buffer)[] | undefined;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const connection = (env: NodeJS.ProcessEnv): Connection => ({ ca: trustedCas(env), env });
+
 /**
  * A GET with the token, following up to 3 redirects: the JSON plan redirects to a pre-signed
  * archive URL, often on another host, which gets no Authorization header at all; a redirect away
- * from HTTPS is refused (the answer would come unauthenticated and in the clear).
+ * from HTTPS is refused (the answer would come unauthenticated and in the clear). Through the
+ * proxy Terraform would use for the host (./proxy.ts).
  */
-export function get(url: string, token: string | undefined, ca: (string | Buffer)[] | undefined, redirects = 3): Promise<{ status: number; body: string }> {
+export function get(url: string, token: string | undefined, via: Connection, redirects = 3): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const headers: Record<string, string> = { Accept: "application/vnd.api+json", ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-    const req = https.get(u, { headers, ca, timeout: 60_000 }, (res) => {
+    let agent: https.Agent | undefined;
+    try {
+      const proxy = proxyFor(u.host, via.env);
+      agent = proxy && tunnelingAgent(proxy, via.ca);
+    } catch (e) {
+      reject(new HcpApiError((e as Error).message));
+      return;
+    }
+    const req = https.get(u, { headers, ca: via.ca, agent, timeout: 60_000 }, (res) => {
       const location = res.headers.location;
       if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && location && redirects > 0) {
         res.resume();
@@ -108,7 +126,7 @@ export function get(url: string, token: string | undefined, ca: (string | Buffer
           reject(new HcpApiError(`https://${u.host}${u.pathname}: redirects to ${next.protocol}//${next.host}, not HTTPS; refused`));
           return;
         }
-        resolve(get(next.toString(), next.host === u.host ? token : undefined, ca, redirects - 1));
+        resolve(get(next.toString(), next.host === u.host ? token : undefined, via, redirects - 1));
         return;
       }
       let body = "";
@@ -148,9 +166,9 @@ export async function fetchRunPlanJson(hostname: string, runId: string, owner: R
     const variable = hostname.includes(":") ? "" : ` or set TF_TOKEN_${hostname.replaceAll("-", "__").replaceAll(".", "_")}`;
     throw new HcpApiError(`--check-run: no token for ${hostname}; run terraform login ${hostname}${variable}`);
   }
-  const ca = trustedCas(env);
+  const via = connection(env);
   const api = `https://${hostname}/api/v2`;
-  const run = await get(`${api}/runs/${runId}`, token, ca);
+  const run = await get(`${api}/runs/${runId}`, token, via);
   if (run.status !== 200) throw new HcpApiError(explain(run.status, `run ${runId}`, hostname));
   let data: ApiResource | undefined;
   try {
@@ -158,11 +176,11 @@ export async function fetchRunPlanJson(hostname: string, runId: string, owner: R
   } catch {
     throw new HcpApiError(`run ${runId}: ${hostname} answered with something that is not JSON`);
   }
-  await checkRunOwner(api, token, ca, hostname, runId, data?.relationships?.workspace?.data?.id, owner);
+  await checkRunOwner(api, token, via, hostname, runId, data?.relationships?.workspace?.data?.id, owner);
   const planId = data?.relationships?.plan?.data?.id;
   const status = data?.attributes?.status;
   if (!planId) throw new HcpApiError(`run ${runId} has no plan yet (status ${status ?? "unknown"})`);
-  const plan = await get(`${api}/plans/${planId}/json-output`, token, ca);
+  const plan = await get(`${api}/plans/${planId}/json-output`, token, via);
   if (plan.status === 204) throw new HcpApiError(`run ${runId}: its plan has no JSON output yet (status ${status}); wait for the plan to finish`);
   if (plan.status !== 200) throw new HcpApiError(explain(plan.status, `the JSON plan of run ${runId}`, hostname));
   return plan.body;
@@ -175,9 +193,9 @@ interface ApiResource {
 }
 
 /** Refuses a run whose workspace (read by its ID) is not one of the cluster's. */
-async function checkRunOwner(api: string, token: string, ca: (string | Buffer)[] | undefined, hostname: string, runId: string, workspaceId: unknown, owner: RunOwner) {
+async function checkRunOwner(api: string, token: string, via: Connection, hostname: string, runId: string, workspaceId: unknown, owner: RunOwner) {
   if (typeof workspaceId !== "string" || !/^ws-[A-Za-z0-9]+$/.test(workspaceId)) throw new HcpApiError(`run ${runId}: ${hostname} did not say which workspace it belongs to`);
-  const ws = await get(`${api}/workspaces/${workspaceId}`, token, ca);
+  const ws = await get(`${api}/workspaces/${workspaceId}`, token, via);
   if (ws.status !== 200) throw new HcpApiError(explain(ws.status, `workspace ${workspaceId} of run ${runId}`, hostname));
   let workspace: ApiResource | undefined;
   try {
@@ -241,7 +259,7 @@ export async function hcpWorkspaceExists(cloud: CloudBlockSettings, env: NodeJS.
   const r = await get(
     `https://${hostname}/api/v2/organizations/${encodeURIComponent(cloud.organization)}/workspaces/${encodeURIComponent(cloud.workspaces.name)}`,
     token,
-    trustedCas(env),
+    connection(env),
   );
   if (r.status === 200) return true;
   if (r.status === 404) return false;
