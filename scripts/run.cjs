@@ -236,7 +236,8 @@ function setV8Flags(builtinsFile) {
     // none recorded yet (or the bundle runs from memory): they load under the flags, only slower
   }
   for (const id of known) require(id);
-  for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
+  // Measured on Node 20's V8; another V8 may not know a flag (it prints an error) or tune otherwise.
+  if (process.versions.node.split(".")[0] === "20") for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
   if (!builtinsFile || !process.moduleLoadList) return;
   const loadedBefore = process.moduleLoadList.length;
   process.once("exit", () => {

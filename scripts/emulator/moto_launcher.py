@@ -245,7 +245,12 @@ _dispatch = DomainDispatcherApplication.__call__
 def _dispatch_serially(self, environ, start_response):
     # The whole response is built under the lock: a lazy body would read the backends after it.
     with _one_at_a_time:
-        return list(_dispatch(self, environ, start_response))
+        body = _dispatch(self, environ, start_response)
+        try:
+            return list(body)
+        finally:
+            # WSGI: whoever consumes a response body closes it; the server only sees the list.
+            getattr(body, "close", lambda: None)()
 
 
 DomainDispatcherApplication.__call__ = _dispatch_serially
