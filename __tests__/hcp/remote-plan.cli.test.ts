@@ -13,7 +13,7 @@ import { treeDigest } from "../../test-support/tree-digest";
  * refuses at once, in one line, before it synthesizes, runs Terraform or calls HCP (the double
  * records every request). In a fleet file with a local-execution cluster beside it, the
  * refusal names the remote one. With local execution and the set-up stack not applied yet, no
- * stack is planned: `terraform init` would create each workspace bare.
+ * stack is planned: `terraform init` would create each workspace bare; nor is a machine rolled.
  */
 const ORG = "acme";
 let hcp: HcpDouble;
@@ -64,4 +64,16 @@ test("local execution, the set-up stack not applied: every stack stops before te
   expect(hcp.requests.filter((q) => q.method !== "GET")).toEqual([]);
   expect(hcp.workspaces.size).toBe(0);
   expect(fs.readdirSync(path.join(s.outdir, "stacks")).filter((stack) => fs.existsSync(path.join(s.outdir, "stacks", stack, ".terraform")))).toEqual([]);
+}, 120_000);
+
+test("npm run roll, the set-up stack not applied: not rolled, before terraform init, naming the set-up command; no workspace is created", async () => {
+  const s = synthCluster(baseCluster({ backend: cloud("local") }), tempDir("upi-hcp-roll-"));
+  const r = await runNpmScript("roll", ["demo", "worker-0", "--auto-approve"], { CLUSTER_CONFIG: s.file, CDKTF_OUTDIR: s.outdir, ...hcp.env() });
+  expect(r.status).toBe(1);
+  expect(r.stdout).toContain(
+    `Not rolled: HCP workspace ${ORG}/p-demo-machines does not exist on ${hcp.hostname} (or this token may not read it), and terraform init would create it bare`,
+  );
+  expect(hcp.requests.filter((q) => q.method !== "GET")).toEqual([]);
+  expect(hcp.workspaces.size).toBe(0);
+  expect(fs.existsSync(path.join(s.outdir, "stacks", "demo-machines", ".terraform"))).toBe(false);
 }, 120_000);

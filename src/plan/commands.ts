@@ -19,6 +19,7 @@ import { readDependencies } from "./graph";
 import { fetchRunPlanJson, HcpApiError } from "./hcp";
 import { parsePlanJson, PlanJsonError } from "./plan-json";
 import { planStacks } from "./plan";
+import { planRefusal } from "./preflight";
 import { changesObjects, countChanges, formatReport, PlanCounts, refusedStacks } from "./report";
 import {
   controlPlaneReplacementNote,
@@ -217,6 +218,13 @@ async function roll(argv: readonly string[]): Promise<number> {
   const color = process.stdout.isTTY ? [] : ["-no-color"];
   const planArgs = [...rollPlanArgs(addresses, replace, planFile), ...color];
   const applyArgs = ["apply", "-input=false", ...color, planFile];
+  // As npm run plan checks before a plan: no init that would create an HCP workspace bare, no plan against a moved state.
+  const preflight = await planRefusal({ name: stack, dir: stackDir, cluster }, stackJson);
+  if (preflight.refusal || preflight.failure) {
+    console.log(`Not rolled: ${preflight.refusal ?? preflight.failure}`);
+    return 1;
+  }
+  if (preflight.warning) console.log(preflight.warning);
   const init = needsInit(stackDir, stackJson);
   console.log(`Rolling ${addresses.name}${replace ? " (replace)" : ""} with these commands:`);
   if (init) console.log(`  ${commandLine(stackDir, ["init", "-input=false"])}`);
