@@ -54,7 +54,7 @@ describe.each(RULE_CASES)("%s", (rule, nonCompliant, expected, compliant) => {
 
 test("every rule has a case here, and the IDs are what the cluster file acknowledges", () => {
   expect(new Set(RULE_CASES.map(([rule]) => rule))).toEqual(new Set(PLAN_RULES.map((r) => r.id)));
-  // PLAN-STATE-1 judges a stack before its plan (__tests__/plan/preflight.test.ts).
+  // PLAN-STATE-1 judges a stack before its plan (__tests__/plan/preflight.cli.test.ts).
   expect(PLAN_RULE_IDS).toEqual(["PLAN-EC2-1", "PLAN-EC2-2", "PLAN-ELB-1", "PLAN-DNS-1", "PLAN-VPC-1", "PLAN-STATE-1"]);
   for (const id of PLAN_RULE_IDS) expect(id).toMatch(/^PLAN-[A-Z0-9]+-\d+$/);
 });
