@@ -138,6 +138,24 @@ const rows: Row[] = [
     /is an endpoint under amazonaws.com.cn, but region us-east-1 is served under amazonaws.com/,
   ],
   ["an empty label in an endpoint host", endpoint("ec2", "https://ec2..example.com"), "aws.serviceEndpoints.ec2: ", /has an empty label in its host name/],
+  [
+    "a port above 65535 in an endpoint",
+    endpoint("ec2", "https://ec2.example.com:70000"),
+    "aws.serviceEndpoints.ec2: ",
+    /ec2: has port 70000; ports are 1 to 65535 \(got "https:\/\/ec2\.example\.com:70000"\)$/,
+  ],
+  [
+    "a port above 65535 in the S3 backend's endpoint",
+    () => ({ ...s3({}), aws: { serviceEndpoints: { s3: "https://user@[fd00::1]:99999/" }, s3UsePathStyle: true } }),
+    "aws.serviceEndpoints.s3: ",
+    /: has port 99999; ports are 1 to 65535/,
+  ],
+  [
+    "port 0 in an endpoint",
+    endpoint("sts", "https://sts.example.com:0/"),
+    "aws.serviceEndpoints.sts: ",
+    /: has port 0; ports are 1 to 65535 \(got "https:\/\/sts\.example\.com:0\/"\)$/,
+  ],
   ["an empty label in the HCP host name", cloud({ hostname: "app..terraform.io" }), "backend.cloud.hostname: ", /must be a host name .* with no empty label/],
   ["a port above 65535 in the HCP host name", cloud({ hostname: "tfe.example.com:70000" }), "backend.cloud.hostname: ", /has port 70000; ports are 1 to 65535/],
   // Install folder
