@@ -15,9 +15,10 @@ function main(): number {
   const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
   try {
     const result = synthesize(configFile, outdir);
-    // Warnings and errors echo the user's values: made safe for the terminal they are printed on.
+    // Warnings, errors and the summary (CLUSTER_CONFIG, CDKTF_OUTDIR) echo the user's values:
+    // made safe for the terminal they are printed on.
     result.warnings.forEach((w) => console.error(terminalSafe(w)));
-    console.log(formatSummary(result, summaryContext()));
+    console.log(terminalSafe(formatSummary(result, summaryContext())));
     return 0;
   } catch (e) {
     if (e instanceof ConfigError || e instanceof GuardrailError) {

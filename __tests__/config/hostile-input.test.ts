@@ -138,6 +138,24 @@ const rows: Row[] = [
     /is an endpoint under amazonaws.com.cn, but region us-east-1 is served under amazonaws.com/,
   ],
   ["an empty label in an endpoint host", endpoint("ec2", "https://ec2..example.com"), "aws.serviceEndpoints.ec2: ", /has an empty label in its host name/],
+  [
+    "a port above 65535 in an endpoint",
+    endpoint("ec2", "https://ec2.example.com:70000"),
+    "aws.serviceEndpoints.ec2: ",
+    /ec2: has port 70000; ports are 1 to 65535 \(got "https:\/\/ec2\.example\.com:70000"\)$/,
+  ],
+  [
+    "a port above 65535 in the S3 backend's endpoint",
+    () => ({ ...s3({}), aws: { serviceEndpoints: { s3: "https://user@[fd00::1]:99999/" }, s3UsePathStyle: true } }),
+    "aws.serviceEndpoints.s3: ",
+    /: has port 99999; ports are 1 to 65535/,
+  ],
+  [
+    "port 0 in an endpoint",
+    endpoint("sts", "https://sts.example.com:0/"),
+    "aws.serviceEndpoints.sts: ",
+    /: has port 0; ports are 1 to 65535 \(got "https:\/\/sts\.example\.com:0\/"\)$/,
+  ],
   ["an empty label in the HCP host name", cloud({ hostname: "app..terraform.io" }), "backend.cloud.hostname: ", /must be a host name .* with no empty label/],
   ["a port above 65535 in the HCP host name", cloud({ hostname: "tfe.example.com:70000" }), "backend.cloud.hostname: ", /has port 70000; ports are 1 to 65535/],
   // Install folder
@@ -165,13 +183,26 @@ const rows: Row[] = [
     "certificateAuthorities[1].source: ",
     /expired/,
   ],
-  [
-    "an Ignition version with a suffix",
-    () => ({ ...base, installDir: installDirWithVersion("v-suffix", "3.2.0x") }),
-    "ignition.version: ",
-    /must be an Ignition 3 config version such as "3\.2\.0"/,
-  ],
-  ["an Ignition version with a leading zero", () => ({ ...base, installDir: installDirWithVersion("v-zero", "3.02.0") }), "ignition.version: ", /Ignition 3 config version/],
+  // Versions of no Ignition spec: one line naming the file and field, listing those Ignition knows.
+  ...(
+    [
+      ["with a suffix", "3.2.0x"],
+      ["with a leading zero", "3.02.0"],
+      ["of no spec yet", "3.9.0"],
+      ["with a patch level no spec has", "3.2.1"],
+      ["experimental, of a spec Ignition has since made stable", "3.5.0-experimental"],
+      ["experimental, of no spec", "3.0.0-experimental"],
+      ["of Ignition 4", "4.0.0"],
+    ] as const
+  ).map(([what, version], i): Row => [
+    `an Ignition version ${what}`,
+    () => ({ ...base, installDir: installDirWithVersion(`v-${i}`, version) }),
+    "bootstrap.ign: ignition.version: ",
+    new RegExp(
+      `/bootstrap\\.ign: ignition\\.version: must be an Ignition 3 config version such as "3\\.2\\.0", as openshift-install 4\\.6 and later writes; ` +
+        `Ignition knows 3\\.0\\.0, 3\\.1\\.0, 3\\.2\\.0, 3\\.3\\.0, 3\\.4\\.0, 3\\.5\\.0, 3\\.6\\.0, 3\\.6\\.0-experimental, 3\\.7\\.0-experimental \\(got "${version.replace(/\./g, "\\.")}"\\)$`,
+    ),
+  ]),
   // Bounds and breadth
   [
     "1000 edge zones",
@@ -271,8 +302,8 @@ describe("valid input is never refused", () => {
     expect(bundle).toBe(`${first.trim()}\n${second.trim()}\n`);
   });
 
-  test("Ignition's experimental version", () => {
-    expect(load({ ...base, installDir: installDirWithVersion("experimental", "3.6.0-experimental") }).clusters).toHaveLength(1);
+  test.each(["3.0.0", "3.1.0", "3.2.0", "3.5.0", "3.6.0", "3.6.0-experimental", "3.7.0-experimental"])("Ignition config version %s", (version) => {
+    expect(load({ ...base, installDir: installDirWithVersion(`ok-${version}`, version) }).clusters).toHaveLength(1);
   });
 });
 

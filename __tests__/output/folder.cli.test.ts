@@ -205,11 +205,8 @@ describe("an output folder that synth replaces", () => {
       fs.mkdirSync(path.dirname(path.join(stack, f)), { recursive: true });
       fs.writeFileSync(path.join(stack, f), f);
     }
-    // Saved plans (cdktf deploy's, npm run plan's) are Terraform's too: allowed, and not carried.
-    for (const plan of ["plan", "upi.tfplan"]) fs.writeFileSync(path.join(stack, plan), "a stale plan");
     synthesize(config(dir), path.join(dir, "out"));
     for (const f of carried) expect(fs.readFileSync(path.join(stack, f), "utf8")).toBe(f);
-    for (const plan of ["plan", "upi.tfplan"]) expect(fs.existsSync(path.join(stack, plan))).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => /\.(staging|previous)-/.test(f))).toEqual([]);
   });
 
@@ -274,5 +271,103 @@ describe("the swap's failure paths", () => {
     expect(warnings).toEqual([`out: could not carry stacks/demo-network/.terraform into the new output; the previous output is kept whole in ${previous}`]);
     expect(treeDigest(previous)).toBe(before);
     expect(fs.readFileSync(path.join(target, "manifest.json"), "utf8")).toContain('"new":true');
+  });
+});
+
+/**
+ * What Terraform, cdktf deploy or npm run plan leave in a previous output, and what a user may put
+ * beside synth's own files: each either carried into the new output unchanged or refused in one
+ * line, never lost. Synth writes the same output again for the same file, so a carried entry
+ * leaves the whole project folder as it was.
+ */
+describe("a previous output's stack folders: carried or refused, never lost", () => {
+  /** The bootstrap stack's asset folder, `assets/<asset>/<hash>`, as cdktf wrote it. */
+  const assetFolder = (dir: string) => {
+    const assets = path.join(dir, "out", "stacks", "demo-bootstrap", "assets");
+    const [asset] = fs.readdirSync(assets);
+    const [hash] = fs.readdirSync(path.join(assets, asset));
+    return path.join("demo-bootstrap", "assets", asset, hash);
+  };
+  const put = (dir: string, inStacks: string, content = inStacks) => {
+    const at = path.join(dir, "out", "stacks", inStacks);
+    fs.mkdirSync(path.dirname(at), { recursive: true });
+    fs.writeFileSync(at, content);
+  };
+  const refused = (inStacks: string, why = `is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`) => `out/stacks/${inStacks}: ${why}`;
+  const dropped = (file: string, what: string) =>
+    refused(`demo-retired/${file}`, `is ${what} of stack demo-retired, which this synth no longer writes; move it elsewhere first (${WHOLE})`);
+
+  /** "carried", or the one line the synth stops with. */
+  type Case = [what: string, prepare: (dir: string) => void, outcome: string];
+  const cases: Case[] = [
+    ...(
+      [
+        ["Terraform's backup of a replaced state", "demo-network/terraform.tfstate.1700000000.backup"],
+        ["the state backup", "demo-network/terraform.tfstate.backup"],
+        ["a local state", "demo-infra/terraform.tfstate"],
+        ["a state Terraform could not push", "demo-infra/errored.tfstate"],
+        ["a workspace's state", "demo-infra/terraform.tfstate.d/blue/terraform.tfstate"],
+        ["cdktf deploy's saved plan", "demo-machines/plan"],
+        ["npm run plan's saved plan", "demo-machines/upi.tfplan"],
+        ["a saved plan as JSON", "demo-machines/roll.tfplan.json"],
+        ["Terraform's crash report", "demo-ingress/crash.log"],
+        ["the lock of a running Terraform", "demo-ingress/.terraform.tfstate.lock.info"],
+        ["Terraform's working folder", "demo-network/.terraform/providers/aws"],
+        ["the provider lock file", "demo-network/.terraform.lock.hcl"],
+        // npm run plan runs init in a stack's moved-from folder; this synth writes none there.
+        ["init's folder in moved-from", "demo-network/moved-from/.terraform/terraform.tfstate"],
+      ] as const
+    ).map(([what, inStacks]): Case => [what, (d) => put(d, inStacks), "carried"]),
+    ["a .terraform linked to a shared one", (d) => fs.symlinkSync("../../../shared-providers", path.join(d, "out", "stacks", "demo-network", ".terraform")), "carried"],
+    ["a file of the user's in assets/", (d) => put(d, "demo-bootstrap/assets/notes.txt"), refused("demo-bootstrap/assets/notes.txt")],
+    [
+      "a folder of the user's in an asset",
+      (d) => put(d, "demo-bootstrap/assets/bootstrap_bootstrap-ign_D0603541/old/bootstrap.ign"),
+      refused("demo-bootstrap/assets/bootstrap_bootstrap-ign_D0603541/old"),
+    ],
+    [
+      "a file beside the asset's copy",
+      (d) => put(d, `${assetFolder(d)}/zz-notes.txt`),
+      refused(`demo-bootstrap/assets/bootstrap_bootstrap-ign_D0603541/AF3603F22771C1CC5B49FEBEB21636B0/zz-notes.txt`),
+    ],
+    [
+      "an asset's copy edited",
+      (d) => fs.appendFileSync(path.join(d, "out", "stacks", assetFolder(d), "bootstrap.ign"), " "),
+      refused(
+        "demo-bootstrap/assets/bootstrap_bootstrap-ign_D0603541/AF3603F22771C1CC5B49FEBEB21636B0/bootstrap.ign",
+        `is not the copy synth wrote (its content differs from its folder's hash); ${WHOLE}, so move it elsewhere first`,
+      ),
+    ],
+    ["a file of the user's in moved-from/", (d) => put(d, "demo-network/moved-from/notes.txt"), refused("demo-network/moved-from/notes.txt")],
+    ["a .tf of the user's in moved-from/", (d) => put(d, "demo-network/moved-from/override.tf"), refused("demo-network/moved-from/override.tf")],
+    // A stack the new output no longer has: what a Terraform run left there stops synth.
+    ...(
+      [
+        ["terraform.tfstate.1700000000.backup", "Terraform state"],
+        ["plan", "a saved Terraform plan"],
+        ["upi.tfplan", "a saved Terraform plan"],
+        ["crash.log", "Terraform's crash report"],
+        [".terraform.tfstate.lock.info", "the lock of a Terraform run on the local state"],
+      ] as const
+    ).map(([file, what]): Case => [`${file} of a stack the new output no longer has`, (d) => put(d, `demo-retired/${file}`), dropped(file, what)]),
+  ];
+
+  test.each(cases)("%s", (_what, prepare, outcome) => {
+    const dir = project();
+    prepare(dir);
+    const before = treeDigest(dir);
+    const r = runSynth({ CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "out" }, dir);
+    if (outcome === "carried") expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    else expect({ status: r.status, stderr: r.stderr.trim().split("\n") }).toEqual({ status: 1, stderr: [outcome] });
+    expect(treeDigest(dir)).toBe(before);
+  });
+
+  test("a dropped stack's Terraform working files are not kept: init makes them again", () => {
+    const dir = project();
+    put(dir, "demo-retired/.terraform/providers/aws");
+    put(dir, "demo-retired/.terraform.lock.hcl");
+    const r = runSynth({ CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "out" }, dir);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(fs.existsSync(path.join(dir, "out", "stacks", "demo-retired"))).toBe(false);
   });
 });

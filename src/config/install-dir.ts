@@ -151,6 +151,14 @@ function caPem(file: string, i: number, source: unknown, now: Date): string {
 }
 
 /**
+ * The config spec versions Ignition accepts (coreos/ignition's config/v3_* folders, release notes):
+ * the stable specs, and the experimental spec of recent releases, which Ignition refuses once it
+ * makes that spec stable: 3.7.0-experimental from 2.26.0 (2026-02), 3.6.0-experimental in 2.20 to
+ * 2.25, which older RHCOS images run. Earlier experimental specs only releases before 2.20 took.
+ */
+const IGNITION_VERSIONS = ["3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.6.0-experimental", "3.7.0-experimental"];
+
+/**
  * bootstrap.ign is copied into the output and uploaded as it is, so it is checked here: a regular
  * file inside the folder (not a link to elsewhere), within the size bound, and an Ignition 3 config
  * (the bootstrap pointer is Ignition 3.1.0 and replaces itself with this file).
@@ -169,10 +177,12 @@ function checkBootstrapIgnition(dir: string, file: string): string {
   }
   const ign = parseJsonObject(file, readAsset(file, BOOTSTRAP_IGNITION_LIMIT, "it is uploaded to S3 and fetched whole at boot; real ones are a few MiB").toString("utf8"));
   const version = dig(ign, "ignition", "version");
-  // Ignition's own versions: 3.<minor>.<patch>, the newest also as -experimental.
-  if (typeof version !== "string" || !/^3\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-experimental)?$/.test(version)) {
+  if (typeof version !== "string" || !IGNITION_VERSIONS.includes(version)) {
     const got = version === undefined ? "" : ` (got ${JSON.stringify(version)})`;
-    throw new InstallDirError(`must be an Ignition 3 config version such as "3.2.0", as openshift-install 4.6 and later writes${got}`, inFile(file, "ignition.version"));
+    throw new InstallDirError(
+      `must be an Ignition 3 config version such as "3.2.0", as openshift-install 4.6 and later writes; Ignition knows ${IGNITION_VERSIONS.join(", ")}${got}`,
+      inFile(file, "ignition.version"),
+    );
   }
   return real;
 }

@@ -38,6 +38,7 @@ import {
   VPC_ENDPOINT_SERVICES,
 } from "../defaults";
 import { NAME_MAX_LENGTH, NAME_PATTERN } from "../validation/names";
+import { urlPortProblem } from "../validation/endpoints";
 
 /**
  * The cluster file's schema: one definition gives the TypeScript types, the defaults, the shapes
@@ -205,7 +206,15 @@ export const clusterSchema = z
 
     aws: z
       .strictObject({
-        serviceEndpoints: z.partialRecord(z.enum(SERVICE_ENDPOINT_NAMES), z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })).default({}),
+        serviceEndpoints: z
+          .partialRecord(
+            z.enum(SERVICE_ENDPOINT_NAMES),
+            z.url({
+              protocol: /^https?$/,
+              error: (issue) => (typeof issue.input === "string" && urlPortProblem(issue.input)) || "must be an http(s) URL",
+            }),
+          )
+          .default({}),
         maxRetries: optional(z.number().int().min(0).max(25)).describe("AWS provider max_retries"),
         s3UsePathStyle: z.boolean().default(false).describe("Path-style S3 addressing (S3-compatible endpoints)"),
         skipCredentialsValidation: z.boolean().default(false).describe("For emulators and secret regions without STS"),

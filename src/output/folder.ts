@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
@@ -35,8 +36,6 @@ const STACKS = "stacks";
 /** Where stack folders are: Terraform's working files and any state in them are carried across syntheses. */
 const STACK_FOLDERS = [STACKS, path.join(SETUP_APP_FOLDER, STACKS)];
 const WHOLE = "synth replaces the output folder whole";
-/** What `terraform init` left in a stack folder: carried so a new synth needs no new init. */
-const TERRAFORM_WORKDIR_FILES = [".terraform", ".terraform.lock.hcl"];
 /** State Terraform can leave in a stack folder (local workspaces, a state it could not push): carried, never dropped. */
 const STATE_FILES = ["terraform.tfstate", "terraform.tfstate.backup", "errored.tfstate", "terraform.tfstate.d"];
 
@@ -181,39 +180,116 @@ function refuseUnrelated(dir: string, shown: string, clusters: Set<string>) {
       if (!entry.isDirectory() || !clusters.has(entry.name.slice(0, Math.max(0, entry.name.lastIndexOf("-"))))) throw unrelated(stack);
       for (const inner of fs.readdirSync(path.join(dir, stack), { withFileTypes: true }).sort(byName)) {
         if (!stackFolderEntry(inner)) throw unrelated(path.join(stack, inner.name));
+        if (inner.isDirectory() && inner.name === "assets") refuseUnrelatedAssets(dir, path.join(stack, inner.name), unrelated, shown);
+        if (inner.isDirectory() && inner.name === MOVED_FROM_FOLDER) {
+          for (const moved of fs.readdirSync(path.join(dir, stack, inner.name), { withFileTypes: true }).sort(byName)) {
+            if (!movedFromEntry(moved)) throw unrelated(path.join(stack, inner.name, moved.name));
+          }
+        }
       }
     }
   }
 }
 
 /**
- * What a stack folder holds when only cdktf and Terraform wrote to it. Anything else (an
- * override.tf, a terraform.tfvars, a folder) is the user's, and Terraform would read the .tf
- * files among them into the stack's configuration.
+ * What an entry of a stack folder is, when only cdktf, synth and Terraform wrote to it:
+ * - `synth`: written again by every synth, so not carried (its contents are checked to be synth's);
+ * - `workdir`: Terraform's working files, carried, and made again by `terraform init` when their
+ *   stack is dropped;
+ * - `work`: what a Terraform run left (state, saved plans, a lock, a crash report): carried, and
+ *   a dropped stack holding one stops synth.
  */
-function stackFolderEntry(entry: fs.Dirent): boolean {
+type StackEntry = { readonly kind: "synth" | "workdir" } | { readonly kind: "work"; readonly what: string };
+const SYNTHS: StackEntry = { kind: "synth" };
+const WORKDIR: StackEntry = { kind: "workdir" };
+const STATE: StackEntry = { kind: "work", what: "Terraform state" };
+
+/**
+ * Anything that is not a StackEntry (an override.tf, a terraform.tfvars, a folder) is the user's,
+ * and Terraform would read the .tf files among them into the stack's configuration.
+ */
+function stackFolderEntry(entry: fs.Dirent): StackEntry | undefined {
   const { name } = entry;
-  // moved-from/ is synth's own: the previous backend, for npm run plan to read the old state.
-  if (entry.isDirectory()) return name === "assets" || name === ".terraform" || name === "terraform.tfstate.d" || name === MOVED_FROM_FOLDER;
+  if (entry.isDirectory()) {
+    // moved-from/ is synth's own: the previous backend, for npm run plan to read the old state.
+    if (name === "assets" || name === MOVED_FROM_FOLDER) return SYNTHS;
+    if (name === ".terraform") return WORKDIR;
+    return name === "terraform.tfstate.d" ? STATE : undefined;
+  }
   // A .terraform linked to a shared one (providers installed once for several folders).
-  if (entry.isSymbolicLink()) return name === ".terraform";
-  if (!entry.isFile()) return false;
-  return (
-    name === "cdk.tf.json" ||
-    // With --hcl, cdktf writes cdk.tf and its metadata.json instead.
-    name === "cdk.tf" ||
-    name === "metadata.json" ||
-    name === ".terraform.lock.hcl" ||
-    // A local state's lock while Terraform runs, and Terraform's own crash report.
-    name === ".terraform.tfstate.lock.info" ||
-    name === "crash.log" ||
-    STATE_FILES.includes(name) ||
-    // Saved plans: cdktf deploy's `plan`, npm run plan's and roll's `*.tfplan`.
-    name === "plan" ||
-    /^[\w.-]+\.tfplan(\.json)?$/.test(name) ||
-    // Terraform's backups of a state it replaced: terraform.tfstate.<timestamp>.backup.
-    /^terraform\.tfstate\.\d+\.backup$/.test(name)
-  );
+  if (entry.isSymbolicLink()) return name === ".terraform" ? WORKDIR : undefined;
+  if (!entry.isFile()) return undefined;
+  // With --hcl, cdktf writes cdk.tf and its metadata.json instead of cdk.tf.json.
+  if (name === "cdk.tf.json" || name === "cdk.tf" || name === "metadata.json") return SYNTHS;
+  if (name === ".terraform.lock.hcl") return WORKDIR;
+  // Terraform's backups of a state it replaced: terraform.tfstate.<timestamp>.backup.
+  if (STATE_FILES.includes(name) || /^terraform\.tfstate\.\d+\.backup$/.test(name)) return STATE;
+  // Saved plans: cdktf deploy's `plan`, npm run plan's and roll's `*.tfplan`.
+  if (name === "plan" || /^[\w.-]+\.tfplan(\.json)?$/.test(name)) return { kind: "work", what: "a saved Terraform plan" };
+  if (name === ".terraform.tfstate.lock.info") return { kind: "work", what: "the lock of a Terraform run on the local state" };
+  if (name === "crash.log") return { kind: "work", what: "Terraform's crash report" };
+  return undefined;
+}
+
+/**
+ * An entry of a stack's moved-from folder: synth's main.tf.json, and what Terraform leaves in a
+ * working folder (npm run plan runs init there).
+ */
+function movedFromEntry(entry: fs.Dirent): StackEntry | undefined {
+  if (entry.name === "main.tf.json") return entry.isFile() ? SYNTHS : undefined;
+  const known = stackFolderEntry(entry);
+  return known?.kind === "synth" ? undefined : known;
+}
+
+const md5 = (file: string) => crypto.createHash("md5").update(fs.readFileSync(file)).digest("hex").toUpperCase();
+
+/**
+ * Refuses what is not cdktf's copy of a file asset in a stack's assets/ folder:
+ * `<asset>/<md5 of the content, uppercase>/<file>`, one file per hash folder (cdktf's hashPath).
+ */
+function refuseUnrelatedAssets(dir: string, assets: string, unrelated: (name: string) => OutputFolderError, shown: string) {
+  for (const asset of fs.readdirSync(path.join(dir, assets), { withFileTypes: true }).sort(byName)) {
+    const assetPath = path.join(assets, asset.name);
+    if (!asset.isDirectory()) throw unrelated(assetPath);
+    for (const hash of fs.readdirSync(path.join(dir, assetPath), { withFileTypes: true }).sort(byName)) {
+      const hashPath = path.join(assetPath, hash.name);
+      if (!hash.isDirectory() || !/^[0-9A-F]{32}$/.test(hash.name)) throw unrelated(hashPath);
+      const [file, ...more] = fs.readdirSync(path.join(dir, hashPath), { withFileTypes: true }).sort(byName);
+      if (!file) continue;
+      const filePath = path.join(hashPath, file.name);
+      if (!file.isFile()) throw unrelated(filePath);
+      if (md5(path.join(dir, filePath)) !== hash.name) {
+        throw new OutputFolderError(path.join(shown, filePath), `is not the copy synth wrote (its content differs from its folder's hash); ${WHOLE}, so move it elsewhere first`);
+      }
+      if (more.length) throw unrelated(path.join(hashPath, more[0].name));
+    }
+  }
+}
+
+/**
+ * What a previous stack folder holds that synth does not write again, as paths inside it with
+ * what they are (undefined: not Terraform's either): all of it is carried into the new output.
+ */
+function carriedEntries(stackDir: string): { readonly name: string; readonly known?: StackEntry }[] {
+  const carried: { name: string; known?: StackEntry }[] = [];
+  for (const entry of fs.readdirSync(stackDir, { withFileTypes: true }).sort(byName)) {
+    if (entry.isDirectory() && entry.name === MOVED_FROM_FOLDER) {
+      for (const inner of fs.readdirSync(path.join(stackDir, entry.name), { withFileTypes: true }).sort(byName)) {
+        const known = movedFromEntry(inner);
+        if (known?.kind !== "synth") carried.push({ name: path.join(entry.name, inner.name), known });
+      }
+      continue;
+    }
+    const known = stackFolderEntry(entry);
+    if (known?.kind !== "synth") carried.push({ name: entry.name, known });
+  }
+  return carried;
+}
+
+/** The first thing a Terraform run left in a stack folder (its moved-from folder included). */
+function workOfDroppedStack(stackDir: string): { readonly name: string; readonly what: string } | undefined {
+  for (const { name, known } of carriedEntries(stackDir)) if (known?.kind === "work") return { name, what: known.what };
+  return undefined;
 }
 
 /** `<target>.previous-<pid>` folders a synth killed mid-swap left behind, with a process no longer running. */
@@ -335,11 +411,11 @@ export function replaceOutput(staging: string, target: string, shown: string): s
   const newStacks = new Set(STACK_FOLDERS.flatMap((folder) => stacksIn(path.join(staging, folder)).map((stack) => path.join(folder, stack))));
   for (const stack of STACK_FOLDERS.flatMap((folder) => stacksIn(path.join(target, folder)).map((stack) => path.join(folder, stack)))) {
     if (newStacks.has(stack)) continue;
-    const state = STATE_FILES.find((name) => fs.existsSync(path.join(target, stack, name)));
-    if (state) {
+    const work = workOfDroppedStack(path.join(target, stack));
+    if (work) {
       throw new OutputFolderError(
-        path.join(shown, stack, state),
-        `is Terraform state of stack ${path.basename(stack)}, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
+        path.join(shown, stack, work.name),
+        `is ${work.what} of stack ${path.basename(stack)}, which this synth no longer writes; move it elsewhere first (${WHOLE})`,
       );
     }
   }
@@ -354,11 +430,13 @@ export function replaceOutput(staging: string, target: string, shown: string): s
   }
   const left: string[] = [];
   for (const stack of newStacks) {
-    for (const name of [...TERRAFORM_WORKDIR_FILES, ...STATE_FILES]) {
-      const from = path.join(previous, stack, name);
-      if (!lstat(from)) continue;
+    if (!lstat(path.join(previous, stack))) continue;
+    for (const { name } of carriedEntries(path.join(previous, stack))) {
+      const to = path.join(target, stack, name);
       try {
-        fs.renameSync(from, path.join(target, stack, name));
+        // Into a moved-from folder this synth no longer writes: kept all the same.
+        if (!lstat(path.dirname(to))) fs.mkdirSync(path.dirname(to));
+        fs.renameSync(path.join(previous, stack, name), to);
       } catch {
         left.push(path.join(stack, name));
       }

@@ -26,8 +26,20 @@ function isLoopback(host: string): boolean {
 
 const isIpAddress = (host: string) => ipaddr.isValid(host.replace(/^\[|\]$/g, ""));
 
+/**
+ * A port outside 1 to 65535 in a URL: above it, URL parsing fails with no word on why; 0 it
+ * accepts, though nothing listens there. Without the value: the schema's messages echo it.
+ */
+export function urlPortProblem(value: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]/?#]*\]|[^/?#:[]*):(\d+)(?:[/?#]|$)/i.exec(value);
+  const port = m ? Number(m[1]) : undefined;
+  return port !== undefined && (port < 1 || port > 65535) ? `has port ${port}; ports are 1 to 65535` : undefined;
+}
+
 /** What is wrong with endpoint `service`'s URL, or undefined. */
 export function serviceEndpointProblem(service: string, value: string, ctx: EndpointContext): string | undefined {
+  const port = urlPortProblem(value);
+  if (port) return `${port} (got ${echo(value)})`;
   let url: URL;
   try {
     url = new URL(value);
