@@ -130,9 +130,9 @@ export class ClusterDns extends Construct {
       target,
       provider: zone === "private" ? this.privateZoneProvider : undefined,
     });
-    // The API's names (PLAN-DNS-1). A new name or zone replaces a record (AWS provider 5.100: a
-    // new type, alias <-> CNAME, changes it in place). The public zone is looked up or given by
-    // id, so known at plan time.
+    // The API's names (PLAN-DNS-1). A new name or zone replaces a record; a new type (alias <->
+    // CNAME) changes it in place (AWS provider 5.100, guards/provider-replacements.cli.test.ts).
+    // The public zone is looked up or given by id, so known at plan time.
     if (label === "api" || label === "api-int") {
       const zoneId = zone === "private" ? this.privateZoneGuarded : this.publicZoneId;
       guard(record, { rule: "PLAN-DNS-1", what: `the ${zone} record ${name}`, replacedBy: { name, zone_id: zoneId } });
