@@ -44,7 +44,9 @@ test.prop([describedFile(leaves)], { seed: FUZZ_SEED + 10, numRuns: fuzzRuns(150
   accepted(write("described.json", file));
 });
 
-test.prop([describedFile(leaves).chain(({ file, patches }) => fleetSplit(file, patches).map((fleet) => ({ file, fleet })))], {
+const fleetOfDescribed = describedFile(leaves).chain(({ file, patches }) => fleetSplit(file, patches).map((fleet) => ({ file, fleet })));
+
+test.prop([fleetOfDescribed], {
   seed: FUZZ_SEED + 11,
   numRuns: fuzzRuns(100),
 })("a fleet split of it loads, each cluster the file's but for its identity", ({ file, fleet }) => {
@@ -60,4 +62,22 @@ test.prop([describedFile(leaves)], { seed: FUZZ_SEED + 12, numRuns: fuzzRuns(6) 
   const out = path.join(dir, "out");
   fs.rmSync(out, { recursive: true, force: true });
   synthesize(write("synth.json", file), out);
+});
+
+/** Per stack kind (`network`, ...), its resource count, for each cluster of a synth. */
+const resourcesByCluster = (result: ReturnType<typeof synthesize>) =>
+  result.clusters.map(({ clusterName }) =>
+    Object.fromEntries(result.summary.filter((s) => s.name.startsWith(`${clusterName}-`)).map((s) => [s.name.slice(clusterName.length + 1), s.resources])),
+  );
+
+// Each case synthesizes three clusters (about 0.6 s): a bounded sample.
+test.prop([fleetOfDescribed], { seed: FUZZ_SEED + 13, numRuns: fuzzRuns(5) })("a sample of fleet splits synthesizes, each cluster's stacks as the file's", ({ file, fleet }) => {
+  const synth = (name: string, content: object) => {
+    const out = path.join(dir, `out-${name}`);
+    fs.rmSync(out, { recursive: true, force: true });
+    return synthesize(write(`${name}.json`, content), out);
+  };
+  const [single] = resourcesByCluster(synth("single", file));
+  expect(Object.keys(single).length).toBeGreaterThanOrEqual(5);
+  expect(resourcesByCluster(synth("fleet", fleet))).toEqual([single, single]);
 });

@@ -1,4 +1,5 @@
 import { GUARDED_RULE_IDS, RECORD_PREFIX } from "../../src/guards/guards";
+import { PRIVATE_ZONE_CREATED } from "../../src/dns/cluster-dns";
 import { PLAN_RULES } from "../../src/plan/rules";
 import { baseCluster, StackJson, synthCluster } from "../../test-support/synth";
 
@@ -125,4 +126,55 @@ test("with no master left in the file (controlPlane.replicas 0), the machines st
   const [lookup] = Object.entries<any>(none.data.aws_instances).filter(([k]) => k.includes("live-masters"));
   expect(lookup[1].filter).toContainEqual({ name: "tag:Name", values: ["demo-x7k2p-master-*"] });
   expect(JSON.stringify(none.data.terraform_remote_state["own-state"].count)).toContain(`data.aws_instances.${lookup[0]}.ids`);
+});
+
+/** The API records' guard records: `what` -> the inputs whose change replaces the record. */
+const apiRecords = (cluster: Record<string, unknown>) =>
+  Object.fromEntries(
+    recordsOf(synthCluster(baseCluster(cluster)).stack("infra"))
+      .filter((r) => r.rule === "PLAN-DNS-1" && r.what.includes(" record "))
+      .map((r) => [r.what, r.replacedBy]),
+  );
+const INTERNAL = { publish: "Internal", network: { existingVpc: { vpcId: "vpc-0abc", privateSubnetIds: ["subnet-b"] } } };
+const PRIVATE_ZONE_LOOKUP = /^\$\{data\.aws_route53_zone\.[\w-]*private-zone[\w-]*\.zone_id\}$/;
+
+// AWS provider 5.100 replaces a record for a new zone_id or name (ForceNew) and changes its type
+// in place (checked with a plan against a hand-written state): the guard compares exactly those.
+test.each<[string, Record<string, unknown>, Record<string, unknown>, Record<string, { zone_id: string | RegExp } | undefined>]>([
+  [
+    "a public zone given by id, then another",
+    { dns: { publicHostedZoneId: "Z0123456789ABC" } },
+    { dns: { publicHostedZoneId: "Z0987654321XYZ" } },
+    { "the public record api.demo.example.com": { zone_id: "Z0987654321XYZ" } },
+  ],
+  [
+    // Compared by value at plan time: the same zone given by its id is no finding.
+    "the public zone looked up, then given by id",
+    {},
+    { dns: { publicHostedZoneId: "Z0123456789ABC" } },
+    { "the public record api.demo.example.com": { zone_id: "Z0123456789ABC" } },
+  ],
+  [
+    "the private zone created, then an existing one given by id",
+    INTERNAL,
+    { ...INTERNAL, dns: { privateHostedZoneId: "Z0PRIV" } },
+    { "the private record api.demo.example.com": { zone_id: PRIVATE_ZONE_LOOKUP }, "the private record api-int.demo.example.com": { zone_id: PRIVATE_ZONE_LOOKUP } },
+  ],
+  ["a CNAME instead of an alias record (changed in place)", {}, { dns: { recordType: "cname" } }, {}],
+])("the API records' guard compares the zone: %s", (_, before, after, changed) => {
+  const [was, now] = [apiRecords(before), apiRecords(after)];
+  expect(Object.keys(now).sort()).toEqual(Object.keys(was).sort());
+  for (const what of Object.keys(was)) {
+    if (changed[what]) {
+      expect(now[what]).toEqual({ ...was[what], zone_id: expect.stringMatching(changed[what].zone_id) });
+      expect(now[what].zone_id).not.toEqual(was[what].zone_id);
+    } else expect(now[what]).toEqual(was[what]);
+  }
+});
+
+test("a zone the stack creates is compared as a stand-in, never by its id (unknown while it is replaced, which would defer the guard to apply)", () => {
+  const records = apiRecords({});
+  expect(records["the private record api-int.demo.example.com"].zone_id).toBe(PRIVATE_ZONE_CREATED);
+  expect(records["the public record api.demo.example.com"].zone_id).toMatch(/^\$\{data\.aws_route53_zone\.[\w-]+\.zone_id\}$/);
+  expect(JSON.stringify(records)).not.toMatch(/(?<!data\.)aws_route53_zone\./);
 });

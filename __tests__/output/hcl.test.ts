@@ -27,6 +27,12 @@ describe("cdktf's HCL rewritten for Terraform", () => {
     expect(conditionListsAsBlocks(["depends_on = [", '"aws_vpc.v",', "]"].join("\n"), "cdk.tf")).toBe(["depends_on = [", "aws_vpc.v,", "]"].join("\n"));
   });
 
+  test("a provider reference cdktf quotes is written bare", () => {
+    expect(conditionListsAsBlocks(['data "aws_route53_zone" "z" {', 'provider = "aws.assumed_role"', "}"].join("\n"), "cdk.tf")).toBe(
+      ['data "aws_route53_zone" "z" {', "provider = aws.assumed_role", "}"].join("\n"),
+    );
+  });
+
   test("a list in another form is refused, naming the file and line", () => {
     expect(() => conditionListsAsBlocks(["  precondition = [", "{", "condition = true", "},", "]"].join("\n"), "stacks/x/cdk.tf")).toThrow(
       "stacks/x/cdk.tf:3: cdktf's HCL for a precondition list is not in the form this product rewrites; synthesize without --hcl (JSON)",

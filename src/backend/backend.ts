@@ -45,6 +45,18 @@ class CloudBlock extends TerraformBackend {
     return { terraform: { cloud: { organization, hostname, workspaces: { name: workspace, ...(project !== undefined && { project }) } } } };
   }
 
+  /**
+   * For `cdktf synth --hcl`: TerraformBackend's default is `backend "cloud" {}`, which Terraform
+   * refuses, and CloudBackend's own leaves out the project. Blocks and strings in the form
+   * cdktf's HCL renderer takes.
+   */
+  override toHclTerraform(): Record<string, unknown> {
+    const { organization, hostname, workspace, project } = this.config;
+    const text = (value: string) => ({ value, type: "simple", storageClassType: "string" });
+    const workspaces = { name: text(workspace), ...(project !== undefined && { project: text(project) }) };
+    return { terraform: { cloud: { organization, hostname, workspaces: { value: workspaces, isBlock: true, type: "map", storageClassType: "stringmap" } } } };
+  }
+
   /** As CloudBackend's: cdktf's CLI tells HCP Terraform (`tfc`) from Terraform Enterprise by it. */
   override toMetadata(): Record<string, unknown> {
     return { ...(super.toMetadata() as Record<string, unknown>), cloud: this.config.hostname.startsWith("app.terraform.io") ? "tfc" : "tfe" };

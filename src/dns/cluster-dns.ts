@@ -15,6 +15,9 @@ import { clusterNameProblem, baseDomainProblem, infraIdProblem } from "../valida
 
 export type { RecordType } from "../defaults";
 
+/** What the api records' guard records as the zone_id of the private zone the stack creates. */
+export const PRIVATE_ZONE_CREATED = "(the private zone of this stack)";
+
 /** Where a DNS name points: a load balancer's DNS name and its canonical hosted zone. */
 export interface DnsTarget {
   readonly dnsName: string;
@@ -65,6 +68,8 @@ export class ClusterDns extends Construct {
   /** The provider of the private zone's records; undefined is the stack's own. */
   readonly privateZoneProvider?: TerraformProvider;
   private readonly props: ClusterDnsProps;
+  /** The private zone as the api records' guard compares it (see addRecord). */
+  private readonly privateZoneGuarded: string;
   private publicZone?: string;
 
   constructor(scope: Construct, id: string, props: ClusterDnsProps) {
@@ -88,7 +93,7 @@ export class ClusterDns extends Construct {
           ],
         },
       });
-      this.privateZoneId = zone.zoneId;
+      this.privateZoneId = this.privateZoneGuarded = zone.zoneId;
       return;
     }
     const zone = new Route53Zone(this, "private-zone", {
@@ -102,6 +107,9 @@ export class ClusterDns extends Construct {
     // A new name is a new zone (the VPC association changes in place).
     guard(zone, { rule: "PLAN-DNS-1", what: `the private zone ${this.clusterDomain}`, replacedBy: { name: this.clusterDomain } });
     this.privateZoneId = zone.zoneId;
+    // Its id is unknown while the zone is (re)created, which would defer the records' guard to
+    // apply; a rename is the zone's own guard's finding, so a stand-in tells this zone from a given one.
+    this.privateZoneGuarded = PRIVATE_ZONE_CREATED;
   }
 
   /** The public zone id, given or looked up once. */
@@ -122,9 +130,13 @@ export class ClusterDns extends Construct {
       target,
       provider: zone === "private" ? this.privateZoneProvider : undefined,
     });
-    // The API's names (PLAN-DNS-1). A new name replaces a record; so does a new zone, which the
-    // zone's own guard names (its id is unknown while it is planned, so it is not compared here).
-    if (label === "api" || label === "api-int") guard(record, { rule: "PLAN-DNS-1", what: `the ${zone} record ${name}`, replacedBy: { name } });
+    // The API's names (PLAN-DNS-1). A new name or zone replaces a record; a new type (alias <->
+    // CNAME) changes it in place (AWS provider 5.100, guards/provider-replacements.cli.test.ts).
+    // The public zone is looked up or given by id, so known at plan time.
+    if (label === "api" || label === "api-int") {
+      const zoneId = zone === "private" ? this.privateZoneGuarded : this.publicZoneId;
+      guard(record, { rule: "PLAN-DNS-1", what: `the ${zone} record ${name}`, replacedBy: { name, zone_id: zoneId } });
+    }
     return record;
   }
 }

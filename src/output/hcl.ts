@@ -8,11 +8,14 @@ import { SETUP_APP_FOLDER } from "../hcp/names";
  * so its preconditions and postconditions come out as `precondition = [ {...}, ]`, which
  * Terraform refuses ("An argument named "precondition" is not expected here"): they are blocks,
  * one per check. The stacks' guards are such checks, so each cdk.tf is rewritten here with them
- * as blocks, and the references cdktf quotes written bare; the rest is left as cdktf wrote it.
+ * as blocks, and the references cdktf quotes (lists of them, a provider) written bare; the rest is
+ * left as cdktf wrote it.
  */
 
 const CONDITION_LIST = /^(\s*)(precondition|postcondition) = \[$/;
 const REFERENCE_LIST = /^\s*(depends_on|ignore_changes|replace_triggered_by) = \[$/;
+/** A resource's or data source's provider, which cdktf quotes: `provider = "aws.assumed_role"`. */
+const PROVIDER_REFERENCE = /^(\s*provider = )"([\w-]+\.[\w-]+)"$/;
 
 /** cdktf's rendering of one condition list as blocks; throws when it is not the form cdktf writes. */
 export function conditionListsAsBlocks(hcl: string, file: string): string {
@@ -24,6 +27,10 @@ export function conditionListsAsBlocks(hcl: string, file: string): string {
       out.push(lines[i]);
       for (i++; i < lines.length && lines[i] !== "]"; i++) out.push(lines[i].replace(/^"([\w.[\]-]+)",$/, "$1,"));
       out.push(lines[i]);
+      continue;
+    }
+    if (PROVIDER_REFERENCE.test(lines[i])) {
+      out.push(lines[i].replace(PROVIDER_REFERENCE, "$1$2"));
       continue;
     }
     const start = CONDITION_LIST.exec(lines[i]);
