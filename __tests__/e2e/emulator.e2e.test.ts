@@ -13,8 +13,8 @@ import { stepTimer } from "../../test-support/timings";
 /**
  * README's "Try it without an AWS account", as a newcomer runs it: `npm run emulator`, its lines
  * pasted into the shell, `npm run synth` of the embedded example, then every line the synth
- * summary prints under "Next", pasted as printed (cdktf gets --auto-approve: it asks in a
- * terminal UI, which a test has not), then the teardown README gives. The embedded example
+ * summary prints under "Next", pasted as printed, the teardown included (cdktf gets
+ * --auto-approve: it asks in a terminal UI, which a test has not). The embedded example
  * deploys as written: the emulator loads its made-up AMI and makes its public zone.
  */
 jest.setTimeout(1_200_000);
@@ -88,9 +88,10 @@ test("from synth to teardown by the lines synth prints, and nothing of the clust
     `npx cdktf deploy '*' --output ${shownOutdir}${offline}`,
     `terraform -chdir=${shownOutdir}/stacks/demo-network init && terraform -chdir=${shownOutdir}/stacks/demo-network apply`,
     `npx cdktf destroy demo-bootstrap --output ${shownOutdir}${offline}`,
+    `npx cdktf destroy '*' --output ${shownOutdir}${offline}`,
   ]);
 
-  const [plan, deploy, terraformApply, destroyBootstrap] = nextLines;
+  const [plan, deploy, terraformApply, destroyBootstrap, teardown] = nextLines;
   const before = await timed("npm run plan (before any apply)", () => inPastedShell(printedLine(plan, "plan")));
   expect(before.stdout).toMatch(/demo-network\s+\d+\s+0\s+0\s+0\s+changes/);
   await timed("npx cdktf deploy '*'", () => inPastedShell(printedLine(`${deploy} --auto-approve`, "deploy")));
@@ -104,9 +105,7 @@ test("from synth to teardown by the lines synth prints, and nothing of the clust
   expect(applied.stdout).toMatch(/No changes/);
   await timed("npx cdktf destroy demo-bootstrap", () => inPastedShell(printedLine(`${destroyBootstrap} --auto-approve`, "destroy bootstrap")));
 
-  await timed("npx cdktf destroy '*'", () =>
-    inPastedShell(documented("cdktf-destroy-all", { outdir, clusterFile: path.join(__dirname, "..", "..", "examples", "default", "cluster.yaml") })),
-  );
+  await timed("npx cdktf destroy '*'", () => inPastedShell(printedLine(`${teardown} --auto-approve`, "teardown")));
   const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [filter("tag:kubernetes.io/cluster/demo-x7k2p", "owned")] }));
   expect(vpcs.Vpcs).toEqual([]);
   const left = await ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running", "stopped")] }));
