@@ -37,6 +37,7 @@ test("npm run synth: each stack with its resource count and backend, then the ne
     `npx cdktf deploy '*' --output ${outdir}${offline}`,
     `terraform -chdir=${outdir}/stacks/demo-network init && terraform -chdir=${outdir}/stacks/demo-network apply`,
     `npx cdktf destroy demo-bootstrap --output ${outdir}${offline}`,
+    `npx cdktf destroy '*' --output ${outdir}${offline}`,
   ]);
   expect(r.stdout).toMatch(/^ {2}npx cdktf destroy demo-bootstrap .*\n {40} {2}after `openshift-install wait-for bootstrap-complete`$/m);
 }, 60_000);
@@ -54,6 +55,7 @@ test("a cluster file of one's own, into a folder inside the project: CLUSTER_CON
       `CLUSTER_CONFIG='${file}' npx cdktf deploy '*' --output ${out}`,
       `terraform -chdir=${out}/stacks/demo-network init && terraform -chdir=${out}/stacks/demo-network apply`,
       `CLUSTER_CONFIG='${file}' npx cdktf destroy demo-bootstrap --output ${out}`,
+      `CLUSTER_CONFIG='${file}' npx cdktf destroy '*' --output ${out}`,
     ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

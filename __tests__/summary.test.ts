@@ -19,15 +19,17 @@ test("the defaults: npm run plan first, npx cdktf (cdktf is not on PATH), plain 
     "terraform -chdir=cdktf.out/stacks/demo-network init && terraform -chdir=cdktf.out/stacks/demo-network apply",
     "or stack by stack: network, infra, then bootstrap, machines and ingress",
     "npx cdktf destroy demo-bootstrap",
+    "npx cdktf destroy '*'",
   ]);
 });
 
-test("a cluster file and a provider mirror: CLUSTER_CONFIG on every command that synthesizes, --skip-provider-lock on cdktf's", () => {
+test("a cluster file and a provider mirror: CLUSTER_CONFIG on every command that synthesizes, --skip-provider-lock on cdktf's, the teardown included", () => {
   const { lines } = next({}, { clusterFile: "clusters/prod.yaml", offline: true });
   expect(lines.map((l) => l.trim().split(/\s{2,}/)[0]).filter((l) => /^(CLUSTER_CONFIG|npm|npx)/.test(l))).toEqual([
     "CLUSTER_CONFIG=clusters/prod.yaml npm run plan",
     "CLUSTER_CONFIG=clusters/prod.yaml npx cdktf deploy '*' --skip-provider-lock",
     "CLUSTER_CONFIG=clusters/prod.yaml npx cdktf destroy demo-bootstrap --skip-provider-lock",
+    "CLUSTER_CONFIG=clusters/prod.yaml npx cdktf destroy '*' --skip-provider-lock",
   ]);
 });
 
@@ -63,6 +65,7 @@ describe("HCP Terraform clusters", () => {
       "npx cdktf deploy '*'",
       "npm run plan -- --check-run <run-id> demo",
       "npx cdktf destroy demo-bootstrap",
+      "npx cdktf destroy '*'",
     ]);
     // The set-up stack fails on an account that has the OIDC provider already, unless told.
     expect(text).toContain("add -var existing_oidc_provider=true to apply when the account already has an IAM OIDC provider for https://app.terraform.io");
@@ -101,6 +104,7 @@ describe("HCP Terraform clusters", () => {
       "npx cdktf destroy a-bootstrap --output 'my out'",
       "npx cdktf destroy b-bootstrap --output 'my out'",
       "npx cdktf destroy c-bootstrap --output 'my out'",
+      "npx cdktf destroy '*' --output 'my out'",
     ]);
   });
 });

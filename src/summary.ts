@@ -107,6 +107,8 @@ export function formatSummary(result: SynthResult, context: SummaryContext = {})
     next(`terraform -chdir=${stackDir(first)} init && terraform -chdir=${stackDir(first)} apply`, `or stack by stack: ${order}`),
   );
   for (const c of result.clusters) lines.push(next(cdktf(`destroy ${c.clusterName}-bootstrap`), "after `openshift-install wait-for bootstrap-complete`"));
+  // The teardown needs the same file, folder and flag as the deploy: cdktf synthesizes first.
+  lines.push(next(cdktf("destroy '*'"), "teardown: every stack, dependents first"));
   lines.push(...result.notes);
   for (const c of result.clusters.filter((c) => c.network.edgeZones.length)) {
     lines.push(

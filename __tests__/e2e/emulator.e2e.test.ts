@@ -13,8 +13,8 @@ import { stepTimer } from "../../test-support/timings";
 /**
  * README's "Try it without an AWS account", as a newcomer runs it: `npm run emulator`, its lines
  * pasted into the shell, `npm run synth` of the embedded example, then every line the synth
- * summary prints under "Next", pasted as printed (cdktf gets --auto-approve: it asks in a
- * terminal UI, which a test has not), then the teardown README gives. The embedded example
+ * summary prints under "Next", pasted as printed, the teardown included (cdktf gets
+ * --auto-approve: it asks in a terminal UI, which a test has not). The embedded example
  * deploys as written: the emulator loads its made-up AMI and makes its public zone.
  */
 jest.setTimeout(1_200_000);
@@ -88,9 +88,10 @@ test("from synth to teardown by the lines synth prints, and nothing of the clust
     `npx cdktf deploy '*' --output ${shownOutdir}${offline}`,
     `terraform -chdir=${shownOutdir}/stacks/demo-network init && terraform -chdir=${shownOutdir}/stacks/demo-network apply`,
     `npx cdktf destroy demo-bootstrap --output ${shownOutdir}${offline}`,
+    `npx cdktf destroy '*' --output ${shownOutdir}${offline}`,
   ]);
 
-  const [plan, deploy, terraformApply, destroyBootstrap] = nextLines;
+  const [plan, deploy, terraformApply, destroyBootstrap, teardown] = nextLines;
   const before = await timed("npm run plan (before any apply)", () => inPastedShell(printedLine(plan, "plan")));
   expect(before.stdout).toMatch(/demo-network\s+\d+\s+0\s+0\s+0\s+changes/);
   await timed("npx cdktf deploy '*'", () => inPastedShell(printedLine(`${deploy} --auto-approve`, "deploy")));
@@ -104,9 +105,7 @@ test("from synth to teardown by the lines synth prints, and nothing of the clust
   expect(applied.stdout).toMatch(/No changes/);
   await timed("npx cdktf destroy demo-bootstrap", () => inPastedShell(printedLine(`${destroyBootstrap} --auto-approve`, "destroy bootstrap")));
 
-  await timed("npx cdktf destroy '*'", () =>
-    inPastedShell(documented("cdktf-destroy-all", { outdir, clusterFile: path.join(__dirname, "..", "..", "examples", "default", "cluster.yaml") })),
-  );
+  await timed("npx cdktf destroy '*'", () => inPastedShell(printedLine(`${teardown} --auto-approve`, "teardown")));
   const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [filter("tag:kubernetes.io/cluster/demo-x7k2p", "owned")] }));
   expect(vpcs.Vpcs).toEqual([]);
   const left = await ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running", "stopped")] }));
@@ -125,7 +124,7 @@ test("Ctrl-C stops the emulator, and the port with it", async () => {
   await expect(fetch(`${endpoint}/moto-api/`)).rejects.toThrow();
 });
 
-test("for one's own file: its AMIs, its state bucket, and a word on what must exist first", async () => {
+test("for one's own file, the enterprise case: its AMIs, its state bucket, its existing VPC under the file's ids; the infra stack plans there", async () => {
   const dir = tempDir("upi-newcomer-own-");
   const clusterFile = path.join(dir, "my-cluster.yaml");
   fs.writeFileSync(
@@ -146,7 +145,9 @@ test("for one's own file: its AMIs, its state bucket, and a word on what must ex
     expect(out).toMatch(/^ {2}image {8}ami-0aaaaaaaaaaaaaaaa {2}\(machines\.rhcosAmi\)$/m);
     expect(out).toMatch(/^ {2}image {8}ami-0bbbbbbbbbbbbbbbb {2}\(machines\.compute\.ami\)$/m);
     expect(out).toMatch(/^ {2}bucket {7}my-state {2}\(backend\.s3\.bucket, us-east-1\)$/m);
-    expect(out).toMatch(/^ {2}note: network\.existingVpc vpc-0123456789abcdef0 and its subnets must exist/m);
+    expect(out).toMatch(/^ {2}vpc {10}vpc-0123456789abcdef0 {2}\(network\.existingVpc\.vpcId, 10\.0\.0\.0\/16, us-east-1\)$/m);
+    expect(out).toMatch(/^ {2}subnet {7}subnet-0aaaaaaaaaaaaaaa3 {2}\(network\.existingVpc\.privateSubnetIds\[2\], us-east-1c, 10\.0\.80\.0\/20\)$/m);
+    expect(out).not.toMatch(/note:/);
     expect(out).not.toMatch(/public zone/);
     // Started for its own file, it says so in the lines to paste, so synth reads the same file.
     expect(out.split("\n").filter((l) => l.startsWith("export CLUSTER_CONFIG="))).toEqual([`export CLUSTER_CONFIG=${path.relative(ROOT, clusterFile)}`]);
@@ -155,6 +156,25 @@ test("for one's own file: its AMIs, its state bucket, and a word on what must ex
     const images = await ec2.send(new DescribeImagesCommand({ ImageIds: ["ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb"] }));
     expect(images.Images?.map((i) => i.ImageId).sort()).toEqual(["ami-0aaaaaaaaaaaaaaaa", "ami-0bbbbbbbbbbbbbbbb"]);
     expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toEqual(["my-state"]);
+
+    // Pasted as printed, then synth: the summary's plain Terraform steps start at infra, whose
+    // plan reads the VPC and keeps its state in the bucket.
+    const ownPasted = out.split("\n").filter((l) => l.startsWith("export "));
+    const inOwnShell = (command: PreparedCommand) => runDocumented([{ id: "paste", shown: ownPasted.join("\n"), script: ownPasted.join("\n"), env: {} }, command]);
+    const ownOutdir = path.join(dir, "cdktf.out");
+    const synth = await timed("own file: npm run synth", () => inOwnShell(documented("npm-run-synth", { outdir: ownOutdir })));
+    expect(synth.code).toBe(0);
+    const stackByStack = synth.stdout
+      .split("\n")
+      .find((l) => l.trim().startsWith("terraform -chdir="))!
+      .trim();
+    expect(stackByStack).toBe(`terraform -chdir=${ownOutdir}/stacks/demo-infra init && terraform -chdir=${ownOutdir}/stacks/demo-infra apply`);
+    // Planned, not applied, to keep the suite short (an apply of infra there: 81 s on two busy cores).
+    const plan = await timed("own file: terraform init && plan (infra)", () =>
+      inOwnShell(printedLine(stackByStack.replace(/ apply$/, " plan -input=false -detailed-exitcode"), "infra plan")),
+    );
+    expect([plan.code, plan.stderr]).toEqual([2, ""]);
+    expect(plan.stdout).toMatch(/aws_ec2_tag\.existing-network_cluster-tag-subnet-0aaaaaaaaaaaaaaa1_\w+ will be created/);
   } finally {
     process.kill(-own.child.pid!, "SIGINT");
     await own.done;

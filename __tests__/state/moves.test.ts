@@ -72,7 +72,7 @@ test("S3 to S3 (a new keyPrefix): the old place is read only by npm run plan, so
     `warning: demo-network: its state moves from ${old} to s3://tf-state/platform/demo/demo-network.tfstate (us-east-1). ` +
       "If you applied there, the new place is empty until the state is moved, and a plan there would build a second cluster: " +
       `run \`terraform -chdir=${p.shownOutdir}/stacks/demo-network init -migrate-state\` (Terraform copies the state from the old backend: answer yes). ` +
-      "`npm run plan` reads the old place and refuses this stack while it holds resources and the new one does not.",
+      "`npm run plan` reads the old place and, while the new one is empty, refuses this stack if the old one holds resources or cannot be read.",
   );
   expect(moveWarnings(r.warnings)).toHaveLength(5);
   expect(p.movedFrom("demo-network").terraform.backend.s3).toMatchObject({ bucket: "tf-state", key: "openshift/demo/demo-network.tfstate" });

@@ -1,5 +1,6 @@
 // npm run emulator: the AWS emulator the tests use (moto, patched), ready for the cluster file, for
 // a user to deploy to without an AWS account. Runs until Ctrl-C.
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
 import * as fs from "node:fs";
@@ -9,6 +10,7 @@ import { loadClusterFile } from "../../src/cluster-file";
 import type { ClusterConfig } from "../../src/config/load";
 import { shellWord } from "../../src/shell-word";
 import { mirrorCliConfig } from "./cli-config";
+import { createExistingVpc } from "./existing-vpc";
 import { startEmulator } from "./moto";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -53,11 +55,16 @@ function writeImages(images: Map<string, string>): string {
   return file;
 }
 
-/** What the clusters expect to find in the account: the public zone of External clusters, the state bucket. */
+/**
+ * What the clusters expect to find in the account: the public zone of External clusters, the
+ * state bucket, the VPC and subnets `network.existingVpc` names (under the file's ids).
+ */
 async function prepare(endpoint: string, clusters: readonly ClusterConfig[]): Promise<string[]> {
   const done: string[] = [];
   const zones = new Set<string>();
   const buckets = new Set<string>();
+  const subnets = new Set<string>();
+  const vpcs = new Set<string>();
   const notes: string[] = [];
   for (const c of clusters) {
     if (c.publish === "External" && !c.dns.publicHostedZoneId && !zones.has(c.baseDomain)) {
@@ -78,7 +85,19 @@ async function prepare(endpoint: string, clusters: readonly ClusterConfig[]): Pr
       );
       done.push(`  bucket       ${bucket}  (backend.s3.bucket, ${region})`);
     }
-    if (c.network.existingVpc) notes.push(`  note: network.existingVpc ${c.network.existingVpc.vpcId} and its subnets must exist: the emulator starts empty`);
+    const existing = c.network.existingVpc;
+    if (existing && !vpcs.has(existing.vpcId)) {
+      vpcs.add(existing.vpcId);
+      const made = await createExistingVpc(new EC2Client({ endpoint, region: c.region, credentials: CREDENTIALS }), c);
+      done.push(`  vpc          ${existing.vpcId}  (network.existingVpc.vpcId, ${c.network.vpcCidr}, ${c.region})`);
+      for (const s of made) {
+        subnets.add(s.id);
+        done.push(`  subnet       ${s.id}  (${s.field}, ${s.zone}, ${s.cidr})`);
+      }
+    }
+    // A VPC is made once, for the first cluster naming it: another's other subnets are not in it.
+    for (const id of existing ? [...existing.privateSubnetIds, ...existing.publicSubnetIds] : [])
+      if (!subnets.has(id)) notes.push(`  note: ${c.clusterName}: subnet ${id} is not made: ${existing!.vpcId} was made for another cluster's subnets`);
   }
   return [...done, ...notes];
 }

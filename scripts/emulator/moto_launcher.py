@@ -49,6 +49,10 @@
    a RevokeSecurityGroupIngress answered 400 while deleting a rule that existed (most likely a
    request that changed the state, failed in a race all the same, and was retried). Here requests are handled one at a time, as
    moto's backends assume; each takes milliseconds.
+12. A VPC or subnet cannot be given its id: moto honours its own `_custom_id_` tag only for a few
+   other resources. Here a VPC or subnet created with that tag gets that id (and not the tag), so
+   `npm run emulator` makes the existing VPC a cluster file names under the file's own ids, as it
+   loads the file's images under theirs. Not an EC2 bug: EC2 has no such tag.
 
 Also used by `npm run emulator` (scripts/emulator/main.ts), which starts the same server for users.
 
@@ -61,7 +65,8 @@ import threading
 # Without moto (or its server's extras) a user gets one line saying what to install, not a traceback;
 # exit code 3 tells scripts/emulator/moto.ts the line is the whole message.
 try:
-    from moto.ec2.models import elastic_network_interfaces, instances, nat_gateways, security_groups
+    from moto.ec2.models import elastic_network_interfaces, instances, nat_gateways, security_groups, subnets, vpcs
+    from moto.ec2.exceptions import InvalidParameterValueError
     from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
     from moto.ec2.responses import instances as instance_responses
     from moto.ec2.responses import network_acls as network_acl_responses
@@ -237,6 +242,51 @@ def _reading_icmp_type_code(handler):
 
 for _name in ("create_network_acl_entry", "replace_network_acl_entry"):
     setattr(network_acl_responses.NetworkACLs, _name, _reading_icmp_type_code(getattr(network_acl_responses.NetworkACLs, _name)))
+
+_CUSTOM_ID = "_custom_id_"
+
+
+def _created_with_custom_id(module, generator, backend_class, create, custom_id_of, exists):
+    """Wraps backend_class.create so that module.generator() returns the id the call's tags ask for."""
+    original_create, random_id = getattr(backend_class, create), getattr(module, generator)
+
+    def created(self, *args, tags=None, **kwargs):
+        wanted, tags = custom_id_of(tags)
+        if wanted is None:
+            return original_create(self, *args, tags=tags, **kwargs)
+        if exists(self, wanted):
+            raise InvalidParameterValueError(f"{_CUSTOM_ID} {wanted} (it exists already)")
+        # Requests are handled one at a time (fix 11), so no other create sees this id.
+        setattr(module, generator, lambda: wanted)
+        try:
+            return original_create(self, *args, tags=tags, **kwargs)
+        finally:
+            setattr(module, generator, random_id)
+
+    setattr(backend_class, create, created)
+
+
+def _vpc_custom_id(tags):
+    # [{"Key": ..., "Value": ...}]
+    wanted = next((t["Value"] for t in tags or [] if t["Key"] == _CUSTOM_ID), None)
+    return wanted, [t for t in tags or [] if t["Key"] != _CUSTOM_ID] if wanted else tags
+
+
+def _subnet_custom_id(tags):
+    # {"subnet": {key: value}}
+    wanted = (tags or {}).get("subnet", {}).get(_CUSTOM_ID)
+    return wanted, {**tags, "subnet": {k: v for k, v in tags["subnet"].items() if k != _CUSTOM_ID}} if wanted else tags
+
+
+_created_with_custom_id(vpcs, "random_vpc_id", vpcs.VPCBackend, "create_vpc", _vpc_custom_id, lambda backend, id: id in backend.vpcs)
+_created_with_custom_id(
+    subnets,
+    "random_subnet_id",
+    subnets.SubnetBackend,
+    "create_subnet",
+    _subnet_custom_id,
+    lambda backend, id: any(id in zone for zone in backend.subnets.values()),
+)
 
 _one_at_a_time = threading.Lock()
 _dispatch = DomainDispatcherApplication.__call__

@@ -103,7 +103,7 @@ function stateMove(cluster: string, stack: string, location: string, was: StackR
   const warning =
     held === true
       ? `warning: ${stack}: its state moves from ${old}, which holds resources, to ${now}. Until the state is moved, the new place is empty and a plan there would build a second cluster: ${run}. \`npm run plan\` refuses this stack until then.`
-      : `warning: ${stack}: its state moves from ${old} to ${now}. If you applied there, the new place is empty until the state is moved, and a plan there would build a second cluster: ${run}. \`npm run plan\` reads the old place and refuses this stack while it holds resources and the new one does not.`;
+      : `warning: ${stack}: its state moves from ${old} to ${now}. If you applied there, the new place is empty until the state is moved, and a plan there would build a second cluster: ${run}. \`npm run plan\` reads the old place and, while the new one is empty, refuses this stack if the old one holds resources or cannot be read.`;
   return { record: { movedFrom: was.state, ...(settings && { movedFromSettings: settings }) }, warning };
 }
 
