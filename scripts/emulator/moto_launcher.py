@@ -53,6 +53,12 @@
    other resources. Here a VPC or subnet created with that tag gets that id (and not the tag), so
    `npm run emulator` makes the existing VPC a cluster file names under the file's own ids, as it
    loads the file's images under theirs. Not an EC2 bug: EC2 has no such tag.
+13. Revoking a security-group rule by an id the group does not hold answers
+   InvalidPermission.NotFound; EC2 answers InvalidSecurityGroupRuleId.NotFound, which the AWS
+   provider reads as "already deleted" when it destroys an aws_vpc_security_group_*_rule. A
+   teardown under load then failed on a rule that was gone already (seen in emulator.e2e even with
+   fix 11: most likely a revoke retried after its first answer was lost). Here the id is checked
+   first and EC2's code given.
 
 Also used by `npm run emulator` (scripts/emulator/main.ts), which starts the same server for users.
 
@@ -66,7 +72,7 @@ import threading
 # exit code 3 tells scripts/emulator/moto.ts the line is the whole message.
 try:
     from moto.ec2.models import elastic_network_interfaces, instances, nat_gateways, security_groups, subnets, vpcs
-    from moto.ec2.exceptions import InvalidParameterValueError
+    from moto.ec2.exceptions import EC2ClientError, InvalidParameterValueError
     from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
     from moto.ec2.responses import instances as instance_responses
     from moto.ec2.responses import network_acls as network_acl_responses
@@ -286,6 +292,25 @@ _created_with_custom_id(
     "create_subnet",
     _subnet_custom_id,
     lambda backend, id: any(id in zone for zone in backend.subnets.values()),
+)
+
+def _revoking_known_rule_ids(revoke, rules_of):
+    def revoked(self, group_name_or_id, *args, security_rule_ids=None, vpc_id=None, **kwargs):
+        group = self.get_security_group_by_name_or_id(group_name_or_id, vpc_id)
+        held = {rule.id for rule in rules_of(group)} if group else set()
+        for rule_id in security_rule_ids or []:
+            if group and rule_id not in held:
+                raise EC2ClientError("InvalidSecurityGroupRuleId.NotFound", f"The security group rule ID '{rule_id}' does not exist")
+        return revoke(self, group_name_or_id, *args, security_rule_ids=security_rule_ids, vpc_id=vpc_id, **kwargs)
+
+    return revoked
+
+
+security_groups.SecurityGroupBackend.revoke_security_group_ingress = _revoking_known_rule_ids(
+    security_groups.SecurityGroupBackend.revoke_security_group_ingress, lambda group: group.ingress_rules
+)
+security_groups.SecurityGroupBackend.revoke_security_group_egress = _revoking_known_rule_ids(
+    security_groups.SecurityGroupBackend.revoke_security_group_egress, lambda group: group.egress_rules
 )
 
 _one_at_a_time = threading.Lock()
