@@ -268,7 +268,7 @@ describe("the swap's failure paths", () => {
     fs.writeFileSync(path.join(staging, "stacks", "demo-network", ".terraform", "in-the-way"), "y");
     const warnings = replaceOutput(staging, target, "out");
     const previous = `${target}.previous-${process.pid}`;
-    expect(warnings).toEqual([`out: could not carry stacks/demo-network/.terraform into the new output; the previous output is kept whole in ${previous}`]);
+    expect(warnings).toEqual([`out: could not carry stacks/demo-network/.terraform into the new output; they are kept, with what was not carried, in ${previous}`]);
     expect(treeDigest(previous)).toBe(before);
     expect(fs.readFileSync(path.join(target, "manifest.json"), "utf8")).toContain('"new":true');
   });
@@ -311,11 +311,8 @@ describe("a previous output's stack folders: carried or refused, never lost", ()
         ["npm run plan's saved plan", "demo-machines/upi.tfplan"],
         ["a saved plan as JSON", "demo-machines/roll.tfplan.json"],
         ["Terraform's crash report", "demo-ingress/crash.log"],
-        ["the lock of a running Terraform", "demo-ingress/.terraform.tfstate.lock.info"],
         ["Terraform's working folder", "demo-network/.terraform/providers/aws"],
         ["the provider lock file", "demo-network/.terraform.lock.hcl"],
-        // npm run plan runs init in a stack's moved-from folder; this synth writes none there.
-        ["init's folder in moved-from", "demo-network/moved-from/.terraform/terraform.tfstate"],
       ] as const
     ).map(([what, inStacks]): Case => [what, (d) => put(d, inStacks), "carried"]),
     ["a .terraform linked to a shared one", (d) => fs.symlinkSync("../../../shared-providers", path.join(d, "out", "stacks", "demo-network", ".terraform")), "carried"],
@@ -336,6 +333,14 @@ describe("a previous output's stack folders: carried or refused, never lost", ()
       refused(
         "demo-bootstrap/assets/bootstrap_bootstrap-ign_D0603541/AF3603F22771C1CC5B49FEBEB21636B0/bootstrap.ign",
         `is not the copy synth wrote (its content differs from its folder's hash); ${WHOLE}, so move it elsewhere first`,
+      ),
+    ],
+    [
+      "the lock of a running Terraform on a stack's local state",
+      (d) => put(d, "demo-ingress/.terraform.tfstate.lock.info"),
+      refused(
+        "demo-ingress/.terraform.tfstate.lock.info",
+        `is the lock of a Terraform run on stack demo-ingress's local state; wait for that run to end (terraform force-unlock if none runs), then synth again (${WHOLE})`,
       ),
     ],
     ["a file of the user's in moved-from/", (d) => put(d, "demo-network/moved-from/notes.txt"), refused("demo-network/moved-from/notes.txt")],
@@ -360,6 +365,23 @@ describe("a previous output's stack folders: carried or refused, never lost", ()
     if (outcome === "carried") expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     else expect({ status: r.status, stderr: r.stderr.trim().split("\n") }).toEqual({ status: 1, stderr: [outcome] });
     expect(treeDigest(dir)).toBe(before);
+  });
+
+  test("what the new synth makes stale is not carried: a saved plan of a stack whose configuration changed, init's files in a moved-from no longer written", () => {
+    const dir = project();
+    put(dir, "demo-machines/plan");
+    put(dir, "demo-network/plan");
+    // npm run plan runs init in a stack's moved-from folder; this synth writes none there.
+    put(dir, "demo-network/moved-from/.terraform/terraform.tfstate");
+    fs.appendFileSync(path.join(dir, "cluster.yaml"), "  compute:\n    replicas: 3\n");
+    const r = runSynth({ CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "out" }, dir);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    const stacks = path.join(dir, "out", "stacks");
+    expect([
+      fs.existsSync(path.join(stacks, "demo-machines", "plan")),
+      fs.existsSync(path.join(stacks, "demo-network", "plan")),
+      fs.existsSync(path.join(stacks, "demo-network", "moved-from")),
+    ]).toEqual([false, true, false]);
   });
 
   test("a dropped stack's Terraform working files are not kept: init makes them again", () => {

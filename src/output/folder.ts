@@ -203,6 +203,8 @@ type StackEntry = { readonly kind: "synth" | "workdir" } | { readonly kind: "wor
 const SYNTHS: StackEntry = { kind: "synth" };
 const WORKDIR: StackEntry = { kind: "workdir" };
 const STATE: StackEntry = { kind: "work", what: "Terraform state" };
+const SAVED_PLAN: StackEntry = { kind: "work", what: "a saved Terraform plan" };
+const LOCAL_STATE_LOCK: StackEntry = { kind: "work", what: "the lock of a Terraform run on the local state" };
 
 /**
  * Anything that is not a StackEntry (an override.tf, a terraform.tfvars, a folder) is the user's,
@@ -225,8 +227,8 @@ function stackFolderEntry(entry: fs.Dirent): StackEntry | undefined {
   // Terraform's backups of a state it replaced: terraform.tfstate.<timestamp>.backup.
   if (STATE_FILES.includes(name) || /^terraform\.tfstate\.\d+\.backup$/.test(name)) return STATE;
   // Saved plans: cdktf deploy's `plan`, npm run plan's and roll's `*.tfplan`.
-  if (name === "plan" || /^[\w.-]+\.tfplan(\.json)?$/.test(name)) return { kind: "work", what: "a saved Terraform plan" };
-  if (name === ".terraform.tfstate.lock.info") return { kind: "work", what: "the lock of a Terraform run on the local state" };
+  if (name === "plan" || /^[\w.-]+\.tfplan(\.json)?$/.test(name)) return SAVED_PLAN;
+  if (name === ".terraform.tfstate.lock.info") return LOCAL_STATE_LOCK;
   if (name === "crash.log") return { kind: "work", what: "Terraform's crash report" };
   return undefined;
 }
@@ -290,6 +292,23 @@ function carriedEntries(stackDir: string): { readonly name: string; readonly kno
 function workOfDroppedStack(stackDir: string): { readonly name: string; readonly what: string } | undefined {
   for (const { name, known } of carriedEntries(stackDir)) if (known?.kind === "work") return { name, what: known.what };
   return undefined;
+}
+
+const sameFile = (a: string, b: string) => fs.existsSync(a) && fs.existsSync(b) && fs.readFileSync(a).equals(fs.readFileSync(b));
+
+/**
+ * What is not carried from a previous stack folder because the new synth made it stale: a saved
+ * plan of a configuration that changed (applied, it would carry out the old one when the state
+ * has not moved since), and init's files in a moved-from folder that now points elsewhere or is
+ * gone (init would refuse them as a changed backend).
+ */
+function stale(known: StackEntry | undefined, name: string, before: string, after: string): boolean {
+  if (known === SAVED_PLAN) return !["cdk.tf.json", "cdk.tf"].some((config) => sameFile(path.join(before, config), path.join(after, config)));
+  if (known === WORKDIR && name.startsWith(`${MOVED_FROM_FOLDER}${path.sep}`)) {
+    const config = path.join(MOVED_FROM_FOLDER, "main.tf.json");
+    return !sameFile(path.join(before, config), path.join(after, config));
+  }
+  return false;
 }
 
 /** `<target>.previous-<pid>` folders a synth killed mid-swap left behind, with a process no longer running. */
@@ -410,7 +429,17 @@ export function replaceOutput(staging: string, target: string, shown: string): s
   // Stack folders as `stacks/<stack>`, `hcp/stacks/<stack>`.
   const newStacks = new Set(STACK_FOLDERS.flatMap((folder) => stacksIn(path.join(staging, folder)).map((stack) => path.join(folder, stack))));
   for (const stack of STACK_FOLDERS.flatMap((folder) => stacksIn(path.join(target, folder)).map((stack) => path.join(folder, stack)))) {
-    if (newStacks.has(stack)) continue;
+    if (newStacks.has(stack)) {
+      // Terraform is writing that state in this folder: moved under it, its last write would be lost.
+      const lock = carriedEntries(path.join(target, stack)).find((e) => e.known === LOCAL_STATE_LOCK);
+      if (lock) {
+        throw new OutputFolderError(
+          path.join(shown, stack, lock.name),
+          `is the lock of a Terraform run on stack ${path.basename(stack)}'s local state; wait for that run to end (terraform force-unlock if none runs), then synth again (${WHOLE})`,
+        );
+      }
+      continue;
+    }
     const work = workOfDroppedStack(path.join(target, stack));
     if (work) {
       throw new OutputFolderError(
@@ -431,7 +460,8 @@ export function replaceOutput(staging: string, target: string, shown: string): s
   const left: string[] = [];
   for (const stack of newStacks) {
     if (!lstat(path.join(previous, stack))) continue;
-    for (const { name } of carriedEntries(path.join(previous, stack))) {
+    for (const { name, known } of carriedEntries(path.join(previous, stack))) {
+      if (stale(known, name, path.join(previous, stack), path.join(target, stack))) continue;
       const to = path.join(target, stack, name);
       try {
         // Into a moved-from folder this synth no longer writes: kept all the same.
@@ -443,7 +473,7 @@ export function replaceOutput(staging: string, target: string, shown: string): s
     }
   }
   if (left.length) {
-    return [`${shown}: could not carry ${left.join(", ")} into the new output; the previous output is kept whole in ${shownPath(previous)}`];
+    return [`${shown}: could not carry ${left.join(", ")} into the new output; they are kept, with what was not carried, in ${shownPath(previous)}`];
   }
   try {
     fs.rmSync(previous, { recursive: true, force: true });
