@@ -6,7 +6,7 @@ import * as net from "node:net";
 import type { AddressInfo } from "node:net";
 import * as tls from "node:tls";
 import { explainOwnStateRead, get, HcpApiError, hcpToken, trustedCas } from "../../src/plan/hcp";
-import { proxyFor } from "../../src/plan/proxy";
+import { proxyFor, tunnelingAgent } from "../../src/plan/proxy";
 import { backendSinceInit } from "../../src/plan/terraform";
 import { makeCertificates } from "../../test-support/hcp-double";
 import { tempDir } from "../../test-support/paths";
@@ -141,13 +141,18 @@ describe("the API through the proxy Terraform would use (HTTPS_PROXY, NO_PROXY)"
       ["notcorp.example", "corp.example", true],
       ["tfe.corp.example:8443", "tfe.corp.example:443", true],
       ["tfe.corp.example:8443", "tfe.corp.example:8443", false],
+      ["app.terraform.io", "app.terraform.io:443", false],
+      ["app.terraform.io", "app.terraform.io:8443", true],
       ["10.1.2.3", "10.0.0.0/8", false],
       ["11.1.2.3", "10.0.0.0/8", true],
       ["app.terraform.io", "*", false],
       ["app.terraform.io", " other.example , APP.terraform.io ", false],
     ];
     expect(rows.map(([host, noProxy]) => [host, noProxy, through(host, noProxy) !== undefined])).toEqual(rows);
-    expect(() => proxyFor("app.terraform.io", { HTTPS_PROXY: "socks5://p:1080" })).toThrow("HTTPS_PROXY=socks5://p:1080: only an http:// proxy is supported here");
+    expect(() => proxyFor("app.terraform.io", { https_proxy: "socks5://u:secret@p:1080" })).toThrow(
+      /^https_proxy: a socks5:\/\/ proxy; only an http:\/\/ proxy is supported here$/,
+    );
+    expect(() => proxyFor("app.terraform.io", { HTTPS_PROXY: "http://u:%zz-secret@p:1080" })).toThrow(/^HTTPS_PROXY: not a proxy URL \(http:\/\/\[user:password@\]host:port\)$/);
   });
 
   const certs = makeCertificates(tempDir("upi-hcp-proxy-"));
@@ -188,6 +193,15 @@ describe("the API through the proxy Terraform would use (HTTPS_PROXY, NO_PROXY)"
     const proxy = proxyUrl.replace("//", "//u:p%20w@");
     expect(await get(`https://${NAME}:${port}/x`, "tok", via({ HTTPS_PROXY: proxy }))).toEqual({ status: 200, body: "through" });
     expect(connects.at(-1)?.target).toBe(`${NAME}:${port}`);
+  });
+
+  test("a proxy that takes the connection and never answers CONNECT: the request fails at the CONNECT timeout, not never", async () => {
+    const silent = net.createServer(() => undefined);
+    servers.push(silent);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const agent = tunnelingAgent(new URL(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`), [fs.readFileSync(certs.ca)], 300);
+    const asked = new Promise((resolve, reject) => https.get(`https://${NAME}:${port}/x`, { agent }, resolve).on("error", reject));
+    await expect(asked).rejects.toThrow("no answer to CONNECT within 0.3 s");
   });
 
   test("a proxy that refuses the tunnel, and a host named in NO_PROXY (then reached directly, where it does not resolve): one line each", async () => {

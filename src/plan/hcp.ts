@@ -79,7 +79,9 @@ export function trustedCas(env: NodeJS.ProcessEnv): (string | Buffer)[] | undefi
       try {
         return fs.readFileSync(file);
       } catch (e) {
-        throw new HcpApiError(`${name}=${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new HcpApiError(
+          `${name === "UPI_EXTRA_CA_CERTS" ? "NODE_EXTRA_CA_CERTS" : name}=${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
       }
     }),
   ];
