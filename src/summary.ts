@@ -108,7 +108,12 @@ export function formatSummary(result: SynthResult, context: SummaryContext = {})
   );
   for (const c of result.clusters) lines.push(next(cdktf(`destroy ${c.clusterName}-bootstrap`), "after `openshift-install wait-for bootstrap-complete`"));
   // The teardown needs the same file, folder and flag as the deploy: cdktf synthesizes first.
-  lines.push(next(cdktf("destroy '*'"), "teardown: every stack, dependents first"));
+  lines.push(
+    next(
+      cdktf("destroy '*'"),
+      `teardown: every cluster stack, dependents first${result.clusters.some((c) => c.backend.type === "cloud") ? " (the HCP set-up stack and its workspaces stay)" : ""}`,
+    ),
+  );
   lines.push(...result.notes);
   for (const c of result.clusters.filter((c) => c.network.edgeZones.length)) {
     lines.push(

@@ -148,7 +148,7 @@ test.each<[string, Record<string, unknown>, Record<string, unknown>, Record<stri
     { "the public record api.demo.example.com": { zone_id: "Z0987654321XYZ" } },
   ],
   [
-    // Compared by value at plan time: the same zone given by its id is no finding.
+    // The record now names the given id; when it is the zone the lookup found, the plan compares equal values (no finding).
     "the public zone looked up, then given by id",
     {},
     { dns: { publicHostedZoneId: "Z0123456789ABC" } },
