@@ -10,6 +10,10 @@ import { requireTerraform, terraform } from "../../test-support/terraform";
  * (-refresh=false, a provider that checks no credential). A provider upgrade that turns an
  * in-place change into a replacement fails here, before a guard misses it.
  */
+// An init from the provider mirror and a plan, niced beside the emulator suites (test-support/setup.ts):
+// seconds alone, over two minutes in a loaded npm test. As the validate suites.
+jest.setTimeout(600_000);
+
 const PROVIDER = `provider "aws" {
   region                      = "us-east-1"
   access_key                  = "test"
