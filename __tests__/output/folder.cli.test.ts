@@ -293,6 +293,8 @@ describe("a previous output's stack folders: carried or refused, never lost", ()
     fs.mkdirSync(path.dirname(at), { recursive: true });
     fs.writeFileSync(at, content);
   };
+  const RUN_LOCK = (stack: string) =>
+    `is the lock of a Terraform run on stack ${stack}'s state: wait for that run to end, or delete this file if none is under way (a killed run leaves it behind); ${WHOLE}`;
   const refused = (inStacks: string, why = `is not part of the synthesized output; ${WHOLE}, so move it elsewhere first`) => `out/stacks/${inStacks}: ${why}`;
   const dropped = (file: string, what: string) =>
     refused(`demo-retired/${file}`, `is ${what} of stack demo-retired, which this synth no longer writes; move it elsewhere first (${WHOLE})`);
@@ -338,10 +340,12 @@ describe("a previous output's stack folders: carried or refused, never lost", ()
     [
       "the lock of a running Terraform on a stack's local state",
       (d) => put(d, "demo-ingress/.terraform.tfstate.lock.info"),
-      refused(
-        "demo-ingress/.terraform.tfstate.lock.info",
-        `is the lock of a Terraform run on stack demo-ingress's local state; wait for that run to end (terraform force-unlock if none runs), then synth again (${WHOLE})`,
-      ),
+      refused("demo-ingress/.terraform.tfstate.lock.info", RUN_LOCK("demo-ingress")),
+    ],
+    [
+      "the lock of a running Terraform beside the state file, beside the output folder, where the product puts it",
+      (d) => fs.writeFileSync(path.join(d, ".terraform.demo-network.tfstate.lock.info"), "{}"),
+      `.terraform.demo-network.tfstate.lock.info: ${RUN_LOCK("demo-network")}`,
     ],
     ["a file of the user's in moved-from/", (d) => put(d, "demo-network/moved-from/notes.txt"), refused("demo-network/moved-from/notes.txt")],
     ["a .tf of the user's in moved-from/", (d) => put(d, "demo-network/moved-from/override.tf"), refused("demo-network/moved-from/override.tf")],
@@ -352,9 +356,13 @@ describe("a previous output's stack folders: carried or refused, never lost", ()
         ["plan", "a saved Terraform plan"],
         ["upi.tfplan", "a saved Terraform plan"],
         ["crash.log", "Terraform's crash report"],
-        [".terraform.tfstate.lock.info", "the lock of a Terraform run on the local state"],
       ] as const
     ).map(([file, what]): Case => [`${file} of a stack the new output no longer has`, (d) => put(d, `demo-retired/${file}`), dropped(file, what)]),
+    [
+      "the lock of a running Terraform in a stack the new output no longer has",
+      (d) => put(d, "demo-retired/.terraform.tfstate.lock.info"),
+      refused("demo-retired/.terraform.tfstate.lock.info", RUN_LOCK("demo-retired")),
+    ],
   ];
 
   test.each(cases)("%s", (_what, prepare, outcome) => {
@@ -375,7 +383,10 @@ describe("a previous output's stack folders: carried or refused, never lost", ()
     put(dir, "demo-network/moved-from/.terraform/terraform.tfstate");
     fs.appendFileSync(path.join(dir, "cluster.yaml"), "  compute:\n    replicas: 3\n");
     const r = runSynth({ CLUSTER_CONFIG: "cluster.yaml", CDKTF_OUTDIR: "out" }, dir);
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 0,
+      stderr: "out/stacks/demo-machines/plan: saved before this synth changed the configuration; not carried, plan again\n",
+    });
     const stacks = path.join(dir, "out", "stacks");
     expect([
       fs.existsSync(path.join(stacks, "demo-machines", "plan")),

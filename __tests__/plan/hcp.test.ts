@@ -152,7 +152,7 @@ describe("the API through the proxy Terraform would use (HTTPS_PROXY, NO_PROXY)"
     expect(() => proxyFor("app.terraform.io", { https_proxy: "socks5://u:secret@p:1080" })).toThrow(
       /^https_proxy: a socks5:\/\/ proxy; only an http:\/\/ proxy is supported here$/,
     );
-    expect(() => proxyFor("app.terraform.io", { HTTPS_PROXY: "http://u:%zz-secret@p:1080" })).toThrow(/^HTTPS_PROXY: not a proxy URL \(http:\/\/\[user:password@\]host:port\)$/);
+    expect(() => proxyFor("app.terraform.io", { HTTPS_PROXY: "http://u%4:1@p:1080" })).toThrow(/^HTTPS_PROXY: not a proxy URL \(http:\/\/\[user:password@\]host:port\)$/);
   });
 
   const certs = makeCertificates(tempDir("upi-hcp-proxy-"));

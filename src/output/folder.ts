@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import type { InstallAssets } from "../config/install-dir";
 import { errnoWords, MiB, readRegularText, shownPath } from "../config/read-file";
+import { localStateFile } from "../backend/local-state";
 import { SETUP_APP_FOLDER } from "../hcp/names";
 import { MOVED_FROM_FOLDER } from "../state/moves";
 import { OUTPUT_RECORD_FILE, OutputRecordError, readOutputRecord } from "./record";
@@ -418,7 +419,8 @@ export function writingOutput<T>(shown: string, target: string, write: () => T):
  * Swaps the new output (`staging`, a sibling of `target`) in for the previous one, carrying
  * Terraform's working files and any state across. The previous output is renamed aside first and
  * renamed back if the new one cannot take its place, so a failure at any step leaves the user
- * with one or the other whole. Returns warnings (something left beside the output).
+ * with one or the other whole. Returns warnings (something left beside the output, saved plans
+ * not carried).
  */
 export function replaceOutput(staging: string, target: string, shown: string): string[] {
   if (!lstat(target)) {
@@ -429,17 +431,20 @@ export function replaceOutput(staging: string, target: string, shown: string): s
   // Stack folders as `stacks/<stack>`, `hcp/stacks/<stack>`.
   const newStacks = new Set(STACK_FOLDERS.flatMap((folder) => stacksIn(path.join(staging, folder)).map((stack) => path.join(folder, stack))));
   for (const stack of STACK_FOLDERS.flatMap((folder) => stacksIn(path.join(target, folder)).map((stack) => path.join(folder, stack)))) {
-    if (newStacks.has(stack)) {
-      // Terraform is writing that state in this folder: moved under it, its last write would be lost.
-      const lock = carriedEntries(path.join(target, stack)).find((e) => e.known === LOCAL_STATE_LOCK);
-      if (lock) {
-        throw new OutputFolderError(
-          path.join(shown, stack, lock.name),
-          `is the lock of a Terraform run on stack ${path.basename(stack)}'s local state; wait for that run to end (terraform force-unlock if none runs), then synth again (${WHOLE})`,
-        );
-      }
-      continue;
+    // A run under way on the stack's local state (its lock lies beside the state file, beside the
+    // output folder; or in the stack folder for Terraform's default path): swapped under it, the
+    // run would go on in a folder that is gone, and cdktf deploy's next stacks would take the new output.
+    const name = path.basename(stack);
+    const besideLock = `.${localStateFile(name)}.lock.info`;
+    const inFolder = carriedEntries(path.join(target, stack)).find((e) => e.known === LOCAL_STATE_LOCK);
+    const lock = lstat(path.join(path.dirname(target), besideLock)) ? path.join(path.dirname(shown), besideLock) : inFolder && path.join(shown, stack, inFolder.name);
+    if (lock) {
+      throw new OutputFolderError(
+        lock,
+        `is the lock of a Terraform run on stack ${name}'s state: wait for that run to end, or delete this file if none is under way (a killed run leaves it behind); ${WHOLE}`,
+      );
     }
+    if (newStacks.has(stack)) continue;
     const work = workOfDroppedStack(path.join(target, stack));
     if (work) {
       throw new OutputFolderError(
@@ -458,10 +463,14 @@ export function replaceOutput(staging: string, target: string, shown: string): s
     throw e;
   }
   const left: string[] = [];
+  const stalePlans: string[] = [];
   for (const stack of newStacks) {
     if (!lstat(path.join(previous, stack))) continue;
     for (const { name, known } of carriedEntries(path.join(previous, stack))) {
-      if (stale(known, name, path.join(previous, stack), path.join(target, stack))) continue;
+      if (stale(known, name, path.join(previous, stack), path.join(target, stack))) {
+        if (known === SAVED_PLAN) stalePlans.push(path.join(shown, stack, name));
+        continue;
+      }
       const to = path.join(target, stack, name);
       try {
         // Into a moved-from folder this synth no longer writes: kept all the same.
@@ -472,13 +481,15 @@ export function replaceOutput(staging: string, target: string, shown: string): s
       }
     }
   }
+  // Said, since roll and npm run plan print the apply line of a plan they keep.
+  const notes = stalePlans.length ? [`${stalePlans.join(", ")}: saved before this synth changed the configuration; not carried, plan again`] : [];
   if (left.length) {
-    return [`${shown}: could not carry ${left.join(", ")} into the new output; they are kept, with what was not carried, in ${shownPath(previous)}`];
+    return [...notes, `${shown}: could not carry ${left.join(", ")} into the new output; they are kept, with what was not carried, in ${shownPath(previous)}`];
   }
   try {
     fs.rmSync(previous, { recursive: true, force: true });
   } catch (e) {
-    return [`${shown}: the previous output could not be removed from ${shownPath(previous)} (${errnoWords(e)})`];
+    return [...notes, `${shown}: the previous output could not be removed from ${shownPath(previous)} (${errnoWords(e)})`];
   }
-  return [];
+  return notes;
 }

@@ -38,7 +38,8 @@ export function proxyFor(host: string, env: NodeJS.ProcessEnv): URL | undefined 
   let url: URL;
   try {
     url = new URL(raw.includes("://") ? raw : `http://${raw}`);
-    decodeURIComponent(url.username + url.password);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
   } catch {
     throw new Error(`${variable}: not a proxy URL (http://[user:password@]host:port)`);
   }
