@@ -1,5 +1,5 @@
-import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
-import { ListHostedZonesCommand } from "@aws-sdk/client-route-53";
+import { DescribeInstancesCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import { CreateHostedZoneCommand, DeleteHostedZoneCommand, ListHostedZonesCommand } from "@aws-sdk/client-route-53";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -26,7 +26,11 @@ import { stepTimer } from "../../test-support/timings";
  *
  * Between those two, an edit a guard refuses (a new root-volume KMS key, PLAN-EC2-1), synthesized
  * into a fresh folder and planned with plain Terraform, stops on the rule's message, the
- * workspace's state untouched: 4 to 6 s more (whole suite 225 and 246 s in two runs).
+ * workspace's state untouched: 4 to 6 s more (whole suite 225 and 246 s in two runs). So does a
+ * public zone given by id that is not the one the api record is in (PLAN-DNS-1 compares zone_id).
+ * Last, the teardown line the summary prints, `cdktf destroy '*'`, empties every workspace's state
+ * and leaves the set-up stack's workspaces (idle machine: the DNS plan 3 s, the teardown 71 s,
+ * whole suite about 250 s).
  */
 jest.setTimeout(900_000);
 
@@ -204,5 +208,42 @@ describe("cdktf deploy '*' as docs/hcp-terraform.md writes it, state in HCP work
     );
     expect(r.stdout).not.toMatch(/own-state.*Unable to find remote state/);
     for (const stack of STACKS) expect(hcp.currentState(`other-${stack}`)).toBeUndefined();
+  });
+
+  test("a public zone given by id that is not the api record's: plain terraform plan of a fresh folder stops on PLAN-DNS-1, the workspace's state untouched", async () => {
+    const ws = hcp.workspaces.get(workspace("demo-infra"))!;
+    const before = ws.stateVersions.map((v) => v.id);
+    // Another zone of the same name, as a second account's or a re-created one would be.
+    const other = (await env.aws.route53.send(new CreateHostedZoneCommand({ Name: "example.com", CallerReference: "hcp-e2e-other-zone" }))).HostedZone!.Id!.replace(
+      "/hostedzone/",
+      "",
+    );
+    try {
+      const out = path.join(env.dir, "other-zone");
+      env.synth({ network: NETWORK, backend: cloudBackend(), dns: { publicHostedZoneId: other } }, out);
+      const dir = env.stackDir("demo-infra", out);
+      await terraformOk(dir, ["init", "-input=false", "-no-color"], cloudEnv());
+      const plan = await timed("refused plan (PLAN-DNS-1)", () => terraform(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"], cloudEnv()));
+      expect(plan.code).toBe(1);
+      const text = oneLine(plan).replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+      expect(text).toContain("[PLAN-DNS-1] the private zone and the api and api-int records stay: this plan replaces the public record api.demo.example.com (zone_id ");
+      expect(text).toContain(`-> ${other})`);
+      expect({ versions: ws.stateVersions.map((v) => v.id), lockedBy: ws.lockedBy }).toEqual({ versions: before, lockedBy: undefined });
+    } finally {
+      // The cluster's own file looks its zone up by name: two of that name would stop its teardown.
+      await env.aws.route53.send(new DeleteHostedZoneCommand({ Id: other }));
+    }
+  });
+
+  test("the teardown line the summary prints (cdktf destroy '*'): every workspace's state is left without resources, the workspaces stay, no VPC or instance is left", async () => {
+    await timed("cdktf destroy '*'", () => runDocumentedOk(documented("cdktf-destroy-all", vars()), { env: cloudEnv() }));
+    for (const stack of STACKS) {
+      expect(hcp.workspaces.has(workspace(stack))).toBe(true);
+      expect((hcp.currentState(workspace(stack))?.resources ?? []).filter((r: { mode: string }) => r.mode === "managed")).toEqual([]);
+    }
+    const { Vpcs } = await env.aws.ec2.send(new DescribeVpcsCommand({}));
+    expect(Vpcs!.filter((v) => !v.IsDefault)).toEqual([]);
+    const { Reservations } = await env.aws.ec2.send(new DescribeInstancesCommand({ Filters: [filter("instance-state-name", "pending", "running", "stopping", "stopped")] }));
+    expect(Reservations!.flatMap((r) => r.Instances ?? [])).toEqual([]);
   });
 });
