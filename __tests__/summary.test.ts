@@ -61,21 +61,21 @@ describe("HCP Terraform clusters", () => {
     const { text, lines } = next({ backend: cloud() });
     expect(commands(lines)).toEqual([
       "terraform login app.terraform.io",
-      "terraform -chdir=cdktf.out/hcp/stacks/demo-hcp init && terraform -chdir=cdktf.out/hcp/stacks/demo-hcp apply",
+      "npm run hcp-setup -- demo",
       "npx cdktf deploy '*'",
       "npm run plan -- --check-run <run-id> demo",
       "npx cdktf destroy demo-bootstrap",
       "npx cdktf destroy '*'",
     ]);
-    // The set-up stack fails on an account that has the OIDC provider already, unless told.
-    expect(text).toContain("add -var existing_oidc_provider=true to apply when the account already has an IAM OIDC provider for https://app.terraform.io");
+    // IAM holds one OIDC provider per URL per account: the set-up command looks for it first.
+    expect(text).toContain("AWS credentials (the account's IAM OIDC provider for https://app.terraform.io used if it has one, else created)");
   });
 
   test("local execution: npm run plan as for any backend; no OIDC provider, so nothing said of one", () => {
     const { text, lines } = next({ backend: cloud({ executionMode: "local" }) });
     expect(commands(lines)).toContain("npm run plan");
     expect(text).not.toContain("--check-run");
-    expect(text).not.toContain("existing_oidc_provider");
+    expect(text).not.toContain("OIDC");
   });
 
   test("a fleet: terraform login once per host; npm run plan names the clusters it can plan; the set-up folder quoted", () => {
@@ -94,9 +94,9 @@ describe("HCP Terraform clusters", () => {
     const lines = text.slice(text.indexOf("Next:\n") + 6).split("\n");
     expect(commands(lines)).toEqual([
       "terraform login app.terraform.io",
-      "terraform -chdir='my out/hcp/stacks/a-hcp' init && terraform -chdir='my out/hcp/stacks/a-hcp' apply",
-      "terraform -chdir='my out/hcp/stacks/b-hcp' init && terraform -chdir='my out/hcp/stacks/b-hcp' apply",
-      "terraform -chdir='my out/hcp/stacks/c-hcp' init && terraform -chdir='my out/hcp/stacks/c-hcp' apply",
+      "CDKTF_OUTDIR='my out' npm run hcp-setup -- a",
+      "CDKTF_OUTDIR='my out' npm run hcp-setup -- b",
+      "CDKTF_OUTDIR='my out' npm run hcp-setup -- c",
       "CDKTF_OUTDIR='my out' npm run plan -- c",
       "npx cdktf deploy '*' --output 'my out'",
       "npm run plan -- --check-run <run-id> a",

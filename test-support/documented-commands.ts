@@ -272,6 +272,23 @@ export const DOCUMENTED_COMMANDS: readonly DocumentedCommandEntry[] = [
     why: "opens a browser on the HCP host for a token; the tests hand Terraform a token for the double through TF_TOKEN_<host> instead",
   },
   {
+    id: "npm-run-hcp-setup",
+    forms: ["npm run hcp-setup -- demo"],
+    run: "e2e",
+    adapt: [
+      CLUSTER("demo"),
+      OUTDIR_ENV,
+      { append: "--auto-approve", why: "Terraform asks for approval on a terminal, which a test has not; help's usage line gives --auto-approve" },
+    ],
+  },
+  {
+    id: "npm-run-hcp-setup-synopsis",
+    forms: ["npm run hcp-setup -- <clusterName> [--auto-approve]", "npm run hcp-setup -- <clusterName>"],
+    notRun: "synopsis",
+    why: "the usage line, a placeholder for the cluster and an optional part in brackets; its command line is npm-run-hcp-setup",
+  },
+  { id: "npm-run-hcp-setup-mention", forms: ["npm run hcp-setup"], notRun: "mention", why: "names the command in a sentence on what it asks" },
+  {
     id: "hcp-setup-apply",
     forms: ["terraform -chdir=cdktf.out/hcp/stacks/demo-hcp init && terraform -chdir=cdktf.out/hcp/stacks/demo-hcp apply"],
     notRun: "hcp",

@@ -45,7 +45,7 @@ const clusterFile = path.join(dir, "cluster.yaml");
 const refusal = (json: object) => planRefusal({ name: "demo-network", dir: stackDir, cluster: loadClusterFile(clusterFile).clusters[0] }, json);
 const missing = (workspace: string) =>
   `HCP workspace ${ORG}/${workspace} does not exist on ${hcp.hostname} (or this token may not read it), and terraform init would create it bare (the organization's default execution mode, no state sharing): ` +
-  `apply the set-up stack first, \`terraform -chdir=${path.relative(process.cwd(), path.join(outdir, "hcp", "stacks", "demo-hcp"))} init && terraform -chdir=${path.relative(process.cwd(), path.join(outdir, "hcp", "stacks", "demo-hcp"))} apply\``;
+  `apply the set-up stack first, \`CDKTF_OUTDIR=${path.relative(process.cwd(), outdir)} npm run hcp-setup -- demo\``;
 const workspacesCreated = () => hcp.requests.filter((r) => r.method === "POST" && /\/organizations\/[^/]+\/workspaces$/.test(r.path));
 
 beforeAll(async () => {

@@ -53,11 +53,11 @@ test("local execution, the set-up stack not applied: every stack stops before te
   const s = synthCluster(baseCluster({ backend: cloud("local") }), tempDir("upi-hcp-nosetup-"));
   const r = await runNpmScript("plan", [], { CLUSTER_CONFIG: s.file, CDKTF_OUTDIR: s.outdir, ...hcp.env() });
   expect(r.status).toBe(2);
-  const setup = path.relative(process.cwd(), path.join(s.outdir, "hcp", "stacks", "demo-hcp"));
+  const setup = `CDKTF_OUTDIR=${path.relative(process.cwd(), s.outdir)} npm run hcp-setup -- demo`;
   // The network stack says why; the others wait on it, as on any upstream not planned.
   expect(r.stdout).toContain(
     `demo-network: HCP workspace ${ORG}/p-demo-network does not exist on ${hcp.hostname} (or this token may not read it), and terraform init would create it bare (the organization's default execution mode, no state sharing): ` +
-      `apply the set-up stack first, \`terraform -chdir=${setup} init && terraform -chdir=${setup} apply\``,
+      `apply the set-up stack first, \`${setup}\``,
   );
   expect(r.stdout).toMatch(/demo-network +- +- +- +- +failed \(below\)\n/);
   expect(r.stdout).toMatch(/demo-ingress +- +- +- +- +waits on demo-infra\n/);

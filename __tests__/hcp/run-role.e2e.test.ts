@@ -2,7 +2,7 @@ import { GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand, 
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { oidcProviderQuery, setupStackFolder } from "../../src/hcp/names";
-import { documentedEntry } from "../../test-support/documented-commands";
+import { documented, documentedEntry, runDocumented } from "../../test-support/documented-commands";
 import { awsClients } from "../../test-support/aws";
 import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
 import { tempDir } from "../../test-support/paths";
@@ -20,17 +20,35 @@ import { assumeRoleWithWebIdentity } from "../../test-support/trust-policy";
 const HOST = "app.terraform.io";
 const ORG = "acme";
 
-/** The set-up stack's JSON without its tfe half: what the aws provider alone applies. */
-function awsHalf(json: any): any {
+/**
+ * The set-up stack's JSON without its tfe half: what the aws provider alone applies. Its state in
+ * the folder, unless `backend` keeps the synthesized one.
+ */
+function awsHalf(json: any, backend: unknown = { local: { path: "terraform.tfstate" } }): any {
   const keep = (blocks: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(blocks).filter(([type]) => type.startsWith("aws_")));
   return {
-    terraform: { backend: { local: { path: "terraform.tfstate" } }, required_providers: { aws: json.terraform.required_providers.aws } },
+    terraform: { backend, required_providers: { aws: json.terraform.required_providers.aws } },
     provider: { aws: json.provider.aws },
     variable: json.variable,
     data: keep(json.data),
     resource: keep(json.resource),
     output: json.output,
   };
+}
+
+/** Starts an emulator (a fresh account) before the describe block's tests and hands it over; after them, stops it and removes `dir`. */
+function onEmulator(dir: string, started: (emulator: Emulator, env: Record<string, string>) => void): void {
+  let emulator: Emulator | undefined;
+  beforeAll(async () => {
+    requireTerraform();
+    requireMoto();
+    emulator = await startEmulator();
+    started(emulator, { ...EMULATOR_ENV, AWS_ENDPOINT_URL: emulator.endpoint });
+  }, 180_000);
+  afterAll(async () => {
+    await emulator?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 describe("the run role on the emulator", () => {
@@ -55,15 +73,9 @@ describe("the run role on the emulator", () => {
     return folder;
   }
 
-  beforeAll(async () => {
-    requireTerraform();
-    requireMoto();
-    emulator = await startEmulator();
-    env = { ...EMULATOR_ENV, AWS_ENDPOINT_URL: emulator.endpoint };
-  }, 180_000);
-  afterAll(async () => {
-    await emulator?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+  onEmulator(dir, (started, startedEnv) => {
+    emulator = started;
+    env = startedEnv;
   });
 
   let roleArn: string;
@@ -165,4 +177,97 @@ describe("the run role on the emulator", () => {
     await terraformOk(folder, ["destroy", "-auto-approve", "-input=false", "-var", "existing_oidc_provider=true"], env);
     expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toHaveLength(1);
   }, 300_000);
+});
+
+/**
+ * `npm run hcp-setup` (the summary's set-up line) on the synthesized folder, its set-up stack cut
+ * to the AWS half as above: the command looks the account's OIDC provider up with the stack's own
+ * provider settings, then applies with the answer. Every answer is checked against IAM.
+ */
+describe("npm run hcp-setup on the emulator", () => {
+  let emulator: Emulator;
+  let env: Record<string, string>;
+  const dir = tempDir("upi-hcp-setup-");
+  const url = `https://${HOST}`;
+
+  onEmulator(dir, (started, startedEnv) => {
+    emulator = started;
+    env = startedEnv;
+  });
+
+  /** Synthesizes a cloud cluster into an output folder of its own and cuts its set-up stack to the AWS half. */
+  function synthesized(clusterName: string, infraId: string): string {
+    const s = synthCluster(
+      baseCluster({
+        clusterName,
+        infraId,
+        aws: { maxRetries: 3, skipCredentialsValidation: true },
+        backend: { type: "cloud", cloud: { organization: ORG, workspacePrefix: "ocp-", project: "openshift" } },
+      }),
+      fs.mkdtempSync(path.join(dir, `${clusterName}-`)),
+    );
+    const file = path.join(setupStackFolder(s.outdir, clusterName), "cdk.tf.json");
+    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.writeFileSync(file, JSON.stringify(awsHalf(json, json.terraform.backend)));
+    return s.outdir;
+  }
+  const hcpSetup = (cluster: string, outdir: string) => runDocumented(documented("npm-run-hcp-setup", { cluster, outdir }), { env });
+  const iam = () => awsClients(emulator.endpoint).iam;
+  const providers = async () => ((await iam().send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList ?? []).map((p) => p.Arn!);
+  const trustedProvider = async (role: string) =>
+    JSON.parse(decodeURIComponent((await iam().send(new GetRoleCommand({ RoleName: role }))).Role!.AssumeRolePolicyDocument!)).Statement[0].Principal.Federated;
+
+  let demo: string;
+  let providerArn: string;
+
+  test("an account without the provider: the command says so, and the apply creates it and the role trusting it", async () => {
+    demo = synthesized("demo", "demo-x7k2p");
+    const r = await hcpSetup("demo", demo);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/error/i) });
+    expect(r.stdout).toContain(`The account has no IAM OIDC provider for ${url}: the set-up stack creates it (existing_oidc_provider=false).`);
+    expect(r.stdout).toContain("apply -input=false -auto-approve -no-color -var existing_oidc_provider=false");
+    [providerArn] = await providers();
+    expect(await providers()).toStrictEqual([providerArn]);
+    expect(await trustedProvider("hcp-run-demo-x7k2p")).toBe(providerArn);
+  }, 300_000);
+
+  test("run again: the stack keeps the provider it created (told it exists, it would delete it); nothing changes", async () => {
+    const r = await hcpSetup("demo", demo);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`This set-up stack created the account's IAM OIDC provider for ${url}: it keeps it (existing_oidc_provider=false).`);
+    expect(r.stdout).toMatch(/Apply complete! Resources: 0 added, 0 changed, 0 destroyed/);
+    expect(await providers()).toStrictEqual([providerArn]);
+  }, 300_000);
+
+  test("a second cluster in the account: the command finds the provider, and the apply uses it without owning it", async () => {
+    const web = synthesized("web", "web-a1b2c");
+    const r = await hcpSetup("web", web);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`The account already has an IAM OIDC provider for ${url}: the set-up stack uses it, and neither owns nor deletes it (existing_oidc_provider=true).`);
+    expect(r.stdout).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed/);
+    expect(await providers()).toStrictEqual([providerArn]);
+    expect(await trustedProvider("hcp-run-web-a1b2c")).toBe(providerArn);
+  }, 300_000);
+
+  test("an account the lookup cannot reach: the command says it cannot tell, exits 2, and applies nothing", async () => {
+    const api = synthesized("api", "api-z9y8x");
+    // A port nothing listens on: the provider's requests fail (max_retries 3), so the answer is unknown.
+    const r = await runDocumented(documented("npm-run-hcp-setup", { cluster: "api", outdir: api }), { env: { ...env, AWS_ENDPOINT_URL: "http://127.0.0.1:9" } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`Could not tell whether the account has an IAM OIDC provider for ${url}.`);
+    expect(r.stdout).not.toContain(" apply ");
+    expect(r.stderr).toContain("terraform plan failed:");
+    await expect(iam().send(new GetRoleCommand({ RoleName: "hcp-run-api-z9y8x" }))).rejects.toThrow("Role hcp-run-api-z9y8x not found");
+  }, 300_000);
+
+  test("refused in one line, before any Terraform: no terminal and no --auto-approve; a cluster without a set-up stack", async () => {
+    const command = documented("npm-run-hcp-setup", { cluster: "demo", outdir: demo });
+    const asked = await runDocumented({ ...command, script: command.script.replace(/ --auto-approve$/, "") }, { env });
+    expect([asked.code, asked.stderr.trim()]).toEqual([1, "no terminal for Terraform to ask for approval: pass --auto-approve to apply without asking"]);
+    const none = await hcpSetup("nosuch", demo);
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim()).toMatch(
+      /^\S+\/hcp\/stacks\/nosuch-hcp\/cdk\.tf\.json: no set-up stack of nosuch \(synth writes one for each cluster with backend\.type cloud: run npm run synth first\)$/,
+    );
+  }, 120_000);
 });

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { HcpSetupStack, HcpSetupStackProps } from "../../src/hcp/setup-stack";
 import { setupStackFolder } from "../../src/hcp/names";
+import { oidcProviderChoice } from "../../src/plan/hcp-setup";
 import { tempDir } from "../../test-support/paths";
 import { refusal } from "../../test-support/refusal";
 import { baseCluster, StackJson, synthCluster, Synthesized } from "../../test-support/synth";
@@ -261,5 +262,23 @@ describe("the set-up stack's folder across syntheses", () => {
     fs.writeFileSync(path.join(first.outdir, "hcp", "notes.txt"), "mine");
     expect(() => synthCluster(cloud(), dir)).toThrow(/hcp\/notes.txt: is not part of the synthesized output/);
     expect(fs.readFileSync(path.join(first.outdir, "hcp", "notes.txt"), "utf8")).toBe("mine");
+  });
+});
+
+describe("what npm run hcp-setup reads of the set-up stack (src/plan/hcp-setup.ts)", () => {
+  test("a run role created here: the OIDC provider it creates and the lookup it makes instead, both for the host", () => {
+    expect(oidcProviderChoice(setupJson(synthCluster(cloud({ hostname: "tfe.example.com" }))))).toEqual({
+      url: "https://tfe.example.com",
+      created: "aws_iam_openid_connect_provider.oidc-provider",
+      existing: "data.aws_iam_openid_connect_provider.existing-oidc-provider",
+    });
+  });
+
+  test.each([
+    ["an existing role", { awsRoleArn: "arn:aws:iam::123456789012:role/hcp-runs" }],
+    ["credentials set by hand", { awsCredentials: "variables" }],
+    ["no credentials", { awsCredentials: "none" }],
+  ])("%s: no choice to make, the stack is applied as it is", (_what, settings) => {
+    expect(oidcProviderChoice(setupJson(synthCluster(cloud(settings))))).toBeUndefined();
   });
 });

@@ -93,9 +93,8 @@ test("into HCP Terraform, and from one workspace prefix to another: the commands
   // The set-up stack manages the workspaces (its state is not on this machine, or holds them): re-applied, it renames them, state included.
   const renamed = moveWarnings(p.synth(cloud("platform-")).warnings);
   const dir = `${p.shownOutdir}/stacks/demo-network`;
-  const setup = `${p.shownOutdir}/hcp/stacks/demo-hcp`;
   expect(renamed[0]).toContain(
-    `run \`terraform -chdir=${setup} init && terraform -chdir=${setup} apply\`, then \`terraform -chdir=${dir} init\` ` +
+    `run \`CDKTF_OUTDIR=${p.shownOutdir} npm run hcp-setup -- demo\`, then \`terraform -chdir=${dir} init\` ` +
       "(the set-up stack manages the workspaces: re-applied first, it renames each to the new prefix, state included; an init before it would create the new workspace empty and the set-up apply would fail on its name)",
   );
   expect(p.movedFrom("demo-network")).toEqual({ terraform: { cloud: expect.objectContaining({ organization: "acme", workspaces: { name: "ocp-demo-network" } }) } });
@@ -114,9 +113,7 @@ test("from one workspace prefix to another, for workspaces the set-up stack's st
     `run \`terraform -chdir=${dir}/moved-from init && terraform -chdir=${dir} init\`, then \`terraform -chdir=${dir}/moved-from state pull | terraform -chdir=${dir} state push -\` ` +
       "(the old workspace is not the set-up stack's, and Terraform does not move state between HCP Terraform workspaces: these copy the old workspace's state into the new one)",
   );
-  expect(line("demo-network")).toContain(
-    `run \`terraform -chdir=${p.shownOutdir}/hcp/stacks/demo-hcp init && terraform -chdir=${p.shownOutdir}/hcp/stacks/demo-hcp apply\`, then \`terraform -chdir=${p.shownOutdir}/stacks/demo-network init\``,
-  );
+  expect(line("demo-network")).toContain(`run \`CDKTF_OUTDIR=${p.shownOutdir} npm run hcp-setup -- demo\`, then \`terraform -chdir=${p.shownOutdir}/stacks/demo-network init\``);
 });
 
 test("the advice for every pair of backends", () => {
@@ -136,8 +133,8 @@ test("the advice for every pair of backends", () => {
       "terraform -chdir=out/stacks/x/moved-from state pull | terraform -chdir=out/stacks/x state push -",
     ],
   });
-  expect(stateMoveAdvice("cloud", "cloud", "out/stacks/x", "out/hcp/stacks/c-hcp").commands).toEqual([
-    "terraform -chdir=out/hcp/stacks/c-hcp init && terraform -chdir=out/hcp/stacks/c-hcp apply",
+  expect(stateMoveAdvice("cloud", "cloud", "out/stacks/x", "CDKTF_OUTDIR=out npm run hcp-setup -- c").commands).toEqual([
+    "CDKTF_OUTDIR=out npm run hcp-setup -- c",
     "terraform -chdir=out/stacks/x init",
   ]);
   expect([

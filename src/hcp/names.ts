@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { localStatePath } from "../backend/local-state";
+import { shellWord } from "../shell-word";
 
 /**
  * Where the HCP Terraform set-up stacks go, in a module of its own that loads no tfe bindings
@@ -30,10 +31,18 @@ export const setupStackFolder = (outdir: string, clusterName: string) => path.jo
 export const setupStatePath = (clusterName: string) => localStatePath(setupStackName(clusterName), 4);
 
 /**
+ * The command that applies a cluster's set-up stack (`npm run hcp-setup`, src/plan/hcp-setup.ts),
+ * run from the project folder; `outdir` as shown to the user, relative to that folder.
+ */
+export const setupCommand = (outdir: string, clusterName: string) =>
+  `${path.normalize(outdir) === "cdktf.out" ? "" : `CDKTF_OUTDIR=${shellWord(outdir)} `}npm run hcp-setup -- ${shellWord(clusterName)}`;
+
+/**
  * The AWS CLI line that prints the ARN of the account's IAM OIDC provider for `https://<hostname>`,
  * or nothing. IAM holds one per URL per account, and the aws provider has no data source that
  * lists them (the singular one fails when there is none), so the set-up stack cannot find out
- * without failing in one of the two cases: the administrator tells it, with this line.
+ * without failing in one of the two cases: `npm run hcp-setup` asks for it; whoever applies the
+ * stack with plain Terraform asks with this line (its variable's description quotes it).
  */
 export const oidcProviderQuery = (hostname: string) =>
   `aws iam list-open-id-connect-providers --query "OpenIDConnectProviderList[?ends_with(Arn, '/${hostname}')].Arn" --output text`;

@@ -1,7 +1,7 @@
 import type { ClusterConfig } from "../config/load";
 import { shellWord } from "../shell-word";
 import { clusterStackNames } from "../stacks/names";
-import { cloudAwsCredentials, oidcProviderQuery, setupStackFolder } from "./names";
+import { cloudAwsCredentials, setupCommand } from "./names";
 
 export interface NextStep {
   readonly command: string;
@@ -11,41 +11,33 @@ export interface NextStep {
 /**
  * The synth summary's "Next" steps for the clusters with their state in HCP Terraform, before the
  * deploy steps every backend shares: a token for each host (once, however many clusters it
- * holds), then each cluster's set-up stack, once, by an administrator.
+ * holds), then each cluster's set-up stack, once, by an administrator; `outdir` as shown.
  */
 export function cloudNextSteps(clusters: readonly ClusterConfig[], outdir: string): NextStep[] {
   const cloudClusters = clusters.filter((c) => c.backend.type === "cloud");
   const hosts = [...new Set(cloudClusters.map((c) => c.backend.cloud!.hostname))];
   return [
     ...hosts.map((host) => ({ command: `terraform login ${shellWord(host)}`, description: `a token for ${host} (once per machine)` })),
-    ...cloudClusters.flatMap((c) => [...oidcProviderCheck(c), setupStep(c, outdir)]),
+    ...cloudClusters.map((c) => setupStep(c, outdir)),
   ];
 }
 
-/** How the administrator tells whether the set-up stack must create the OIDC provider or adopt the account's (src/hcp/names.ts). */
-function oidcProviderCheck(cluster: ClusterConfig): NextStep[] {
-  const cloud = cluster.backend.cloud!;
-  if (cloudAwsCredentials(cloud) !== "dynamic" || cloud.awsRoleArn) return [];
-  return [
-    {
-      command: oidcProviderQuery(cloud.hostname),
-      description: `with ${cluster.clusterName}'s AWS credentials: an ARN printed means the account has its one IAM OIDC provider for https://${cloud.hostname} already; then apply the set-up stack below with -var existing_oidc_provider=true, else without`,
-    },
-  ];
-}
-
+/** `npm run hcp-setup` (src/plan/hcp-setup.ts): init and apply of the set-up stack, the account's OIDC provider looked up first. */
 function setupStep(cluster: ClusterConfig, outdir: string): NextStep {
   const cloud = cluster.backend.cloud!;
-  const folder = shellWord(setupStackFolder(outdir, cluster.clusterName));
   const workspaces = clusterStackNames(cluster.clusterName).map((s) => `${cloud.workspacePrefix}${s}`);
-  // The run role's OIDC provider: IAM holds one per URL per account, which the stack creates unless told it exists (oidcProviderCheck).
-  const oidc =
-    cloudAwsCredentials(cloud) === "dynamic" && !cloud.awsRoleArn
-      ? `; add -var existing_oidc_provider=true to apply when the account already has an IAM OIDC provider for https://${cloud.hostname} (the line above tells)`
+  const dynamic = cloudAwsCredentials(cloud) === "dynamic";
+  // Only a run role the stack creates needs AWS: IAM holds one OIDC provider per URL per account, which the command looks up first.
+  const runRole = dynamic && !cloud.awsRoleArn;
+  const aws = runRole ? ` and ${cluster.clusterName}'s AWS credentials` : "";
+  const credentials = runRole
+    ? `, AWS credentials (the account's IAM OIDC provider for https://${cloud.hostname} used if it has one, else created)`
+    : dynamic
+      ? ", AWS credentials"
       : "";
   return {
-    command: `terraform -chdir=${folder} init && terraform -chdir=${folder} apply`,
-    description: `once, by an administrator: workspaces ${workspaces[0]} to ${workspaces[workspaces.length - 1]} in ${cloud.organization}${cloud.project ? `/${cloud.project}` : ""}, state sharing${cloudAwsCredentials(cloud) === "dynamic" ? ", AWS credentials" : ""}${oidc}`,
+    command: setupCommand(outdir, cluster.clusterName),
+    description: `once, by an administrator, with an HCP token that may manage workspaces${aws}: workspaces ${workspaces[0]} to ${workspaces[workspaces.length - 1]} in ${cloud.organization}${cloud.project ? `/${cloud.project}` : ""}, state sharing${credentials}`,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run plan` and `npm run roll`: argument parsing, synth, and the exit code. Exit codes:
+ * `npm run plan`, `npm run roll` and `npm run hcp-setup`: argument parsing, synth, and the exit code. Exit codes:
  * 0 safe (acknowledged findings print as warnings), 1 unsafe plan, a refused stack or bad input, 2 a Terraform
  * command failed.
  */
@@ -12,11 +12,13 @@ import { ConfigError } from "../config/errors";
 import { loadClusterFile } from "../cluster-file";
 import type { ClusterConfig } from "../config/load";
 import { GuardrailError } from "../policy/guardrails";
+import { setupStackFolder } from "../hcp/names";
 import { clusterStackNames } from "../stacks/names";
 import { defaultClusterFile, synthesize, SynthResult } from "../synth";
 import { blockingFindings, checkPlan } from "./check";
 import { readDependencies } from "./graph";
 import { fetchRunPlanJson, HcpApiError } from "./hcp";
+import { askOidcProvider, EXISTING_OIDC_PROVIDER_VARIABLE, oidcAnswerLine, oidcProviderChoice } from "./hcp-setup";
 import { parsePlanJson, PlanJsonError } from "./plan-json";
 import { planStacks } from "./plan";
 import { planRefusal } from "./preflight";
@@ -41,6 +43,7 @@ class UsageError extends Error {}
 const PLAN_USAGE =
   "usage: npm run plan [-- [<clusterName>...] [--concurrency <n>]] | npm run plan -- --check <plan.json> [<clusterName>] | npm run plan -- --check-run <run-id> [<clusterName>]";
 const ROLL_USAGE = "usage: npm run roll -- <clusterName> <master-N|worker-N|bootstrap> [--replace] [--auto-approve]";
+const HCP_SETUP_USAGE = "usage: npm run hcp-setup -- <clusterName> [--auto-approve]";
 
 interface Args {
   readonly positional: string[];
@@ -286,6 +289,47 @@ async function recordOutputs(stackDir: string, color: readonly string[]): Promis
   return applied.code === 0 ? { code: 0, pending: counts } : { code: terraformFailed("apply", applied.stderr || applied.stdout) };
 }
 
+/**
+ * Init and apply of a cluster's HCP Terraform set-up stack, in the folder the last synth wrote
+ * (as the summary's plain Terraform line does), with `existing_oidc_provider` answered first
+ * (src/plan/hcp-setup.ts). Terraform asks for approval unless --auto-approve is given.
+ */
+async function hcpSetup(argv: readonly string[]): Promise<number> {
+  if (helped(argv, HCP_SETUP_USAGE)) return 0;
+  const args = parseArgs(argv, ["--auto-approve"], [], HCP_SETUP_USAGE);
+  const [clusterName, ...extra] = args.positional;
+  if (!clusterName || extra.length) throw new UsageError(HCP_SETUP_USAGE);
+  const autoApprove = args.flags.has("--auto-approve");
+  if (!autoApprove && !process.stdin.isTTY) throw new UsageError("no terminal for Terraform to ask for approval: pass --auto-approve to apply without asking");
+  const stackDir = setupStackFolder(outdir(), clusterName);
+  const file = path.join(stackDir, "cdk.tf.json");
+  if (!fs.existsSync(file)) {
+    throw new UsageError(
+      `${path.relative(process.cwd(), file)}: no set-up stack of ${clusterName} (synth writes one for each cluster with backend.type cloud: run npm run synth first)`,
+    );
+  }
+  const stackJson = readStackJson(file);
+  const choice = oidcProviderChoice(stackJson);
+  const color = process.stdout.isTTY ? [] : ["-no-color"];
+
+  if (needsInit(stackDir, stackJson)) {
+    console.log(`  ${commandLine(stackDir, ["init", "-input=false"])}`);
+    const run = await terraform(stackDir, ["init", "-input=false", "-no-color"]);
+    if (run.code !== 0) return terraformFailed("init", run.stderr || run.stdout);
+  }
+  const variables: string[] = [];
+  if (choice) {
+    const answer = await askOidcProvider(stackDir, choice);
+    console.log(oidcAnswerLine(answer, choice));
+    if (answer.kind === "failed") return terraformFailed(answer.command, answer.output);
+    variables.push("-var", `${EXISTING_OIDC_PROVIDER_VARIABLE}=${answer.kind === "found"}`);
+  }
+  const applyArgs = ["apply", ...(autoApprove ? ["-input=false", "-auto-approve"] : []), ...color, ...variables];
+  console.log(`  ${commandLine(stackDir, applyArgs)}\n`);
+  const applied = await terraform(stackDir, applyArgs, { stdio: "inherit" });
+  return applied.code === 0 ? 0 : 2;
+}
+
 async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) throw new UsageError("no terminal to ask for approval: pass --auto-approve to apply without asking");
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
@@ -317,3 +361,4 @@ async function main(command: (argv: readonly string[]) => Promise<number> | numb
 
 export const planMain = (argv: readonly string[]) => main(plan, argv);
 export const rollMain = (argv: readonly string[]) => main(roll, argv);
+export const hcpSetupMain = (argv: readonly string[]) => main(hcpSetup, argv);

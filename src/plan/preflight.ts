@@ -15,8 +15,7 @@ import {
   stateHoldsAnything,
   stateMoveAdvice,
 } from "../state/moves";
-import { setupStackFolder } from "../hcp/names";
-import { shellWord } from "../shell-word";
+import { setupCommand } from "../hcp/names";
 import { cloudBlockOf, hcpWorkspaceExists } from "./hcp";
 import { PLAN_STATE_RULE } from "./rules";
 import { backendSinceInit, needsInit, terraform } from "./terraform";
@@ -139,10 +138,9 @@ function workspaceName(json: unknown): string {
  */
 function missingWorkspace(stackJson: unknown, outdir: string, clusterName: string): string {
   const cloud = cloudBlockOf(stackJson)!;
-  const setup = shellWord(path.relative(process.cwd(), setupStackFolder(outdir, clusterName)) || ".");
   return (
     `HCP workspace ${workspaceName(stackJson)} does not exist on ${cloud.hostname ?? "app.terraform.io"} (or this token may not read it), and terraform init would create it bare ` +
-    `(the organization's default execution mode, no state sharing): apply the set-up stack first, \`terraform -chdir=${setup} init && terraform -chdir=${setup} apply\``
+    `(the organization's default execution mode, no state sharing): apply the set-up stack first, \`${setupCommand(path.relative(process.cwd(), outdir) || ".", clusterName)}\``
   );
 }
 
@@ -189,8 +187,11 @@ export async function planRefusal(stack: StackToPlan, stackJson: unknown, run: L
   if (!record?.movedFrom || !record.state) return absent ? missing() : {};
   const shownDir = path.relative(process.cwd(), stack.dir) || ".";
   const from = backendKind(record.movedFrom);
-  const setup = from === "cloud" ? setupManaging(path.dirname(path.dirname(stack.dir)), stack.cluster.clusterName, record.movedFrom) : undefined;
-  const advice = stateMoveAdvice(from, backendKind(record.state), shownDir, setup && (path.relative(process.cwd(), setup) || "."));
+  const setup =
+    from === "cloud" && setupManaging(outdir, stack.cluster.clusterName, record.movedFrom)
+      ? setupCommand(path.relative(process.cwd(), outdir) || ".", stack.cluster.clusterName)
+      : undefined;
+  const advice = stateMoveAdvice(from, backendKind(record.state), shownDir, setup);
   const move = {
     stack: stack.name,
     from: shownLocation(record.movedFrom, stack.name),

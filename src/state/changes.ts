@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { stateLocation } from "../backend/backend";
+import { setupCommand } from "../hcp/names";
 import { readStackJson } from "../cdktf/stack-json";
 import type { ConfigProblem } from "../config/errors";
 import type { ClusterConfig, LoadResult } from "../config/load";
@@ -97,7 +98,7 @@ function stateMove(cluster: string, stack: string, location: string, was: StackR
   const from = backendKind(was.state);
   const held = from === "local" ? localStateHoldsAnything(stackDir, settings ?? defaultLocalSettings(stack)) : undefined;
   if (held === false) return { record: {} };
-  const advice = stateMoveAdvice(from, backendKind(location), stackDir, from === "cloud" ? setupManaging(outdir, cluster, was.state) : undefined);
+  const advice = stateMoveAdvice(from, backendKind(location), stackDir, from === "cloud" && setupManaging(outdir, cluster, was.state) ? setupCommand(outdir, cluster) : undefined);
   const [old, now] = [shownLocation(was.state, stack), shownLocation(location, stack)];
   const run = adviceSentence(advice);
   const warning =

@@ -104,17 +104,17 @@ export const adviceSentence = (advice: StateMoveAdvice) => `run ${advice.command
  * - into or out of HCP Terraform: a plain `init` proposes the migration and asks; it refuses
  *   -migrate-state with the cloud integration ("is not applicable when using HCP Terraform");
  * - from one HCP workspace to another (a new workspacePrefix): Terraform never moves state between
- *   workspaces. When the cluster's set-up stack manages them (`setupFolder`), its apply renames
+ *   workspaces. When the cluster's set-up stack manages them (`setupCommand` applies it), its apply renames
  *   each workspace in place (the tfe provider updates `name`), state included, and a plain `init`
  *   then points the stack at the renamed one; an init first would create the new workspace empty,
  *   and the set-up apply would then fail on its name. A workspace made another way has its state
  *   pulled and pushed into the new one.
  */
-export function stateMoveAdvice(from: BackendKind, to: BackendKind, stackDir: string, setupFolder?: string): StateMoveAdvice {
+export function stateMoveAdvice(from: BackendKind, to: BackendKind, stackDir: string, setupCommand?: string): StateMoveAdvice {
   const chdir = (dir: string) => `terraform -chdir=${dir}`;
-  if (from === "cloud" && to === "cloud" && setupFolder !== undefined) {
+  if (from === "cloud" && to === "cloud" && setupCommand !== undefined) {
     return {
-      commands: [`${chdir(setupFolder)} init && ${chdir(setupFolder)} apply`, `${chdir(stackDir)} init`],
+      commands: [setupCommand, `${chdir(stackDir)} init`],
       how: "the set-up stack manages the workspaces: re-applied first, it renames each to the new prefix, state included; an init before it would create the new workspace empty and the set-up apply would fail on its name",
     };
   }
@@ -135,26 +135,24 @@ export function stateMoveAdvice(from: BackendKind, to: BackendKind, stackDir: st
 }
 
 /**
- * For a stack whose state was in the HCP workspace at `location`: the cluster's set-up stack
- * folder when that stack manages the workspace, so that its apply renames it. Its state is local,
- * beside the output folder: when it is there and holds no such workspace (one made by hand or by
- * another tool), undefined. Without it (applied on another machine) the set-up stack is taken to
- * manage the workspaces, as docs/hcp-terraform.md sets them up.
+ * For a stack whose state was in the HCP workspace at `location`: whether the cluster's set-up
+ * stack manages that workspace, so that its apply renames it. Its state is local, beside the
+ * output folder: when it is there and holds no such workspace (one made by hand or by another
+ * tool), false. Without it (applied on another machine) the set-up stack is taken to manage the
+ * workspaces, as docs/hcp-terraform.md sets them up.
  */
-export function setupManaging(outdir: string, clusterName: string, location: string): string | undefined {
-  const folder = setupStackFolder(outdir, clusterName);
-  const file = path.resolve(folder, setupStatePath(clusterName));
-  if (!fs.existsSync(file)) return folder;
+export function setupManaging(outdir: string, clusterName: string, location: string): boolean {
+  const file = path.resolve(setupStackFolder(outdir, clusterName), setupStatePath(clusterName));
+  if (!fs.existsSync(file)) return true;
   const workspace = location.split("/").pop();
   try {
     const state = JSON.parse(readRegularText(file, 512 * MiB, "a Terraform state")) as {
       resources?: { mode?: string; type?: string; instances?: { attributes?: { name?: string } }[] }[];
     };
-    const managed = (state.resources ?? []).some((r) => r.mode === "managed" && r.type === "tfe_workspace" && (r.instances ?? []).some((i) => i.attributes?.name === workspace));
-    return managed ? folder : undefined;
+    return (state.resources ?? []).some((r) => r.mode === "managed" && r.type === "tfe_workspace" && (r.instances ?? []).some((i) => i.attributes?.name === workspace));
   } catch {
     // A state that cannot be read is not taken for one without the workspace.
-    return folder;
+    return true;
   }
 }
 
