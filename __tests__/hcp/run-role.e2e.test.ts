@@ -1,4 +1,4 @@
-import { GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import { CreateOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, GetRoleCommand, GetRolePolicyCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { oidcProviderQuery, setupStackFolder } from "../../src/hcp/names";
@@ -26,14 +26,17 @@ const ORG = "acme";
  */
 function awsHalf(json: any, backend: unknown = { local: { path: "terraform.tfstate" } }): any {
   const keep = (blocks: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(blocks).filter(([type]) => type.startsWith("aws_")));
-  return {
-    terraform: { backend, required_providers: { aws: json.terraform.required_providers.aws } },
-    provider: { aws: json.provider.aws },
+  const aws = json.terraform.required_providers.aws;
+  const half = {
+    terraform: { backend, ...(aws && { required_providers: { aws } }) },
+    provider: json.provider.aws && { aws: json.provider.aws },
     variable: json.variable,
     data: keep(json.data),
     resource: keep(json.resource),
     output: json.output,
   };
+  // Terraform refuses an empty block list (a set-up stack with an existing role has no AWS half).
+  return Object.fromEntries(Object.entries(half).filter(([, blocks]) => blocks && Object.keys(blocks).length));
 }
 
 /** Starts an emulator (a fresh account) before the describe block's tests and hands it over; after them, stops it and removes `dir`. */
@@ -195,16 +198,19 @@ describe("npm run hcp-setup on the emulator", () => {
     env = startedEnv;
   });
 
-  /** Synthesizes a cloud cluster into an output folder of its own and cuts its set-up stack to the AWS half. */
-  function synthesized(clusterName: string, infraId: string): string {
+  /**
+   * Synthesizes a cloud cluster into an output folder (a new one, unless `into` names the folder
+   * it was synthesized in before) and cuts its set-up stack to the AWS half.
+   */
+  function synthesized(clusterName: string, infraId: string, cloud: Record<string, unknown> = {}, into?: string): string {
     const s = synthCluster(
       baseCluster({
         clusterName,
         infraId,
         aws: { maxRetries: 3, skipCredentialsValidation: true },
-        backend: { type: "cloud", cloud: { organization: ORG, workspacePrefix: "ocp-", project: "openshift" } },
+        backend: { type: "cloud", cloud: { organization: ORG, workspacePrefix: "ocp-", project: "openshift", ...cloud } },
       }),
-      fs.mkdtempSync(path.join(dir, `${clusterName}-`)),
+      into ? path.dirname(into) : fs.mkdtempSync(path.join(dir, `${clusterName}-`)),
     );
     const file = path.join(setupStackFolder(s.outdir, clusterName), "cdk.tf.json");
     const json = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -225,7 +231,9 @@ describe("npm run hcp-setup on the emulator", () => {
     const r = await hcpSetup("demo", demo);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/error/i) });
     expect(r.stdout).toContain(`The account has no IAM OIDC provider for ${url}: the set-up stack creates it (existing_oidc_provider=false).`);
-    expect(r.stdout).toContain("apply -input=false -auto-approve -no-color -var existing_oidc_provider=false");
+    // The lookup it ran, then the plan it applied, as printed.
+    expect(r.stdout).toContain(`plan -input=false -json -target=data.aws_iam_openid_connect_provider.existing-oidc-provider -var existing_oidc_provider=true`);
+    expect(r.stdout).toContain("plan -input=false -out=hcp-setup.tfplan -no-color -var existing_oidc_provider=false");
     [providerArn] = await providers();
     expect(await providers()).toStrictEqual([providerArn]);
     expect(await trustedProvider("hcp-run-demo-x7k2p")).toBe(providerArn);
@@ -249,13 +257,35 @@ describe("npm run hcp-setup on the emulator", () => {
     expect(await trustedProvider("hcp-run-web-a1b2c")).toBe(providerArn);
   }, 300_000);
 
+  test("a provider for the host made for another audience: refused before anything applies, naming its client IDs", async () => {
+    const other = "https://tfe.example.com";
+    await iam().send(new CreateOpenIDConnectProviderCommand({ Url: other, ClientIDList: ["sts.amazonaws.com"], ThumbprintList: ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"] }));
+    const r = await hcpSetup("eu", synthesized("eu", "eu-q1w2e", { hostname: "tfe.example.com" }));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`The account's IAM OIDC provider for ${other} cannot be used as it is: nothing applied (Terraform says why below).`);
+    expect(r.stderr.replace(/\s+/g, " ")).toContain(
+      `The account's IAM OIDC provider for ${other} does not accept the audience aws.workload.identity (its client IDs: sts.amazonaws.com)`,
+    );
+    await expect(iam().send(new GetRoleCommand({ RoleName: "hcp-run-eu-q1w2e" }))).rejects.toThrow("Role hcp-run-eu-q1w2e not found");
+  }, 300_000);
+
+  test("the cluster that created the provider, given an existing role of its own: refused in one line, and the provider stays", async () => {
+    synthesized("demo", "demo-x7k2p", { awsRoleArn: "arn:aws:iam::123456789012:role/hcp-runs" }, demo);
+    const r = await hcpSetup("demo", demo);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(
+      /^demo: its set-up stack created the account's IAM OIDC provider \(aws_iam_openid_connect_provider\.oidc-provider\[0\]\), .*applying would delete it, .*first terraform -chdir=\S+ state rm 'aws_iam_openid_connect_provider\.oidc-provider\[0\]'$/,
+    );
+    expect(await providers()).toContain(providerArn);
+  }, 300_000);
+
   test("an account the lookup cannot reach: the command says it cannot tell, exits 2, and applies nothing", async () => {
     const api = synthesized("api", "api-z9y8x");
     // A port nothing listens on: the provider's requests fail (max_retries 3), so the answer is unknown.
     const r = await runDocumented(documented("npm-run-hcp-setup", { cluster: "api", outdir: api }), { env: { ...env, AWS_ENDPOINT_URL: "http://127.0.0.1:9" } });
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain(`Could not tell whether the account has an IAM OIDC provider for ${url}.`);
-    expect(r.stdout).not.toContain(" apply ");
+    expect(r.stdout).toContain(`Could not tell whether the account has an IAM OIDC provider for ${url}: nothing applied;`);
+    expect(r.stdout).not.toMatch(/ (plan -input=false -out=|apply -input=false)/);
     expect(r.stderr).toContain("terraform plan failed:");
     await expect(iam().send(new GetRoleCommand({ RoleName: "hcp-run-api-z9y8x" }))).rejects.toThrow("Role hcp-run-api-z9y8x not found");
   }, 300_000);
@@ -263,7 +293,7 @@ describe("npm run hcp-setup on the emulator", () => {
   test("refused in one line, before any Terraform: no terminal and no --auto-approve; a cluster without a set-up stack", async () => {
     const command = documented("npm-run-hcp-setup", { cluster: "demo", outdir: demo });
     const asked = await runDocumented({ ...command, script: command.script.replace(/ --auto-approve$/, "") }, { env });
-    expect([asked.code, asked.stderr.trim()]).toEqual([1, "no terminal for Terraform to ask for approval: pass --auto-approve to apply without asking"]);
+    expect([asked.code, asked.stderr.trim()]).toEqual([1, "no terminal to ask for approval: pass --auto-approve to apply without asking"]);
     const none = await hcpSetup("nosuch", demo);
     expect(none.code).toBe(1);
     expect(none.stderr.trim()).toMatch(

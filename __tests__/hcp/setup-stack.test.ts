@@ -269,7 +269,6 @@ describe("what npm run hcp-setup reads of the set-up stack (src/plan/hcp-setup.t
   test("a run role created here: the OIDC provider it creates and the lookup it makes instead, both for the host", () => {
     expect(oidcProviderChoice(setupJson(synthCluster(cloud({ hostname: "tfe.example.com" }))))).toEqual({
       url: "https://tfe.example.com",
-      created: "aws_iam_openid_connect_provider.oidc-provider",
       existing: "data.aws_iam_openid_connect_provider.existing-oidc-provider",
     });
   });

@@ -1,4 +1,5 @@
-import { AWS_WORKLOAD_AUDIENCE, runRoleTrust } from "../../src/hcp/setup-stack";
+import { AWS_WORKLOAD_AUDIENCE } from "../../src/hcp/names";
+import { runRoleTrust } from "../../src/hcp/setup-stack";
 import { assumeRoleWithWebIdentity } from "../../test-support/trust-policy";
 
 /**

@@ -37,6 +37,15 @@ export const setupStatePath = (clusterName: string) => localStatePath(setupStack
 export const setupCommand = (outdir: string, clusterName: string) =>
   `${path.normalize(outdir) === "cdktf.out" ? "" : `CDKTF_OUTDIR=${shellWord(outdir)} `}npm run hcp-setup -- ${shellWord(clusterName)}`;
 
+/** HCP's audience for AWS dynamic credentials (TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE's default). */
+export const AWS_WORKLOAD_AUDIENCE = "aws.workload.identity";
+
+/** How the set-up stack's lookup of the account's OIDC provider refuses one without that audience (npm run hcp-setup recognizes it). */
+export const oidcAudienceRefusal = (url: string) => `The account's IAM OIDC provider for ${url} does not accept the audience ${AWS_WORKLOAD_AUDIENCE}`;
+
+/** The set-up stack's variable that says the account already has the host's OIDC provider (src/hcp/setup-stack.ts). */
+export const EXISTING_OIDC_PROVIDER_VARIABLE = "existing_oidc_provider";
+
 /**
  * The AWS CLI line that prints the ARN of the account's IAM OIDC provider for `https://<hostname>`,
  * or nothing. IAM holds one per URL per account, and the aws provider has no data source that

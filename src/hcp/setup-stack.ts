@@ -9,17 +9,15 @@ import { RunTrigger } from "@cdktf/provider-tfe/lib/run-trigger";
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
-import { Fn, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Fn, LocalBackend, TerraformOutput, TerraformSelf, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { CLOUD_EXECUTION_MODES } from "../defaults";
 import { agentPoolProblem, hostnameProblem, organizationProblem, projectProblem, terraformVersionProblem } from "../validation/backend";
 import { assertValidProps, echo, Problems, PropProblem } from "../validation/problems";
 import { PolicyStatement } from "./aws-permissions";
-import { oidcProviderQuery } from "./names";
+import { AWS_WORKLOAD_AUDIENCE, EXISTING_OIDC_PROVIDER_VARIABLE, oidcAudienceRefusal, oidcProviderQuery } from "./names";
 import type { WorkloadWorkspace } from "./workspaces";
 
-/** HCP's audience for AWS dynamic credentials (TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE's default). */
-export const AWS_WORKLOAD_AUDIENCE = "aws.workload.identity";
 /** The project HCP Terraform puts a workspace in when none is named. */
 export const DEFAULT_PROJECT_NAME = "Default Project";
 
@@ -132,19 +130,31 @@ export class HcpSetupStack extends TerraformStack {
    * holds one OIDC provider per URL per account, shared by every cluster there: with
    * `-var existing_oidc_provider=true` the account's one is read, neither owned nor deleted here.
    * No data source of the aws provider lists OIDC providers and the singular one fails when there
-   * is none, so no configuration adopts it without failing in one case: the administrator says.
+   * is none, so no configuration adopts it without failing in one case: `npm run hcp-setup` finds
+   * out first (src/plan/hcp-setup.ts), or the administrator says.
    */
   private runRole(hostname: string, organization: string, project: string, workspaces: WorkloadWorkspace[], props: RunRoleProps): string {
     new AwsProvider(this, "aws", props.provider);
     const url = `https://${hostname}`;
-    const existing = new TerraformVariable(this, "existing_oidc_provider", {
+    const existing = new TerraformVariable(this, EXISTING_OIDC_PROVIDER_VARIABLE, {
       type: "bool",
       default: false,
       description: `true when the account already has an IAM OIDC provider for ${url} (\`${oidcProviderQuery(hostname)}\` prints its ARN): it is used, not created`,
     });
     const created = new IamOpenidConnectProvider(this, "oidc-provider", { url, clientIdList: [AWS_WORKLOAD_AUDIENCE] });
     created.count = Token.asNumber(Fn.conditional(existing.booleanValue, 0, 1));
-    const found = new DataAwsIamOpenidConnectProvider(this, "existing-oidc-provider", { url });
+    const found = new DataAwsIamOpenidConnectProvider(this, "existing-oidc-provider", {
+      url,
+      // Made by someone else, perhaps for another audience: STS would refuse every run's token, long after this apply.
+      lifecycle: {
+        postcondition: [
+          {
+            condition: Fn.contains(Token.asList(TerraformSelf.getAny("client_id_list")), AWS_WORKLOAD_AUDIENCE) as boolean,
+            errorMessage: `${oidcAudienceRefusal(url)} (its client IDs: ${Fn.join(", ", Token.asList(TerraformSelf.getAny("client_id_list")))}): add it to the provider (aws iam add-client-id-to-open-id-connect-provider), or give backend.cloud.awsRoleArn a role of your own`,
+          },
+        ],
+      },
+    });
     found.count = Token.asNumber(Fn.conditional(existing.booleanValue, 1, 0));
     const providerArn = `\${var.${existing.friendlyUniqueId} ? data.${found.terraformResourceType}.${found.friendlyUniqueId}[0].arn : ${created.terraformResourceType}.${created.friendlyUniqueId}[0].arn}`;
     const role = new IamRole(this, "run-role", {

@@ -1,5 +1,6 @@
 /**
- * `npm run plan`, `npm run roll` and `npm run hcp-setup`: argument parsing, synth, and the exit code. Exit codes:
+ * `npm run plan`, `npm run roll` and `npm run hcp-setup`: argument parsing, synth (plan and roll; hcp-setup
+ * applies the folder the last synth wrote), and the exit code. Exit codes:
  * 0 safe (acknowledged findings print as warnings), 1 unsafe plan, a refused stack or bad input, 2 a Terraform
  * command failed.
  */
@@ -12,13 +13,13 @@ import { ConfigError } from "../config/errors";
 import { loadClusterFile } from "../cluster-file";
 import type { ClusterConfig } from "../config/load";
 import { GuardrailError } from "../policy/guardrails";
-import { setupStackFolder } from "../hcp/names";
+import { EXISTING_OIDC_PROVIDER_VARIABLE, setupStackFolder } from "../hcp/names";
 import { clusterStackNames } from "../stacks/names";
 import { defaultClusterFile, synthesize, SynthResult } from "../synth";
 import { blockingFindings, checkPlan } from "./check";
 import { readDependencies } from "./graph";
 import { fetchRunPlanJson, HcpApiError } from "./hcp";
-import { askOidcProvider, EXISTING_OIDC_PROVIDER_VARIABLE, oidcAnswerLine, oidcProviderChoice } from "./hcp-setup";
+import { askOidcProvider, createdOidcProviders, lookupArgs, oidcAnswerLine, oidcProviderChoice, SHOW_STATE, stateAddresses } from "./hcp-setup";
 import { parsePlanJson, PlanJsonError } from "./plan-json";
 import { planStacks } from "./plan";
 import { planRefusal } from "./preflight";
@@ -290,9 +291,9 @@ async function recordOutputs(stackDir: string, color: readonly string[]): Promis
 }
 
 /**
- * Init and apply of a cluster's HCP Terraform set-up stack, in the folder the last synth wrote
- * (as the summary's plain Terraform line does), with `existing_oidc_provider` answered first
- * (src/plan/hcp-setup.ts). Terraform asks for approval unless --auto-approve is given.
+ * Init, plan and apply of a cluster's HCP Terraform set-up stack, in the folder the last synth
+ * wrote (as docs/hcp-terraform.md's plain Terraform line), with `existing_oidc_provider` answered
+ * first (src/plan/hcp-setup.ts). It asks before it applies, unless --auto-approve is given.
  */
 async function hcpSetup(argv: readonly string[]): Promise<number> {
   if (helped(argv, HCP_SETUP_USAGE)) return 0;
@@ -300,7 +301,7 @@ async function hcpSetup(argv: readonly string[]): Promise<number> {
   const [clusterName, ...extra] = args.positional;
   if (!clusterName || extra.length) throw new UsageError(HCP_SETUP_USAGE);
   const autoApprove = args.flags.has("--auto-approve");
-  if (!autoApprove && !process.stdin.isTTY) throw new UsageError("no terminal for Terraform to ask for approval: pass --auto-approve to apply without asking");
+  if (!autoApprove && !process.stdin.isTTY) throw new UsageError("no terminal to ask for approval: pass --auto-approve to apply without asking");
   const stackDir = setupStackFolder(outdir(), clusterName);
   const file = path.join(stackDir, "cdk.tf.json");
   if (!fs.existsSync(file)) {
@@ -311,23 +312,47 @@ async function hcpSetup(argv: readonly string[]): Promise<number> {
   const stackJson = readStackJson(file);
   const choice = oidcProviderChoice(stackJson);
   const color = process.stdout.isTTY ? [] : ["-no-color"];
+  /** Runs a Terraform command in the set-up folder, printed first as a user would type it. */
+  const shown = (args: readonly string[], options: { stdio?: "inherit" } = {}) => {
+    console.log(`  ${commandLine(stackDir, args)}`);
+    return terraform(stackDir, args, options);
+  };
 
   if (needsInit(stackDir, stackJson)) {
-    console.log(`  ${commandLine(stackDir, ["init", "-input=false"])}`);
-    const run = await terraform(stackDir, ["init", "-input=false", "-no-color"]);
+    const run = await shown(["init", "-input=false", "-no-color"]);
     if (run.code !== 0) return terraformFailed("init", run.stderr || run.stdout);
   }
+  console.log(`  ${commandLine(stackDir, SHOW_STATE)}`);
+  const state = await stateAddresses(stackDir);
+  if (!state.addresses) return terraformFailed("show", state.error ?? "");
+  const created = createdOidcProviders(state.addresses);
   const variables: string[] = [];
   if (choice) {
-    const answer = await askOidcProvider(stackDir, choice);
+    if (!created.length) console.log(`  ${commandLine(stackDir, lookupArgs(choice))}`);
+    const answer = await askOidcProvider(stackDir, choice, state.addresses);
     console.log(oidcAnswerLine(answer, choice));
-    if (answer.kind === "failed") return terraformFailed(answer.command, answer.output);
+    if (answer.kind === "failed" || answer.kind === "unusable") return terraformFailed("plan", answer.output);
     variables.push("-var", `${EXISTING_OIDC_PROVIDER_VARIABLE}=${answer.kind === "found"}`);
+  } else if (created.length) {
+    // Other clusters' run roles may trust it: deleting it is the administrator's call, not a side effect.
+    throw new UsageError(
+      `${clusterName}: its set-up stack created the account's IAM OIDC provider (${created.join(", ")}), and its backend.cloud settings no longer ask for one (awsRoleArn, or awsCredentials other than dynamic): ` +
+        `applying would delete it, and the run role of every other cluster that uses it would stop working; to leave it in the account, first ${commandLine(stackDir, ["state", "rm", ...created])}; to delete it, apply by hand (docs/hcp-terraform.md)`,
+    );
   }
-  const applyArgs = ["apply", ...(autoApprove ? ["-input=false", "-auto-approve"] : []), ...color, ...variables];
-  console.log(`  ${commandLine(stackDir, applyArgs)}\n`);
-  const applied = await terraform(stackDir, applyArgs, { stdio: "inherit" });
-  return applied.code === 0 ? 0 : 2;
+
+  const planFile = "hcp-setup.tfplan";
+  const planned = await shown(["plan", "-input=false", `-out=${planFile}`, ...color, ...variables], { stdio: "inherit" });
+  if (planned.code !== 0) return 2;
+  const applyArgs = ["apply", "-input=false", ...color, planFile];
+  if (!autoApprove && !(await confirm(`Apply this plan to ${clusterName}'s set-up stack? Only 'yes' will be accepted: `))) {
+    console.log(`Not applied. The plan is kept: ${commandLine(stackDir, applyArgs)}`);
+    return 1;
+  }
+  const applied = await shown(applyArgs, { stdio: "inherit" });
+  if (applied.code !== 0) return 2;
+  fs.rmSync(path.join(stackDir, planFile), { force: true });
+  return 0;
 }
 
 async function confirm(question: string): Promise<boolean> {
