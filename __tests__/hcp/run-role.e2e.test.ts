@@ -274,7 +274,7 @@ describe("npm run hcp-setup on the emulator", () => {
     const r = await hcpSetup("demo", demo);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n").at(-1)).toMatch(
-      /^demo: its set-up stack created the account's IAM OIDC provider \(aws_iam_openid_connect_provider\.oidc-provider\[0\]\), .*applying would delete it, .*first terraform -chdir=\S+ state rm 'aws_iam_openid_connect_provider\.oidc-provider\[0\]'$/,
+      /^demo: its set-up stack created the account's IAM OIDC provider \(aws_iam_openid_connect_provider\.oidc-provider\[0\]\), .*applying would delete it, .*first terraform -chdir=\S+ state rm 'aws_iam_openid_connect_provider\.oidc-provider\[0\]'; to delete it, apply by hand \(docs\/hcp-terraform\.md\)$/,
     );
     expect(await providers()).toContain(providerArn);
   }, 300_000);
