@@ -143,14 +143,15 @@ export class HcpSetupStack extends TerraformStack {
     });
     const created = new IamOpenidConnectProvider(this, "oidc-provider", { url, clientIdList: [AWS_WORKLOAD_AUDIENCE] });
     created.count = Token.asNumber(Fn.conditional(existing.booleanValue, 0, 1));
+    const clientIds = Token.asList(TerraformSelf.getAny("client_id_list"));
     const found = new DataAwsIamOpenidConnectProvider(this, "existing-oidc-provider", {
       url,
       // Made by someone else, perhaps for another audience: STS would refuse every run's token, long after this apply.
       lifecycle: {
         postcondition: [
           {
-            condition: Fn.contains(Token.asList(TerraformSelf.getAny("client_id_list")), AWS_WORKLOAD_AUDIENCE) as boolean,
-            errorMessage: `${oidcAudienceRefusal(url)} (its client IDs: ${Fn.join(", ", Token.asList(TerraformSelf.getAny("client_id_list")))}): add it to the provider (aws iam add-client-id-to-open-id-connect-provider), or give backend.cloud.awsRoleArn a role of your own`,
+            condition: Fn.contains(clientIds, AWS_WORKLOAD_AUDIENCE) as boolean,
+            errorMessage: `${oidcAudienceRefusal(url)} (its client IDs: ${Fn.join(", ", clientIds)}): add it to the provider (aws iam add-client-id-to-open-id-connect-provider), or give backend.cloud.awsRoleArn a role of your own`,
           },
         ],
       },

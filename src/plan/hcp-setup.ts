@@ -10,6 +10,7 @@
 import type { StackJson } from "../cdktf/stack-json";
 import { EXISTING_OIDC_PROVIDER_VARIABLE, oidcAudienceRefusal } from "../hcp/names";
 import { readPlanLog, terraform } from "./terraform";
+
 const OIDC_PROVIDER_TYPE = "aws_iam_openid_connect_provider";
 
 /** The OIDC provider choice in a set-up stack's JSON: the lookup it makes instead of creating one. */
@@ -36,7 +37,9 @@ export type OidcProviderAnswer =
   | { readonly kind: "unusable"; readonly output: string }
   | { readonly kind: "failed"; readonly output: string };
 
-/** The managed resources of the set-up stack's state, by address; undefined with Terraform's error when it cannot be read. */
+export const SHOW_STATE = ["show", "-json", "-no-color"] as const;
+
+/** The managed resources of the set-up stack's state, by address; Terraform's error instead when it cannot be read. */
 export async function stateAddresses(stackDir: string): Promise<{ addresses?: string[]; error?: string }> {
   // `show -json` prints `{"format_version":"1.0"}` for a state not written yet, where `state list` fails.
   const shown = await terraform(stackDir, SHOW_STATE);
@@ -49,7 +52,6 @@ export async function stateAddresses(stackDir: string): Promise<{ addresses?: st
     return { error: `terraform show -json printed no JSON: ${shown.stdout.slice(0, 200)}` };
   }
 }
-export const SHOW_STATE = ["show", "-json", "-no-color"] as const;
 
 /** The OIDC providers this stack created, by address, in its state. */
 export const createdOidcProviders = (addresses: readonly string[]) => addresses.filter((a) => a.startsWith(`${OIDC_PROVIDER_TYPE}.`));
@@ -76,7 +78,6 @@ export async function askOidcProvider(stackDir: string, choice: OidcProviderChoi
 
 /** What the command says it found, and what the apply then does. */
 export function oidcAnswerLine(answer: OidcProviderAnswer, choice: OidcProviderChoice): string {
-  const manual = `nothing applied; once you know, apply by hand with -var ${EXISTING_OIDC_PROVIDER_VARIABLE}=true (it has one) or false (docs/hcp-terraform.md)`;
   switch (answer.kind) {
     case "owned":
       return `This set-up stack created the account's IAM OIDC provider for ${choice.url}: it keeps it (${EXISTING_OIDC_PROVIDER_VARIABLE}=false).`;
@@ -87,6 +88,6 @@ export function oidcAnswerLine(answer: OidcProviderAnswer, choice: OidcProviderC
     case "unusable":
       return `The account's IAM OIDC provider for ${choice.url} cannot be used as it is: nothing applied (Terraform says why below).`;
     case "failed":
-      return `Could not tell whether the account has an IAM OIDC provider for ${choice.url}: ${manual}.`;
+      return `Could not tell whether the account has an IAM OIDC provider for ${choice.url}: nothing applied; once you know, apply by hand with -var ${EXISTING_OIDC_PROVIDER_VARIABLE}=true (it has one) or false (docs/hcp-terraform.md).`;
   }
 }
