@@ -11,12 +11,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { createExistingVpc } from "../../scripts/emulator/existing-vpc";
-import { Emulator, startEmulator } from "../../scripts/emulator/moto";
+import { Emulator, onEmulator } from "../../test-support/moto";
 import { loadClusterFile } from "../../src/cluster-file";
 import { awsClients, filter } from "../../test-support/aws";
 import { tempDir } from "../../test-support/paths";
 import { baseCluster } from "../../test-support/synth";
-import { requireMoto } from "../../test-support/terraform";
 
 /**
  * `npm run emulator` makes the VPC a cluster file's `network.existingVpc` names, under the file's
@@ -27,12 +26,7 @@ const VPC = "vpc-0123456789abcdef0";
 const PRIVATE = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2", "subnet-0aaaaaaaaaaaaaaa3"];
 const PUBLIC = ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"];
 let emulator: Emulator;
-
-beforeAll(async () => {
-  requireMoto();
-  emulator = await startEmulator();
-}, 180_000);
-afterAll(() => emulator?.stop());
+onEmulator((started) => (emulator = started));
 
 test("the file's VPC and subnets under its ids: private route tables with the S3 endpoint, public subnets behind an internet gateway", async () => {
   const file = path.join(tempDir(), "cluster.yaml");

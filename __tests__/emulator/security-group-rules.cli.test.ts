@@ -6,9 +6,8 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
-import { Emulator, startEmulator } from "../../scripts/emulator/moto";
+import { Emulator, onEmulator } from "../../test-support/moto";
 import { awsClients } from "../../test-support/aws";
-import { requireMoto } from "../../test-support/terraform";
 
 /**
  * moto_launcher.py fix 13: a rule id the group does not hold is refused with EC2's own code,
@@ -16,11 +15,7 @@ import { requireMoto } from "../../test-support/terraform";
  * destroys a rule (moto's InvalidPermission.NotFound failed a teardown).
  */
 let emulator: Emulator;
-beforeAll(async () => {
-  requireMoto();
-  emulator = await startEmulator();
-}, 180_000);
-afterAll(() => emulator?.stop());
+onEmulator((started) => (emulator = started));
 
 test("revoking a rule by id twice: the second answers InvalidSecurityGroupRuleId.NotFound, ingress and egress alike", async () => {
   const { ec2 } = awsClients(emulator.endpoint);

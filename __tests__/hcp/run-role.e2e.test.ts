@@ -4,10 +4,10 @@ import * as path from "node:path";
 import { oidcProviderQuery, setupStackFolder } from "../../src/hcp/names";
 import { documented, documentedEntry, runDocumented } from "../../test-support/documented-commands";
 import { awsClients } from "../../test-support/aws";
-import { EMULATOR_ENV, Emulator, startEmulator } from "../../test-support/moto";
+import { EMULATOR_ENV, Emulator, onEmulator } from "../../test-support/moto";
 import { tempDir } from "../../test-support/paths";
 import { baseCluster, synthCluster } from "../../test-support/synth";
-import { requireMoto, requireTerraform, terraform, terraformOk } from "../../test-support/terraform";
+import { requireTerraform, terraform, terraformOk } from "../../test-support/terraform";
 import { assumeRoleWithWebIdentity } from "../../test-support/trust-policy";
 
 /**
@@ -39,19 +39,11 @@ function awsHalf(json: any, backend: unknown = { local: { path: "terraform.tfsta
   return Object.fromEntries(Object.entries(half).filter(([, blocks]) => blocks && Object.keys(blocks).length));
 }
 
-/** Starts an emulator (a fresh account) before the describe block's tests and hands it over; after them, stops it and removes `dir`. */
-function onEmulator(dir: string, started: (emulator: Emulator, env: Record<string, string>) => void): void {
-  let emulator: Emulator | undefined;
-  beforeAll(async () => {
-    requireTerraform();
-    requireMoto();
-    emulator = await startEmulator();
-    started(emulator, { ...EMULATOR_ENV, AWS_ENDPOINT_URL: emulator.endpoint });
-  }, 180_000);
-  afterAll(async () => {
-    await emulator?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+/** A fresh account for the describe block (test-support/moto.ts), handed over with Terraform's environment for it; `dir` is removed after. */
+function onAccount(dir: string, started: (emulator: Emulator, env: Record<string, string>) => void): void {
+  beforeAll(() => requireTerraform());
+  onEmulator((emulator) => started(emulator, { ...EMULATOR_ENV, AWS_ENDPOINT_URL: emulator.endpoint }));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 }
 
 describe("the run role on the emulator", () => {
@@ -76,7 +68,7 @@ describe("the run role on the emulator", () => {
     return folder;
   }
 
-  onEmulator(dir, (started, startedEnv) => {
+  onAccount(dir, (started, startedEnv) => {
     emulator = started;
     env = startedEnv;
   });
@@ -193,7 +185,7 @@ describe("npm run hcp-setup on the emulator", () => {
   const dir = tempDir("upi-hcp-setup-");
   const url = `https://${HOST}`;
 
-  onEmulator(dir, (started, startedEnv) => {
+  onAccount(dir, (started, startedEnv) => {
     emulator = started;
     env = startedEnv;
   });
