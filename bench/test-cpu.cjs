@@ -5,7 +5,8 @@
 // arguments) and then execs the real Terraform, so the process, its pid and its signals stay
 // Terraform's own. Prints CPU (user + system) by process name for the whole run, then Terraform's
 // (each run with the provider processes it started) by test file and by command. Needs root and
-// Debian's acct package (accton, dump-acct). Writes bench/results/test-cpu-<timestamp>.json.
+// Debian's acct package (accton, dump-acct). Accounting counts every process on the machine: run
+// it with nothing else running. Writes bench/results/test-cpu-<timestamp>.json.
 // Results and what they mean: bench/tests.md.
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -45,6 +46,8 @@ const accton = (arg) => {
   if (r.status !== 0) throw new Error(`accton ${arg} failed (root is needed):\n${r.stderr}`);
 };
 const started = Date.now();
+// Ctrl-C reaches jest as well; this process then turns accounting off before it exits.
+process.on("SIGINT", () => undefined);
 accton(accounting);
 let jest;
 try {
@@ -68,17 +71,17 @@ const processes = spawnSync("dump-acct", [accounting], { encoding: "utf8", maxBu
     return { command: f[0], cpu: (Number(f[2]) + Number(f[3])) / TICK, pid: f[9], ppid: f[10] };
   });
 
+const logged = fs.readFileSync(runsLog, "utf8").split("\n").filter(Boolean);
 const runs = new Map(
-  fs
-    .readFileSync(runsLog, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const [pid, file, args] = line.split("\t");
-      const subcommand = args.split(" ").find((a) => !a.startsWith("-")) ?? args;
-      return [pid, { file: file || "(outside a test file)", subcommand, cpu: 0, providers: 0, providerCpu: 0 }];
-    }),
+  logged.map((line) => {
+    const [pid, file, args] = line.split("\t");
+    const subcommand = args.split(" ").find((a) => !a.startsWith("-")) ?? args;
+    return [pid, { file: file || "(outside a test file)", subcommand, cpu: 0, providers: 0, providerCpu: 0 }];
+  }),
 );
+// Process IDs wrap at pid_max (threads use them too): a reused one would charge two runs to one.
+const reused = logged.length - runs.size;
+if (reused) console.error(`bench/test-cpu: ${reused} Terraform process IDs were used twice; their runs are charged to the last one`);
 for (const p of processes) {
   if (p.command === "terraform" && runs.has(p.pid)) runs.get(p.pid).cpu += p.cpu;
   // The provider plugins a Terraform run started: their comm is cut to 15 characters.
