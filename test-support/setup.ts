@@ -12,5 +12,6 @@ Testing.setupJest();
 const testPath = expect.getState().testPath ?? "";
 if (!/\.e2e\.test\.ts$/.test(testPath)) os.setPriority(Math.max(os.getPriority(), 10));
 
-// What this suite starts inherits its name: bench/test-cpu.cjs charges each Terraform run to it.
+// Commands started with this suite's environment carry its name: bench/test-cpu.cjs charges each
+// Terraform run to its test file.
 process.env.UPI_TEST_FILE = path.relative(ROOT, testPath);
