@@ -19,7 +19,7 @@ import { defaultClusterFile, synthesize, SynthResult } from "../synth";
 import { blockingFindings, checkPlan } from "./check";
 import { readDependencies } from "./graph";
 import { fetchRunPlanJson, HcpApiError } from "./hcp";
-import { askOidcProvider, createdOidcProviders, lookupArgs, oidcAnswerLine, oidcProviderChoice, SHOW_STATE, stateAddresses } from "./hcp-setup";
+import { askOidcProvider, createdOidcProviders, lookupArgs, oidcAnswerLine, OidcProviderAnswer, oidcProviderChoice, SHOW_STATE, stateAddresses } from "./hcp-setup";
 import { parsePlanJson, PlanJsonError } from "./plan-json";
 import { planStacks } from "./plan";
 import { planRefusal } from "./preflight";
@@ -45,6 +45,7 @@ const PLAN_USAGE =
   "usage: npm run plan [-- [<clusterName>...] [--concurrency <n>]] | npm run plan -- --check <plan.json> [<clusterName>] | npm run plan -- --check-run <run-id> [<clusterName>]";
 const ROLL_USAGE = "usage: npm run roll -- <clusterName> <master-N|worker-N|bootstrap> [--replace] [--auto-approve]";
 const HCP_SETUP_USAGE = "usage: npm run hcp-setup -- <clusterName> [--auto-approve]";
+const NO_TERMINAL = "no terminal to ask for approval: pass --auto-approve to apply without asking";
 
 interface Args {
   readonly positional: string[];
@@ -301,7 +302,7 @@ async function hcpSetup(argv: readonly string[]): Promise<number> {
   const [clusterName, ...extra] = args.positional;
   if (!clusterName || extra.length) throw new UsageError(HCP_SETUP_USAGE);
   const autoApprove = args.flags.has("--auto-approve");
-  if (!autoApprove && !process.stdin.isTTY) throw new UsageError("no terminal to ask for approval: pass --auto-approve to apply without asking");
+  if (!autoApprove && !process.stdin.isTTY) throw new UsageError(NO_TERMINAL);
   const stackDir = setupStackFolder(outdir(), clusterName);
   const file = path.join(stackDir, "cdk.tf.json");
   if (!fs.existsSync(file)) {
@@ -328,8 +329,11 @@ async function hcpSetup(argv: readonly string[]): Promise<number> {
   const created = createdOidcProviders(state.addresses);
   const variables: string[] = [];
   if (choice) {
-    if (!created.length) console.log(`  ${commandLine(stackDir, lookupArgs(choice))}`);
-    const answer = await askOidcProvider(stackDir, choice, state.addresses);
+    let answer: OidcProviderAnswer = { kind: "owned" };
+    if (!created.length) {
+      console.log(`  ${commandLine(stackDir, lookupArgs(choice))}`);
+      answer = await askOidcProvider(stackDir, choice);
+    }
     console.log(oidcAnswerLine(answer, choice));
     if (answer.kind === "failed" || answer.kind === "unusable") return terraformFailed("plan", answer.output);
     variables.push("-var", `${EXISTING_OIDC_PROVIDER_VARIABLE}=${answer.kind === "found"}`);
@@ -356,7 +360,7 @@ async function hcpSetup(argv: readonly string[]): Promise<number> {
 }
 
 async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new UsageError("no terminal to ask for approval: pass --auto-approve to apply without asking");
+  if (!process.stdin.isTTY) throw new UsageError(NO_TERMINAL);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
   try {
     return (await rl.question(question)).trim() === "yes";

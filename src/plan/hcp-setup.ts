@@ -60,13 +60,12 @@ export const createdOidcProviders = (addresses: readonly string[]) => addresses.
 export const lookupArgs = (choice: OidcProviderChoice) => ["plan", "-input=false", "-json", `-target=${choice.existing}`, "-var", `${EXISTING_OIDC_PROVIDER_VARIABLE}=true`];
 
 /**
- * Whether `existing_oidc_provider` must be true: a provider the stack created stays its own
- * (`addresses`, its state); otherwise a plan of the lookup alone says. The aws provider reports a
- * missing one as `finding IAM OIDC Provider by url (<url>): not found` (provider 5.100;
+ * Whether the account has the provider, for a stack that did not create it (a created one stays
+ * the stack's own: "owned"), from a plan of the lookup alone. The aws provider reports a missing
+ * one as `finding IAM OIDC Provider by url (<url>): not found` (provider 5.100;
  * __tests__/hcp/run-role.e2e.test.ts pins the message on moto).
  */
-export async function askOidcProvider(stackDir: string, choice: OidcProviderChoice, addresses: readonly string[]): Promise<OidcProviderAnswer> {
-  if (createdOidcProviders(addresses).length) return { kind: "owned" };
+export async function askOidcProvider(stackDir: string, choice: OidcProviderChoice): Promise<OidcProviderAnswer> {
   const lookup = await terraform(stackDir, lookupArgs(choice));
   if (lookup.code === 0) return { kind: "found" };
   const { errors } = readPlanLog(lookup.stdout);
